@@ -1,0 +1,259 @@
+//! Configuration from environment variables, parsed once at start.
+//!
+//! Every variable is documented in the README and in `.env.example`. A value that does not
+//! parse stops the start with a message naming the variable, never a panic later.
+
+use std::net::SocketAddr;
+
+use secrecy::SecretString;
+use url::Url;
+
+/// Where the app sends its Solaris calls.
+#[derive(Clone, Debug)]
+pub enum SolarisMode {
+    /// No Solaris URL is configured: the sandbox runs inside the app at `{PUBLIC_URL}/sandbox`.
+    Embedded,
+    /// A Solaris API (the real one, or a standalone sandbox) at these URLs.
+    Remote { api_url: Url, auth_url: Url },
+}
+
+/// Client credentials, either for Solaris or for the sandbox.
+#[derive(Clone, Debug)]
+pub struct Credentials {
+    pub client_id: String,
+    pub client_secret: SecretString,
+}
+
+/// Settings of the built-in Solaris + IDnow sandbox.
+#[derive(Clone, Debug)]
+pub struct SandboxSettings {
+    pub credentials: Credentials,
+    /// Where the IDnow page sends the browser after a session; `{transaction_number}` is
+    /// replaced. `None`: the app's own return page.
+    pub return_url: Option<String>,
+    /// Review and call delays of the test scenarios are multiplied by this factor.
+    pub time_scale: f64,
+    pub token_ttl_seconds: i64,
+    pub company_id: String,
+    /// Fault rules applied from the start (JSON, the body of `PUT /_sandbox/faults`).
+    pub faults: Option<String>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LogFormat {
+    Pretty,
+    Json,
+}
+
+#[derive(Clone, Debug)]
+pub struct Settings {
+    pub listen_addr: SocketAddr,
+    /// `None`: `http://` and the address the listener got (tests bind port 0).
+    pub public_url: Option<Url>,
+    pub database_url: String,
+    pub solaris: SolarisMode,
+    /// Credentials the app uses towards Solaris (or towards the embedded sandbox).
+    pub solaris_credentials: Credentials,
+    pub sandbox: SandboxSettings,
+    pub log_format: LogFormat,
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("configuration: {0}")]
+pub struct ConfigError(pub String);
+
+fn invalid(name: &str, why: impl std::fmt::Display) -> ConfigError {
+    ConfigError(format!("{name} is invalid: {why}"))
+}
+
+/// Reads a variable; an empty value counts as unset.
+fn var(get: &impl Fn(&str) -> Option<String>, name: &str) -> Option<String> {
+    get(name).filter(|v| !v.trim().is_empty())
+}
+
+fn parse_url(name: &str, value: &str) -> Result<Url, ConfigError> {
+    let url = Url::parse(value).map_err(|e| invalid(name, e))?;
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err(invalid(name, "the scheme must be http or https"));
+    }
+    Ok(url)
+}
+
+/// True for `localhost` and loopback addresses, where plain http is acceptable.
+pub fn is_loopback(url: &Url) -> bool {
+    match url.host() {
+        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        None => false,
+    }
+}
+
+impl Settings {
+    /// Settings from the process environment.
+    pub fn from_env() -> Result<Self, ConfigError> {
+        Self::from_source(|name| std::env::var(name).ok())
+    }
+
+    /// Settings from any source of variables (tests pass a map).
+    pub fn from_source(get: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        // LISTEN_ADDR: the socket the app binds, default 127.0.0.1:3000.
+        let listen_addr: SocketAddr = var(&get, "LISTEN_ADDR")
+            .unwrap_or_else(|| "127.0.0.1:3000".into())
+            .parse()
+            .map_err(|e| invalid("LISTEN_ADDR", e))?;
+        // PUBLIC_URL: how browsers and Solaris reach the app, default http://LISTEN_ADDR.
+        let public_url = match var(&get, "PUBLIC_URL") {
+            Some(v) => Some(parse_url("PUBLIC_URL", &v)?),
+            None => None,
+        };
+        if let Some(url) = &public_url {
+            if url.scheme() == "http" && !is_loopback(url) {
+                return Err(invalid(
+                    "PUBLIC_URL",
+                    "must be https unless it is a loopback address",
+                ));
+            }
+        }
+        // DATABASE_URL: sqlite://PATH (default sqlite://data/onboarding.db) or postgres://...
+        let database_url =
+            var(&get, "DATABASE_URL").unwrap_or_else(|| "sqlite://data/onboarding.db".into());
+        if !(database_url.starts_with("sqlite:")
+            || database_url.starts_with("postgres://")
+            || database_url.starts_with("postgresql://"))
+        {
+            return Err(invalid(
+                "DATABASE_URL",
+                "must start with sqlite: or postgres://",
+            ));
+        }
+
+        // SANDBOX_CLIENT_ID / SANDBOX_CLIENT_SECRET: what the sandbox's token endpoint accepts.
+        let sandbox_credentials = Credentials {
+            client_id: var(&get, "SANDBOX_CLIENT_ID").unwrap_or_else(|| "sandbox-client".into()),
+            client_secret: var(&get, "SANDBOX_CLIENT_SECRET")
+                .unwrap_or_else(|| "sandbox-secret".into())
+                .into(),
+        };
+
+        // SOLARIS_API_URL / SOLARIS_AUTH_URL / SOLARIS_CLIENT_ID / SOLARIS_CLIENT_SECRET:
+        // all four for a remote Solaris, none for the embedded sandbox.
+        let api = var(&get, "SOLARIS_API_URL");
+        let auth = var(&get, "SOLARIS_AUTH_URL");
+        let id = var(&get, "SOLARIS_CLIENT_ID");
+        let secret = var(&get, "SOLARIS_CLIENT_SECRET");
+        let (solaris, solaris_credentials) = match (api, auth, id, secret) {
+            (None, None, None, None) => (SolarisMode::Embedded, sandbox_credentials.clone()),
+            (Some(api), Some(auth), Some(id), Some(secret)) => {
+                let api_url = parse_url("SOLARIS_API_URL", &api)?;
+                let auth_url = parse_url("SOLARIS_AUTH_URL", &auth)?;
+                for (name, url) in [("SOLARIS_API_URL", &api_url), ("SOLARIS_AUTH_URL", &auth_url)]
+                {
+                    if url.scheme() == "http" && !is_loopback(url) {
+                        return Err(invalid(name, "must be https unless it is a loopback address"));
+                    }
+                }
+                (
+                    SolarisMode::Remote { api_url, auth_url },
+                    Credentials {
+                        client_id: id,
+                        client_secret: secret.into(),
+                    },
+                )
+            }
+            _ => {
+                return Err(ConfigError(
+                    "SOLARIS_API_URL, SOLARIS_AUTH_URL, SOLARIS_CLIENT_ID and SOLARIS_CLIENT_SECRET \
+                     must be set together (for real Solaris) or not at all (for the embedded sandbox)"
+                        .into(),
+                ))
+            }
+        };
+
+        // SANDBOX_RETURN_URL: where the sandbox's IDnow page sends the browser back to.
+        let return_url = var(&get, "SANDBOX_RETURN_URL");
+        if let Some(url) = &return_url {
+            parse_url(
+                "SANDBOX_RETURN_URL",
+                &url.replace("{transaction_number}", "x"),
+            )?;
+        }
+        // SANDBOX_TIME_SCALE: factor on scenario delays; 1 is real time, default 0.02.
+        let time_scale: f64 = match var(&get, "SANDBOX_TIME_SCALE") {
+            Some(v) => v.parse().map_err(|e| invalid("SANDBOX_TIME_SCALE", e))?,
+            None => 0.02,
+        };
+        if !(time_scale.is_finite() && time_scale > 0.0) {
+            return Err(invalid("SANDBOX_TIME_SCALE", "must be a positive number"));
+        }
+        // SANDBOX_TOKEN_TTL_SECONDS: lifetime of the sandbox's access tokens, default 3599.
+        let token_ttl_seconds: i64 = match var(&get, "SANDBOX_TOKEN_TTL_SECONDS") {
+            Some(v) => v
+                .parse()
+                .map_err(|e| invalid("SANDBOX_TOKEN_TTL_SECONDS", e))?,
+            None => 3599,
+        };
+        if token_ttl_seconds <= 0 {
+            return Err(invalid("SANDBOX_TOKEN_TTL_SECONDS", "must be positive"));
+        }
+        // SANDBOX_COMPANY_ID: the IDnow company id in the sandbox's identification URLs.
+        let company_id = var(&get, "SANDBOX_COMPANY_ID")
+            .unwrap_or_else(|| "solarisbankvideoidentsandbox".into());
+        if !company_id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        {
+            return Err(invalid(
+                "SANDBOX_COMPANY_ID",
+                "only letters, digits, - and _",
+            ));
+        }
+        // SANDBOX_FAULTS: fault rules in force from the start (JSON).
+        let faults = var(&get, "SANDBOX_FAULTS");
+        if let Some(f) = &faults {
+            crate::sandbox::faults::FaultConfig::parse(f)
+                .map_err(|e| invalid("SANDBOX_FAULTS", e))?;
+        }
+        // LOG_FORMAT: pretty (default) or json.
+        let log_format = match var(&get, "LOG_FORMAT").as_deref() {
+            None | Some("pretty") => LogFormat::Pretty,
+            Some("json") => LogFormat::Json,
+            Some(other) => {
+                return Err(invalid(
+                    "LOG_FORMAT",
+                    format!("{other:?} is not pretty or json"),
+                ))
+            }
+        };
+
+        Ok(Settings {
+            listen_addr,
+            public_url,
+            database_url,
+            solaris,
+            solaris_credentials,
+            sandbox: SandboxSettings {
+                credentials: sandbox_credentials,
+                return_url,
+                time_scale,
+                token_ttl_seconds,
+                company_id,
+                faults,
+            },
+            log_format,
+        })
+    }
+
+    /// The app's return page for IDnow, the default of `SANDBOX_RETURN_URL`.
+    pub fn default_return_url(public_url: &Url) -> String {
+        let mut url = public_url.clone();
+        url.set_path("/identification/return");
+        url.set_query(None);
+        format!("{url}?transaction_number={{transaction_number}}")
+    }
+
+    /// True when the app runs the sandbox inside itself.
+    pub fn sandbox_embedded(&self) -> bool {
+        matches!(self.solaris, SolarisMode::Embedded)
+    }
+}

@@ -1,0 +1,88 @@
+//! Storage: one `sqlx` pool over SQLite (default) or PostgreSQL, and the migrations.
+//!
+//! All queries go through `sqlx::Any` with `$1`-style placeholders, which both databases
+//! accept, so one set of queries serves both. Times are stored as milliseconds since the Unix
+//! epoch (`bigint`), which both databases compare and sort the same way.
+
+pub mod session_store;
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
+use sqlx::{AnyPool, Executor};
+
+/// Which database is behind the pool: a few statements differ (upserts with `returning`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// The database handle shared by the app and the sandbox.
+#[derive(Clone, Debug)]
+pub struct Db {
+    pub pool: AnyPool,
+    pub backend: Backend,
+}
+
+static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
+
+impl Db {
+    /// Connects, creating the SQLite file (and its folder) on first start, and migrates.
+    pub async fn connect(url: &str) -> anyhow::Result<Db> {
+        sqlx::any::install_default_drivers();
+        let backend = if url.starts_with("sqlite:") {
+            Backend::Sqlite
+        } else {
+            Backend::Postgres
+        };
+        let mut url = url.to_string();
+        if backend == Backend::Sqlite {
+            let path = url
+                .trim_start_matches("sqlite://")
+                .trim_start_matches("sqlite:");
+            let path = path.split('?').next().unwrap_or_default();
+            if path != ":memory:" && !path.is_empty() {
+                if let Some(dir) = std::path::Path::new(path).parent() {
+                    if !dir.as_os_str().is_empty() {
+                        std::fs::create_dir_all(dir)?;
+                    }
+                }
+            }
+            if !url.contains("mode=") {
+                url.push_str(if url.contains('?') {
+                    "&mode=rwc"
+                } else {
+                    "?mode=rwc"
+                });
+            }
+        }
+        let options = AnyConnectOptions::from_str(&url)?;
+        let pool = AnyPoolOptions::new()
+            .max_connections(if backend == Backend::Sqlite { 8 } else { 16 })
+            .acquire_timeout(Duration::from_secs(10))
+            .after_connect(move |conn, _meta| {
+                Box::pin(async move {
+                    if backend == Backend::Sqlite {
+                        // WAL lets readers work while one connection writes; NORMAL is safe with
+                        // WAL and avoids an fsync per commit (a session write per request).
+                        conn.execute("pragma journal_mode = wal").await?;
+                        conn.execute("pragma synchronous = normal").await?;
+                        conn.execute("pragma busy_timeout = 10000").await?;
+                        conn.execute("pragma foreign_keys = on").await?;
+                    }
+                    Ok(())
+                })
+            })
+            .connect_with(options)
+            .await?;
+        MIGRATOR.run(&pool).await?;
+        Ok(Db { pool, backend })
+    }
+}
+
+/// Milliseconds since the Unix epoch, on the wall clock.
+pub fn wall_clock_ms() -> i64 {
+    chrono::Utc::now().timestamp_millis()
+}

@@ -1,0 +1,3 @@
+//! Facts of the Solaris guide that are data, not behaviour, shared by every part of the app.
+
+pub mod failure_reason;

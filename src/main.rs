@@ -1,0 +1,47 @@
+//! `solaris-onboarding` serves the app; `solaris-onboarding sandbox --listen ADDR` serves the
+//! Solaris + IDnow sandbox alone.
+
+use solaris_onboarding::config::Settings;
+use solaris_onboarding::{startup, telemetry};
+
+#[tokio::main]
+async fn main() -> std::process::ExitCode {
+    let settings = match Settings::from_env() {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("solaris-onboarding: {e}");
+            return std::process::ExitCode::from(2);
+        }
+    };
+    telemetry::init(settings.log_format);
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        None => startup::run_app(settings).await,
+        Some("sandbox") => match parse_listen(&args[1..]) {
+            Ok(addr) => startup::run_standalone_sandbox(settings, addr).await,
+            Err(e) => Err(e),
+        },
+        Some(other) => Err(anyhow::anyhow!(
+            "unknown command {other:?}; usage: solaris-onboarding [sandbox --listen ADDR]"
+        )),
+    };
+    match result {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("solaris-onboarding: {e:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+fn parse_listen(args: &[String]) -> anyhow::Result<std::net::SocketAddr> {
+    match args {
+        [] => Ok("127.0.0.1:4000".parse()?),
+        [flag, addr] if flag == "--listen" => addr
+            .parse()
+            .map_err(|e| anyhow::anyhow!("--listen {addr:?}: {e}")),
+        _ => Err(anyhow::anyhow!(
+            "usage: solaris-onboarding sandbox --listen ADDR"
+        )),
+    }
+}

@@ -1,0 +1,497 @@
+//! The life of an identification: status changes, the IDnow call, the review, and the
+//! scheduled steps that run when the sandbox clock reaches them.
+
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Map, Value};
+
+use super::clock::{format_utc, format_utc_millis};
+use super::error::{ApiError, ApiResult};
+use super::scenario::{ChangeAt, Outcome, Scenario, Timing};
+use super::{delivery, documents, ids, persons, Sandbox};
+
+/// Where the IDnow session of an identification stands.
+pub mod session {
+    /// Created, not yet requested.
+    pub const IDLE: &str = "idle";
+    /// Requested; the link waits for the customer (also after an abort or a cancel).
+    pub const WAITING: &str = "waiting";
+    /// The video call is running.
+    pub const IN_CALL: &str = "in_call";
+    /// The call ended; the review runs.
+    pub const IN_REVIEW: &str = "in_review";
+    /// Nothing more will happen.
+    pub const DONE: &str = "done";
+}
+
+/// An identification row with its JSON resource.
+#[derive(Clone, Debug)]
+pub struct Ident {
+    pub id: String,
+    pub person_id: String,
+    pub scenario: Scenario,
+    pub session_state: String,
+    pub code_attempts: i64,
+    pub retries: i64,
+    pub body: Map<String, Value>,
+}
+
+impl Ident {
+    pub fn status(&self) -> &str {
+        self.body
+            .get("status")
+            .and_then(Value::as_str)
+            .unwrap_or("created")
+    }
+
+    /// The resource as Solaris returns it; documents only when asked for.
+    pub fn render(&self, documents: Option<Vec<Value>>) -> Value {
+        // Keys starting with `_` are the sandbox's own bookkeeping, not part of the resource.
+        let mut out: Map<String, Value> = self
+            .body
+            .iter()
+            .filter(|(k, _)| !k.starts_with('_'))
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        if let Some(docs) = documents {
+            out.insert("documents".into(), Value::Array(docs));
+        }
+        Value::Object(out)
+    }
+}
+
+type IdentRow = (String, String, String, String, i64, i64, String);
+
+pub async fn load(sandbox: &Sandbox, id: &str) -> ApiResult<Ident> {
+    let row: Option<IdentRow> = sqlx::query_as(
+        "select id, person_id, scenario, session_state, code_attempts, retries, body \
+         from sandbox_identification where id = $1",
+    )
+    .bind(id)
+    .fetch_optional(&sandbox.db.pool)
+    .await?;
+    let Some((id, person_id, scenario, session_state, code_attempts, retries, body)) = row else {
+        return Err(ApiError::not_found("Identification", id));
+    };
+    Ok(Ident {
+        id,
+        person_id,
+        scenario: Scenario::decode(&scenario),
+        session_state,
+        code_attempts,
+        retries,
+        body: serde_json::from_str(&body)?,
+    })
+}
+
+/// Loads an identification of this person; another person's id is "not found".
+pub async fn load_for(sandbox: &Sandbox, person_id: &str, id: &str) -> ApiResult<Ident> {
+    persons::load(sandbox, person_id).await?;
+    let ident = load(sandbox, id).await?;
+    if ident.person_id != person_id {
+        return Err(ApiError::not_found("Identification", id));
+    }
+    Ok(ident)
+}
+
+pub async fn save(sandbox: &Sandbox, ident: &Ident) -> ApiResult<()> {
+    sqlx::query(
+        "update sandbox_identification set status = $1, scenario = $2, session_state = $3, \
+         code_attempts = $4, retries = $5, body = $6, updated_at = $7 where id = $8",
+    )
+    .bind(ident.status())
+    .bind(ident.scenario.encode())
+    .bind(&ident.session_state)
+    .bind(ident.code_attempts)
+    .bind(ident.retries)
+    .bind(serde_json::to_string(&ident.body)?)
+    .bind(sandbox.clock.now_ms())
+    .bind(&ident.id)
+    .execute(&sandbox.db.pool)
+    .await?;
+    Ok(())
+}
+
+/// Changes the status, keeps it, and fires the `IDENTIFICATION` webhook.
+pub async fn set_status(
+    sandbox: &Sandbox,
+    ident: &mut Ident,
+    status: &str,
+    failure_reason: Option<&str>,
+) -> ApiResult<()> {
+    ident.body.insert("status".into(), json!(status));
+    ident
+        .body
+        .insert("failure_reason".into(), json!(failure_reason));
+    if matches!(status, "successful" | "failed") {
+        ident.body.insert(
+            "completed_at".into(),
+            json!(format_utc_millis(sandbox.clock.now_ms())),
+        );
+    }
+    save(sandbox, ident).await?;
+    tracing::info!(identification_id = %ident.id, status, "sandbox identification status");
+    let payload = json!({
+        "id": ident.id,
+        "reference": ident.body.get("reference"),
+        "url": ident.body.get("url"),
+        "status": status,
+        "completed_at": ident.body.get("completed_at"),
+        "method": ident.body.get("method"),
+    });
+    delivery::notify(sandbox, "IDENTIFICATION", &ident.id, payload).await
+}
+
+/// A step scheduled on the sandbox clock.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(tag = "action", rename_all = "snake_case")]
+pub enum Action {
+    CallEnds { outcome: Outcome },
+    ReviewEnds { outcome: Outcome },
+    LateCancel,
+    Expire,
+}
+
+pub async fn schedule(
+    sandbox: &Sandbox,
+    ident_id: &str,
+    due_at: i64,
+    action: &Action,
+) -> ApiResult<()> {
+    sqlx::query(
+        "insert into sandbox_event (id, identification_id, due_at, action, created_at) \
+         values ($1, $2, $3, $4, $5)",
+    )
+    .bind(ids::plain())
+    .bind(ident_id)
+    .bind(due_at)
+    .bind(serde_json::to_string(action)?)
+    .bind(sandbox.clock.now_ms())
+    .execute(&sandbox.db.pool)
+    .await?;
+    sandbox.wake.notify_one();
+    Ok(())
+}
+
+fn timing(sandbox: &Sandbox) -> Timing {
+    Timing {
+        scale: sandbox.settings.time_scale,
+    }
+}
+
+/// The customer (or the robot) starts the call: the status is `pending` again on a retry, and
+/// IDnow registers the mobile number it will send the ident code to.
+pub async fn start_call(
+    sandbox: &Sandbox,
+    ident: &mut Ident,
+    mobile_number: &str,
+) -> ApiResult<()> {
+    let retry = matches!(ident.status(), "aborted" | "canceled");
+    if retry {
+        ident.retries += 1;
+    }
+    ident.session_state = session::IN_CALL.into();
+    ident.code_attempts = 0;
+    ident
+        .body
+        .insert("_mobile_number".into(), json!(mobile_number));
+    if retry {
+        set_status(sandbox, ident, "pending", None).await?;
+    } else {
+        save(sandbox, ident).await?;
+    }
+    delivery::notify(
+        sandbox,
+        "PERSON_MOBILE_NUMBER_CREATED",
+        &ident.person_id,
+        json!({}),
+    )
+    .await
+}
+
+/// Starts the automated session of an `X-AUTOTEST` identification.
+pub async fn start_automated_call(sandbox: &Sandbox, ident: &mut Ident) -> ApiResult<()> {
+    start_call(sandbox, ident, "+15550101").await?;
+    let case = ident
+        .scenario
+        .case
+        .unwrap_or(super::scenario::Case::Happypath);
+    let outcome = Outcome::of_case(case, ident.retries > 0);
+    let due = sandbox.clock.now_ms() + timing(sandbox).call();
+    schedule(sandbox, &ident.id, due, &Action::CallEnds { outcome }).await
+}
+
+/// The end of the call, at sandbox time `at`: what the agent decided takes effect and the
+/// review is scheduled.
+pub async fn end_call(
+    sandbox: &Sandbox,
+    ident: &mut Ident,
+    outcome: Outcome,
+    at: i64,
+) -> ApiResult<()> {
+    record_attempt(sandbox, ident, &outcome, at).await?;
+    let review_due = |long: bool| at + timing(sandbox).review(long);
+    match &outcome {
+        Outcome::Abort { reason } => {
+            ident.session_state = session::WAITING.into();
+            return set_status(sandbox, ident, "aborted", Some(reason)).await;
+        }
+        Outcome::Success {
+            change,
+            long_review,
+            ..
+        } => {
+            if *change == Some(ChangeAt::Call) {
+                change_person_data(sandbox, &ident.person_id).await?;
+            }
+            ident.session_state = session::IN_REVIEW.into();
+            save(sandbox, ident).await?;
+            let due = review_due(*long_review);
+            schedule(sandbox, &ident.id, due, &Action::ReviewEnds { outcome }).await?;
+        }
+        Outcome::FraudOk => {
+            ident.session_state = session::IN_REVIEW.into();
+            set_status(
+                sandbox,
+                ident,
+                "canceled",
+                Some("OTHER_MISCELLANEOUS_TEMPORARY"),
+            )
+            .await?;
+            schedule(
+                sandbox,
+                &ident.id,
+                review_due(false),
+                &Action::ReviewEnds { outcome },
+            )
+            .await?;
+        }
+        Outcome::Fraud => {
+            ident.session_state = session::IN_REVIEW.into();
+            set_status(sandbox, ident, "pending_failed", None).await?;
+            schedule(
+                sandbox,
+                &ident.id,
+                review_due(false),
+                &Action::ReviewEnds { outcome },
+            )
+            .await?;
+        }
+        Outcome::CancelInReview { .. } => {
+            ident.session_state = session::IN_REVIEW.into();
+            save(sandbox, ident).await?;
+            schedule(
+                sandbox,
+                &ident.id,
+                review_due(false),
+                &Action::ReviewEnds { outcome },
+            )
+            .await?;
+        }
+    }
+    Ok(())
+}
+
+async fn succeed(sandbox: &Sandbox, ident: &mut Ident) -> ApiResult<()> {
+    let mut person = persons::load(sandbox, &ident.person_id).await?;
+    person.insert("screening_progress".into(), json!("SCREENED_ACCEPTED"));
+    person.insert("risk_classification_status".into(), json!("RISK_ACCEPTED"));
+    person.insert("customer_vetting_status".into(), json!("RISK_ACCEPTED"));
+    persons::store(sandbox, &ident.person_id, &person).await?;
+    // The address read from the ID document, as Solaris reports it on the identification.
+    ident.body.insert(
+        "address".into(),
+        person.get("address").cloned().unwrap_or(Value::Null),
+    );
+    documents::generate(sandbox, &ident.person_id, &ident.id).await?;
+    ident.session_state = session::DONE.into();
+    set_status(sandbox, ident, "successful", None).await
+}
+
+async fn review_ends(
+    sandbox: &Sandbox,
+    ident: &mut Ident,
+    outcome: Outcome,
+    at: i64,
+) -> ApiResult<()> {
+    match outcome {
+        Outcome::Success {
+            change,
+            later_cancel,
+            ..
+        } => {
+            if change == Some(ChangeAt::Review) {
+                change_person_data(sandbox, &ident.person_id).await?;
+            }
+            succeed(sandbox, ident).await?;
+            if later_cancel {
+                let due = at + timing(sandbox).review(false);
+                schedule(sandbox, &ident.id, due, &Action::LateCancel).await?;
+            }
+            Ok(())
+        }
+        Outcome::FraudOk => succeed(sandbox, ident).await,
+        Outcome::Fraud => {
+            ident.session_state = session::DONE.into();
+            set_status(sandbox, ident, "failed", None).await
+        }
+        Outcome::CancelInReview { reason } => {
+            ident.session_state = session::WAITING.into();
+            set_status(sandbox, ident, "canceled", Some(&reason)).await
+        }
+        Outcome::Abort { .. } => Ok(()),
+    }
+}
+
+async fn run_action(sandbox: &Sandbox, ident_id: &str, action: Action, at: i64) -> ApiResult<()> {
+    let mut ident = load(sandbox, ident_id).await?;
+    match action {
+        Action::CallEnds { outcome } if ident.session_state == session::IN_CALL => {
+            end_call(sandbox, &mut ident, outcome, at).await
+        }
+        Action::ReviewEnds { outcome } if ident.session_state == session::IN_REVIEW => {
+            review_ends(sandbox, &mut ident, outcome, at).await
+        }
+        Action::LateCancel if ident.status() == "successful" => {
+            // Guide appendix II, case 3: fraud found in a review after success.
+            ident.session_state = session::WAITING.into();
+            set_status(sandbox, &mut ident, "canceled", Some("BAD_PHOTO_QUALITY")).await
+        }
+        Action::Expire
+            if ident.session_state == session::WAITING
+                && matches!(ident.status(), "pending" | "aborted" | "canceled") =>
+        {
+            ident.session_state = session::DONE.into();
+            set_status(sandbox, &mut ident, "expired", None).await
+        }
+        // The identification moved on in the meantime (a retry, a final state): nothing to do.
+        _ => Ok(()),
+    }
+}
+
+/// Runs every scheduled step whose time has come, oldest first, including steps that those
+/// steps schedule within the same time.
+pub async fn run_due(sandbox: &Sandbox) -> ApiResult<usize> {
+    let mut ran = 0;
+    loop {
+        let due: Vec<(String, String, i64, String)> = sqlx::query_as(
+            "select id, identification_id, due_at, action from sandbox_event \
+             where due_at <= $1 order by due_at, created_at limit 50",
+        )
+        .bind(sandbox.clock.now_ms())
+        .fetch_all(&sandbox.db.pool)
+        .await?;
+        if due.is_empty() {
+            return Ok(ran);
+        }
+        for (event_id, ident_id, due_at, action) in due {
+            // Whoever deletes the row runs the step, so two instances never run it twice.
+            let claimed = sqlx::query("delete from sandbox_event where id = $1")
+                .bind(&event_id)
+                .execute(&sandbox.db.pool)
+                .await?;
+            if claimed.rows_affected() != 1 {
+                continue;
+            }
+            match serde_json::from_str::<Action>(&action) {
+                Ok(action) => {
+                    if let Err(e) = run_action(sandbox, &ident_id, action, due_at).await {
+                        tracing::error!(identification_id = %ident_id, errors = ?e.errors, "sandbox step failed");
+                    }
+                }
+                Err(e) => tracing::error!(event_id, error = %e, "unreadable sandbox step"),
+            }
+            ran += 1;
+        }
+    }
+}
+
+/// Keeps running due steps until the process ends.
+pub async fn run_forever(sandbox: Sandbox) {
+    loop {
+        if let Err(e) = run_due(&sandbox).await {
+            tracing::error!(errors = ?e.errors, "sandbox scheduler");
+        }
+        let _ = tokio::time::timeout(
+            std::time::Duration::from_millis(100),
+            sandbox.wake.notified(),
+        )
+        .await;
+    }
+}
+
+/// CHANGEALL: the agent corrects every editable field, with the non-ASCII letters IDnow
+/// supports, and Solaris tells the partner with `PERSON_CHANGED`.
+pub async fn change_person_data(sandbox: &Sandbox, person_id: &str) -> ApiResult<()> {
+    let mut person = persons::load(sandbox, person_id).await?;
+    let changes = json!({
+        "first_name": "Zoë Łucja",
+        "last_name": "Ångström-Müller",
+        "birth_name": "Ørsted",
+        "birth_city": "Görlitz",
+        "birth_date": "1990-02-03",
+        "nationality": "DE",
+        "address": {
+            "line_1": "Straße des Übergangs",
+            "line_2": "7a",
+            "postal_code": "10997",
+            "city": "Berlin",
+            "country": "DE"
+        }
+    });
+    if let Value::Object(changes) = changes {
+        person.extend(changes);
+    }
+    persons::store(sandbox, person_id, &person).await?;
+    delivery::notify(sandbox, "PERSON_CHANGED", person_id, json!({})).await
+}
+
+async fn record_attempt(
+    sandbox: &Sandbox,
+    ident: &Ident,
+    outcome: &Outcome,
+    at: i64,
+) -> ApiResult<()> {
+    let (result, reason) = match outcome {
+        Outcome::Success { .. } | Outcome::CancelInReview { .. } => ("REVIEW_PENDING", None),
+        Outcome::Abort { reason } => ("ABORTED", Some(reason.clone())),
+        Outcome::FraudOk | Outcome::Fraud => ("FRAUD_SUSPICION_PENDING", None),
+    };
+    let person = persons::load(sandbox, &ident.person_id).await?;
+    let field = |k: &str| person.get(k).cloned().unwrap_or(Value::Null);
+    let id = ids::attempt_id();
+    let body = json!({
+        "id": id,
+        "result": result,
+        "reason": reason,
+        "payload": {
+            "identificationprocess": {
+                "result": result,
+                "reason": reason,
+                "companyid": sandbox.settings.company_id,
+                "agentname": "TROBOT",
+                "identificationtime": format_utc(at),
+                "id": ident.body.get("reference"),
+                "transactionnumber": ident.id,
+                "type": "WEB",
+            },
+            "contactdata": { "mobilephone": ident.body.get("_mobile_number"), "email": field("email") },
+            "userdata": {
+                "firstname": { "status": "MATCH", "value": field("first_name") },
+                "lastname": { "status": "MATCH", "value": field("last_name") },
+                "birthday": { "status": "MATCH", "value": field("birth_date") },
+                "birthplace": { "status": "MATCH", "value": field("birth_city") },
+                "nationality": { "status": "MATCH", "value": field("nationality") },
+            },
+        }
+    });
+    sqlx::query(
+        "insert into sandbox_idnow_attempt (id, identification_id, body, created_at) values ($1, $2, $3, $4)",
+    )
+    .bind(&id)
+    .bind(&ident.id)
+    .bind(serde_json::to_string(&body)?)
+    .bind(at)
+    .execute(&sandbox.db.pool)
+    .await?;
+    Ok(())
+}

@@ -1,0 +1,124 @@
+//! The pages the customer sees, rendered on the server by Leptos, with sessions, the language
+//! choice, the stylesheet and the files of `public/`.
+
+pub mod app;
+pub mod i18n;
+pub mod pages;
+pub mod start;
+
+use axum::extract::Request;
+use axum::http::{header, HeaderValue};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use leptos::prelude::*;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use tower_http::services::ServeDir;
+use tower_sessions::cookie::SameSite;
+use tower_sessions::{Expiry, Session, SessionManagerLayer};
+use url::Url;
+
+use crate::config::Settings;
+use crate::db::session_store::DbSessionStore;
+use crate::db::Db;
+use i18n::Lang;
+
+/// State shared by the page handlers.
+#[derive(Clone, Debug, axum::extract::FromRef)]
+pub struct WebState {
+    pub leptos_options: LeptosOptions,
+    pub db: Db,
+}
+
+/// The compiled stylesheet (`style/main.scss`, compiled by build.rs).
+const STYLE: &str = include_str!(concat!(env!("OUT_DIR"), "/main.css"));
+
+async fn stylesheet() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        STYLE,
+    )
+        .into_response()
+}
+
+/// Sets the request's [`Lang`]: `?lang=` (remembered in the session), the session, then
+/// `Accept-Language`.
+async fn language(session: Session, mut req: Request, next: Next) -> Response {
+    let from_query = req.uri().query().and_then(|q| {
+        url::form_urlencoded::parse(q.as_bytes())
+            .find(|(k, _)| k == "lang")
+            .and_then(|(_, v)| Lang::parse(&v))
+    });
+    let from_session = session.get::<Lang>("lang").await.ok().flatten();
+    let lang = match (from_query, from_session) {
+        (Some(q), s) => {
+            if s != Some(q) {
+                // Only a change writes the session.
+                let _ = session.insert("lang", q).await;
+            }
+            q
+        }
+        (None, Some(s)) => s,
+        (None, None) => req
+            .headers()
+            .get(header::ACCEPT_LANGUAGE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(Lang::from_accept_language)
+            .unwrap_or_default(),
+    };
+    req.extensions_mut().insert(lang);
+    let mut res = next.run(req).await;
+    res.headers_mut().insert(
+        header::VARY,
+        HeaderValue::from_static("accept-language, cookie"),
+    );
+    res
+}
+
+/// The page routes with sessions; static files stay outside the session layer.
+pub async fn router(settings: &Settings, public_url: &Url, db: Db) -> anyhow::Result<Router> {
+    let leptos_options = LeptosOptions::builder()
+        .output_name("solaris-onboarding")
+        .site_root("public")
+        .site_addr(settings.listen_addr)
+        .build();
+    let state = WebState {
+        leptos_options,
+        db: db.clone(),
+    };
+    let routes = generate_route_list(app::App);
+    let store = DbSessionStore::new(db.clone());
+    let sessions = SessionManagerLayer::new(store)
+        .with_name("onboarding_session")
+        .with_http_only(true)
+        .with_same_site(SameSite::Lax)
+        .with_secure(public_url.scheme() == "https")
+        .with_expiry(Expiry::OnInactivity(time::Duration::hours(8)));
+
+    let ctx_db = db.clone();
+    let pages = Router::new()
+        .leptos_routes_with_context(&state, routes, move || provide_context(ctx_db.clone()), {
+            let options = state.leptos_options.clone();
+            move || app::shell(options.clone())
+        })
+        .route("/start", post(start::start))
+        .fallback(leptos_axum::file_and_error_handler::<WebState, _>(
+            app::shell,
+        ))
+        .layer(middleware::from_fn(language))
+        .layer(sessions)
+        .with_state(state);
+
+    Ok(Router::new()
+        .route("/style/main.css", get(stylesheet))
+        .nest_service("/public", ServeDir::new("public"))
+        .route_service(
+            "/favicon.svg",
+            tower_http::services::ServeFile::new("public/favicon.svg"),
+        )
+        .merge(pages))
+}

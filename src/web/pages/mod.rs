@@ -1,0 +1,3 @@
+//! One module per page of the journey.
+
+pub mod welcome;

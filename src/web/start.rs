@@ -1,0 +1,43 @@
+//! `POST /start`: the welcome page's start action creates the customer's application and
+//! ties it to a fresh session id.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use tower_sessions::Session;
+
+use super::WebState;
+
+/// The session key holding the application's id.
+pub const APPLICATION_KEY: &str = "application_id";
+
+pub async fn start(State(state): State<WebState>, session: Session) -> Response {
+    let existing = session.get::<String>(APPLICATION_KEY).await.ok().flatten();
+    if existing.is_some() {
+        // A second start (back button, double click) continues the same application.
+        return Redirect::to("/terms").into_response();
+    }
+    let id = uuid::Uuid::new_v4().simple().to_string();
+    let now = crate::db::wall_clock_ms();
+    let created = sqlx::query(
+        "insert into application (id, step, created_at, updated_at) values ($1, 'terms', $2, $2)",
+    )
+    .bind(&id)
+    .bind(now)
+    .execute(&state.db.pool)
+    .await;
+    if let Err(e) = created {
+        tracing::error!(error = %e, "creating an application");
+        return StatusCode::SERVICE_UNAVAILABLE.into_response();
+    }
+    // A new id for a session that now holds an application, against session fixation.
+    if let Err(e) = session.cycle_id().await {
+        tracing::error!(error = %e, "cycling the session id");
+    }
+    if let Err(e) = session.insert(APPLICATION_KEY, &id).await {
+        tracing::error!(error = %e, "storing the application in the session");
+        return StatusCode::SERVICE_UNAVAILABLE.into_response();
+    }
+    tracing::info!(application_id = %id, "application started");
+    Redirect::to("/terms").into_response()
+}
