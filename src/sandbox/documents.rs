@@ -76,10 +76,15 @@ pub async fn generate(
     if existing > 0 {
         return Ok(());
     }
-    for (document_type, name, content_type) in [
+    let now = sandbox.clock.now_ms();
+    // One millisecond apart, so listings show them in a stable order.
+    for (offset, (document_type, name, content_type)) in [
         ("KYC_REPORT", "kyc_report.pdf", "application/pdf"),
         ("ID_DOCUMENT", "id_document_front.png", "image/png"),
-    ] {
+    ]
+    .into_iter()
+    .enumerate()
+    {
         let size = content(document_type, identification_id).len() as i64;
         sqlx::query(
             "insert into sandbox_document (id, person_id, identification_id, document_type, name, \
@@ -92,7 +97,7 @@ pub async fn generate(
         .bind(name)
         .bind(content_type)
         .bind(size)
-        .bind(sandbox.clock.now_ms())
+        .bind(now + offset as i64)
         .execute(&sandbox.db.pool)
         .await?;
     }

@@ -1,0 +1,413 @@
+//! Test helpers: a fresh database per test (SQLite file, or PostgreSQL when `TEST_POSTGRES`
+//! names a server), the real servers on port 0, and a webhook receiver on loopback.
+#![allow(dead_code)]
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::routing::post;
+use axum::Router;
+use serde_json::{json, Value};
+use solaris_onboarding::config::Settings;
+use solaris_onboarding::startup::Server;
+use sqlx::Connection;
+
+/// A database URL no other test uses.
+pub async fn fresh_database_url() -> String {
+    let name = format!("t{}", uuid::Uuid::new_v4().simple());
+    match std::env::var("TEST_POSTGRES")
+        .ok()
+        .filter(|v| !v.is_empty())
+    {
+        Some(server) => {
+            sqlx::any::install_default_drivers();
+            let server = server.trim_end_matches('/');
+            let mut admin = sqlx::AnyConnection::connect(&format!("{server}/postgres"))
+                .await
+                .expect("TEST_POSTGRES must reach a PostgreSQL server");
+            sqlx::query(&format!("create database {name}"))
+                .execute(&mut admin)
+                .await
+                .expect("create a test database");
+            format!("{server}/{name}")
+        }
+        None => {
+            let dir = std::env::temp_dir().join("solaris-onboarding-tests");
+            std::fs::create_dir_all(&dir).expect("temp dir");
+            format!("sqlite://{}", dir.join(format!("{name}.db")).display())
+        }
+    }
+}
+
+/// Settings as a deployment would give them, from a map of variables.
+pub fn settings(vars: &[(&str, &str)]) -> Settings {
+    let map: HashMap<String, String> = vars
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    Settings::from_source(|k| map.get(k).cloned()).expect("valid test settings")
+}
+
+pub const CLIENT_ID: &str = "test-client";
+pub const CLIENT_SECRET: &str = "test-secret";
+
+/// A standalone sandbox on port 0, with a real clock scale of 1 so that tests move time by
+/// advancing the sandbox clock, never by sleeping.
+pub struct TestSandbox {
+    pub base: String,
+    pub http: reqwest::Client,
+    pub database_url: String,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Drop for TestSandbox {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+impl TestSandbox {
+    pub async fn spawn() -> TestSandbox {
+        Self::spawn_on(&fresh_database_url().await, &[]).await
+    }
+
+    pub async fn spawn_on(database_url: &str, extra: &[(&str, &str)]) -> TestSandbox {
+        let mut vars = vec![
+            ("DATABASE_URL", database_url),
+            ("SANDBOX_CLIENT_ID", CLIENT_ID),
+            ("SANDBOX_CLIENT_SECRET", CLIENT_SECRET),
+            ("SANDBOX_TIME_SCALE", "1"),
+            (
+                "SANDBOX_RETURN_URL",
+                "http://127.0.0.1:9/identification/return?transaction_number={transaction_number}",
+            ),
+        ];
+        vars.extend_from_slice(extra);
+        let server = Server::sandbox(settings(&vars), "127.0.0.1:0".parse().unwrap())
+            .await
+            .expect("sandbox starts");
+        let base = format!("http://{}", server.addr);
+        let task = tokio::spawn(async move {
+            let _ = server.run().await;
+        });
+        TestSandbox {
+            base,
+            http: reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .unwrap(),
+            database_url: database_url.to_string(),
+            task,
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    pub async fn token(&self) -> String {
+        let res = self
+            .http
+            .post(self.url("/oauth2/token"))
+            .basic_auth(CLIENT_ID, Some(CLIENT_SECRET))
+            .form(&[("grant_type", "client_credentials"), ("scope", "partners")])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 200);
+        res.json::<Value>().await.unwrap()["access_token"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    }
+
+    /// A Solaris call with a fresh token: (status, headers, JSON body or Null).
+    pub async fn call(
+        &self,
+        method: &str,
+        path: &str,
+        body: Option<Value>,
+    ) -> (u16, HeaderMap, Value) {
+        let token = self.token().await;
+        self.call_with(&token, method, path, body).await
+    }
+
+    pub async fn call_with(
+        &self,
+        token: &str,
+        method: &str,
+        path: &str,
+        body: Option<Value>,
+    ) -> (u16, HeaderMap, Value) {
+        let mut req = self
+            .http
+            .request(method.parse().unwrap(), self.url(path))
+            .bearer_auth(token);
+        if let Some(b) = body {
+            req = req.json(&b);
+        }
+        let res = req.send().await.expect("the sandbox answers");
+        let status = res.status().as_u16();
+        let headers = res.headers().clone();
+        let text = res.text().await.unwrap();
+        (
+            status,
+            headers,
+            serde_json::from_str(&text).unwrap_or(Value::Null),
+        )
+    }
+
+    pub async fn create_person(&self, first_name: &str) -> String {
+        let (status, _, body) = self
+            .call(
+                "POST",
+                "/v1/persons",
+                Some(json!({
+                    "salutation": "MS",
+                    "first_name": first_name,
+                    "last_name": "Beispiel",
+                    "birth_date": "1990-01-01",
+                    "birth_city": "Musterstadt",
+                    "nationality": "DE",
+                    "mobile_number": "+15550101",
+                    "address": {"line_1": "Teststraße", "line_2": "1", "postal_code": "10115", "city": "Berlin", "country": "DE"},
+                    "terms_conditions_signed_at": "2026-11-25T10:00:00Z",
+                    "data_terms_signed_at": "2026-11-25T10:00:01Z"
+                })),
+            )
+            .await;
+        assert_eq!(status, 201, "{body}");
+        body["id"].as_str().unwrap().to_string()
+    }
+
+    /// A person with a created identification: (person id, identification id).
+    pub async fn create_identification(&self, first_name: &str) -> (String, String) {
+        let person = self.create_person(first_name).await;
+        let (status, _, body) = self
+            .call(
+                "POST",
+                &format!("/v1/persons/{person}/identifications"),
+                Some(json!({"method": "idnow", "language": "EN"})),
+            )
+            .await;
+        assert_eq!(status, 201, "{body}");
+        (person, body["id"].as_str().unwrap().to_string())
+    }
+
+    pub async fn request(&self, person: &str, ident: &str) -> (u16, Value) {
+        let (s, _, b) = self
+            .call(
+                "PATCH",
+                &format!("/v1/persons/{person}/identifications/{ident}/request"),
+                None,
+            )
+            .await;
+        (s, b)
+    }
+
+    pub async fn identification(&self, person: &str, ident: &str) -> Value {
+        let (s, _, b) = self
+            .call(
+                "GET",
+                &format!("/v1/persons/{person}/identifications/{ident}"),
+                None,
+            )
+            .await;
+        assert_eq!(s, 200, "{b}");
+        b
+    }
+
+    pub async fn person(&self, person: &str) -> Value {
+        let (s, _, b) = self
+            .call("GET", &format!("/v1/persons/{person}"), None)
+            .await;
+        assert_eq!(s, 200, "{b}");
+        b
+    }
+
+    pub async fn advance(&self, seconds: u64) {
+        let res = self
+            .http
+            .post(self.url("/_sandbox/clock/advance"))
+            .json(&json!({ "seconds": seconds }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 200);
+    }
+
+    pub async fn set_faults(&self, faults: Value) {
+        let res = self
+            .http
+            .put(self.url("/_sandbox/faults"))
+            .json(&faults)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
+    }
+
+    pub async fn log(&self) -> Vec<Value> {
+        self.http
+            .get(self.url("/_sandbox/log"))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap()
+    }
+
+    pub async fn deliveries(&self, event_type: &str) -> Vec<Value> {
+        self.http
+            .get(self.url(&format!("/_sandbox/deliveries?event_type={event_type}")))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap()
+    }
+
+    /// Subscribes the receiver to an event type; returns (subscription id, secret).
+    pub async fn subscribe(&self, event_type: &str, url: &str) -> (String, String) {
+        let (s, _, b) = self
+            .call(
+                "POST",
+                "/v1/webhooks",
+                Some(json!({"event_type": event_type, "url": url})),
+            )
+            .await;
+        assert_eq!(s, 201, "{b}");
+        (
+            b["id"].as_str().unwrap().to_string(),
+            b["secret"].as_str().unwrap().to_string(),
+        )
+    }
+}
+
+/// One request the webhook receiver got.
+#[derive(Clone, Debug)]
+pub struct Received {
+    pub headers: HeaderMap,
+    pub body: Bytes,
+}
+
+impl Received {
+    pub fn header(&self, name: &str) -> &str {
+        self.headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+    }
+    pub fn json(&self) -> Value {
+        serde_json::from_slice(&self.body).unwrap_or(Value::Null)
+    }
+}
+
+#[derive(Clone, Default)]
+struct ReceiverState {
+    received: Arc<Mutex<Vec<Received>>>,
+    /// Statuses to answer, in turn; 200 when used up.
+    answers: Arc<Mutex<Vec<u16>>>,
+}
+
+/// A partner's webhook endpoint on loopback that records what it gets.
+pub struct Receiver {
+    pub url: String,
+    state: ReceiverState,
+}
+
+async fn receive(
+    State(state): State<ReceiverState>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> StatusCode {
+    let ping = headers
+        .get("solaris-webhook-event-type")
+        .is_some_and(|v| v == "WEBHOOK-SUBSCRIPTION");
+    state
+        .received
+        .lock()
+        .unwrap()
+        .push(Received { headers, body });
+    if ping {
+        return StatusCode::OK;
+    }
+    let mut answers = state.answers.lock().unwrap();
+    let status = if answers.is_empty() {
+        200
+    } else {
+        answers.remove(0)
+    };
+    StatusCode::from_u16(status).unwrap()
+}
+
+impl Receiver {
+    pub async fn start() -> Receiver {
+        let state = ReceiverState::default();
+        let app = Router::new()
+            .route("/hook", post(receive))
+            .with_state(state.clone());
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr: SocketAddr = listener.local_addr().unwrap();
+        tokio::spawn(async move {
+            let _ = axum::serve(listener, app).await;
+        });
+        Receiver {
+            url: format!("http://{addr}/hook"),
+            state,
+        }
+    }
+
+    pub fn answer_with(&self, statuses: &[u16]) {
+        *self.state.answers.lock().unwrap() = statuses.to_vec();
+    }
+
+    pub fn received(&self) -> Vec<Received> {
+        self.state.received.lock().unwrap().clone()
+    }
+
+    /// Deliveries of one event type (the verification ping left out).
+    pub fn events(&self, event_type: &str) -> Vec<Received> {
+        self.received()
+            .into_iter()
+            .filter(|r| r.header("solaris-webhook-event-type") == event_type)
+            .collect()
+    }
+
+    /// Waits (bounded) until `pred` holds over what was received.
+    pub async fn wait_for(&self, what: &str, pred: impl Fn(&[Received]) -> bool) -> Vec<Received> {
+        for _ in 0..200 {
+            let got = self.received();
+            if pred(&got) {
+                return got;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+        }
+        panic!("the receiver never got {what}; got {:?}", self.received());
+    }
+}
+
+/// Polls the sandbox's delivery list (bounded) until `pred` holds.
+pub async fn wait_deliveries(
+    sandbox: &TestSandbox,
+    event_type: &str,
+    pred: impl Fn(&[Value]) -> bool,
+) -> Vec<Value> {
+    for _ in 0..200 {
+        let d = sandbox.deliveries(event_type).await;
+        if pred(&d) {
+            return d;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+    }
+    panic!(
+        "deliveries never reached the expected state: {:?}",
+        sandbox.deliveries(event_type).await
+    );
+}
