@@ -35,6 +35,8 @@ pub struct SandboxSettings {
     pub time_scale: f64,
     pub token_ttl_seconds: i64,
     pub company_id: String,
+    /// How clients reach a standalone sandbox; `None`: `http://` and its listen address.
+    pub public_url: Option<Url>,
     /// Fault rules applied from the start (JSON, the body of `PUT /_sandbox/faults`).
     pub faults: Option<String>,
 }
@@ -208,6 +210,11 @@ impl Settings {
                 "only letters, digits, - and _",
             ));
         }
+        // SANDBOX_PUBLIC_URL: how clients reach the standalone sandbox (`sandbox` command).
+        let sandbox_public_url = match var(&get, "SANDBOX_PUBLIC_URL") {
+            Some(v) => Some(parse_url("SANDBOX_PUBLIC_URL", &v)?),
+            None => None,
+        };
         // SANDBOX_FAULTS: fault rules in force from the start (JSON).
         let faults = var(&get, "SANDBOX_FAULTS");
         if let Some(f) = &faults {
@@ -238,6 +245,7 @@ impl Settings {
                 time_scale,
                 token_ttl_seconds,
                 company_id,
+                public_url: sandbox_public_url,
                 faults,
             },
             log_format,
@@ -255,5 +263,73 @@ impl Settings {
     /// True when the app runs the sandbox inside itself.
     pub fn sandbox_embedded(&self) -> bool {
         matches!(self.solaris, SolarisMode::Embedded)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn from(vars: &[(&str, &str)]) -> Result<Settings, ConfigError> {
+        Settings::from_source(|k| {
+            vars.iter()
+                .find(|(n, _)| *n == k)
+                .map(|(_, v)| v.to_string())
+        })
+    }
+
+    #[test]
+    fn no_configuration_means_the_embedded_sandbox_on_sqlite() {
+        let s = from(&[]).unwrap();
+        assert!(s.sandbox_embedded());
+        assert_eq!(s.listen_addr.to_string(), "127.0.0.1:3000");
+        assert!(s.database_url.starts_with("sqlite:"));
+        assert_eq!(
+            s.solaris_credentials.client_id,
+            s.sandbox.credentials.client_id
+        );
+    }
+
+    #[test]
+    fn invalid_values_are_refused_with_the_variables_name() {
+        for (name, value) in [
+            ("LISTEN_ADDR", "localhost"),
+            ("PUBLIC_URL", "http://bank.example"),
+            ("DATABASE_URL", "mysql://x"),
+            ("SANDBOX_TIME_SCALE", "-1"),
+            ("SANDBOX_TOKEN_TTL_SECONDS", "0"),
+            ("LOG_FORMAT", "xml"),
+            ("SANDBOX_FAULTS", "{\"routes\":7}"),
+        ] {
+            let err = from(&[(name, value)]).unwrap_err().to_string();
+            assert!(err.contains(name), "{name}: {err}");
+        }
+    }
+
+    #[test]
+    fn real_solaris_needs_all_four_values_and_https() {
+        let err = from(&[("SOLARIS_CLIENT_ID", "id")])
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("together"), "{err}");
+        let real = [
+            ("SOLARIS_API_URL", "https://api.solaris-sandbox.de"),
+            ("SOLARIS_AUTH_URL", "https://auth.solaris-sandbox.de"),
+            ("SOLARIS_CLIENT_ID", "id"),
+            ("SOLARIS_CLIENT_SECRET", "secret"),
+        ];
+        assert!(!from(&real).unwrap().sandbox_embedded());
+        let mut plain = real;
+        plain[0] = ("SOLARIS_API_URL", "http://api.solaris-sandbox.de");
+        assert!(from(&plain)
+            .unwrap_err()
+            .to_string()
+            .contains("SOLARIS_API_URL"));
+    }
+
+    #[test]
+    fn secrets_are_not_printed_by_debug() {
+        let s = from(&[("SANDBOX_CLIENT_SECRET", "very-secret-value")]).unwrap();
+        assert!(!format!("{s:?}").contains("very-secret-value"));
     }
 }

@@ -1,0 +1,240 @@
+//! The app as a browser sees it: the welcome page, languages, sessions, static files and the
+//! embedded sandbox, on the real router.
+
+mod common;
+
+use common::{fresh_database_url, settings};
+use solaris_onboarding::startup::Server;
+
+struct TestApp {
+    base: String,
+    http: reqwest::Client,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+async fn spawn_app() -> TestApp {
+    let db = fresh_database_url().await;
+    let server = Server::app(settings(&[
+        ("LISTEN_ADDR", "127.0.0.1:0"),
+        ("DATABASE_URL", &db),
+    ]))
+    .await
+    .expect("the app starts");
+    let base = format!("http://{}", server.addr);
+    let task = tokio::spawn(async move {
+        let _ = server.run().await;
+    });
+    TestApp {
+        base,
+        http: reqwest::Client::builder()
+            .cookie_store(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap(),
+        task,
+    }
+}
+
+impl TestApp {
+    async fn get(
+        &self,
+        path: &str,
+        accept_language: &str,
+    ) -> (u16, reqwest::header::HeaderMap, String) {
+        let res = self
+            .http
+            .get(format!("{}{path}", self.base))
+            .header("accept-language", accept_language)
+            .send()
+            .await
+            .unwrap();
+        let status = res.status().as_u16();
+        let headers = res.headers().clone();
+        (status, headers, res.text().await.unwrap())
+    }
+}
+
+#[tokio::test]
+async fn the_welcome_page_says_what_the_customer_will_do_and_need_in_english() {
+    let app = spawn_app().await;
+    let (status, _, html) = app.get("/", "en-GB,en;q=0.9").await;
+    assert_eq!(status, 200);
+    assert!(html.contains(r#"<html lang="en""#));
+    for text in [
+        "Open your account",
+        "passport or ID card",
+        "proof of address",
+        "SMS",
+        "webcam and microphone",
+        "German or English",
+        r#"<form method="post" action="/start""#,
+    ] {
+        assert!(html.contains(text), "missing {text:?}");
+    }
+    assert!(!html.contains("<script src"), "no script is needed");
+}
+
+#[tokio::test]
+async fn german_is_chosen_from_accept_language_and_the_switch_is_remembered() {
+    let app = spawn_app().await;
+    let (_, _, html) = app.get("/", "de-DE,de;q=0.9").await;
+    assert!(html.contains(r#"<html lang="de""#));
+    assert!(html.contains("Eröffnen Sie Ihr Konto"));
+    assert!(html.contains("Deutsch oder Englisch"));
+    assert!(
+        !html.contains("Open your account"),
+        "no mixed-language page"
+    );
+
+    let (_, headers, html) = app.get("/?lang=en", "de-DE").await;
+    assert!(html.contains("Open your account"));
+    let cookie = headers["set-cookie"].to_str().unwrap();
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"),
+        "{cookie}"
+    );
+    // The session remembers the choice over the browser's language.
+    let (_, _, html) = app.get("/", "de-DE").await;
+    assert!(html.contains("Open your account"));
+}
+
+#[tokio::test]
+async fn a_plain_visit_writes_no_session_and_static_files_carry_no_cookie() {
+    let app = spawn_app().await;
+    let (_, headers, _) = app.get("/", "en").await;
+    assert!(headers.get("set-cookie").is_none());
+    let (status, headers, css) = app.get("/style/main.css", "en").await;
+    assert_eq!(status, 200);
+    assert!(headers["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/css"));
+    assert!(css.contains(".site-header"));
+    assert!(headers.get("set-cookie").is_none());
+    let (status, _, svg) = app.get("/favicon.svg", "en").await;
+    assert_eq!(status, 200);
+    assert!(svg.contains("<svg"));
+}
+
+#[tokio::test]
+async fn an_unknown_page_is_a_translated_404() {
+    let app = spawn_app().await;
+    let (status, _, html) = app.get("/no-such-page", "de").await;
+    assert_eq!(status, 404);
+    assert!(html.contains("Seite nicht gefunden"));
+}
+
+#[tokio::test]
+async fn the_start_action_creates_an_application_in_a_fresh_session() {
+    let app = spawn_app().await;
+    app.get("/?lang=de", "de").await;
+    let res = app
+        .http
+        .post(format!("{}/start", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 303);
+    assert_eq!(res.headers()["location"], "/terms");
+    let cookie = res.headers()["set-cookie"].to_str().unwrap().to_string();
+    assert!(cookie.starts_with("onboarding_session="));
+    // The language chosen before the start survives the new session id.
+    let (_, _, html) = app.get("/", "en").await;
+    assert!(html.contains("Eröffnen Sie Ihr Konto"));
+}
+
+#[tokio::test]
+async fn every_response_carries_a_request_id() {
+    let app = spawn_app().await;
+    let (_, headers, _) = app.get("/", "en").await;
+    assert_eq!(headers["x-request-id"].to_str().unwrap().len(), 36);
+}
+
+#[tokio::test]
+async fn the_sandbox_is_embedded_at_sandbox_without_the_session_layer() {
+    let app = spawn_app().await;
+    let res = app
+        .http
+        .post(format!("{}/sandbox/oauth2/token", app.base))
+        .basic_auth("sandbox-client", Some("sandbox-secret"))
+        .form(&[("grant_type", "client_credentials"), ("scope", "partners")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    assert!(res.headers().get("set-cookie").is_none());
+    let token = res.json::<serde_json::Value>().await.unwrap()["access_token"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let res = app
+        .http
+        .post(format!("{}/sandbox/v1/persons", app.base))
+        .bearer_auth(&token)
+        .json(&serde_json::json!({"first_name": "X-MANUALTEST-HAPPYPATH", "last_name": "Beispiel"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 201);
+    let person = res.json::<serde_json::Value>().await.unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let ident: serde_json::Value = app
+        .http
+        .post(format!(
+            "{}/sandbox/v1/persons/{person}/identifications",
+            app.base
+        ))
+        .bearer_auth(&token)
+        .json(&serde_json::json!({"method": "idnow"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let id = ident["id"].as_str().unwrap();
+    let requested: serde_json::Value = app
+        .http
+        .patch(format!(
+            "{}/sandbox/v1/persons/{person}/identifications/{id}/request",
+            app.base
+        ))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    // The IDnow link points at the embedded sandbox, and its return goes to the app.
+    let url = requested["url"].as_str().unwrap();
+    assert!(
+        url.starts_with(&format!("{}/sandbox/idnow/", app.base)),
+        "{url}"
+    );
+}
+
+#[tokio::test]
+async fn the_standalone_sandbox_refuses_to_start_when_real_solaris_is_configured() {
+    let db = fresh_database_url().await;
+    let real = settings(&[
+        ("DATABASE_URL", &db),
+        ("SOLARIS_API_URL", "https://api.solaris-sandbox.de"),
+        ("SOLARIS_AUTH_URL", "https://auth.solaris-sandbox.de"),
+        ("SOLARIS_CLIENT_ID", "id"),
+        ("SOLARIS_CLIENT_SECRET", "secret"),
+    ]);
+    let err = Server::sandbox(real, "127.0.0.1:0".parse().unwrap())
+        .await
+        .err()
+        .unwrap();
+    assert!(err.to_string().contains("does not start"));
+}
