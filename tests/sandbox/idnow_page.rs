@@ -168,6 +168,7 @@ async fn manual_cases_follow_the_scenario_table_once_the_code_is_entered() {
             vec![(90, "pending"), (24 * 3600, "successful")],
         ),
         ("CHANGEALL", vec![(0, "pending"), (90, "successful")]),
+        ("CHANGEALLREVIEW", vec![(0, "pending"), (90, "successful")]),
     ] {
         let s = open(&format!("X-MANUALTEST-{case}")).await;
         s.start("+15550101").await;
