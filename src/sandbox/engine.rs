@@ -371,6 +371,9 @@ async fn run_action(sandbox: &Sandbox, ident_id: &str, action: Action, at: i64) 
 /// Runs every scheduled step whose time has come, oldest first, including steps that those
 /// steps schedule within the same time.
 pub async fn run_due(sandbox: &Sandbox) -> ApiResult<usize> {
+    // One runner at a time in this process: a clock advance waits for the steps the
+    // background runner is in the middle of, so its answer reflects every step now due.
+    let _running = sandbox.steps_lock.lock().await;
     let mut ran = 0;
     loop {
         let due: Vec<(String, String, i64, String)> = sqlx::query_as(

@@ -48,6 +48,8 @@ pub struct Sandbox {
     prefix: Arc<str>,
     /// Sends webhooks and verification pings; never follows redirects.
     pub http: reqwest::Client,
+    /// Held while scheduled steps run (see `engine::run_due`).
+    pub steps_lock: Arc<tokio::sync::Mutex<()>>,
     /// Wakes the scheduler when a step is added.
     pub wake: Arc<Notify>,
     /// Wakes the webhook sender when a notification is added.
@@ -79,6 +81,7 @@ impl Sandbox {
                 .redirect(reqwest::redirect::Policy::none())
                 .timeout(Duration::from_secs(30))
                 .build()?,
+            steps_lock: Arc::new(tokio::sync::Mutex::new(())),
             wake: Arc::new(Notify::new()),
             wake_deliveries: Arc::new(Notify::new()),
         })

@@ -184,6 +184,20 @@ impl TestSandbox {
         body["id"].as_str().unwrap().to_string()
     }
 
+    /// A person whose job title was then changed, which fires `PERSON_CHANGED`.
+    pub async fn changed_person(&self) -> String {
+        let person = self.create_person("Erika").await;
+        let (status, _, body) = self
+            .call(
+                "PATCH",
+                &format!("/v1/persons/{person}"),
+                Some(json!({"job_title": "Testerin"})),
+            )
+            .await;
+        assert_eq!(status, 200, "{body}");
+        person
+    }
+
     /// A person with a created identification: (person id, identification id).
     pub async fn create_identification(&self, first_name: &str) -> (String, String) {
         let person = self.create_person(first_name).await;

@@ -153,14 +153,7 @@ async fn a_failed_delivery_is_retried_with_backoff_until_2xx() {
     let receiver = Receiver::start().await;
     sandbox.subscribe("PERSON_CHANGED", &receiver.url).await;
     receiver.answer_with(&[500, 503]);
-    let person = sandbox.create_person("Erika").await;
-    sandbox
-        .call(
-            "PATCH",
-            &format!("/v1/persons/{person}"),
-            Some(json!({"job_title": "Testerin"})),
-        )
-        .await;
+    sandbox.changed_person().await;
     wait_deliveries(&sandbox, "PERSON_CHANGED", |d| {
         d.first().is_some_and(|x| x["attempts"] == 1)
     })
@@ -193,14 +186,7 @@ async fn a_410_answer_cancels_the_subscription() {
     let receiver = Receiver::start().await;
     let (sub, _) = sandbox.subscribe("PERSON_CHANGED", &receiver.url).await;
     receiver.answer_with(&[410]);
-    let person = sandbox.create_person("Erika").await;
-    sandbox
-        .call(
-            "PATCH",
-            &format!("/v1/persons/{person}"),
-            Some(json!({"job_title": "Testerin"})),
-        )
-        .await;
+    sandbox.changed_person().await;
     wait_deliveries(&sandbox, "PERSON_CHANGED", |d| {
         d.first().is_some_and(|x| x["state"] == "canceled")
     })
@@ -217,14 +203,7 @@ async fn a_422_answer_stops_the_retries() {
     let receiver = Receiver::start().await;
     sandbox.subscribe("PERSON_CHANGED", &receiver.url).await;
     receiver.answer_with(&[422]);
-    let person = sandbox.create_person("Erika").await;
-    sandbox
-        .call(
-            "PATCH",
-            &format!("/v1/persons/{person}"),
-            Some(json!({"job_title": "Testerin"})),
-        )
-        .await;
+    sandbox.changed_person().await;
     wait_deliveries(&sandbox, "PERSON_CHANGED", |d| {
         d.first().is_some_and(|x| x["state"] == "rejected")
     })
