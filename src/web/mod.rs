@@ -92,6 +92,20 @@ pub async fn router(settings: &Settings, public_url: &Url, db: Db) -> anyhow::Re
     };
     let routes = generate_route_list(app::App);
     let store = DbSessionStore::new(db.clone());
+    // Expired sessions are purged hourly; loading one already treats it as absent.
+    tokio::spawn({
+        let store = store.clone();
+        async move {
+            use tower_sessions::session_store::ExpiredDeletion;
+            let mut every = tokio::time::interval(std::time::Duration::from_secs(3600));
+            loop {
+                every.tick().await;
+                if let Err(e) = store.delete_expired().await {
+                    tracing::warn!(error = %e, "purging expired sessions");
+                }
+            }
+        }
+    });
     let sessions = SessionManagerLayer::new(store)
         .with_name("onboarding_session")
         .with_http_only(true)
