@@ -63,8 +63,8 @@ fn credentials_match(sandbox: &Sandbox, id: &str, secret: &str) -> bool {
     bool::from(id_ok & secret_ok)
 }
 
-#[derive(serde::Deserialize)]
-pub struct TokenForm {
+/// The fields of the token request's form that the sandbox reads.
+struct TokenForm {
     grant_type: Option<String>,
     scope: Option<String>,
 }
@@ -105,7 +105,7 @@ pub async fn token(State(sandbox): State<Sandbox>, req: Request) -> Response {
     let Ok(bytes) = axum::body::to_bytes(req.into_body(), 16 * 1024).await else {
         return ApiError::invalid_json("The body could not be read.").into_response();
     };
-    let form: TokenForm = serde_urlencoded_parse(&bytes);
+    let form: TokenForm = parse_token_form(&bytes);
     if form.grant_type.as_deref() != Some("client_credentials") {
         return ApiError::new(
             StatusCode::BAD_REQUEST,
@@ -135,7 +135,7 @@ pub async fn token(State(sandbox): State<Sandbox>, req: Request) -> Response {
     .into_response()
 }
 
-fn serde_urlencoded_parse(bytes: &[u8]) -> TokenForm {
+fn parse_token_form(bytes: &[u8]) -> TokenForm {
     let mut form = TokenForm {
         grant_type: None,
         scope: None,
