@@ -9,7 +9,9 @@
 pub mod config;
 pub mod db;
 pub mod domain;
+pub mod queue;
 pub mod sandbox;
+pub mod solaris;
 pub mod startup;
 pub mod telemetry;
 pub mod web;

@@ -10,9 +10,13 @@ use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tracing::Level;
 use url::Url;
 
-use crate::config::{SandboxSettings, Settings};
+use std::sync::Arc;
+
+use crate::config::{SandboxSettings, Settings, SolarisMode};
 use crate::db::Db;
+use crate::queue::{Worker, WorkerOptions};
 use crate::sandbox::Sandbox;
+use crate::solaris::{ClientOptions, SolarisClient};
 use crate::{telemetry, web};
 
 /// A bound, ready server.
@@ -59,13 +63,25 @@ impl Server {
         let public_url = public_url(&settings, addr)?;
         let db = Db::connect(&settings.database_url).await?;
         let mut router = web::router(&settings, &public_url, db.clone()).await?;
-        if settings.sandbox_embedded() {
-            let base = public_url.join("sandbox")?;
-            let sandbox =
-                Sandbox::new(db.clone(), sandbox_settings(&settings, &public_url), &base).await?;
-            sandbox.spawn_workers();
-            router = router.nest("/sandbox", sandbox.router());
-        }
+        let (api_url, auth_url) = match &settings.solaris {
+            SolarisMode::Embedded => {
+                let base = public_url.join("sandbox")?;
+                let sandbox =
+                    Sandbox::new(db.clone(), sandbox_settings(&settings, &public_url), &base)
+                        .await?;
+                sandbox.spawn_workers();
+                router = router.nest("/sandbox", sandbox.router());
+                (base.clone(), base)
+            }
+            SolarisMode::Remote { api_url, auth_url } => (api_url.clone(), auth_url.clone()),
+        };
+        let client = Arc::new(SolarisClient::new(
+            api_url,
+            auth_url,
+            settings.solaris_credentials.clone(),
+            ClientOptions::default(),
+        )?);
+        tokio::spawn(Worker::new(db.clone(), client, WorkerOptions::default()).run());
         Ok(Server {
             listener,
             router: with_tracing(router),

@@ -1,0 +1,335 @@
+use std::sync::Arc;
+use std::time::Duration;
+
+use serde_json::json;
+use solaris_onboarding::db::Db;
+use solaris_onboarding::queue::{self, Progress, WorkKind, Worker, WorkerOptions};
+use solaris_onboarding::solaris::types::{
+    IdentificationMethod, Language, NewIdentification, NewPerson,
+};
+use solaris_onboarding::solaris::SolarisClient;
+
+use crate::common::TestSandbox;
+use crate::{client_for, quick, served};
+
+fn options() -> WorkerOptions {
+    WorkerOptions {
+        lease: Duration::from_secs(30),
+        poll: Duration::from_millis(20),
+        backoff_base: Duration::from_millis(50),
+        backoff_max: Duration::from_millis(400),
+    }
+}
+
+async fn new_application(db: &Db, first_name: &str) -> String {
+    let id = uuid::Uuid::new_v4().simple().to_string();
+    sqlx::query(
+        "insert into application (id, step, created_at, updated_at) values ($1, 'review', 0, 0)",
+    )
+    .bind(&id)
+    .execute(&db.pool)
+    .await
+    .unwrap();
+    let person = NewPerson {
+        first_name: first_name.into(),
+        last_name: "Beispiel".into(),
+        birth_date: Some("1990-01-01".into()),
+        birth_city: Some("Musterstadt".into()),
+        email: Some(format!("{id}@example.com")),
+        terms_conditions_signed_at: "2026-11-25T10:00:00Z".into(),
+        data_terms_signed_at: "2026-11-25T10:00:01Z".into(),
+        ..NewPerson::default()
+    };
+    let ident = NewIdentification {
+        method: IdentificationMethod::Idnow,
+        language: Some(Language::En),
+        proof_of_address_type: None,
+        proof_of_address_issued_at: None,
+    };
+    assert!(queue::submit(db, &id, &person, &ident).await.unwrap());
+    id
+}
+
+type AppState = (
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+);
+
+async fn application(db: &Db, id: &str) -> AppState {
+    sqlx::query_as("select person_id, identification_id, identification_status, identification_url, solaris_error from application where id = $1")
+        .bind(id)
+        .fetch_one(&db.pool)
+        .await
+        .unwrap()
+}
+
+/// Runs the worker until the application has no pending work (bounded).
+async fn settle(db: &Db, worker: &Worker, id: &str) -> Progress {
+    for _ in 0..400 {
+        worker.run_once().await.unwrap();
+        let p = queue::progress(db, id).await.unwrap();
+        if !matches!(p, Progress::Working { .. }) {
+            return p;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    panic!(
+        "the work never settled: {:?}",
+        queue::progress(db, id).await
+    );
+}
+
+async fn setup() -> (TestSandbox, Db, Arc<SolarisClient>) {
+    let sandbox = TestSandbox::spawn().await;
+    // The app's own tables live in a database of their own, as in a deployment with a
+    // standalone sandbox.
+    let db = Db::connect(&crate::common::fresh_database_url().await)
+        .await
+        .unwrap();
+    let client = client_for(&sandbox, quick());
+    (sandbox, db, client)
+}
+
+#[tokio::test]
+async fn a_happy_path_issues_exactly_the_calls_it_needs() {
+    let (sandbox, db, client) = setup().await;
+    let worker = Worker::new(db.clone(), client, options());
+    let app = new_application(&db, "X-MANUALTEST-HAPPYPATH").await;
+    queue::enqueue_one(&db, &app, WorkKind::RequestIdentification)
+        .await
+        .unwrap();
+    assert_eq!(settle(&db, &worker, &app).await, Progress::Idle);
+    let (person, ident, status, url, error) = application(&db, &app).await;
+    assert!(person.unwrap().ends_with("cper"));
+    assert!(ident.clone().unwrap().ends_with("cidt"));
+    assert_eq!(status.as_deref(), Some("pending"));
+    assert!(url.unwrap().contains(&ident.unwrap()));
+    assert_eq!(error, None);
+    let calls: Vec<String> = sandbox
+        .log()
+        .await
+        .iter()
+        .map(|e| {
+            format!(
+                "{} {}",
+                e["method"].as_str().unwrap(),
+                e["path"]
+                    .as_str()
+                    .unwrap()
+                    .split('/')
+                    .take(3)
+                    .collect::<Vec<_>>()
+                    .join("/")
+            )
+        })
+        .collect();
+    assert_eq!(
+        calls,
+        [
+            "POST /oauth2/token",
+            "POST /v1/persons",
+            "POST /v1/persons",
+            "PATCH /v1/persons"
+        ]
+    );
+}
+
+#[tokio::test]
+async fn a_person_created_behind_a_dropped_connection_is_adopted_not_created_again() {
+    let (sandbox, db, client) = setup().await;
+    sandbox.set_faults(json!({"routes": [{"method": "POST", "path": "/v1/persons", "drop": "after", "times": 1}]})).await;
+    let worker = Worker::new(db.clone(), client, options());
+    let app = new_application(&db, "Erika").await;
+    assert_eq!(settle(&db, &worker, &app).await, Progress::Idle);
+    assert_eq!(
+        served(&sandbox, "POST", "/v1/persons")
+            .await
+            .iter()
+            .filter(|(p, _)| p == "/v1/persons")
+            .count(),
+        1
+    );
+    let (_, headers, _) = sandbox.call("GET", "/v1/persons", None).await;
+    assert_eq!(headers["total"], "1");
+    let (person, ident, ..) = application(&db, &app).await;
+    assert!(person.is_some() && ident.is_some());
+}
+
+#[tokio::test]
+async fn an_identification_created_behind_a_dropped_connection_is_adopted() {
+    let (sandbox, db, client) = setup().await;
+    sandbox.set_faults(json!({"routes": [{"method": "POST", "path": "/v1/persons/*/identifications", "drop": "after", "times": 1}]})).await;
+    let worker = Worker::new(db.clone(), client, options());
+    let app = new_application(&db, "Erika").await;
+    assert_eq!(settle(&db, &worker, &app).await, Progress::Idle);
+    let (person, ident, ..) = application(&db, &app).await;
+    let (_, _, list) = sandbox
+        .call(
+            "GET",
+            &format!("/v1/persons/{}/identifications", person.unwrap()),
+            None,
+        )
+        .await;
+    assert_eq!(list.as_array().unwrap().len(), 1);
+    assert_eq!(list[0]["id"].as_str(), ident.as_deref());
+}
+
+#[tokio::test]
+async fn work_waits_while_solaris_is_down_and_completes_when_it_is_back() {
+    let (sandbox, db, client) = setup().await;
+    sandbox
+        .set_faults(json!({"routes": [{"path": "/v1/**", "status": 503, "times": 40}]}))
+        .await;
+    let worker = Worker::new(db.clone(), client, options());
+    let app = new_application(&db, "Erika").await;
+    worker.run_once().await.unwrap();
+    match queue::progress(&db, &app).await.unwrap() {
+        Progress::Working {
+            done: 0,
+            total: 2,
+            retrying: true,
+        } => {}
+        other => panic!("expected honest progress while retrying, got {other:?}"),
+    }
+    assert_eq!(settle(&db, &worker, &app).await, Progress::Idle);
+    let (person, ident, ..) = application(&db, &app).await;
+    assert!(person.is_some() && ident.is_some());
+    let (_, headers, _) = sandbox.call("GET", "/v1/persons", None).await;
+    assert_eq!(headers["total"], "1");
+}
+
+#[tokio::test]
+async fn a_refused_person_fails_its_item_cancels_the_rest_and_keeps_the_field_errors() {
+    let (sandbox, db, client) = setup().await;
+    let worker = Worker::new(db.clone(), client, options());
+    let app = new_application(&db, "R2D2").await;
+    match settle(&db, &worker, &app).await {
+        Progress::Failed { kind, .. } => assert_eq!(kind, "create_person"),
+        other => panic!("{other:?}"),
+    }
+    let (person, _, _, _, error) = application(&db, &app).await;
+    assert_eq!(person, None);
+    let error: serde_json::Value = serde_json::from_str(&error.unwrap()).unwrap();
+    assert_eq!(error["fields"][0]["field"], "first_name");
+    let (states,): (String,) = sqlx::query_as("select state from solaris_work where application_id = $1 and kind = 'create_identification'")
+        .bind(&app)
+        .fetch_one(&db.pool)
+        .await
+        .unwrap();
+    assert_eq!(states, "canceled");
+    assert!(served(&sandbox, "POST", "/v1/persons/").await.is_empty());
+}
+
+#[tokio::test]
+async fn a_submission_is_stored_once() {
+    let (_sandbox, db, _) = setup().await;
+    let app = new_application(&db, "Erika").await;
+    let again = queue::submit(
+        &db,
+        &app,
+        &NewPerson::default(),
+        &NewIdentification {
+            method: IdentificationMethod::Idnow,
+            language: None,
+            proof_of_address_type: None,
+            proof_of_address_issued_at: None,
+        },
+    )
+    .await
+    .unwrap();
+    assert!(!again);
+    let (items,): (i64,) =
+        sqlx::query_as("select count(*) from solaris_work where application_id = $1")
+            .bind(&app)
+            .fetch_one(&db.pool)
+            .await
+            .unwrap();
+    assert_eq!(items, 2);
+}
+
+#[tokio::test]
+async fn an_item_whose_worker_died_is_taken_again_after_its_lease_and_completes_once() {
+    let (sandbox, db, client) = setup().await;
+    sandbox.set_faults(json!({"routes": [{"method": "POST", "path": "/v1/persons", "latency_ms": 3000, "times": 1}]})).await;
+    let mut short = options();
+    short.lease = Duration::from_millis(500);
+    let first = Worker::new(db.clone(), client.clone(), short.clone());
+    let app = new_application(&db, "Erika").await;
+    let running = tokio::spawn(async move { first.run_once().await });
+    // Wait until the first worker holds the item, then kill it in the middle of the call.
+    for _ in 0..200 {
+        let (owner,): (Option<String>,) = sqlx::query_as("select lease_owner from solaris_work where application_id = $1 and kind = 'create_person'")
+            .bind(&app)
+            .fetch_one(&db.pool)
+            .await
+            .unwrap();
+        if owner.is_some() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    running.abort();
+    tokio::time::sleep(short.lease).await;
+
+    let second = Worker::new(db.clone(), client, short);
+    assert_eq!(settle(&db, &second, &app).await, Progress::Idle);
+    let (_, headers, _) = sandbox.call("GET", "/v1/persons", None).await;
+    assert_eq!(headers["total"], "1");
+    let (attempts,): (i64,) = sqlx::query_as(
+        "select attempts from solaris_work where application_id = $1 and kind = 'create_person'",
+    )
+    .bind(&app)
+    .fetch_one(&db.pool)
+    .await
+    .unwrap();
+    assert_eq!(attempts, 2);
+}
+
+#[tokio::test]
+async fn two_workers_on_one_database_run_each_item_once() {
+    let (sandbox, db, client) = setup().await;
+    let mut apps = Vec::new();
+    for _ in 0..20 {
+        apps.push(new_application(&db, "Erika").await);
+    }
+    let a = tokio::spawn(Worker::new(db.clone(), client.clone(), options()).run());
+    let b = tokio::spawn(Worker::new(db.clone(), client_for(&sandbox, quick()), options()).run());
+    for _ in 0..500 {
+        let (pending,): (i64,) =
+            sqlx::query_as("select count(*) from solaris_work where state <> 'done'")
+                .fetch_one(&db.pool)
+                .await
+                .unwrap();
+        if pending == 0 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    a.abort();
+    b.abort();
+    let (left,): (i64,) = sqlx::query_as("select count(*) from solaris_work where state <> 'done'")
+        .fetch_one(&db.pool)
+        .await
+        .unwrap();
+    assert_eq!(left, 0);
+    assert_eq!(
+        served(&sandbox, "POST", "/v1/persons")
+            .await
+            .iter()
+            .filter(|(p, _)| p == "/v1/persons")
+            .count(),
+        20
+    );
+    assert_eq!(
+        served(&sandbox, "POST", "/v1/persons/").await.len(),
+        20,
+        "one identification each"
+    );
+    for app in apps {
+        assert!(application(&db, &app).await.1.is_some());
+    }
+}
