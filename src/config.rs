@@ -58,6 +58,10 @@ pub struct Settings {
     pub solaris_credentials: Credentials,
     pub sandbox: SandboxSettings,
     pub log_format: LogFormat,
+    /// The youngest age at which a customer may sign up.
+    pub minimum_age: u32,
+    /// The return page asks Solaris for the status at most this often per customer.
+    pub status_refresh_seconds: u64,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -233,7 +237,26 @@ impl Settings {
             }
         };
 
+        // MINIMUM_AGE: the youngest age allowed to sign up, default 18.
+        let minimum_age: u32 = match var(&get, "MINIMUM_AGE") {
+            Some(v) => v.parse().map_err(|e| invalid("MINIMUM_AGE", e))?,
+            None => 18,
+        };
+        if !(14..=120).contains(&minimum_age) {
+            return Err(invalid("MINIMUM_AGE", "must be between 14 and 120"));
+        }
+
+        // STATUS_REFRESH_SECONDS: least time between two status reads for one customer, default 10.
+        let status_refresh_seconds: u64 = match var(&get, "STATUS_REFRESH_SECONDS") {
+            Some(v) => v
+                .parse()
+                .map_err(|e| invalid("STATUS_REFRESH_SECONDS", e))?,
+            None => 10,
+        };
+
         Ok(Settings {
+            status_refresh_seconds,
+            minimum_age,
             listen_addr,
             public_url,
             database_url,

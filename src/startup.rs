@@ -62,7 +62,7 @@ impl Server {
         let addr = listener.local_addr()?;
         let public_url = public_url(&settings, addr)?;
         let db = Db::connect(&settings.database_url).await?;
-        let mut router = web::router(&settings, &public_url, db.clone()).await?;
+        let mut sandbox_router = None;
         let (api_url, auth_url) = match &settings.solaris {
             SolarisMode::Embedded => {
                 let base = public_url.join("sandbox")?;
@@ -70,7 +70,7 @@ impl Server {
                     Sandbox::new(db.clone(), sandbox_settings(&settings, &public_url), &base)
                         .await?;
                 sandbox.spawn_workers();
-                router = router.nest("/sandbox", sandbox.router());
+                sandbox_router = Some(sandbox.router());
                 (base.clone(), base)
             }
             SolarisMode::Remote { api_url, auth_url } => (api_url.clone(), auth_url.clone()),
@@ -81,7 +81,13 @@ impl Server {
             settings.solaris_credentials.clone(),
             ClientOptions::default(),
         )?);
-        tokio::spawn(Worker::new(db.clone(), client, WorkerOptions::default()).run());
+        let worker = Worker::new(db.clone(), client.clone(), WorkerOptions::default());
+        let work = worker.waker();
+        tokio::spawn(worker.run());
+        let mut router = web::router(&settings, &public_url, db.clone(), client, work).await?;
+        if let Some(sandbox) = sandbox_router {
+            router = router.nest("/sandbox", sandbox);
+        }
         Ok(Server {
             listener,
             router: with_tracing(router),

@@ -272,25 +272,40 @@ impl Worker {
         Ok(())
     }
 
+    /// Stores what Solaris holds now; when the identification has just become successful,
+    /// queues a read of the person, whose data IDnow may have corrected.
     async fn record_identification(
         &self,
         application_id: &str,
         ident: &crate::solaris::types::Identification,
     ) -> Result<(), sqlx::Error> {
+        let mut tx = self.db.pool.begin().await?;
+        let (before,): (Option<String>,) =
+            sqlx::query_as("select identification_status from application where id = $1")
+                .bind(application_id)
+                .fetch_one(&mut *tx)
+                .await?;
         sqlx::query(
             "update application set identification_id = $1, identification_status = $2, \
-             identification_url = coalesce($3, identification_url), failure_reason = $4, updated_at = $5 \
-             where id = $6",
+             identification_url = coalesce($3, identification_url), failure_reason = $4, \
+             identification_completed_at = coalesce($5, identification_completed_at), \
+             updated_at = $6 where id = $7",
         )
         .bind(&ident.id)
         .bind(ident.status.as_str())
         .bind(ident.url.as_deref())
         .bind(ident.failure_reason.as_ref().map(|f| f.0.as_str()))
+        .bind(ident.completed_at.as_deref())
         .bind(wall_clock_ms())
         .bind(application_id)
-        .execute(&self.db.pool)
+        .execute(&mut *tx)
         .await?;
-        Ok(())
+        if ident.status == IdentificationStatus::Successful
+            && before.as_deref() != Some("successful")
+        {
+            super::enqueue(&mut tx, application_id, WorkKind::SyncPerson).await?;
+        }
+        tx.commit().await
     }
 
     async fn execute(&self, item: &Item) -> Result<(), Failure> {
@@ -321,12 +336,6 @@ impl Worker {
                 let created = self.client.create_person(&person).await?;
                 self.set(&item.application_id, "person_id", &created.id)
                     .await?;
-                self.set(
-                    &item.application_id,
-                    "solaris_person",
-                    &serde_json::to_string(&created).unwrap_or_default(),
-                )
-                .await?;
             }
             WorkKind::CreateIdentification => {
                 if ident_id.is_some() {
@@ -341,6 +350,7 @@ impl Worker {
                     if let Some(found) = existing.iter().rev().find(|i| {
                         i.status == IdentificationStatus::Created
                             && i.method.as_ref() == Some(&new.method)
+                            && i.proof_of_address_type == new.proof_of_address_type
                     }) {
                         tracing::info!(identification_id = %found.id, "adopting the identification an earlier attempt created");
                         return Ok(self
@@ -370,11 +380,14 @@ impl Worker {
             WorkKind::SyncPerson => {
                 let person_id = person_id.ok_or_else(|| missing("person"))?;
                 let person = self.client.get_person(&person_id).await?;
-                self.set(
-                    &item.application_id,
-                    "solaris_person",
-                    &serde_json::to_string(&person).unwrap_or_default(),
+                sqlx::query(
+                    "update application set solaris_person = $1, person_synced_at = $2, \
+                     updated_at = $2 where id = $3",
                 )
+                .bind(serde_json::to_string(&person).unwrap_or_default())
+                .bind(wall_clock_ms())
+                .bind(&item.application_id)
+                .execute(&self.db.pool)
                 .await?;
             }
         }

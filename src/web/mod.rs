@@ -3,8 +3,14 @@
 
 pub mod app;
 pub mod i18n;
+pub mod journey;
+pub mod legal;
 pub mod pages;
+pub mod reasons;
+pub mod render;
+pub mod security;
 pub mod start;
+pub mod texts;
 
 use axum::extract::Request;
 use axum::http::{header, HeaderValue};
@@ -80,7 +86,13 @@ async fn language(session: Session, mut req: Request, next: Next) -> Response {
 }
 
 /// The page routes with sessions; static files stay outside the session layer.
-pub async fn router(settings: &Settings, public_url: &Url, db: Db) -> anyhow::Result<Router> {
+pub async fn router(
+    settings: &Settings,
+    public_url: &Url,
+    db: Db,
+    client: std::sync::Arc<crate::solaris::SolarisClient>,
+    work: std::sync::Arc<tokio::sync::Notify>,
+) -> anyhow::Result<Router> {
     let leptos_options = LeptosOptions::builder()
         .output_name("solaris-onboarding")
         .site_root("public")
@@ -114,6 +126,14 @@ pub async fn router(settings: &Settings, public_url: &Url, db: Db) -> anyhow::Re
         .with_expiry(Expiry::OnInactivity(time::Duration::hours(8)));
 
     let ctx_db = db.clone();
+    let journey = journey::router(journey::JourneyState {
+        db: db.clone(),
+        client,
+        work,
+        public_origin: public_url.origin().ascii_serialization(),
+        minimum_age: settings.minimum_age,
+        refresh_interval_ms: settings.status_refresh_seconds as i64 * 1000,
+    });
     let pages = Router::new()
         .leptos_routes_with_context(&state, routes, move || provide_context(ctx_db.clone()), {
             let options = state.leptos_options.clone();
@@ -123,9 +143,11 @@ pub async fn router(settings: &Settings, public_url: &Url, db: Db) -> anyhow::Re
         .fallback(leptos_axum::file_and_error_handler::<WebState, _>(
             app::shell,
         ))
+        .with_state(state)
+        .merge(journey)
         .layer(middleware::from_fn(language))
         .layer(sessions)
-        .with_state(state);
+        .layer(middleware::from_fn(security::headers));
 
     Ok(Router::new()
         .route("/style/main.css", get(stylesheet))

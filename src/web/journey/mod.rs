@@ -1,0 +1,242 @@
+//! The customer journey after the welcome page: consent, data, eligibility, review, documents,
+//! the IDnow redirect, the return page and the completion. Every page is a server-rendered
+//! form or link; every step checks that the customer may be there and sends them to the step
+//! they are at otherwise.
+
+pub mod application;
+mod consent;
+mod details;
+pub mod fields;
+mod identification;
+mod review;
+
+use std::sync::Arc;
+
+use axum::extract::{FromRef, Request};
+use axum::http::{HeaderMap, Method, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use leptos::prelude::*;
+use tokio::sync::Notify;
+use tower_sessions::Session;
+
+use crate::db::Db;
+use crate::solaris::SolarisClient;
+use application::Application;
+
+use super::i18n::Lang;
+use super::render;
+
+/// What the journey's handlers share.
+#[derive(Clone, Debug)]
+pub struct JourneyState {
+    pub db: Db,
+    pub client: Arc<SolarisClient>,
+    /// Wakes the local work-queue worker when work is queued.
+    pub work: Arc<Notify>,
+    /// `scheme://host:port` of `PUBLIC_URL`, for the Origin check.
+    pub public_origin: String,
+    pub minimum_age: u32,
+    /// Least time between two status reads for one customer (`STATUS_REFRESH_SECONDS`).
+    pub refresh_interval_ms: i64,
+}
+
+impl FromRef<JourneyState> for Db {
+    fn from_ref(s: &JourneyState) -> Db {
+        s.db.clone()
+    }
+}
+
+/// The steps, in order. Pages before `Review` can be revisited to change data until the
+/// application is confirmed; after that only the current step is shown.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Step {
+    Terms,
+    Privacy,
+    Person,
+    Contact,
+    Ineligible,
+    Review,
+    Preparing,
+    Documents,
+    Checklist,
+    Redirect,
+    Status,
+    Complete,
+}
+
+impl Step {
+    pub fn path(self) -> &'static str {
+        match self {
+            Step::Terms => "/terms",
+            Step::Privacy => "/privacy",
+            Step::Person => "/details/person",
+            Step::Contact => "/details/contact",
+            Step::Ineligible => "/not-eligible",
+            Step::Review => "/review",
+            Step::Preparing => "/preparing",
+            Step::Documents => "/documents",
+            Step::Checklist => "/checklist",
+            Step::Redirect => "/identification/start",
+            Step::Status => "/identification/return",
+            Step::Complete => "/complete",
+        }
+    }
+
+    /// Index in the progress indicator (consent, data, review, documents, identification).
+    pub fn progress(self) -> usize {
+        match self {
+            Step::Terms | Step::Privacy => 0,
+            Step::Person | Step::Contact | Step::Ineligible => 1,
+            Step::Review | Step::Preparing => 2,
+            Step::Documents | Step::Checklist => 3,
+            _ => 4,
+        }
+    }
+}
+
+/// The application of this session, or a redirect to the welcome page.
+pub async fn load(state: &JourneyState, session: &Session) -> Result<Application, Response> {
+    let id = session
+        .get::<String>(super::start::APPLICATION_KEY)
+        .await
+        .ok()
+        .flatten();
+    let Some(id) = id else {
+        return Err(Redirect::to("/").into_response());
+    };
+    match Application::load(&state.db, &id).await {
+        Ok(Some(app)) => Ok(app),
+        Ok(None) => Err(Redirect::to("/").into_response()),
+        Err(e) => Err(unavailable(e)),
+    }
+}
+
+/// Loads the application and checks that `page` may be shown now.
+pub async fn guard(
+    state: &JourneyState,
+    session: &Session,
+    page: Step,
+) -> Result<Application, Response> {
+    let app = load(state, session).await?;
+    let current = app.current_step(&state.db).await.map_err(unavailable)?;
+    let editable = !app.submitted() && page < Step::Ineligible && page <= current;
+    let consent_view = matches!(page, Step::Terms | Step::Privacy) && page <= current;
+    let status_after_success = page == Step::Status && current == Step::Complete;
+    if page == current || editable || consent_view || status_after_success {
+        Ok(app)
+    } else {
+        Err(Redirect::to(current.path()).into_response())
+    }
+}
+
+/// A database failure: logged with its cause, shown as a calm, translated page.
+pub fn unavailable(e: impl std::fmt::Display) -> Response {
+    tracing::error!(error = %e, "journey storage");
+    (
+        StatusCode::SERVICE_UNAVAILABLE,
+        "The service is unavailable; please try again in a minute.",
+    )
+        .into_response()
+}
+
+/// The hidden CSRF input of every form.
+#[component]
+pub fn Csrf(token: String) -> impl IntoView {
+    view! { <input type="hidden" name="_csrf" value=token/> }
+}
+
+/// Cross-site and token checks on every POST of the journey: a foreign `Origin` or a missing
+/// or wrong token gets a 403 page that says what to do.
+async fn protect(
+    axum::extract::State(state): axum::extract::State<JourneyState>,
+    session: Session,
+    headers: HeaderMap,
+    req: Request,
+    next: Next,
+) -> Response {
+    if req.method() != Method::POST {
+        return next.run(req).await;
+    }
+    let lang = req.extensions().get::<Lang>().copied().unwrap_or_default();
+    let path = req.uri().path().to_string();
+    if !super::security::same_origin(&headers, req.method(), &state.public_origin) {
+        tracing::warn!(path, "cross-site POST refused");
+        return forbidden(lang, &path);
+    }
+    let (parts, body) = req.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, 64 * 1024).await else {
+        return StatusCode::PAYLOAD_TOO_LARGE.into_response();
+    };
+    let token = url::form_urlencoded::parse(&bytes)
+        .find(|(k, _)| k == "_csrf")
+        .map(|(_, v)| v.into_owned())
+        .unwrap_or_default();
+    if !super::security::csrf_ok(&session, &token).await {
+        tracing::warn!(path, "POST without the session's CSRF token refused");
+        return forbidden(lang, &path);
+    }
+    next.run(Request::from_parts(parts, axum::body::Body::from(bytes)))
+        .await
+}
+
+fn forbidden(lang: Lang, path: &str) -> Response {
+    let j = lang.j();
+    render::page(
+        lang,
+        path,
+        j.errors_title,
+        StatusCode::FORBIDDEN,
+        None,
+        view! {
+            <h1>{j.errors_title}</h1>
+            <p role="alert">{j.session_expired}</p>
+            <p><a href="/">{j.back}</a></p>
+        },
+    )
+}
+
+pub fn router(state: JourneyState) -> Router {
+    Router::new()
+        .route(
+            "/terms",
+            get(consent::terms_page).post(consent::accept_terms),
+        )
+        .route(
+            "/privacy",
+            get(consent::privacy_page).post(consent::accept_privacy),
+        )
+        .route(
+            "/details/person",
+            get(details::person_page).post(details::save_person),
+        )
+        .route(
+            "/details/contact",
+            get(details::contact_page).post(details::save_contact),
+        )
+        .route("/not-eligible", get(details::ineligible_page))
+        .route("/review", get(review::review_page).post(review::confirm))
+        .route("/preparing", get(identification::preparing_page))
+        .route(
+            "/documents",
+            get(identification::documents_page).post(identification::save_documents),
+        )
+        .route(
+            "/checklist",
+            get(identification::checklist_page).post(identification::checklist_done),
+        )
+        .route(
+            "/identification/start",
+            get(identification::redirect_page).post(identification::go_to_idnow),
+        )
+        .route("/identification/return", get(identification::status_page))
+        .route(
+            "/identification/new",
+            post(identification::new_identification),
+        )
+        .route("/complete", get(identification::complete_page))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), protect))
+        .with_state(state)
+}

@@ -1,0 +1,242 @@
+//! The review: everything entered, each part editable, then the confirmation that hands the
+//! application to the work queue (person and identification creation).
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::Extension;
+use leptos::prelude::*;
+use tower_sessions::Session;
+
+use super::application::Application;
+use super::fields::{employment_statuses, GERMAN_STATES, TITLES};
+use super::{guard, unavailable, Csrf, JourneyState, Step};
+use crate::domain::countries;
+use crate::queue;
+use crate::solaris::types::*;
+use crate::web::i18n::Lang;
+use crate::web::render::{self, Progress};
+use crate::web::security::csrf_token;
+
+/// The body of the person creation, from what the customer entered and accepted.
+pub fn new_person(app: &Application) -> Option<NewPerson> {
+    let p = app.details.person.as_ref()?;
+    let c = app.details.contact.as_ref()?;
+    Some(NewPerson {
+        salutation: p.salutation.as_deref().map(Salutation::parse),
+        title: p.title.clone(),
+        first_name: p.first_name.clone(),
+        last_name: p.last_name.clone(),
+        birth_date: Some(p.birth_date.clone()),
+        birth_city: Some(p.birth_city.clone()),
+        birth_country: Some(p.birth_country.clone()),
+        nationality: Some(p.nationality.clone()),
+        mobile_number: Some(c.mobile_number.clone()),
+        email: Some(c.email.clone()),
+        address: Some(Address {
+            line_1: Some(c.line_1.clone()),
+            line_2: Some(c.line_2.clone()),
+            postal_code: Some(c.postal_code.clone()),
+            city: Some(c.city.clone()),
+            state: c.state.clone(),
+            country: Some(c.country.clone()),
+        }),
+        tax_information: Some(TaxInformation {
+            tax_assessment_country: Some(c.tax_country.clone()),
+            marital_status: None,
+        }),
+        employment_status: Some(EmploymentStatus::parse(&p.employment_status)),
+        terms_conditions_signed_at: app.consent("terms_conditions")?.signed_at.clone(),
+        data_terms_signed_at: app.consent("data_processing")?.signed_at.clone(),
+    })
+}
+
+fn label_of(list: &[(&'static str, &'static str)], value: &str) -> String {
+    list.iter()
+        .find(|(v, _)| *v == value)
+        .map(|(_, l)| l.to_string())
+        .unwrap_or_else(|| value.to_string())
+}
+
+/// Solaris' complaints by our input names (`address[city]`, `first_name`, ...).
+fn solaris_problems(app: &Application) -> Vec<String> {
+    app.solaris_error
+        .as_ref()
+        .and_then(|e| e["fields"].as_array().cloned())
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|f| f["field"].as_str().map(str::to_string))
+        .collect()
+}
+
+pub async fn review_page(
+    State(state): State<JourneyState>,
+    session: Session,
+    Extension(lang): Extension<Lang>,
+) -> Response {
+    let app = match guard(&state, &session, Step::Review).await {
+        Ok(a) => a,
+        Err(r) => return r,
+    };
+    let (Some(p), Some(c)) = (app.details.person.clone(), app.details.contact.clone()) else {
+        return Redirect::to(Step::Person.path()).into_response();
+    };
+    let j = lang.j();
+    let de = lang == Lang::De;
+    let country = |code: &str| countries::name(code, de).unwrap_or(code).to_string();
+    let problems = solaris_problems(&app);
+    let refused = app.solaris_error.is_some();
+    let flag = |fields: &[&str]| {
+        fields.iter().any(|f| {
+            problems
+                .iter()
+                .any(|p| p == f || p.starts_with(&format!("{f}[")))
+        })
+    };
+    let salutation = match p.salutation.as_deref() {
+        Some("MR") => j.salutation_mr,
+        Some("MS") => j.salutation_ms,
+        _ => j.salutation_none,
+    };
+    let person_rows: Vec<(&'static str, String, &'static [&'static str])> = vec![
+        (j.salutation, salutation.to_string(), &["salutation"]),
+        (
+            j.title,
+            p.title
+                .as_deref()
+                .map(|t| label_of(TITLES, t))
+                .unwrap_or_else(|| j.title_none.into()),
+            &["title"],
+        ),
+        (j.first_name, p.first_name.clone(), &["first_name"]),
+        (j.last_name, p.last_name.clone(), &["last_name"]),
+        (j.birth_date, p.birth_date.clone(), &["birth_date"]),
+        (j.birth_city, p.birth_city.clone(), &["birth_city"]),
+        (
+            j.birth_country,
+            country(&p.birth_country),
+            &["birth_country"],
+        ),
+        (j.nationality, country(&p.nationality), &["nationality"]),
+        (
+            j.employment_status,
+            label_of(&employment_statuses(lang), &p.employment_status),
+            &["employment_status"],
+        ),
+    ];
+    let contact_rows: Vec<(&'static str, String, &'static [&'static str])> = vec![
+        (j.mobile_number, c.mobile_number.clone(), &["mobile_number"]),
+        (j.email, c.email.clone(), &["email"]),
+        (
+            j.address_line_1,
+            format!("{} {}", c.line_1, c.line_2),
+            &["address"],
+        ),
+        (
+            j.postal_code,
+            format!("{} {}", c.postal_code, c.city),
+            &["address"],
+        ),
+        (
+            j.state,
+            c.state
+                .as_deref()
+                .map(|s| label_of(GERMAN_STATES, s))
+                .unwrap_or_else(|| "–".into()),
+            &["address"],
+        ),
+        (j.country, country(&c.country), &["address"]),
+        (j.tax_country, country(&c.tax_country), &["tax_information"]),
+    ];
+    let rows = move |rows: Vec<(&'static str, String, &'static [&'static str])>| {
+        rows.into_iter()
+            .map(|(label, value, fields)| {
+                let bad = flag(fields);
+                view! {
+                    <div class="summary-row" class:invalid=bad>
+                        <dt>{label}</dt>
+                        <dd>{value}{bad.then(|| view! { <span class="error">" – "{j.err_solaris}</span> })}</dd>
+                    </div>
+                }
+            })
+            .collect_view()
+    };
+    let consents = app
+        .consents
+        .iter()
+        .map(|c| {
+            let label = if c.kind == "terms_conditions" { j.terms_title } else { j.privacy_title };
+            view! { <div class="summary-row"><dt>{label}</dt><dd>{j.accepted_at}" "{c.signed_at.clone()}" (UTC)"</dd></div> }
+        })
+        .collect_view();
+    let banner = refused.then(|| {
+        let text = if problems.is_empty() { j.failed_generic } else { j.submit_failed_text };
+        view! { <div class="error-summary" role="alert"><h2>{j.submit_failed_title}</h2><p>{text}</p></div> }
+    });
+    let token = csrf_token(&session).await;
+    render::page(
+        lang,
+        Step::Review.path(),
+        j.review_title,
+        StatusCode::OK,
+        None,
+        view! {
+            <Progress lang=lang current=2/>
+            <h1>{j.review_title}</h1>
+            {banner}
+            <p>{j.review_intro}</p>
+            <section aria-labelledby="review-person">
+                <h2 id="review-person">{j.person_title}" "<a href=Step::Person.path() class="edit">{j.edit}<span class="visually-hidden">": "{j.person_title}</span></a></h2>
+                <dl class="summary">{rows(person_rows)}</dl>
+            </section>
+            <section aria-labelledby="review-contact">
+                <h2 id="review-contact">{j.contact_title}" "<a href=Step::Contact.path() class="edit">{j.edit}<span class="visually-hidden">": "{j.contact_title}</span></a></h2>
+                <dl class="summary">{rows(contact_rows)}</dl>
+            </section>
+            <section aria-labelledby="review-consents">
+                <h2 id="review-consents">{j.review_consents}</h2>
+                <dl class="summary">{consents}</dl>
+            </section>
+            {(!refused).then(|| view! {
+                <form method="post" action=Step::Review.path()>
+                    <Csrf token=token/>
+                    <div class="actions"><button type="submit" class="primary">{j.review_confirm}</button></div>
+                </form>
+            })}
+        },
+    )
+}
+
+/// Confirms: stores the creation bodies with their work items in one transaction. A second
+/// confirmation finds the application submitted and creates nothing more.
+pub async fn confirm(
+    State(state): State<JourneyState>,
+    session: Session,
+    Extension(lang): Extension<Lang>,
+) -> Response {
+    let app = match guard(&state, &session, Step::Review).await {
+        Ok(a) => a,
+        Err(r) => return r,
+    };
+    let Some(person) = new_person(&app) else {
+        return Redirect::to(Step::Person.path()).into_response();
+    };
+    let identification = NewIdentification {
+        method: IdentificationMethod::Idnow,
+        language: Some(if lang == Lang::De {
+            Language::De
+        } else {
+            Language::En
+        }),
+        proof_of_address_type: None,
+        proof_of_address_issued_at: None,
+    };
+    match queue::submit(&state.db, &app.id, &person, &identification).await {
+        Ok(_) => {
+            state.work.notify_one();
+            tracing::info!(application_id = %app.id, "application confirmed and queued");
+            Redirect::to(Step::Preparing.path()).into_response()
+        }
+        Err(e) => unavailable(e),
+    }
+}

@@ -1,0 +1,171 @@
+//! The texts of the journey's pages, in English and German. One field per text, so a page
+//! cannot ask for a text that does not exist in both languages.
+
+use super::i18n::Lang;
+
+macro_rules! texts {
+    ($($field:ident: $en:literal / $de:literal,)+) => {
+        pub struct JourneyTexts { $(pub $field: &'static str,)+ }
+        pub static EN: JourneyTexts = JourneyTexts { $($field: $en,)+ };
+        pub static DE: JourneyTexts = JourneyTexts { $($field: $de,)+ };
+    };
+}
+
+texts! {
+    continue_: "Continue" / "Weiter",
+    back: "Back" / "Zurück",
+    edit: "Change" / "Ändern",
+    optional: "optional" / "optional",
+    choose: "Please choose" / "Bitte auswählen",
+    errors_title: "Please check your entries" / "Bitte prüfen Sie Ihre Angaben",
+    session_expired: "Your session has expired or the form was sent twice. Please try again." / "Ihre Sitzung ist abgelaufen oder das Formular wurde doppelt gesendet. Bitte versuchen Sie es erneut.",
+    no_application_title: "We could not find your application" / "Wir konnten Ihren Antrag nicht finden",
+    no_application_text: "Please open this page in the browser in which you started, or start again." / "Bitte öffnen Sie diese Seite in dem Browser, in dem Sie begonnen haben, oder starten Sie neu.",
+    start_again: "Start a new application" / "Neuen Antrag starten",
+
+    terms_title: "Terms and Conditions of Solaris" / "Allgemeine Geschäftsbedingungen der Solaris",
+    terms_intro: "Your account is provided by Solaris SE. Please read its Terms and Conditions." / "Ihr Konto wird von der Solaris SE bereitgestellt. Bitte lesen Sie deren Allgemeine Geschäftsbedingungen.",
+    terms_accept: "I have read and accept the Terms and Conditions of Solaris SE." / "Ich habe die Allgemeinen Geschäftsbedingungen der Solaris SE gelesen und akzeptiere sie.",
+    privacy_title: "Data processing" / "Datenverarbeitung",
+    privacy_intro: "Please read how your personal data is processed." / "Bitte lesen Sie, wie Ihre personenbezogenen Daten verarbeitet werden.",
+    privacy_accept: "I consent to the processing of my personal data as described." / "Ich willige in die Verarbeitung meiner personenbezogenen Daten wie beschrieben ein.",
+    must_accept: "Please confirm that you accept, to continue." / "Bitte bestätigen Sie Ihre Zustimmung, um fortzufahren.",
+
+    person_title: "About you" / "Über Sie",
+    contact_title: "Contact and address" / "Kontakt und Adresse",
+    exact_hint: "Enter your data exactly as it appears on your ID document, including all first and middle names." / "Geben Sie Ihre Daten genau so ein, wie sie in Ihrem Ausweisdokument stehen, mit allen Vor- und Zwischennamen.",
+    salutation: "Salutation" / "Anrede",
+    salutation_mr: "Mr" / "Herr",
+    salutation_ms: "Ms" / "Frau",
+    salutation_none: "No salutation" / "Keine Anrede",
+    title: "Academic title" / "Akademischer Titel",
+    title_none: "None" / "Keiner",
+    first_name: "First names (all, as on your ID)" / "Vornamen (alle, wie im Ausweis)",
+    last_name: "Last name (all parts, as on your ID)" / "Nachname (alle Teile, wie im Ausweis)",
+    birth_date: "Date of birth" / "Geburtsdatum",
+    birth_day: "Day" / "Tag",
+    birth_month: "Month" / "Monat",
+    birth_year: "Year" / "Jahr",
+    birth_city: "Place of birth" / "Geburtsort",
+    birth_country: "Country of birth" / "Geburtsland",
+    nationality: "Nationality" / "Staatsangehörigkeit",
+    employment_status: "Employment status" / "Beschäftigungsstatus",
+    mobile_number: "Mobile number" / "Mobilnummer",
+    mobile_hint: "You will receive a code by SMS on this phone during the video call." / "Während des Videoanrufs erhalten Sie auf dieses Telefon einen Code per SMS.",
+    email: "E-mail address" / "E-Mail-Adresse",
+    address_line_1: "Street" / "Straße",
+    address_line_2: "House number" / "Hausnummer",
+    postal_code: "Postal code" / "Postleitzahl",
+    city: "City" / "Ort",
+    state: "State (optional)" / "Bundesland (optional)",
+    country: "Country of residence" / "Wohnsitzland",
+    tax_country: "Country where you pay taxes" / "Land, in dem Sie steuerpflichtig sind",
+
+    err_required: "Please fill in this field." / "Bitte füllen Sie dieses Feld aus.",
+    err_choose: "Please choose an option." / "Bitte wählen Sie eine Option.",
+    err_too_long: "Please use at most 50 characters." / "Bitte verwenden Sie höchstens 50 Zeichen.",
+    err_spaces: "Please remove the spaces at the beginning or end." / "Bitte entfernen Sie die Leerzeichen am Anfang oder Ende.",
+    err_name_chars: "Please use letters only (also with accents), spaces, hyphens and apostrophes." / "Bitte verwenden Sie nur Buchstaben (auch mit Akzenten), Leerzeichen, Bindestriche und Apostrophe.",
+    err_date: "Please enter a real date." / "Bitte geben Sie ein gültiges Datum ein.",
+    err_too_young: "You must be at least 18 years old to open an account." / "Sie müssen mindestens 18 Jahre alt sein, um ein Konto zu eröffnen.",
+    err_future: "This date is in the future." / "Dieses Datum liegt in der Zukunft.",
+    err_country: "Please choose a country from the list." / "Bitte wählen Sie ein Land aus der Liste.",
+    err_mobile: "Please enter a mobile number, for example +49 151 23456789 or 0151 23456789." / "Bitte geben Sie eine Mobilnummer ein, zum Beispiel +49 151 23456789 oder 0151 23456789.",
+    err_email: "Please enter a valid e-mail address." / "Bitte geben Sie eine gültige E-Mail-Adresse ein.",
+    err_postal_code: "A German postal code has five digits." / "Eine deutsche Postleitzahl hat fünf Ziffern.",
+    err_text: "Please check this entry." / "Bitte prüfen Sie diese Angabe.",
+    err_solaris: "Our bank partner could not accept this entry. Please check it." / "Unser Bankpartner konnte diese Angabe nicht annehmen. Bitte prüfen Sie sie.",
+
+    ineligible_title: "Video identification is not available for you" / "Videoidentifikation ist für Sie nicht verfügbar",
+    ineligible_eu: "Video identification with IDnow is offered to customers living in Germany. For customers living in another EU country, this bank identifies with Fourthline, which is not offered on this page." / "Die Videoidentifikation mit IDnow wird Kundinnen und Kunden mit Wohnsitz in Deutschland angeboten. Für Kundinnen und Kunden mit Wohnsitz in einem anderen EU-Land nutzt diese Bank Fourthline, das auf dieser Seite nicht angeboten wird.",
+    ineligible_other: "Video identification with IDnow is offered to customers living in Germany. For your country of residence another identification method is needed; please contact us." / "Die Videoidentifikation mit IDnow wird Kundinnen und Kunden mit Wohnsitz in Deutschland angeboten. Für Ihr Wohnsitzland ist ein anderes Identifikationsverfahren nötig; bitte kontaktieren Sie uns.",
+    ineligible_fix: "If your address was entered wrongly, you can correct it." / "Falls Ihre Adresse falsch eingegeben wurde, können Sie sie korrigieren.",
+
+    review_title: "Please check your data" / "Bitte prüfen Sie Ihre Daten",
+    review_intro: "This is what we will send to our bank partner Solaris. It must match your ID document." / "Diese Daten senden wir an unseren Bankpartner Solaris. Sie müssen mit Ihrem Ausweisdokument übereinstimmen.",
+    review_confirm: "Confirm and continue" / "Bestätigen und weiter",
+    review_consents: "Consents" / "Einwilligungen",
+    accepted_at: "accepted at" / "akzeptiert am",
+
+    preparing_title: "We are preparing your identification" / "Wir bereiten Ihre Identifikation vor",
+    preparing_text: "Your data is safely stored. We are registering you with our bank partner; this usually takes a few seconds." / "Ihre Daten sind sicher gespeichert. Wir melden Sie bei unserem Bankpartner an; das dauert meist nur wenige Sekunden.",
+    preparing_slow: "Our bank partner is not reachable at the moment. Your application is saved and will continue by itself; you may leave this page and come back later." / "Unser Bankpartner ist gerade nicht erreichbar. Ihr Antrag ist gespeichert und wird automatisch fortgesetzt; Sie können diese Seite verlassen und später zurückkehren.",
+    refresh_now: "Check again" / "Erneut prüfen",
+    submit_failed_title: "Some of your data needs a correction" / "Einige Ihrer Angaben müssen korrigiert werden",
+    submit_failed_text: "Our bank partner could not accept your application as entered. Please check the marked entries." / "Unser Bankpartner konnte Ihren Antrag so nicht annehmen. Bitte prüfen Sie die markierten Angaben.",
+    failed_generic: "We could not register your application. Please contact us." / "Wir konnten Ihren Antrag nicht anmelden. Bitte kontaktieren Sie uns.",
+
+    documents_title: "Which document will you show?" / "Welches Dokument zeigen Sie vor?",
+    documents_intro: "In the video call you show an original, valid ID document. These documents are accepted:" / "Im Videoanruf zeigen Sie ein gültiges Original-Ausweisdokument. Diese Dokumente werden akzeptiert:",
+    document_type: "Document" / "Dokument",
+    document_country: "Issued by" / "Ausgestellt von",
+    document_not_supported: "This document is not accepted from this country. Please choose another one." / "Dieses Dokument wird aus diesem Land nicht akzeptiert. Bitte wählen Sie ein anderes.",
+    poa_needed: "This document does not show your address, so you also need a proof of address." / "Dieses Dokument enthält keine Adresse, daher brauchen Sie zusätzlich einen Adressnachweis.",
+    poa_type: "Proof of address" / "Adressnachweis",
+    poa_issued_at: "Issue date of the proof of address" / "Ausstellungsdatum des Adressnachweises",
+    poa_hint: "It must show your name and address and be less than six months old." / "Er muss Ihren Namen und Ihre Adresse zeigen und darf höchstens sechs Monate alt sein.",
+    err_poa_old: "The proof of address must be less than six months old." / "Der Adressnachweis darf höchstens sechs Monate alt sein.",
+    err_poa_needed: "This document has no address: please choose a proof of address." / "Dieses Dokument enthält keine Adresse: Bitte wählen Sie einen Adressnachweis.",
+    doc_passport: "Passport" / "Reisepass",
+    doc_id_card: "National ID card" / "Personalausweis",
+    doc_residence_permit: "Residence permit" / "Aufenthaltstitel",
+    poa_bank_account_statement: "Bank account statement" / "Kontoauszug",
+    poa_certificate_of_registration: "Certificate of registration" / "Meldebescheinigung",
+    poa_electricity_bill: "Electricity bill" / "Stromrechnung",
+    poa_gas_bill: "Gas bill" / "Gasrechnung",
+    poa_heating_bill: "Heating bill" / "Heizkostenabrechnung",
+    poa_internet_bill: "Internet bill" / "Internetrechnung",
+    poa_telephone_bill: "Telephone bill" / "Telefonrechnung",
+    poa_water_bill: "Water bill" / "Wasserrechnung",
+
+    checklist_title: "Before the video call" / "Vor dem Videoanruf",
+    checklist_intro: "Please make sure you have everything ready:" / "Bitte stellen Sie sicher, dass Sie alles bereit haben:",
+    check_document: "Your ID document:" / "Ihr Ausweisdokument:",
+    check_poa: "Your proof of address:" / "Ihr Adressnachweis:",
+    check_phone: "Your mobile phone, to receive the ident code by SMS." / "Ihr Mobiltelefon, um den Ident-Code per SMS zu erhalten.",
+    check_camera: "Camera and microphone allowed in your browser." / "Kamera und Mikrofon in Ihrem Browser erlaubt.",
+    check_place: "A quiet and well-lit place." / "Ein ruhiger und gut beleuchteter Ort.",
+    check_language: "The call is held in German or English." / "Der Anruf findet auf Deutsch oder Englisch statt.",
+    checklist_ready: "I am ready" / "Ich bin bereit",
+
+    redirect_title: "You are about to leave for IDnow" / "Sie werden jetzt zu IDnow weitergeleitet",
+    redirect_text: "IDnow carries out the video identification for our bank partner. There you confirm IDnow's terms, enter your mobile number and talk to an agent who checks your document. At the end you enter the code from the SMS, and IDnow sends you back here." / "IDnow führt die Videoidentifikation für unseren Bankpartner durch. Dort bestätigen Sie die Bedingungen von IDnow, geben Ihre Mobilnummer ein und sprechen mit einer Mitarbeiterin oder einem Mitarbeiter, die Ihr Dokument prüfen. Zum Schluss geben Sie den Code aus der SMS ein, und IDnow leitet Sie hierher zurück.",
+    redirect_button: "Go to the video identification" / "Zur Videoidentifikation",
+    redirect_unavailable: "The video identification cannot be started at the moment. Please try again in a minute." / "Die Videoidentifikation kann gerade nicht gestartet werden. Bitte versuchen Sie es in einer Minute erneut.",
+
+    status_title: "Your identification" / "Ihre Identifikation",
+    status_refresh_note: "This page updates itself." / "Diese Seite aktualisiert sich selbst.",
+    st_created: "Your identification is ready to start." / "Ihre Identifikation ist bereit.",
+    st_pending: "We are waiting for the result of your video identification. This usually takes a few minutes. You may leave this page and come back later in this browser." / "Wir warten auf das Ergebnis Ihrer Videoidentifikation. Das dauert meist einige Minuten. Sie können diese Seite verlassen und später in diesem Browser zurückkehren.",
+    st_pending_unused: "You have not finished the video identification yet." / "Sie haben die Videoidentifikation noch nicht abgeschlossen.",
+    st_pending_failed: "Your identification is being reviewed. Until the review is finished we cannot offer you banking services. We will let you know the result." / "Ihre Identifikation wird geprüft. Bis die Prüfung abgeschlossen ist, können wir Ihnen keine Bankdienstleistungen anbieten. Wir informieren Sie über das Ergebnis.",
+    st_successful: "Your identity is confirmed." / "Ihre Identität ist bestätigt.",
+    st_aborted: "The video identification was ended before it was complete." / "Die Videoidentifikation wurde vor dem Abschluss beendet.",
+    st_canceled: "The video identification was not accepted." / "Die Videoidentifikation wurde nicht anerkannt.",
+    st_canceled_after_success: "After a review, the identification that had been confirmed was not accepted." / "Nach einer Prüfung wurde die zuvor bestätigte Identifikation nicht anerkannt.",
+    st_retry: "You can try again with the same link." / "Sie können es mit demselben Link erneut versuchen.",
+    st_retry_button: "Try the video identification again" / "Videoidentifikation erneut versuchen",
+    st_permanent: "Unfortunately this cannot be fixed by trying again. Please contact us." / "Leider lässt sich das durch einen neuen Versuch nicht beheben. Bitte kontaktieren Sie uns.",
+    st_expired: "The link to the video identification has expired." / "Der Link zur Videoidentifikation ist abgelaufen.",
+    st_expired_button: "Start a new video identification" / "Neue Videoidentifikation starten",
+    st_failed: "We are sorry: we cannot open an account for you." / "Es tut uns leid: Wir können kein Konto für Sie eröffnen.",
+    st_continue: "Continue to complete your sign-up" / "Weiter zum Abschluss",
+    st_other: "Your identification is being processed." / "Ihre Identifikation wird bearbeitet.",
+    reason_title: "Reason" / "Grund",
+    reason_you_can_fix: "You can fix this yourself:" / "Das können Sie selbst beheben:",
+    reason_not_you: "This was not caused by you." / "Das lag nicht an Ihnen.",
+
+    complete_title: "Your sign-up is complete" / "Ihre Anmeldung ist abgeschlossen",
+    complete_text: "Thank you. Your identity is confirmed. During the video call your data may have been corrected; this is the data our bank partner now holds:" / "Vielen Dank. Ihre Identität ist bestätigt. Während des Videoanrufs wurden Ihre Daten möglicherweise korrigiert; diese Daten liegen unserem Bankpartner jetzt vor:",
+    complete_loading: "We are loading your data from our bank partner." / "Wir laden Ihre Daten von unserem Bankpartner.",
+}
+
+impl Lang {
+    /// The journey's texts in this language.
+    pub fn j(self) -> &'static JourneyTexts {
+        match self {
+            Lang::En => &EN,
+            Lang::De => &DE,
+        }
+    }
+}

@@ -1,0 +1,621 @@
+//! The customer journey as a browser without JavaScript walks it: plain form posts with the
+//! session cookie, redirects not followed, against the real app with the embedded sandbox.
+
+mod common;
+
+use std::time::Duration;
+
+use common::{fresh_database_url, settings};
+use reqwest::StatusCode;
+use solaris_onboarding::startup::Server;
+
+struct Customer {
+    base: String,
+    http: reqwest::Client,
+    lang: &'static str,
+    /// Every page body seen, to scan for the IDnow reference.
+    seen: std::sync::Mutex<Vec<String>>,
+    _task: tokio::task::JoinHandle<()>,
+}
+
+struct Page {
+    status: StatusCode,
+    location: Option<String>,
+    body: String,
+}
+
+impl Page {
+    fn csrf(&self) -> String {
+        let start = self
+            .body
+            .find("name=\"_csrf\" value=\"")
+            .expect("the page has a form")
+            + 20;
+        self.body[start..start + 64].to_string()
+    }
+    fn value_of(&self, name: &str) -> String {
+        let marker = format!("name=\"{name}\" value=\"");
+        let start = self.body.find(&marker).unwrap() + marker.len();
+        let end = self.body[start..].find('"').unwrap();
+        self.body[start..start + end].to_string()
+    }
+    fn redirected_to(&self, path: &str) {
+        assert_eq!(self.status, StatusCode::SEE_OTHER, "{}", self.body);
+        assert_eq!(self.location.as_deref(), Some(path));
+    }
+}
+
+async fn spawn(lang: &'static str) -> Customer {
+    let db = fresh_database_url().await;
+    let server = Server::app(settings(&[
+        ("LISTEN_ADDR", "127.0.0.1:0"),
+        ("DATABASE_URL", &db),
+        ("SANDBOX_TIME_SCALE", "1"),
+        ("STATUS_REFRESH_SECONDS", "0"),
+    ]))
+    .await
+    .unwrap();
+    let base = format!("http://{}", server.addr);
+    let task = tokio::spawn(async move {
+        let _ = server.run().await;
+    });
+    Customer {
+        base,
+        http: reqwest::Client::builder()
+            .cookie_store(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap(),
+        lang,
+        seen: Default::default(),
+        _task: task,
+    }
+}
+
+impl Customer {
+    fn url(&self, path: &str) -> String {
+        if path.starts_with("http") {
+            path.to_string()
+        } else {
+            format!("{}{path}", self.base)
+        }
+    }
+
+    async fn read(&self, res: reqwest::Response) -> Page {
+        let status = res.status();
+        let location = res
+            .headers()
+            .get("location")
+            .map(|l| l.to_str().unwrap().to_string());
+        let headers = format!("{:?}", res.headers());
+        let body = res.text().await.unwrap();
+        self.seen.lock().unwrap().push(format!(
+            "{headers}\n{}\n{body}",
+            location.clone().unwrap_or_default()
+        ));
+        Page {
+            status,
+            location,
+            body,
+        }
+    }
+
+    async fn get(&self, path: &str) -> Page {
+        let res = self
+            .http
+            .get(self.url(path))
+            .header("accept-language", self.lang)
+            .send()
+            .await
+            .unwrap();
+        self.read(res).await
+    }
+
+    async fn post(&self, path: &str, csrf: &str, fields: &[(&str, &str)]) -> Page {
+        let mut form: Vec<(&str, &str)> = vec![("_csrf", csrf)];
+        form.extend_from_slice(fields);
+        let res = self
+            .http
+            .post(self.url(path))
+            .header("accept-language", self.lang)
+            .header("origin", &self.base)
+            .form(&form)
+            .send()
+            .await
+            .unwrap();
+        self.read(res).await
+    }
+
+    /// GETs the page and submits its form with these fields.
+    async fn submit(&self, path: &str, fields: &[(&str, &str)]) -> Page {
+        let page = self.get(path).await;
+        assert_eq!(page.status, StatusCode::OK, "{path}: {}", page.body);
+        self.post(path, &page.csrf(), fields).await
+    }
+
+    async fn advance(&self, seconds: u64) {
+        let res = self
+            .http
+            .post(self.url("/sandbox/_sandbox/clock/advance"))
+            .json(&serde_json::json!({"seconds": seconds}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 200);
+    }
+
+    /// Follows the waiting page until the work is done (bounded).
+    async fn wait_on(&self, path: &str) -> Page {
+        for _ in 0..200 {
+            let page = self.get(path).await;
+            if page.status != StatusCode::OK {
+                return page;
+            }
+            tokio::time::sleep(Duration::from_millis(25)).await;
+        }
+        panic!("{path} never moved on");
+    }
+
+    /// Polls the return page until it shows `status` (bounded).
+    async fn status_becomes(&self, status: &str) -> Page {
+        for _ in 0..200 {
+            let page = self.get("/identification/return").await;
+            if page.body.contains(&format!("data-status=\"{status}\"")) {
+                return page;
+            }
+            tokio::time::sleep(Duration::from_millis(25)).await;
+        }
+        panic!(
+            "the return page never showed {status}: {}",
+            self.get("/identification/return").await.body
+        );
+    }
+
+    fn reference_never_seen(&self) {
+        for page in self.seen.lock().unwrap().iter() {
+            assert!(
+                !page.contains("TST-"),
+                "an IDnow reference reached the customer: {page}"
+            );
+        }
+    }
+}
+
+/// From the welcome page to the redirect to IDnow; returns the IDnow URL.
+async fn sign_up(c: &Customer, first_name: &str) -> String {
+    assert_eq!(c.get("/").await.status, StatusCode::OK);
+    let start = c.get("/").await;
+    let _ = start;
+    let res = c
+        .http
+        .post(c.url("/start"))
+        .header("origin", &c.base)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+
+    let terms = c.get("/terms").await;
+    c.post(
+        "/terms",
+        &terms.csrf(),
+        &[("accept", "yes"), ("version", &terms.value_of("version"))],
+    )
+    .await
+    .redirected_to("/privacy");
+    let privacy = c.get("/privacy").await;
+    c.post(
+        "/privacy",
+        &privacy.csrf(),
+        &[("accept", "yes"), ("version", &privacy.value_of("version"))],
+    )
+    .await
+    .redirected_to("/details/person");
+    c.submit(
+        "/details/person",
+        &[
+            ("salutation", "MS"),
+            ("title", ""),
+            ("first_name", first_name),
+            ("last_name", "Beispiel"),
+            ("birth_date", "1990-01-01"),
+            ("birth_city", "Musterstadt"),
+            ("birth_country", "DE"),
+            ("nationality", "DE"),
+            ("employment_status", "EMPLOYED"),
+        ],
+    )
+    .await
+    .redirected_to("/details/contact");
+    c.submit(
+        "/details/contact",
+        &[
+            ("mobile_number", "0151 23456789"),
+            ("email", "erika@example.com"),
+            ("address[line_1]", "Teststraße"),
+            ("address[line_2]", "1"),
+            ("address[postal_code]", "10115"),
+            ("address[city]", "Berlin"),
+            ("address[state]", "BE"),
+            ("address[country]", "DE"),
+            ("tax_information[tax_assessment_country]", "DE"),
+        ],
+    )
+    .await
+    .redirected_to("/review");
+    let review = c.get("/review").await;
+    assert!(review.body.contains(first_name) && review.body.contains("+4915123456789"));
+    c.post("/review", &review.csrf(), &[])
+        .await
+        .redirected_to("/preparing");
+    c.wait_on("/preparing").await.redirected_to("/documents");
+    c.submit(
+        "/documents",
+        &[
+            ("document_type", "National ID Card"),
+            ("document_country", "DE"),
+        ],
+    )
+    .await
+    .redirected_to("/checklist");
+    c.submit("/checklist", &[])
+        .await
+        .redirected_to("/identification/start");
+    let go = c.submit("/identification/start", &[]).await;
+    assert_eq!(go.status, StatusCode::SEE_OTHER);
+    let url = go.location.unwrap();
+    assert!(url.contains("/sandbox/idnow/"), "{url}");
+    url
+}
+
+#[tokio::test]
+async fn happypath_ends_on_the_completion_page() {
+    let c = spawn("en").await;
+    sign_up(&c, "X-AUTOTEST-HAPPYPATH").await;
+    c.status_becomes("pending").await;
+    c.advance(150).await;
+    let page = c.status_becomes("successful").await;
+    assert!(page.body.contains("Your identity is confirmed"));
+    let done = c.wait_on_complete().await;
+    assert!(done.body.contains("Your sign-up is complete"));
+    assert!(done.body.contains("X-AUTOTEST-HAPPYPATH"));
+    c.reference_never_seen();
+}
+
+impl Customer {
+    async fn wait_on_complete(&self) -> Page {
+        for _ in 0..200 {
+            let page = self.get("/complete").await;
+            if page.body.contains("person-data") {
+                return page;
+            }
+            tokio::time::sleep(Duration::from_millis(25)).await;
+        }
+        panic!("the completion page never showed the data");
+    }
+}
+
+#[tokio::test]
+async fn changeall_shows_the_data_idnow_corrected_in_german() {
+    let c = spawn("de").await;
+    sign_up(&c, "X-AUTOTEST-CHANGEALL").await;
+    c.advance(150).await;
+    let page = c.status_becomes("successful").await;
+    assert!(page.body.contains("Ihre Identität ist bestätigt"));
+    let done = c.wait_on_complete().await;
+    assert!(done.body.contains("Zoë Łucja"), "{}", done.body);
+    assert!(done.body.contains("Ångström-Müller"));
+    assert!(done.body.contains("Ihre Anmeldung ist abgeschlossen"));
+    c.reference_never_seen();
+}
+
+#[tokio::test]
+async fn fraudident_is_under_review_then_failed_without_a_reason() {
+    let c = spawn("en").await;
+    sign_up(&c, "X-AUTOTEST-FRAUDIDENT").await;
+    c.advance(60).await;
+    let review = c.status_becomes("pending_failed").await;
+    assert!(review.body.contains("cannot offer you banking services"));
+    c.advance(90).await;
+    let failed = c.status_becomes("failed").await;
+    assert!(failed.body.contains("we cannot open an account for you"));
+    assert!(!failed.body.contains("Reason"));
+    c.reference_never_seen();
+}
+
+#[tokio::test]
+async fn abortident_explains_the_reason_and_retries_with_the_same_url() {
+    let c = spawn("en").await;
+    let url = sign_up(&c, "X-AUTOTEST-ABORTIDENT").await;
+    c.advance(60).await;
+    let aborted = c.status_becomes("aborted").await;
+    assert!(
+        aborted.body.contains("video was not clear enough"),
+        "{}",
+        aborted.body
+    );
+    assert!(aborted.body.contains("You can fix this yourself"));
+    let retry = c.post("/identification/start", &aborted.csrf(), &[]).await;
+    retry.redirected_to(&url);
+    // The customer goes through the IDnow page again.
+    let res = c
+        .http
+        .post(format!("{url}/start"))
+        .form(&[
+            ("terms", "on"),
+            ("recording", "on"),
+            ("document", "on"),
+            ("mobile_number", "+15550101"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    c.advance(150).await;
+    c.status_becomes("successful").await;
+    c.reference_never_seen();
+}
+
+#[tokio::test]
+async fn canceled_after_success_is_shown_as_such() {
+    let c = spawn("en").await;
+    sign_up(&c, "X-AUTOTEST-CANCELED").await;
+    c.advance(150).await;
+    c.status_becomes("successful").await;
+    c.advance(90).await;
+    let page = c.status_becomes("canceled").await;
+    assert!(
+        page.body
+            .contains("identification that had been confirmed was not accepted"),
+        "{}",
+        page.body
+    );
+    c.reference_never_seen();
+}
+
+#[tokio::test]
+async fn fraudok_is_canceled_then_successful() {
+    let c = spawn("en").await;
+    sign_up(&c, "X-AUTOTEST-FRAUDOK").await;
+    c.advance(60).await;
+    let canceled = c.status_becomes("canceled").await;
+    assert!(canceled.body.contains("was not accepted"));
+    c.advance(90).await;
+    c.status_becomes("successful").await;
+}
+
+#[tokio::test]
+async fn an_expired_identification_is_replaced_without_typing_anything() {
+    let c = spawn("en").await;
+    let first = sign_up(&c, "X-MANUALTEST-HAPPYPATH").await;
+    c.advance(15 * 24 * 3600).await;
+    let expired = c.status_becomes("expired").await;
+    assert!(expired
+        .body
+        .contains("link to the video identification has expired"));
+    c.post("/identification/new", &expired.csrf(), &[])
+        .await
+        .redirected_to("/preparing");
+    c.wait_on("/preparing")
+        .await
+        .redirected_to("/identification/start");
+    let go = c.submit("/identification/start", &[]).await;
+    let second = go.location.unwrap();
+    assert_ne!(first, second, "a new identification has a new link");
+}
+
+#[tokio::test]
+async fn typed_values_survive_a_validation_error_with_messages_next_to_the_fields() {
+    let c = spawn("de").await;
+    let res = c
+        .http
+        .post(c.url("/start"))
+        .header("origin", &c.base)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let terms = c.get("/terms").await;
+    c.post(
+        "/terms",
+        &terms.csrf(),
+        &[("accept", "yes"), ("version", &terms.value_of("version"))],
+    )
+    .await;
+    let privacy = c.get("/privacy").await;
+    c.post(
+        "/privacy",
+        &privacy.csrf(),
+        &[("accept", "yes"), ("version", &privacy.value_of("version"))],
+    )
+    .await;
+    let page = c
+        .submit(
+            "/details/person",
+            &[
+                ("salutation", "MR"),
+                ("first_name", " Łukasz"),
+                ("last_name", "O'Polo😀"),
+                ("birth_date", "2015-02-30"),
+                ("birth_city", "Musterstadt"),
+                ("birth_country", "XX"),
+                ("nationality", "DE"),
+                ("employment_status", "EMPLOYED"),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.body.contains("value=\" Łukasz\""));
+    assert!(
+        page.body.contains("value=\"O&#x27;Polo😀\"") || page.body.contains("value=\"O'Polo😀\""),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("Bitte entfernen Sie die Leerzeichen"));
+    assert!(page.body.contains("aria-describedby=\"first_name-error\""));
+    assert!(page.body.contains("role=\"alert\""));
+    assert!(page.body.contains("Bitte geben Sie ein gültiges Datum ein"));
+    assert!(page
+        .body
+        .contains("Bitte wählen Sie ein Land aus der Liste"));
+}
+
+#[tokio::test]
+async fn a_customer_residing_outside_germany_is_told_and_never_reaches_solaris() {
+    let c = spawn("en").await;
+    c.http
+        .post(c.url("/start"))
+        .header("origin", &c.base)
+        .send()
+        .await
+        .unwrap();
+    let terms = c.get("/terms").await;
+    c.post(
+        "/terms",
+        &terms.csrf(),
+        &[("accept", "yes"), ("version", &terms.value_of("version"))],
+    )
+    .await;
+    let privacy = c.get("/privacy").await;
+    c.post(
+        "/privacy",
+        &privacy.csrf(),
+        &[("accept", "yes"), ("version", &privacy.value_of("version"))],
+    )
+    .await;
+    c.submit(
+        "/details/person",
+        &[
+            ("salutation", "MS"),
+            ("first_name", "Erika"),
+            ("last_name", "Beispiel"),
+            ("birth_date", "1990-01-01"),
+            ("birth_city", "Musterstadt"),
+            ("birth_country", "AT"),
+            ("nationality", "AT"),
+            ("employment_status", "STUDENT"),
+        ],
+    )
+    .await
+    .redirected_to("/details/contact");
+    c.submit(
+        "/details/contact",
+        &[
+            ("mobile_number", "+43 664 1234567"),
+            ("email", "erika@example.com"),
+            ("address[line_1]", "Testgasse"),
+            ("address[line_2]", "2"),
+            ("address[postal_code]", "1010"),
+            ("address[city]", "Wien"),
+            ("address[country]", "AT"),
+            ("tax_information[tax_assessment_country]", "AT"),
+        ],
+    )
+    .await
+    .redirected_to("/not-eligible");
+    let page = c.get("/not-eligible").await;
+    assert!(page.body.contains("Fourthline"));
+    c.get("/review").await.redirected_to("/not-eligible");
+    let log: Vec<serde_json::Value> = c
+        .http
+        .get(c.url("/sandbox/_sandbox/log"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(
+        log.iter()
+            .all(|e| !e["path"].as_str().unwrap().starts_with("/v1/persons")),
+        "{log:?}"
+    );
+}
+
+#[tokio::test]
+async fn steps_cannot_be_skipped_and_forms_need_the_token_and_our_origin() {
+    let c = spawn("en").await;
+    c.http
+        .post(c.url("/start"))
+        .header("origin", &c.base)
+        .send()
+        .await
+        .unwrap();
+    c.get("/review").await.redirected_to("/terms");
+    c.get("/identification/start").await.redirected_to("/terms");
+    let terms = c.get("/terms").await;
+    let forged = c
+        .post(
+            "/terms",
+            "0".repeat(64).as_str(),
+            &[("accept", "yes"), ("version", &terms.value_of("version"))],
+        )
+        .await;
+    assert_eq!(forged.status, StatusCode::FORBIDDEN);
+    let res = c
+        .http
+        .post(c.url("/terms"))
+        .header("origin", "https://evil.example")
+        .form(&[
+            ("_csrf", terms.csrf().as_str()),
+            ("accept", "yes"),
+            ("version", &terms.value_of("version")),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    let missing = c
+        .post(
+            "/terms",
+            &terms.csrf(),
+            &[("version", &terms.value_of("version"))],
+        )
+        .await;
+    assert_eq!(missing.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(missing.body.contains("Please confirm that you accept"));
+}
+
+#[tokio::test]
+async fn a_repeated_confirmation_creates_one_person() {
+    let c = spawn("en").await;
+    sign_up(&c, "X-MANUALTEST-HAPPYPATH").await;
+    let review = c.get("/review").await;
+    assert_eq!(
+        review.status,
+        StatusCode::SEE_OTHER,
+        "the review is behind the customer now"
+    );
+    let log: Vec<serde_json::Value> = c
+        .http
+        .get(c.url("/sandbox/_sandbox/log"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let creations = log
+        .iter()
+        .filter(|e| e["method"] == "POST" && e["path"] == "/v1/persons")
+        .count();
+    assert_eq!(creations, 1);
+}
+
+#[tokio::test]
+async fn pages_carry_the_security_headers() {
+    let c = spawn("en").await;
+    let res = c
+        .http
+        .post(c.url("/start"))
+        .header("origin", &c.base)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let res = c.http.get(c.url("/terms")).send().await.unwrap();
+    let csp = res.headers()["content-security-policy"].to_str().unwrap();
+    assert!(csp.contains("frame-ancestors 'none'") && !csp.contains("unsafe-inline"));
+    assert_eq!(res.headers()["x-content-type-options"], "nosniff");
+    assert!(res.headers().get("referrer-policy").is_some());
+}
