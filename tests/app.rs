@@ -144,9 +144,26 @@ async fn the_start_action_creates_an_application_in_a_fresh_session() {
     assert_eq!(res.headers()["location"], "/terms");
     let cookie = res.headers()["set-cookie"].to_str().unwrap().to_string();
     assert!(cookie.starts_with("onboarding_session="));
-    // The language chosen before the start survives the new session id.
-    let (_, _, html) = app.get("/", "en").await;
-    assert!(html.contains("Eröffnen Sie Ihr Konto"));
+    // Back on the welcome page, the customer lands on the step they are at, and the language
+    // chosen before the start survived the new session id.
+    let (status, headers, _) = app.get("/", "en").await;
+    assert_eq!(status, 303);
+    assert_eq!(headers["location"], "/terms");
+    let (_, _, html) = app.get("/terms", "en").await;
+    assert!(html.contains("Allgemeine Geschäftsbedingungen der Solaris"));
+}
+
+#[tokio::test]
+async fn a_start_from_another_site_is_refused() {
+    let app = spawn_app().await;
+    let res = app
+        .http
+        .post(format!("{}/start", app.base))
+        .header("origin", "https://evil.example")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 403);
 }
 
 #[tokio::test]

@@ -35,6 +35,8 @@ use i18n::Lang;
 pub struct WebState {
     pub leptos_options: LeptosOptions,
     pub db: Db,
+    /// `scheme://host:port` of `PUBLIC_URL`.
+    pub public_origin: String,
 }
 
 /// The compiled stylesheet (`style/main.scss`, compiled by build.rs).
@@ -85,6 +87,26 @@ async fn language(session: Session, mut req: Request, next: Next) -> Response {
     res
 }
 
+/// A customer who comes back to the welcome page with an application in their session lands
+/// on the step they left.
+async fn resume(
+    axum::extract::State(db): axum::extract::State<Db>,
+    session: Session,
+    req: Request,
+    next: Next,
+) -> Response {
+    if req.method() == axum::http::Method::GET && req.uri().path() == "/" {
+        if let Ok(Some(id)) = session.get::<String>(start::APPLICATION_KEY).await {
+            if let Ok(Some(app)) = journey::application::Application::load(&db, &id).await {
+                if let Ok(step) = app.current_step(&db).await {
+                    return axum::response::Redirect::to(step.path()).into_response();
+                }
+            }
+        }
+    }
+    next.run(req).await
+}
+
 /// The page routes with sessions; static files stay outside the session layer.
 pub async fn router(
     settings: &Settings,
@@ -101,6 +123,7 @@ pub async fn router(
     let state = WebState {
         leptos_options,
         db: db.clone(),
+        public_origin: public_url.origin().ascii_serialization(),
     };
     let routes = generate_route_list(app::App);
     let store = DbSessionStore::new(db.clone());
@@ -145,6 +168,7 @@ pub async fn router(
         ))
         .with_state(state)
         .merge(journey)
+        .layer(middleware::from_fn_with_state(db.clone(), resume))
         .layer(middleware::from_fn(language))
         .layer(sessions)
         .layer(middleware::from_fn(security::headers));

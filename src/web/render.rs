@@ -49,7 +49,21 @@ pub fn Progress(lang: Lang, current: usize) -> impl IntoView {
     }
 }
 
-/// A whole page as an HTML response.
+/// `?refresh=off`: the customer stopped the automatic reload.
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct AutoRefresh {
+    #[serde(default)]
+    refresh: Option<String>,
+}
+
+impl AutoRefresh {
+    /// `seconds`, unless the customer turned the reload off.
+    pub fn every(&self, seconds: u32) -> Option<u32> {
+        (self.refresh.as_deref() != Some("off")).then_some(seconds)
+    }
+}
+
+/// A whole page as an HTML response; `refresh` reloads it after that many seconds.
 pub fn page(
     lang: Lang,
     path: &str,
@@ -64,7 +78,19 @@ pub fn page(
         lang.other().code()
     );
     let full_title = format!("{title} – {}", lang.t().bank_name);
-    let refresh = refresh.map(|s| view! { <meta http-equiv="refresh" content=s.to_string()/> });
+    let j = lang.j();
+    // Without script the page reloads itself (the `Refresh` header); the customer can stop it,
+    // as WCAG 2.2.1 asks of anything that changes on a timer.
+    let path_only = path.split('?').next().unwrap_or(path).to_string();
+    let auto = refresh.map(|s| {
+        let stop = format!("{path_only}?refresh=off");
+        view! {
+            <p class="note auto-refresh">
+                {format!("{} ({s} s) ", j.status_refresh_note)}
+                <a href=stop>{j.stop_updates}</a>
+            </p>
+        }
+    });
     let html = Owner::new().with(move || {
         view! {
             <!DOCTYPE html>
@@ -72,14 +98,13 @@ pub fn page(
                 <head>
                     <meta charset="utf-8"/>
                     <meta name="viewport" content="width=device-width, initial-scale=1"/>
-                    {refresh}
                     <title>{full_title}</title>
                     <link rel="stylesheet" href="/style/main.css"/>
                     <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
                 </head>
                 <body>
                     <SiteHeader lang=lang switch_href=switch/>
-                    <main id="main">{body}</main>
+                    <main id="main">{body}{auto}</main>
                 </body>
             </html>
         }
@@ -88,5 +113,9 @@ pub fn page(
     let mut res = (status, Html(html)).into_response();
     res.headers_mut()
         .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    if let Some(s) = refresh {
+        res.headers_mut()
+            .insert(header::REFRESH, HeaderValue::from(s));
+    }
     res
 }

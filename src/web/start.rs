@@ -11,11 +11,29 @@ use super::WebState;
 /// The session key holding the application's id.
 pub const APPLICATION_KEY: &str = "application_id";
 
-pub async fn start(State(state): State<WebState>, session: Session) -> Response {
+/// Starting creates nothing but an empty application, so a cross-site start could only hand a
+/// visitor an application they did not ask for; the `Origin` check refuses that.
+pub async fn start(
+    State(state): State<WebState>,
+    session: Session,
+    headers: axum::http::HeaderMap,
+) -> Response {
+    if !super::security::same_origin(&headers, &axum::http::Method::POST, &state.public_origin) {
+        tracing::warn!("cross-site start refused");
+        return StatusCode::FORBIDDEN.into_response();
+    }
     let existing = session.get::<String>(APPLICATION_KEY).await.ok().flatten();
-    if existing.is_some() {
+    if let Some(id) = existing {
         // A second start (back button, double click) continues the same application.
-        return Redirect::to("/terms").into_response();
+        if let Ok(Some(app)) = super::journey::application::Application::load(&state.db, &id).await
+        {
+            let step = app
+                .current_step(&state.db)
+                .await
+                .map(|s| s.path())
+                .unwrap_or("/terms");
+            return Redirect::to(step).into_response();
+        }
     }
     let id = uuid::Uuid::new_v4().simple().to_string();
     let now = crate::db::wall_clock_ms();

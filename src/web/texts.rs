@@ -134,7 +134,8 @@ texts! {
     redirect_unavailable: "The video identification cannot be started at the moment. Please try again in a minute." / "Die Videoidentifikation kann gerade nicht gestartet werden. Bitte versuchen Sie es in einer Minute erneut.",
 
     status_title: "Your identification" / "Ihre Identifikation",
-    status_refresh_note: "This page updates itself." / "Diese Seite aktualisiert sich selbst.",
+    status_refresh_note: "This page updates itself" / "Diese Seite aktualisiert sich selbst",
+    stop_updates: "Stop automatic updates" / "Automatische Aktualisierung beenden",
     st_created: "Your identification is ready to start." / "Ihre Identifikation ist bereit.",
     st_pending: "We are waiting for the result of your video identification. This usually takes a few minutes. You may leave this page and come back later in this browser." / "Wir warten auf das Ergebnis Ihrer Videoidentifikation. Das dauert meist einige Minuten. Sie können diese Seite verlassen und später in diesem Browser zurückkehren.",
     st_pending_unused: "You have not finished the video identification yet." / "Sie haben die Videoidentifikation noch nicht abgeschlossen.",

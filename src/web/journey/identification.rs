@@ -20,13 +20,14 @@ use crate::domain::countries;
 use crate::queue::{self, Progress as WorkProgress, WorkKind};
 use crate::solaris::types::{FailureReason, ProofOfAddressType, SupportedDocument};
 use crate::web::i18n::Lang;
-use crate::web::render::{self, Progress};
+use crate::web::render::{self, AutoRefresh, Progress};
 use crate::web::security::csrf_token;
 
 pub async fn preparing_page(
     State(state): State<JourneyState>,
     session: Session,
     Extension(lang): Extension<Lang>,
+    Query(auto): Query<AutoRefresh>,
 ) -> Response {
     let app = match guard(&state, &session, Step::Preparing).await {
         Ok(a) => a,
@@ -51,7 +52,7 @@ pub async fn preparing_page(
         Step::Preparing.path(),
         j.preparing_title,
         StatusCode::OK,
-        Some(2),
+        auto.every(3),
         view! {
             <Progress lang=lang current=2/>
             <h1>{j.preparing_title}</h1>
@@ -576,6 +577,7 @@ pub async fn status_page(
     session: Session,
     Extension(lang): Extension<Lang>,
     Query(query): Query<ReturnQuery>,
+    Query(auto): Query<AutoRefresh>,
 ) -> Response {
     let j = lang.j();
     let path = Step::Status.path();
@@ -666,7 +668,7 @@ pub async fn status_page(
         "failed" => view! { <p role="status">{j.st_failed}</p> }.into_any(),
         _ => view! { <p role="status">{j.st_other}</p> }.into_any(),
     };
-    let refresh_secs = (!settled).then_some(5);
+    let refresh_secs = if settled { None } else { auto.every(10) };
     render::page(
         lang,
         path,
@@ -677,7 +679,6 @@ pub async fn status_page(
             <Progress lang=lang current=4/>
             <h1>{j.status_title}</h1>
             <div class="status" data-status=status.clone()>{body}</div>
-            {refresh_secs.map(|_| view! { <p class="note">{j.status_refresh_note}</p> })}
         },
     )
 }
@@ -722,6 +723,7 @@ pub async fn complete_page(
     State(state): State<JourneyState>,
     session: Session,
     Extension(lang): Extension<Lang>,
+    Query(auto): Query<AutoRefresh>,
 ) -> Response {
     let app = match guard(&state, &session, Step::Complete).await {
         Ok(a) => a,
@@ -777,7 +779,7 @@ pub async fn complete_page(
         Step::Complete.path(),
         j.complete_title,
         StatusCode::OK,
-        waiting.then_some(2),
+        if waiting { auto.every(3) } else { None },
         view! {
             <Progress lang=lang current=5/>
             <h1>{j.complete_title}</h1>

@@ -1,0 +1,142 @@
+// The whole journey in the browser, through the embedded sandbox's IDnow page, as
+// X-MANUALTEST-HAPPYPATH, in English and in German, and an abort with a retry.
+const { test, expect } = require('@playwright/test');
+
+// axe-core is injected as a script, which the pages' CSP would refuse; the audit needs JS.
+test.use({ bypassCSP: true });
+const AXE = require.resolve('axe-core/axe.min.js');
+
+/// A screenshot of the step, and with JavaScript on an axe-core audit: no serious or critical
+/// violation of WCAG 2.x A/AA rules.
+async function shot(page, info, name) {
+  await page.screenshot({ path: info.outputPath(`${name}.png`), fullPage: true });
+  if (process.env.PW_JS !== '1' || page.url().includes('/sandbox/')) return;
+  await page.addScriptTag({ path: AXE });
+  const result = await page.evaluate(async () =>
+    await window.axe.run(document, { runOnly: ['wcag2a', 'wcag2aa', 'wcag21aa', 'wcag22aa'] }));
+  const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  expect(bad.map((v) => `${v.id}: ${v.nodes.map((n) => n.target).join(' ')}`), `axe on ${name}`).toEqual([]);
+}
+
+async function signUp(page, info, firstName, lang) {
+  const de = lang === 'de';
+  await page.goto(`/?lang=${lang}`);
+  await shot(page, info, '01-welcome');
+  await page.getByRole('button', { name: de ? 'Starten' : 'Start' }).click();
+  await expect(page).toHaveURL(/\/terms$/);
+  await shot(page, info, '02-terms');
+  await page.getByLabel(de ? /Geschäftsbedingungen der Solaris SE gelesen/ : /read and accept the Terms/).check();
+  await page.getByRole('button', { name: de ? 'Weiter' : 'Continue' }).click();
+  await expect(page).toHaveURL(/\/privacy$/);
+  await page.getByLabel(de ? /willige in die Verarbeitung/ : /consent to the processing/).check();
+  await page.getByRole('button', { name: de ? 'Weiter' : 'Continue' }).click();
+  await expect(page).toHaveURL(/\/details\/person$/);
+
+  await page.getByLabel(de ? 'Anrede' : 'Salutation').selectOption('MS');
+  await page.getByLabel(de ? /^Vornamen/ : /^First names/).fill(firstName);
+  await page.getByLabel(de ? /^Nachname/ : /^Last name/).fill('Beispiel');
+  await page.getByLabel(de ? 'Geburtsdatum' : 'Date of birth').fill('1990-01-01');
+  await page.getByLabel(de ? 'Geburtsort' : 'Place of birth').fill('Musterstadt');
+  await page.getByLabel(de ? 'Geburtsland' : 'Country of birth').selectOption('DE');
+  await page.getByLabel(de ? 'Staatsangehörigkeit' : 'Nationality').selectOption('DE');
+  await page.getByLabel(de ? 'Beschäftigungsstatus' : 'Employment status').selectOption('EMPLOYED');
+  await shot(page, info, '03-person');
+  await page.getByRole('button', { name: de ? 'Weiter' : 'Continue' }).click();
+  await expect(page).toHaveURL(/\/details\/contact$/);
+
+  // A mistake first: the message appears next to the field and the input is kept.
+  await page.getByLabel(de ? 'Mobilnummer' : 'Mobile number').fill('12345');
+  await page.getByRole('button', { name: de ? 'Weiter' : 'Continue' }).click();
+  await expect(page.getByRole('alert')).toBeVisible();
+  await expect(page.getByLabel(de ? 'Mobilnummer' : 'Mobile number')).toHaveValue('12345');
+  await shot(page, info, '04-contact-errors');
+  await page.getByLabel(de ? 'Mobilnummer' : 'Mobile number').fill('0151 23456789');
+  await page.getByLabel(de ? 'E-Mail-Adresse' : 'E-mail address').fill('erika@example.com');
+  await page.getByLabel(de ? 'Straße' : 'Street').fill('Teststraße');
+  await page.getByLabel(de ? 'Hausnummer' : 'House number').fill('1');
+  await page.getByLabel(de ? 'Postleitzahl' : 'Postal code').fill('10115');
+  await page.getByLabel(de ? 'Ort' : 'City', { exact: true }).fill('Berlin');
+  await page.getByRole('button', { name: de ? 'Weiter' : 'Continue' }).click();
+  await expect(page).toHaveURL(/\/review$/);
+  await shot(page, info, '05-review');
+  await page.getByRole('button', { name: de ? 'Bestätigen und weiter' : 'Confirm and continue' }).click();
+
+  await expect(page).toHaveURL(/\/documents$/, { timeout: 15000 });
+  await page.getByLabel(de ? 'Dokument' : 'Document', { exact: true }).selectOption('Passport');
+  await page.getByLabel(de ? 'Ausgestellt von' : 'Issued by').selectOption('DE');
+  await page.getByRole('button', { name: de ? 'Weiter' : 'Continue' }).click();
+  // A German passport shows no address: the page asks for a proof of address.
+  await expect(page.getByLabel(de ? 'Adressnachweis' : 'Proof of address', { exact: true })).toBeVisible();
+  await page.getByLabel(de ? 'Adressnachweis' : 'Proof of address', { exact: true }).selectOption('GAS_BILL');
+  const recent = new Date(Date.now() - 30 * 86400000).toISOString().slice(0, 10);
+  await page.getByLabel(de ? /Ausstellungsdatum/ : /Issue date/).fill(recent);
+  await shot(page, info, '06-documents');
+  await page.getByRole('button', { name: de ? 'Weiter' : 'Continue' }).click();
+
+  await expect(page).toHaveURL(/\/checklist$/, { timeout: 15000 });
+  await shot(page, info, '07-checklist');
+  await page.getByRole('button', { name: de ? 'Ich bin bereit' : 'I am ready' }).click();
+  await expect(page).toHaveURL(/\/identification\/start$/);
+  await shot(page, info, '08-redirect');
+  await page.getByRole('button', { name: de ? 'Zur Videoidentifikation' : 'Go to the video identification' }).click();
+  await expect(page).toHaveURL(/\/sandbox\/idnow\//);
+}
+
+async function idnowSession(page, info, { code = '123456' } = {}) {
+  await page.getByLabel(/terms and conditions/).check();
+  await page.getByLabel(/recorded/).check();
+  await page.getByLabel(/valid ID document/).check();
+  await page.getByLabel('Mobile number').fill('+15550101');
+  await shot(page, info, '09-idnow');
+  await page.getByRole('button', { name: 'Start identification' }).click();
+}
+
+for (const lang of ['en', 'de']) {
+  test(`X-MANUALTEST-HAPPYPATH completes the sign-up (${lang})`, async ({ page, request }, info) => {
+    const de = lang === 'de';
+    await signUp(page, info, 'X-MANUALTEST-HAPPYPATH', lang);
+    await idnowSession(page, info);
+    await page.getByLabel('Ident code').fill('123456');
+    await page.getByRole('button', { name: 'Confirm' }).click();
+    await expect(page).toHaveURL(/\/identification\/return\?transaction_number=/);
+    await shot(page, info, '10-return-pending');
+    // The sandbox's review takes 90 s at scale 1; move its clock instead of waiting.
+    await request.post('/sandbox/_sandbox/clock/advance', { data: { seconds: 120 } });
+    await expect(async () => {
+      await page.goto('/identification/return');
+      await expect(page.locator('[data-status="successful"]')).toBeVisible({ timeout: 500 });
+    }).toPass({ timeout: 20000 });
+    await shot(page, info, '11-return-successful');
+    await page.getByRole('link', { name: de ? 'Weiter zum Abschluss' : 'Continue to complete your sign-up' }).click();
+    await expect(async () => {
+      await page.goto('/complete');
+      await expect(page.locator('.person-data')).toBeVisible({ timeout: 500 });
+    }).toPass({ timeout: 20000 });
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText(de ? 'Ihre Anmeldung ist abgeschlossen' : 'Your sign-up is complete');
+    await shot(page, info, '12-complete');
+    const html = await page.content();
+    expect(html).not.toContain('TST-');
+  });
+}
+
+test('an aborted identification is explained and retried with the same link', async ({ page, request }, info) => {
+  await signUp(page, info, 'X-MANUALTEST-ABORTIDENT', 'en');
+  await idnowSession(page, info);
+  await expect(page).toHaveURL(/\/identification\/return/);
+  await expect(async () => {
+    await page.goto('/identification/return');
+    await expect(page.locator('[data-status="aborted"]')).toBeVisible({ timeout: 500 });
+  }).toPass({ timeout: 20000 });
+  await expect(page.getByText('You can fix this yourself')).toBeVisible();
+  await shot(page, info, '13-aborted');
+  await page.getByRole('button', { name: 'Try the video identification again' }).click();
+  await expect(page).toHaveURL(/\/sandbox\/idnow\//);
+  await idnowSession(page, info);
+  await page.getByLabel('Ident code').fill('123456');
+  await page.getByRole('button', { name: 'Confirm' }).click();
+  await request.post('/sandbox/_sandbox/clock/advance', { data: { seconds: 120 } });
+  await expect(async () => {
+    await page.goto('/identification/return');
+    await expect(page.locator('[data-status="successful"]')).toBeVisible({ timeout: 500 });
+  }).toPass({ timeout: 20000 });
+});
