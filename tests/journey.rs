@@ -619,3 +619,215 @@ async fn pages_carry_the_security_headers() {
     assert_eq!(res.headers()["x-content-type-options"], "nosniff");
     assert!(res.headers().get("referrer-policy").is_some());
 }
+
+/// Accepts both consents and saves a valid first screen.
+async fn through_person(c: &Customer) {
+    c.http
+        .post(c.url("/start"))
+        .header("origin", &c.base)
+        .send()
+        .await
+        .unwrap();
+    let terms = c.get("/terms").await;
+    c.post(
+        "/terms",
+        &terms.csrf(),
+        &[("accept", "yes"), ("version", &terms.value_of("version"))],
+    )
+    .await;
+    let privacy = c.get("/privacy").await;
+    c.post(
+        "/privacy",
+        &privacy.csrf(),
+        &[("accept", "yes"), ("version", &privacy.value_of("version"))],
+    )
+    .await;
+    c.submit(
+        "/details/person",
+        &[
+            ("salutation", "NONE"),
+            ("first_name", "Zoë"),
+            ("last_name", "Müller-Lüdenscheidt"),
+            ("birth_date", "1990-01-01"),
+            ("birth_city", "Musterstadt"),
+            ("birth_country", "DE"),
+            ("nationality", "DE"),
+            ("employment_status", "STUDENT"),
+        ],
+    )
+    .await
+    .redirected_to("/details/contact");
+}
+
+#[tokio::test]
+async fn the_contact_form_checks_each_rule_and_keeps_what_was_typed() {
+    let c = spawn("en").await;
+    through_person(&c).await;
+    let page = c
+        .submit(
+            "/details/contact",
+            &[
+                ("mobile_number", "030 1234567"),
+                ("email", "erika@"),
+                ("address[line_1]", " Teststraße"),
+                ("address[line_2]", "1"),
+                ("address[postal_code]", "1011"),
+                ("address[city]", "Berlin"),
+                ("address[state]", "XX"),
+                ("address[country]", "DE"),
+                ("tax_information[tax_assessment_country]", ""),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+    for typed in [
+        "value=\"030 1234567\"",
+        "value=\"erika@\"",
+        "value=\" Teststraße\"",
+        "value=\"1011\"",
+    ] {
+        assert!(page.body.contains(typed), "{typed} was lost");
+    }
+    for message in [
+        "Please enter a mobile number",
+        "Please enter a valid e-mail address",
+        "Please remove the spaces",
+        "A German postal code has five digits",
+        "Please choose an option",
+    ] {
+        assert!(page.body.contains(message), "missing {message:?}");
+    }
+    for id in [
+        "mobile_number-error",
+        "email-error",
+        "address_line_1-error",
+        "address_postal_code-error",
+        "tax_information_tax_assessment_country-error",
+    ] {
+        assert!(
+            page.body.contains(&format!("aria-describedby=\"{id}\""))
+                || page.body.contains(&format!("-hint {id}\"")),
+            "{id} not tied to its input"
+        );
+    }
+    // Fixed, the same form goes through, and the number is stored in E.164.
+    c.submit(
+        "/details/contact",
+        &[
+            ("mobile_number", "0049 151 23456789"),
+            ("email", "erika@example.com"),
+            ("address[line_1]", "Teststraße"),
+            ("address[line_2]", "1"),
+            ("address[postal_code]", "10115"),
+            ("address[city]", "Berlin"),
+            ("address[state]", ""),
+            ("address[country]", "DE"),
+            ("tax_information[tax_assessment_country]", "DE"),
+        ],
+    )
+    .await
+    .redirected_to("/review");
+    let review = c.get("/review").await;
+    assert!(review.body.contains("+4915123456789"));
+    assert!(review.body.contains("Zoë") && review.body.contains("Müller-Lüdenscheidt"));
+}
+
+#[tokio::test]
+async fn the_minimum_age_is_enforced() {
+    let c = spawn("en").await;
+    c.http
+        .post(c.url("/start"))
+        .header("origin", &c.base)
+        .send()
+        .await
+        .unwrap();
+    let terms = c.get("/terms").await;
+    c.post(
+        "/terms",
+        &terms.csrf(),
+        &[("accept", "yes"), ("version", &terms.value_of("version"))],
+    )
+    .await;
+    let privacy = c.get("/privacy").await;
+    c.post(
+        "/privacy",
+        &privacy.csrf(),
+        &[("accept", "yes"), ("version", &privacy.value_of("version"))],
+    )
+    .await;
+    let young = (chrono::Utc::now() - chrono::Duration::days(17 * 365))
+        .format("%Y-%m-%d")
+        .to_string();
+    let page = c
+        .submit(
+            "/details/person",
+            &[
+                ("salutation", "MS"),
+                ("first_name", "Erika"),
+                ("last_name", "Beispiel"),
+                ("birth_date", &young),
+                ("birth_city", "Musterstadt"),
+                ("birth_country", "DE"),
+                ("nationality", "DE"),
+                ("employment_status", "STUDENT"),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.body.contains("at least 18 years old"));
+}
+
+#[tokio::test]
+async fn consents_record_the_utc_second_and_the_text_version_shown() {
+    let c = spawn("de").await;
+    c.http
+        .post(c.url("/start"))
+        .header("origin", &c.base)
+        .send()
+        .await
+        .unwrap();
+    let terms = c.get("/terms").await;
+    let version = terms.value_of("version");
+    assert!(version.starts_with("terms_conditions/de/"), "{version}");
+    c.post(
+        "/terms",
+        &terms.csrf(),
+        &[("accept", "yes"), ("version", &version)],
+    )
+    .await
+    .redirected_to("/privacy");
+    // A second acceptance (back button) keeps the first timestamp.
+    c.post(
+        "/terms",
+        &terms.csrf(),
+        &[("accept", "yes"), ("version", &version)],
+    )
+    .await
+    .redirected_to("/privacy");
+    let page = c.get("/terms").await;
+    let at = page
+        .body
+        .find("akzeptiert am ")
+        .map(|i| &page.body[i + 14..i + 34])
+        .unwrap();
+    assert!(
+        chrono::NaiveDateTime::parse_from_str(at, "%Y-%m-%dT%H:%M:%SZ").is_ok(),
+        "{at}"
+    );
+    // The data forms stay closed until the second consent.
+    c.get("/details/person").await.redirected_to("/privacy");
+}
+
+#[tokio::test]
+async fn happypath_in_german_says_every_step_in_german() {
+    let c = spawn("de").await;
+    sign_up(&c, "X-AUTOTEST-HAPPYPATH").await;
+    let pending = c.status_becomes("pending").await;
+    assert!(pending.body.contains("Wir warten auf das Ergebnis"));
+    assert!(!pending.body.contains("We are waiting"));
+    c.advance(150).await;
+    c.status_becomes("successful").await;
+    let done = c.wait_on_complete().await;
+    assert!(done.body.contains("Vielen Dank"));
+    c.reference_never_seen();
+}

@@ -51,8 +51,8 @@ fn consent_page(
         StatusCode::OK
     };
     let error_view = error.then(|| view! { <p class="error" id="accept-error" role="alert">{Problem::MustAccept.text(j)}</p> });
-    let accepted =
-        accepted_at.map(|at| view! { <p class="note">{j.accepted_at}" "{at}" (UTC)"</p> });
+    let accepted = accepted_at
+        .map(|at| view! { <p class="note">{format!("{} {at} (UTC)", j.accepted_at)}</p> });
     render::page(
         lang,
         path,

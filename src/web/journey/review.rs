@@ -166,7 +166,7 @@ pub async fn review_page(
         .iter()
         .map(|c| {
             let label = if c.kind == "terms_conditions" { j.terms_title } else { j.privacy_title };
-            view! { <div class="summary-row"><dt>{label}</dt><dd>{j.accepted_at}" "{c.signed_at.clone()}" (UTC)"</dd></div> }
+            view! { <div class="summary-row"><dt>{label}</dt><dd>{format!("{} {} (UTC)", j.accepted_at, c.signed_at)}</dd></div> }
         })
         .collect_view();
     let banner = refused.then(|| {
