@@ -62,6 +62,8 @@ pub struct Settings {
     pub minimum_age: u32,
     /// The return page asks Solaris for the status at most this often per customer.
     pub status_refresh_seconds: u64,
+    /// A waiting application without a webhook for this long is read from Solaris again.
+    pub reconcile_after_seconds: u64,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -254,7 +256,20 @@ impl Settings {
             None => 10,
         };
 
+        // RECONCILE_AFTER_SECONDS: a waiting application that heard no webhook for this long is
+        // read from Solaris again (then after twice as long, and so on), default 120.
+        let reconcile_after_seconds: u64 = match var(&get, "RECONCILE_AFTER_SECONDS") {
+            Some(v) => v
+                .parse()
+                .map_err(|e| invalid("RECONCILE_AFTER_SECONDS", e))?,
+            None => 120,
+        };
+        if reconcile_after_seconds == 0 {
+            return Err(invalid("RECONCILE_AFTER_SECONDS", "must be positive"));
+        }
+
         Ok(Settings {
+            reconcile_after_seconds,
             status_refresh_seconds,
             minimum_age,
             listen_addr,

@@ -15,3 +15,4 @@ pub mod solaris;
 pub mod startup;
 pub mod telemetry;
 pub mod web;
+pub mod webhooks;

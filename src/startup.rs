@@ -2,6 +2,7 @@
 //! Tests call the same functions with port 0.
 
 use std::net::SocketAddr;
+use std::time::Duration;
 
 use axum::Router;
 use tokio::net::TcpListener;
@@ -17,7 +18,7 @@ use crate::db::Db;
 use crate::queue::{Worker, WorkerOptions};
 use crate::sandbox::Sandbox;
 use crate::solaris::{ClientOptions, SolarisClient};
-use crate::{telemetry, web};
+use crate::{telemetry, web, webhooks};
 
 /// A bound, ready server.
 pub struct Server {
@@ -84,7 +85,21 @@ impl Server {
         let worker = Worker::new(db.clone(), client.clone(), WorkerOptions::default());
         let work = worker.waker();
         tokio::spawn(worker.run());
+        let webhook_url = public_url.join(webhooks::PATH.trim_start_matches('/'))?;
+        tokio::spawn(webhooks::ensure_forever(
+            db.clone(),
+            client.clone(),
+            webhook_url.to_string(),
+            Duration::from_secs(600),
+        ));
+        tokio::spawn(webhooks::reconcile::reconcile_forever(
+            db.clone(),
+            work.clone(),
+            Duration::from_secs(settings.reconcile_after_seconds),
+        ));
+        let intake = webhooks::router(db.clone(), work.clone());
         let mut router = web::router(&settings, &public_url, db.clone(), client, work).await?;
+        router = router.merge(intake);
         if let Some(sandbox) = sandbox_router {
             router = router.nest("/sandbox", sandbox);
         }

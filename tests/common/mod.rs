@@ -2,6 +2,8 @@
 //! names a server), the real servers on port 0, and a webhook receiver on loopback.
 #![allow(dead_code)]
 
+pub mod customer;
+
 use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};

@@ -106,7 +106,7 @@ impl Application {
              identification_id, identification_status, identification_url, failure_reason, \
              solaris_person, solaris_error, checklist_done_at, last_refresh_at, \
              identification_completed_at, person_synced_at \
-             from application where id = $1",
+             from application where id = $1 and erased_at is null",
         )
         .bind(id)
         .fetch_optional(&db.pool)

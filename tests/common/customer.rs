@@ -1,0 +1,291 @@
+//! A customer's browser without JavaScript: plain form posts with the session cookie and
+//! redirects not followed, against the real app with the embedded sandbox.
+#![allow(dead_code)]
+
+use std::time::Duration;
+
+use reqwest::StatusCode;
+use solaris_onboarding::startup::Server;
+
+use super::{fresh_database_url, settings};
+
+pub struct Customer {
+    pub base: String,
+    pub http: reqwest::Client,
+    pub lang: &'static str,
+    /// Every page body seen, to scan for the IDnow reference.
+    seen: std::sync::Mutex<Vec<String>>,
+    /// The app's database, for tests that look at what is stored.
+    pub db: solaris_onboarding::db::Db,
+    _task: tokio::task::JoinHandle<()>,
+}
+
+pub struct Page {
+    pub status: StatusCode,
+    pub location: Option<String>,
+    pub body: String,
+}
+
+impl Page {
+    pub fn csrf(&self) -> String {
+        let start = self
+            .body
+            .find("name=\"_csrf\" value=\"")
+            .expect("the page has a form")
+            + 20;
+        self.body[start..start + 64].to_string()
+    }
+    pub fn value_of(&self, name: &str) -> String {
+        let marker = format!("name=\"{name}\" value=\"");
+        let start = self.body.find(&marker).unwrap() + marker.len();
+        let end = self.body[start..].find('"').unwrap();
+        self.body[start..start + end].to_string()
+    }
+    pub fn redirected_to(&self, path: &str) {
+        assert_eq!(self.status, StatusCode::SEE_OTHER, "{}", self.body);
+        assert_eq!(self.location.as_deref(), Some(path));
+    }
+}
+
+/// The app with the embedded sandbox at the guide's real delays; `extra` adds settings.
+pub async fn spawn_with(lang: &'static str, extra: &[(&str, &str)]) -> Customer {
+    let db = fresh_database_url().await;
+    let mut vars = vec![
+        ("LISTEN_ADDR", "127.0.0.1:0"),
+        ("DATABASE_URL", db.as_str()),
+        ("SANDBOX_TIME_SCALE", "1"),
+        ("STATUS_REFRESH_SECONDS", "0"),
+    ];
+    vars.extend_from_slice(extra);
+    let server = Server::app(settings(&vars)).await.unwrap();
+    let db_handle = server.db.clone();
+    let base = format!("http://{}", server.addr);
+    let task = tokio::spawn(async move {
+        let _ = server.run().await;
+    });
+    Customer {
+        base,
+        http: reqwest::Client::builder()
+            .cookie_store(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap(),
+        lang,
+        seen: Default::default(),
+        db: db_handle,
+        _task: task,
+    }
+}
+
+pub async fn spawn(lang: &'static str) -> Customer {
+    spawn_with(lang, &[]).await
+}
+
+impl Customer {
+    pub fn url(&self, path: &str) -> String {
+        if path.starts_with("http") {
+            path.to_string()
+        } else {
+            format!("{}{path}", self.base)
+        }
+    }
+
+    pub async fn read(&self, res: reqwest::Response) -> Page {
+        let status = res.status();
+        let location = res
+            .headers()
+            .get("location")
+            .map(|l| l.to_str().unwrap().to_string());
+        let headers = format!("{:?}", res.headers());
+        let body = res.text().await.unwrap();
+        self.seen.lock().unwrap().push(format!(
+            "{headers}\n{}\n{body}",
+            location.clone().unwrap_or_default()
+        ));
+        Page {
+            status,
+            location,
+            body,
+        }
+    }
+
+    pub async fn get(&self, path: &str) -> Page {
+        let res = self
+            .http
+            .get(self.url(path))
+            .header("accept-language", self.lang)
+            .send()
+            .await
+            .unwrap();
+        self.read(res).await
+    }
+
+    pub async fn post(&self, path: &str, csrf: &str, fields: &[(&str, &str)]) -> Page {
+        let mut form: Vec<(&str, &str)> = vec![("_csrf", csrf)];
+        form.extend_from_slice(fields);
+        let res = self
+            .http
+            .post(self.url(path))
+            .header("accept-language", self.lang)
+            .header("origin", &self.base)
+            .form(&form)
+            .send()
+            .await
+            .unwrap();
+        self.read(res).await
+    }
+
+    /// GETs the page and submits its form with these fields.
+    pub async fn submit(&self, path: &str, fields: &[(&str, &str)]) -> Page {
+        let page = self.get(path).await;
+        assert_eq!(page.status, StatusCode::OK, "{path}: {}", page.body);
+        self.post(path, &page.csrf(), fields).await
+    }
+
+    pub async fn advance(&self, seconds: u64) {
+        let res = self
+            .http
+            .post(self.url("/sandbox/_sandbox/clock/advance"))
+            .json(&serde_json::json!({"seconds": seconds}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 200);
+    }
+
+    /// Follows the waiting page until the work is done (bounded).
+    pub async fn wait_on(&self, path: &str) -> Page {
+        for _ in 0..200 {
+            let page = self.get(path).await;
+            if page.status != StatusCode::OK {
+                return page;
+            }
+            tokio::time::sleep(Duration::from_millis(25)).await;
+        }
+        panic!("{path} never moved on");
+    }
+
+    /// Polls the return page until it shows `status` (bounded).
+    pub async fn status_becomes(&self, status: &str) -> Page {
+        for _ in 0..200 {
+            let page = self.get("/identification/return").await;
+            if page.body.contains(&format!("data-status=\"{status}\"")) {
+                return page;
+            }
+            tokio::time::sleep(Duration::from_millis(25)).await;
+        }
+        panic!(
+            "the return page never showed {status}: {}",
+            self.get("/identification/return").await.body
+        );
+    }
+
+    pub fn reference_never_seen(&self) {
+        for page in self.seen.lock().unwrap().iter() {
+            assert!(
+                !page.contains("TST-"),
+                "an IDnow reference reached the customer: {page}"
+            );
+        }
+    }
+}
+
+/// From the welcome page to the redirect to IDnow; returns the IDnow URL.
+pub async fn sign_up(c: &Customer, first_name: &str) -> String {
+    assert_eq!(c.get("/").await.status, StatusCode::OK);
+    let start = c.get("/").await;
+    let _ = start;
+    let res = c
+        .http
+        .post(c.url("/start"))
+        .header("origin", &c.base)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+
+    let terms = c.get("/terms").await;
+    c.post(
+        "/terms",
+        &terms.csrf(),
+        &[("accept", "yes"), ("version", &terms.value_of("version"))],
+    )
+    .await
+    .redirected_to("/privacy");
+    let privacy = c.get("/privacy").await;
+    c.post(
+        "/privacy",
+        &privacy.csrf(),
+        &[("accept", "yes"), ("version", &privacy.value_of("version"))],
+    )
+    .await
+    .redirected_to("/details/person");
+    c.submit(
+        "/details/person",
+        &[
+            ("salutation", "MS"),
+            ("title", ""),
+            ("first_name", first_name),
+            ("last_name", "Beispiel"),
+            ("birth_date", "1990-01-01"),
+            ("birth_city", "Musterstadt"),
+            ("birth_country", "DE"),
+            ("nationality", "DE"),
+            ("employment_status", "EMPLOYED"),
+        ],
+    )
+    .await
+    .redirected_to("/details/contact");
+    c.submit(
+        "/details/contact",
+        &[
+            ("mobile_number", "0151 23456789"),
+            ("email", "erika@example.com"),
+            ("address[line_1]", "Teststraße"),
+            ("address[line_2]", "1"),
+            ("address[postal_code]", "10115"),
+            ("address[city]", "Berlin"),
+            ("address[state]", "BE"),
+            ("address[country]", "DE"),
+            ("tax_information[tax_assessment_country]", "DE"),
+        ],
+    )
+    .await
+    .redirected_to("/review");
+    let review = c.get("/review").await;
+    assert!(review.body.contains(first_name) && review.body.contains("+4915123456789"));
+    c.post("/review", &review.csrf(), &[])
+        .await
+        .redirected_to("/preparing");
+    c.wait_on("/preparing").await.redirected_to("/documents");
+    c.submit(
+        "/documents",
+        &[
+            ("document_type", "National ID Card"),
+            ("document_country", "DE"),
+        ],
+    )
+    .await
+    .redirected_to("/checklist");
+    c.submit("/checklist", &[])
+        .await
+        .redirected_to("/identification/start");
+    let go = c.submit("/identification/start", &[]).await;
+    assert_eq!(go.status, StatusCode::SEE_OTHER);
+    let url = go.location.unwrap();
+    assert!(url.contains("/sandbox/idnow/"), "{url}");
+    url
+}
+
+impl Customer {
+    pub async fn wait_on_complete(&self) -> Page {
+        for _ in 0..200 {
+            let page = self.get("/complete").await;
+            if page.body.contains("person-data") {
+                return page;
+            }
+            tokio::time::sleep(Duration::from_millis(25)).await;
+        }
+        panic!("the completion page never showed the data");
+    }
+}

@@ -1,0 +1,360 @@
+//! Webhooks from the sandbox into the app: subscriptions, the signature check, the inbox, what
+//! each event does, and reconciliation when webhooks are lost.
+
+mod common;
+
+use std::time::Duration;
+
+use common::customer::{sign_up, spawn, spawn_with, Customer};
+use serde_json::{json, Value};
+use solaris_onboarding::db::Db;
+use sqlx::Row;
+
+async fn sandbox_json(c: &Customer, path: &str) -> Value {
+    let token: Value = c
+        .http
+        .post(c.url("/sandbox/oauth2/token"))
+        .basic_auth("sandbox-client", Some("sandbox-secret"))
+        .form(&[("grant_type", "client_credentials"), ("scope", "partners")])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    c.http
+        .get(c.url(&format!("/sandbox{path}")))
+        .bearer_auth(token["access_token"].as_str().unwrap())
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap()
+}
+
+async fn subscriptions(c: &Customer) -> Vec<Value> {
+    for _ in 0..200 {
+        let list = sandbox_json(c, "/v1/webhooks?page[size]=100").await;
+        let list = list.as_array().cloned().unwrap_or_default();
+        if list.len() >= 5 {
+            return list;
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    panic!("the app never subscribed");
+}
+
+async fn set_webhook_faults(c: &Customer, faults: Value) {
+    let res = c
+        .http
+        .put(c.url("/sandbox/_sandbox/faults"))
+        .json(&json!({ "webhooks": faults }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+}
+
+/// Polls the application's stored identification status (without any page asking Solaris).
+async fn stored_status(db: &Db, wanted: &str) {
+    for _ in 0..400 {
+        let row: Option<(Option<String>,)> = sqlx::query_as(
+            "select identification_status from application where identification_id is not null",
+        )
+        .fetch_optional(&db.pool)
+        .await
+        .unwrap();
+        if row.and_then(|r| r.0).as_deref() == Some(wanted) {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    panic!("the stored status never became {wanted}");
+}
+
+#[tokio::test]
+async fn the_app_subscribes_to_the_five_events_once_at_its_own_url() {
+    let c = spawn("en").await;
+    let subs = subscriptions(&c).await;
+    let mut events: Vec<&str> = subs
+        .iter()
+        .map(|s| s["event_type"].as_str().unwrap())
+        .collect();
+    events.sort();
+    assert_eq!(
+        events,
+        [
+            "IDENTIFICATION",
+            "PERSON_CHANGED",
+            "PERSON_DELETED",
+            "PERSON_MOBILE_NUMBER_CREATED",
+            "PERSON_MOBILE_NUMBER_DELETED"
+        ]
+    );
+    assert!(subs
+        .iter()
+        .all(|s| s["url"] == format!("{}/webhooks/solaris", c.base)));
+    let (secrets,): (i64,) =
+        sqlx::query_as("select count(*) from webhook_subscription where secret is not null")
+            .fetch_one(&c.db.pool)
+            .await
+            .unwrap();
+    assert_eq!(secrets, 5);
+    // A second check finds everything in place and creates nothing.
+    let client = solaris_onboarding::solaris::SolarisClient::new(
+        url::Url::parse(&format!("{}/sandbox", c.base)).unwrap(),
+        url::Url::parse(&format!("{}/sandbox", c.base)).unwrap(),
+        solaris_onboarding::config::Credentials {
+            client_id: "sandbox-client".into(),
+            client_secret: "sandbox-secret".to_string().into(),
+        },
+        Default::default(),
+    )
+    .unwrap();
+    let url = format!("{}/webhooks/solaris", c.base);
+    assert!(
+        solaris_onboarding::webhooks::ensure_once(&c.db, &client, &url)
+            .await
+            .unwrap()
+    );
+    assert_eq!(subscriptions(&c).await.len(), 5);
+    // A subscription that disappears is created again.
+    let gone = subs[0]["id"].as_str().unwrap();
+    client.delete_webhook(gone).await.unwrap();
+    assert!(
+        solaris_onboarding::webhooks::ensure_once(&c.db, &client, &url)
+            .await
+            .unwrap()
+    );
+    assert_eq!(subscriptions(&c).await.len(), 5);
+}
+
+#[tokio::test]
+async fn a_delivery_with_a_bad_or_missing_signature_gets_401_and_a_malformed_one_400() {
+    let c = spawn("en").await;
+    subscriptions(&c).await;
+    let (sub, secret): (String, String) = sqlx::query_as("select subscription_id, secret from webhook_subscription where event_type = 'IDENTIFICATION'")
+        .fetch_one(&c.db.pool)
+        .await
+        .unwrap();
+    let post = |body: &'static str, signature: Option<String>| {
+        let mut req = c
+            .http
+            .post(c.url("/webhooks/solaris"))
+            .header("solaris-webhook-event-type", "IDENTIFICATION")
+            .header("solaris-webhook-subscription-id", &sub)
+            .header("solaris-webhook-id", "0123456789abcdef0123456789abcdef")
+            .body(body);
+        if let Some(s) = signature {
+            req = req.header("solaris-webhook-signature", s);
+        }
+        req.send()
+    };
+    let body = r#"{"id":"nonecidt","status":"pending"}"#;
+    assert_eq!(post(body, None).await.unwrap().status(), 401);
+    assert_eq!(
+        post(
+            body,
+            Some(solaris_onboarding::sandbox::delivery::signature(
+                "wrong",
+                body.as_bytes()
+            ))
+        )
+        .await
+        .unwrap()
+        .status(),
+        401
+    );
+    let broken = "{not json";
+    assert_eq!(
+        post(
+            broken,
+            Some(solaris_onboarding::sandbox::delivery::signature(
+                &secret,
+                broken.as_bytes()
+            ))
+        )
+        .await
+        .unwrap()
+        .status(),
+        400
+    );
+    let (stored,): (i64,) = sqlx::query_as("select count(*) from webhook_inbox")
+        .fetch_one(&c.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(stored, 0, "nothing unverified or malformed is stored");
+    let good = post(
+        body,
+        Some(solaris_onboarding::sandbox::delivery::signature(
+            &secret,
+            body.as_bytes(),
+        )),
+    )
+    .await
+    .unwrap();
+    assert_eq!(good.status(), 200);
+    let again = post(
+        body,
+        Some(solaris_onboarding::sandbox::delivery::signature(
+            &secret,
+            body.as_bytes(),
+        )),
+    )
+    .await
+    .unwrap();
+    assert_eq!(again.status(), 200);
+    let (stored,): (i64,) = sqlx::query_as("select count(*) from webhook_inbox")
+        .fetch_one(&c.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(stored, 1, "a repeated delivery is stored once");
+}
+
+#[tokio::test]
+async fn an_oversized_delivery_is_refused_unread() {
+    let c = spawn("en").await;
+    let res = c
+        .http
+        .post(c.url("/webhooks/solaris"))
+        .header("solaris-webhook-event-type", "IDENTIFICATION")
+        .body(vec![b'x'; 200 * 1024])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 413);
+}
+
+#[tokio::test]
+async fn identification_webhooks_alone_bring_the_application_to_its_final_state_through_duplicates()
+{
+    let c = spawn("en").await;
+    subscriptions(&c).await;
+    set_webhook_faults(&c, json!({"duplicate_rate": 1, "reorder_window_ms": 2000})).await;
+    sign_up(&c, "X-AUTOTEST-HAPPYPATH").await;
+    c.advance(160).await;
+    stored_status(&c.db, "successful").await;
+    let (dupes,): (i64,) = sqlx::query_as(
+        "select count(*) from webhook_inbox group by webhook_id order by count(*) desc limit 1",
+    )
+    .fetch_one(&c.db.pool)
+    .await
+    .unwrap();
+    assert_eq!(dupes, 1);
+}
+
+#[tokio::test]
+async fn changeall_webhooks_bring_the_corrected_data_without_any_page_asking() {
+    let c = spawn("en").await;
+    subscriptions(&c).await;
+    sign_up(&c, "X-AUTOTEST-CHANGEALL").await;
+    c.advance(160).await;
+    for _ in 0..400 {
+        let row: (Option<String>,) = sqlx::query_as("select solaris_person from application")
+            .fetch_one(&c.db.pool)
+            .await
+            .unwrap();
+        if row.0.as_deref().is_some_and(|p| p.contains("Zoë Łucja")) {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    panic!("the corrected data never arrived");
+}
+
+#[tokio::test]
+async fn lost_webhooks_are_made_up_for_by_reconciliation() {
+    let c = spawn_with("en", &[("RECONCILE_AFTER_SECONDS", "1")]).await;
+    subscriptions(&c).await;
+    set_webhook_faults(&c, json!({"drop_rate": 1})).await;
+    sign_up(&c, "X-AUTOTEST-HAPPYPATH").await;
+    c.advance(160).await;
+    stored_status(&c.db, "successful").await;
+    let (received,): (i64,) =
+        sqlx::query_as("select count(*) from webhook_inbox where event_type = 'IDENTIFICATION'")
+            .fetch_one(&c.db.pool)
+            .await
+            .unwrap();
+    assert_eq!(received, 0, "every webhook was dropped");
+}
+
+#[tokio::test]
+async fn person_deleted_erases_every_personal_datum_of_the_application() {
+    let c = spawn("en").await;
+    subscriptions(&c).await;
+    sign_up(&c, "X-MANUALTEST-HAPPYPATH").await;
+    let (person,): (String,) = sqlx::query_as("select person_id from application")
+        .fetch_one(&c.db.pool)
+        .await
+        .unwrap();
+    assert!(
+        !personal_data_in(&c.db).await.is_empty(),
+        "the scan finds the data before the erasure"
+    );
+    let res = c
+        .http
+        .post(c.url(&format!("/sandbox/_sandbox/persons/{person}/delete")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 204);
+    for _ in 0..400 {
+        let (erased,): (Option<i64>,) = sqlx::query_as("select erased_at from application")
+            .fetch_one(&c.db.pool)
+            .await
+            .unwrap();
+        if erased.is_some() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    assert_eq!(personal_data_in(&c.db).await, Vec::<String>::new());
+    // The proof of the erasure stays: ids and timestamps.
+    let (id, erased): (Option<String>, Option<i64>) =
+        sqlx::query_as("select person_id, erased_at from application")
+            .fetch_one(&c.db.pool)
+            .await
+            .unwrap();
+    assert_eq!(id.as_deref(), Some(person.as_str()));
+    assert!(erased.is_some());
+}
+
+/// Every text of every table the app owns that holds one of the test person's data.
+async fn personal_data_in(db: &Db) -> Vec<String> {
+    let mut found = Vec::new();
+    for table in [
+        "application",
+        "consent",
+        "solaris_work",
+        "webhook_inbox",
+        "webhook_subscription",
+        "session",
+    ] {
+        let rows = sqlx::query(&format!("select * from {table}"))
+            .fetch_all(&db.pool)
+            .await
+            .unwrap();
+        for row in rows {
+            for i in 0..row.len() {
+                // Text columns only; numbers do not decode as text.
+                let Ok(Some(text)) = row.try_get::<Option<String>, _>(i) else {
+                    continue;
+                };
+                for datum in [
+                    "X-MANUALTEST-HAPPYPATH",
+                    "Beispiel",
+                    "Musterstadt",
+                    "erika@example.com",
+                    "4915123456789",
+                    "Teststraße",
+                ] {
+                    if text.contains(datum) {
+                        found.push(format!("{table}: {datum}"));
+                    }
+                }
+            }
+        }
+    }
+    found
+}
