@@ -27,3 +27,5 @@ alter table application add column mobile_number_event text;
 alter table application add column last_webhook_at bigint;
 -- Reads made by reconciliation since the last webhook: the wait before the next one doubles.
 alter table application add column reconcile_count bigint not null default 0;
+-- The live status poll reads what changed in the last moments.
+create index application_updated on application (updated_at);

@@ -60,8 +60,6 @@ pub struct Settings {
     pub log_format: LogFormat,
     /// The youngest age at which a customer may sign up.
     pub minimum_age: u32,
-    /// The return page asks Solaris for the status at most this often per customer.
-    pub status_refresh_seconds: u64,
     /// A waiting application without a webhook for this long is read from Solaris again.
     pub reconcile_after_seconds: u64,
 }
@@ -248,14 +246,6 @@ impl Settings {
             return Err(invalid("MINIMUM_AGE", "must be between 14 and 120"));
         }
 
-        // STATUS_REFRESH_SECONDS: least time between two status reads for one customer, default 10.
-        let status_refresh_seconds: u64 = match var(&get, "STATUS_REFRESH_SECONDS") {
-            Some(v) => v
-                .parse()
-                .map_err(|e| invalid("STATUS_REFRESH_SECONDS", e))?,
-            None => 10,
-        };
-
         // RECONCILE_AFTER_SECONDS: a waiting application that heard no webhook for this long is
         // read from Solaris again (then after twice as long, and so on), default 120.
         let reconcile_after_seconds: u64 = match var(&get, "RECONCILE_AFTER_SECONDS") {
@@ -270,7 +260,6 @@ impl Settings {
 
         Ok(Settings {
             reconcile_after_seconds,
-            status_refresh_seconds,
             minimum_age,
             listen_addr,
             public_url,

@@ -3,6 +3,8 @@
 
 mod common;
 
+use std::time::Duration;
+
 use common::customer::{sign_up, spawn, Customer};
 use reqwest::StatusCode;
 
@@ -555,4 +557,72 @@ async fn happypath_in_german_says_every_step_in_german() {
     let done = c.wait_on_complete().await;
     assert!(done.body.contains("Vielen Dank"));
     c.reference_never_seen();
+}
+
+#[tokio::test]
+async fn the_return_page_stream_tells_each_status_change_without_asking_solaris() {
+    let c = spawn("en").await;
+    sign_up(&c, "X-AUTOTEST-FRAUDIDENT").await;
+    c.status_becomes("pending").await;
+    let mut stream = c
+        .http
+        .get(c.url("/identification/events"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(stream.headers()["content-type"], "text/event-stream");
+    let log_before: Vec<serde_json::Value> = c
+        .http
+        .get(c.url("/sandbox/_sandbox/log"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let mut seen = String::new();
+    let mut advanced = false;
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+    while !seen.contains("data: failed") {
+        let chunk = tokio::time::timeout_at(deadline, stream.chunk())
+            .await
+            .expect("the stream went quiet")
+            .unwrap()
+            .unwrap();
+        seen.push_str(&String::from_utf8_lossy(&chunk));
+        if !advanced && seen.contains("data: pending") {
+            advanced = true;
+            c.advance(60).await;
+            c.advance(90).await;
+        }
+    }
+    let statuses: Vec<&str> = seen
+        .lines()
+        .filter_map(|l| l.strip_prefix("data: "))
+        .collect();
+    assert_eq!(statuses.first(), Some(&"pending"));
+    assert_eq!(statuses.last(), Some(&"failed"));
+    // The stream itself sent nothing to Solaris: every identification read came from a webhook.
+    let log: Vec<serde_json::Value> = c
+        .http
+        .get(c.url("/sandbox/_sandbox/log"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let reads = |log: &[serde_json::Value]| {
+        log.iter()
+            .filter(|e| {
+                e["method"] == "GET" && e["path"].as_str().unwrap().contains("/identifications/")
+            })
+            .count()
+    };
+    let (webhooks,): (i64,) =
+        sqlx::query_as("select count(*) from webhook_inbox where event_type = 'IDENTIFICATION'")
+            .fetch_one(&c.db.pool)
+            .await
+            .unwrap();
+    assert!(reads(&log) - reads(&log_before) <= webhooks as usize);
 }

@@ -5,6 +5,7 @@ pub mod app;
 pub mod i18n;
 pub mod journey;
 pub mod legal;
+pub mod live;
 pub mod pages;
 pub mod reasons;
 pub mod render;
@@ -126,6 +127,8 @@ pub async fn router(
         public_origin: public_url.origin().ascii_serialization(),
     };
     let routes = generate_route_list(app::App);
+    let feed = live::StatusFeed::new();
+    tokio::spawn(live::watch_forever(db.clone(), feed.clone()));
     let store = DbSessionStore::new(db.clone());
     // Expired sessions are purged hourly; loading one already treats it as absent.
     tokio::spawn({
@@ -155,7 +158,7 @@ pub async fn router(
         work,
         public_origin: public_url.origin().ascii_serialization(),
         minimum_age: settings.minimum_age,
-        refresh_interval_ms: settings.status_refresh_seconds as i64 * 1000,
+        feed: feed.clone(),
     });
     let pages = Router::new()
         .leptos_routes_with_context(&state, routes, move || provide_context(ctx_db.clone()), {

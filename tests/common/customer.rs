@@ -54,7 +54,6 @@ pub async fn spawn_with(lang: &'static str, extra: &[(&str, &str)]) -> Customer 
         ("LISTEN_ADDR", "127.0.0.1:0"),
         ("DATABASE_URL", db.as_str()),
         ("SANDBOX_TIME_SCALE", "1"),
-        ("STATUS_REFRESH_SECONDS", "0"),
     ];
     vars.extend_from_slice(extra);
     let server = Server::app(settings(&vars)).await.unwrap();
@@ -79,6 +78,26 @@ pub async fn spawn_with(lang: &'static str, extra: &[(&str, &str)]) -> Customer 
 
 pub async fn spawn(lang: &'static str) -> Customer {
     spawn_with(lang, &[]).await
+}
+
+impl Customer {
+    /// Waits (bounded) until the app has subscribed to Solaris' webhooks, which it does in the
+    /// background once it serves, so that status changes reach it.
+    pub async fn subscribed(&self) {
+        for _ in 0..400 {
+            let (n,): (i64,) = sqlx::query_as(
+                "select count(*) from webhook_subscription where secret is not null",
+            )
+            .fetch_one(&self.db.pool)
+            .await
+            .unwrap();
+            if n == 5 {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(25)).await;
+        }
+        panic!("the app never subscribed to the webhooks");
+    }
 }
 
 impl Customer {
@@ -192,6 +211,7 @@ impl Customer {
 
 /// From the welcome page to the redirect to IDnow; returns the IDnow URL.
 pub async fn sign_up(c: &Customer, first_name: &str) -> String {
+    c.subscribed().await;
     assert_eq!(c.get("/").await.status, StatusCode::OK);
     let start = c.get("/").await;
     let _ = start;

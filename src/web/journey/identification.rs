@@ -529,26 +529,6 @@ pub struct ReturnQuery {
     transaction_number: Option<String>,
 }
 
-/// Queues a status refresh, at most once per interval per customer, however often the page
-/// is loaded.
-async fn refresh(state: &JourneyState, app: &Application) -> Result<(), sqlx::Error> {
-    let now = wall_clock_ms();
-    let claimed = sqlx::query(
-        "update application set last_refresh_at = $1 where id = $2 \
-         and (last_refresh_at is null or last_refresh_at < $3)",
-    )
-    .bind(now)
-    .bind(&app.id)
-    .bind(now - state.refresh_interval_ms)
-    .execute(&state.db.pool)
-    .await?;
-    if claimed.rows_affected() == 1 {
-        queue::enqueue_one(&state.db, &app.id, WorkKind::RefreshIdentification).await?;
-        state.work.notify_one();
-    }
-    Ok(())
-}
-
 fn reason_view(lang: Lang, reason: Option<&str>) -> impl IntoView {
     let j = lang.j();
     let info = reason.and_then(|r| FailureReason(r.to_string()).info());
@@ -614,13 +594,8 @@ pub async fn status_page(
         .identification_status
         .clone()
         .unwrap_or_else(|| "created".into());
-    // A successful identification may still be canceled by a later review (guide appendix II,
-    // case 3), so only failed and expired are never asked about again.
-    if !matches!(status.as_str(), "failed" | "expired") {
-        if let Err(e) = refresh(&state, &app).await {
-            return unavailable(e);
-        }
-    }
+    // The status is kept current by webhooks and reconciliation, never by this page: serving a
+    // waiting customer costs no Solaris call and no write.
     let settled = matches!(status.as_str(), "failed" | "expired" | "successful");
     let reason = app.failure_reason.as_deref();
     let permanent = reason
@@ -679,6 +654,7 @@ pub async fn status_page(
             <Progress lang=lang current=4/>
             <h1>{j.status_title}</h1>
             <div class="status" data-status=status.clone()>{body}</div>
+        {(!settled).then(|| view! { <script src="/public/status.js" defer=true></script> })}
         },
     )
 }

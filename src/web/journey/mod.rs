@@ -39,8 +39,8 @@ pub struct JourneyState {
     /// `scheme://host:port` of `PUBLIC_URL`, for the Origin check.
     pub public_origin: String,
     pub minimum_age: u32,
-    /// Least time between two status reads for one customer (`STATUS_REFRESH_SECONDS`).
-    pub refresh_interval_ms: i64,
+    /// Status changes of applications, for the live status stream.
+    pub feed: crate::web::live::StatusFeed,
 }
 
 impl FromRef<JourneyState> for Db {
@@ -232,6 +232,7 @@ pub fn router(state: JourneyState) -> Router {
             get(identification::redirect_page).post(identification::go_to_idnow),
         )
         .route("/identification/return", get(identification::status_page))
+        .route("/identification/events", get(crate::web::live::events))
         .route(
             "/identification/new",
             post(identification::new_identification),

@@ -1,0 +1,137 @@
+//! Live status: each waiting customer's page keeps a Server-Sent Events stream open and reloads
+//! when its status changes. The stream is fed from our own database, never from Solaris: one
+//! poll per app instance reads what changed since the last one, however many customers wait.
+
+use std::collections::HashMap;
+use std::convert::Infallible;
+use std::time::Duration;
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::response::{IntoResponse, Response};
+use futures::Stream;
+use tokio::sync::broadcast;
+use tower_sessions::Session;
+
+use crate::db::{wall_clock_ms, Db};
+
+/// `(application id, identification status)` of every change seen.
+#[derive(Clone, Debug)]
+pub struct StatusFeed {
+    tx: broadcast::Sender<(String, String)>,
+}
+
+impl StatusFeed {
+    pub fn new() -> Self {
+        StatusFeed {
+            tx: broadcast::channel(4096).0,
+        }
+    }
+}
+
+impl Default for StatusFeed {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// How often the instance looks for changes; the page sees a change within about this long.
+const POLL: Duration = Duration::from_millis(250);
+/// Changes are read again for this long, so a commit that lands late is not missed.
+const OVERLAP_MS: i64 = 2_000;
+
+/// Reads the status changes of the last moments and tells the streams (runs forever).
+pub async fn watch_forever(db: Db, feed: StatusFeed) {
+    let mut last: HashMap<String, String> = HashMap::new();
+    loop {
+        tokio::time::sleep(POLL).await;
+        if feed.tx.receiver_count() == 0 {
+            continue;
+        }
+        let since = wall_clock_ms() - OVERLAP_MS;
+        let rows: Result<Vec<(String, Option<String>)>, _> = sqlx::query_as(
+            "select id, identification_status from application where updated_at >= $1",
+        )
+        .bind(since)
+        .fetch_all(&db.pool)
+        .await;
+        match rows {
+            Ok(rows) => {
+                for (id, status) in rows {
+                    let status = status.unwrap_or_else(|| "created".into());
+                    if last.get(&id) != Some(&status) {
+                        last.insert(id.clone(), status.clone());
+                        let _ = feed.tx.send((id, status));
+                    }
+                }
+                if last.len() > 100_000 {
+                    last.clear();
+                }
+            }
+            Err(e) => tracing::warn!(error = %e, "live status poll"),
+        }
+    }
+}
+
+/// `GET /identification/events`: `status` events for the session's application.
+pub async fn events(
+    State(state): State<super::journey::JourneyState>,
+    session: Session,
+) -> Response {
+    let id = session
+        .get::<String>(super::start::APPLICATION_KEY)
+        .await
+        .ok()
+        .flatten();
+    let Some(id) = id else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    let current: Option<(Option<String>,)> = sqlx::query_as(
+        "select identification_status from application where id = $1 and erased_at is null",
+    )
+    .bind(&id)
+    .fetch_optional(&state.db.pool)
+    .await
+    .ok()
+    .flatten();
+    let Some((current,)) = current else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    let rx = state.feed.tx.subscribe();
+    Sse::new(stream(id, current.unwrap_or_else(|| "created".into()), rx))
+        .keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
+        .into_response()
+}
+
+fn stream(
+    id: String,
+    first: String,
+    rx: broadcast::Receiver<(String, String)>,
+) -> impl Stream<Item = Result<Event, Infallible>> {
+    futures::stream::unfold(
+        (Some(first), rx, String::new()),
+        move |(pending, mut rx, mut sent)| {
+            let id = id.clone();
+            async move {
+                if let Some(status) = pending {
+                    sent = status.clone();
+                    return Some((
+                        Ok(Event::default().event("status").data(status)),
+                        (None, rx, sent),
+                    ));
+                }
+                loop {
+                    match rx.recv().await {
+                        Ok((app, status)) if app == id && status != sent => {
+                            let event = Event::default().event("status").data(status.clone());
+                            return Some((Ok(event), (None, rx, status)));
+                        }
+                        Ok(_) | Err(broadcast::error::RecvError::Lagged(_)) => continue,
+                        Err(broadcast::error::RecvError::Closed) => return None,
+                    }
+                }
+            }
+        },
+    )
+}
