@@ -358,3 +358,115 @@ async fn personal_data_in(db: &Db) -> Vec<String> {
     }
     found
 }
+
+#[tokio::test]
+async fn hundreds_of_applications_end_equal_to_the_sandbox_under_a_mixture_of_webhook_faults() {
+    use solaris_onboarding::queue::{self, WorkKind};
+    use solaris_onboarding::solaris::types::{
+        IdentificationMethod, Language, NewIdentification, NewPerson,
+    };
+
+    let c = spawn_with("en", &[("RECONCILE_AFTER_SECONDS", "1")]).await;
+    c.subscribed().await;
+    set_webhook_faults(
+        &c,
+        json!({"duplicate_rate": 0.2, "drop_rate": 0.2, "bad_signature_rate": 0.2, "delay_ms": 1000, "reorder_window_ms": 5000}),
+    )
+    .await;
+    let cases = [
+        "HAPPYPATH",
+        "CHANGEALL",
+        "ABORTIDENT",
+        "FRAUDOK",
+        "CANCELED",
+        "FRAUDIDENT",
+        "LONGREVIEW",
+        "CHANGEALLREVIEW",
+    ];
+    let mut apps = Vec::new();
+    for i in 0..200 {
+        let id = uuid::Uuid::new_v4().simple().to_string();
+        sqlx::query("insert into application (id, step, created_at, updated_at) values ($1, 'review', 0, 0)")
+            .bind(&id)
+            .execute(&c.db.pool)
+            .await
+            .unwrap();
+        let person = NewPerson {
+            first_name: format!("X-AUTOTEST-{}", cases[i % cases.len()]),
+            last_name: "Beispiel".into(),
+            birth_date: Some("1990-01-01".into()),
+            birth_city: Some(format!("Musterstadt {}", char::from(b'A' + (i % 26) as u8))),
+            terms_conditions_signed_at: "2026-11-25T10:00:00Z".into(),
+            data_terms_signed_at: "2026-11-25T10:00:01Z".into(),
+            ..NewPerson::default()
+        };
+        let ident = NewIdentification {
+            method: IdentificationMethod::Idnow,
+            language: Some(Language::De),
+            proof_of_address_type: None,
+            proof_of_address_issued_at: None,
+        };
+        queue::submit(&c.db, &id, &person, &ident).await.unwrap();
+        queue::enqueue_one(&c.db, &id, WorkKind::RequestIdentification)
+            .await
+            .unwrap();
+        apps.push(id);
+    }
+    // Let every request reach the sandbox, then move its clock through calls, reviews, the
+    // 24-hour review and the late cancel.
+    wait_until(&c.db, "every identification requested", "select count(*) from solaris_work where kind = 'request_identification' and state <> 'done'", 0).await;
+    for seconds in [60, 90, 90, 24 * 3600, 90, 3600] {
+        c.advance(seconds).await;
+        tokio::time::sleep(Duration::from_millis(300)).await;
+    }
+    // Every application ends with what the sandbox holds.
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
+    loop {
+        let mut out_of_step = Vec::new();
+        for id in &apps {
+            let (person, ident, status): (String, String, Option<String>) =
+                sqlx::query_as("select person_id, identification_id, identification_status from application where id = $1")
+                    .bind(id)
+                    .fetch_one(&c.db.pool)
+                    .await
+                    .unwrap();
+            let truth =
+                sandbox_json(&c, &format!("/v1/persons/{person}/identifications/{ident}")).await;
+            if truth["status"].as_str() != status.as_deref() {
+                out_of_step.push(format!(
+                    "{id}: ours {status:?}, Solaris {}",
+                    truth["status"]
+                ));
+            }
+        }
+        if out_of_step.is_empty() {
+            break;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "{} out of step: {:?}",
+            out_of_step.len(),
+            &out_of_step[..out_of_step.len().min(5)]
+        );
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+    let (people,): (i64,) = sqlx::query_as("select count(distinct person_id) from application")
+        .fetch_one(&c.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(people, 200);
+}
+
+async fn wait_until(db: &Db, what: &str, count_query: &str, wanted: i64) {
+    for _ in 0..1200 {
+        let (n,): (i64,) = sqlx::query_as(count_query)
+            .fetch_one(&db.pool)
+            .await
+            .unwrap();
+        if n == wanted {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("never reached: {what}");
+}

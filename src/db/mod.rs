@@ -82,6 +82,18 @@ impl Db {
     }
 }
 
+impl Db {
+    /// A transaction that will write. On SQLite it takes the write lock at its start
+    /// (`BEGIN IMMEDIATE`): a transaction that reads first and writes later would otherwise fail
+    /// with `SQLITE_BUSY_SNAPSHOT` when another connection wrote in between.
+    pub async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>, sqlx::Error> {
+        match self.backend {
+            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await,
+            Backend::Postgres => self.pool.begin().await,
+        }
+    }
+}
+
 /// Milliseconds since the Unix epoch, on the wall clock.
 pub fn wall_clock_ms() -> i64 {
     chrono::Utc::now().timestamp_millis()

@@ -87,7 +87,7 @@ pub async fn submit(
     person: &NewPerson,
     identification: &NewIdentification,
 ) -> Result<bool, sqlx::Error> {
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin_write().await?;
     let language = identification
         .language
         .as_ref()
@@ -116,7 +116,7 @@ pub async fn submit(
 
 /// Queues one more item for an application in a transaction of its own.
 pub async fn enqueue_one(db: &Db, application_id: &str, kind: WorkKind) -> Result<(), sqlx::Error> {
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin_write().await?;
     enqueue(&mut tx, application_id, kind).await?;
     tx.commit().await
 }

@@ -201,7 +201,7 @@ impl Worker {
             }
             Err(Failure::Permanent(why, detail)) => {
                 tracing::error!(application_id = %item.application_id, kind = %item.kind, error = %why, "Solaris refused the work");
-                let mut tx = self.db.pool.begin().await?;
+                let mut tx = self.db.begin_write().await?;
                 sqlx::query(
                     "update solaris_work set state = 'failed', lease_owner = null, lease_until = null, \
                      last_error = $1, updated_at = $2 where id = $3",
@@ -279,7 +279,7 @@ impl Worker {
         application_id: &str,
         ident: &crate::solaris::types::Identification,
     ) -> Result<(), sqlx::Error> {
-        let mut tx = self.db.pool.begin().await?;
+        let mut tx = self.db.begin_write().await?;
         let (before,): (Option<String>,) =
             sqlx::query_as("select identification_status from application where id = $1")
                 .bind(application_id)

@@ -166,7 +166,7 @@ async fn store_and_queue(
     body: &[u8],
 ) -> Result<bool, sqlx::Error> {
     let now = wall_clock_ms();
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin_write().await?;
     let inserted = sqlx::query(
         "insert into webhook_inbox (webhook_id, event_type, entity_id, body, received_at) \
          values ($1, $2, $3, $4, $5) on conflict (webhook_id) do nothing",
@@ -203,11 +203,13 @@ async fn store_and_queue(
     .fetch_all(&mut *tx)
     .await?;
     for (application_id,) in applications {
-        sqlx::query("update application set last_webhook_at = $1 where id = $2")
-            .bind(now)
-            .bind(&application_id)
-            .execute(&mut *tx)
-            .await?;
+        sqlx::query(
+            "update application set last_webhook_at = $1, reconcile_count = 0 where id = $2",
+        )
+        .bind(now)
+        .bind(&application_id)
+        .execute(&mut *tx)
+        .await?;
         match (event_type, kind) {
             (_, Some(kind)) => {
                 // Webhooks only make us read again; one pending read is enough.

@@ -215,7 +215,7 @@ impl Application {
         if !self.submitted() || self.person_id.is_some() {
             return Ok(());
         }
-        let mut tx = db.pool.begin().await?;
+        let mut tx = db.begin_write().await?;
         sqlx::query(
             "update application set person_request = null, identification_request = null, \
              solaris_error = null, updated_at = $1 where id = $2 and person_id is null",

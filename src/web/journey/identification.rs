@@ -329,7 +329,7 @@ async fn save_choice(
     app: &Application,
     choice: &DocumentChoice,
 ) -> Result<(), sqlx::Error> {
-    let mut tx = state.db.pool.begin().await?;
+    let mut tx = state.db.begin_write().await?;
     let now = wall_clock_ms();
     sqlx::query("update application set document = $1, updated_at = $2 where id = $3")
         .bind(serde_json::to_string(choice).unwrap_or_default())
@@ -669,7 +669,7 @@ pub async fn new_identification(State(state): State<JourneyState>, session: Sess
         return Redirect::to(Step::Status.path()).into_response();
     }
     let result = async {
-        let mut tx = state.db.pool.begin().await?;
+        let mut tx = state.db.begin_write().await?;
         let reset = sqlx::query(
             "update application set identification_id = null, identification_status = null, \
              identification_url = null, failure_reason = null, updated_at = $1 \
