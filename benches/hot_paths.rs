@@ -1,0 +1,566 @@
+//! Benchmark of the hot paths: starts the release build of the app on loopback (SQLite, the
+//! embedded sandbox) and, as a baseline, a static-HTML axum route of similar size in a process
+//! of its own; then measures journey pages with an established session, the return page,
+//! webhook intake (signed, durably stored deliveries), resident memory with 1,000 customers
+//! waiting on the live status stream, the Solaris calls of one happy path, and the return
+//! page's latency as the number of stored applications grows. It prints figures and their
+//! targets; it asserts nothing (these machines are shared and noisy).
+//!
+//! `cargo bench --bench hot_paths`; `BENCH_SECONDS` (default 5) per measurement,
+//! `BENCH_CONNECTIONS` (50), `BENCH_ROWS` (1000000) for the largest table.
+
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use sqlx::any::AnyPoolOptions;
+
+const APP: &str = env!("CARGO_BIN_EXE_solaris-onboarding");
+
+fn env_or<T: std::str::FromStr>(name: &str, default: T) -> T {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// The static page of the baseline: about the size of a journey page.
+fn baseline_html() -> String {
+    let rows: String = (0..60)
+        .map(|i| format!("<li>Item {i} of a static list of the baseline page</li>"))
+        .collect();
+    format!("<!DOCTYPE html><html lang=\"en\"><head><title>Baseline</title></head><body><main><h1>Baseline</h1><ul>{rows}</ul></main></body></html>")
+}
+
+/// Child role: serve the baseline page until killed.
+fn serve_baseline(addr: &str) {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(async {
+        let html = baseline_html();
+        let app = axum::Router::new().route(
+            "/",
+            axum::routing::get(move || {
+                let html = html.clone();
+                async move { axum::response::Html(html) }
+            }),
+        );
+        let listener = tokio::net::TcpListener::bind(addr).await.unwrap();
+        axum::serve(listener, app).await.unwrap();
+    });
+}
+
+struct Process(Child);
+impl Drop for Process {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn rss_kib(pid: u32) -> u64 {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmRSS:"))
+                .and_then(|l| l.split_whitespace().nth(1)?.parse().ok())
+        })
+        .unwrap_or(0)
+}
+
+/// Requests per second and latency percentiles of one endpoint under `connections` clients.
+struct Figures {
+    rps: f64,
+    p50_ms: f64,
+    p99_ms: f64,
+    errors: u64,
+}
+
+async fn load<F, Fut>(connections: usize, seconds: u64, request: F) -> Figures
+where
+    F: Fn(usize) -> Fut + Send + Sync + 'static,
+    Fut: std::future::Future<Output = bool> + Send,
+{
+    let request = Arc::new(request);
+    let started = Instant::now();
+    let until = started + Duration::from_secs(seconds);
+    let tasks: Vec<_> = (0..connections)
+        .map(|c| {
+            let request = request.clone();
+            tokio::spawn(async move {
+                let mut latencies = Vec::with_capacity(100_000);
+                let mut errors = 0u64;
+                let mut n = 0usize;
+                while Instant::now() < until {
+                    let t = Instant::now();
+                    if request(c * 1_000_000 + n).await {
+                        latencies.push(t.elapsed().as_micros() as u32);
+                    } else {
+                        errors += 1;
+                    }
+                    n += 1;
+                }
+                (latencies, errors)
+            })
+        })
+        .collect();
+    let mut all = Vec::new();
+    let mut errors = 0;
+    for t in tasks {
+        let (l, e) = t.await.unwrap();
+        all.extend(l);
+        errors += e;
+    }
+    let elapsed = started.elapsed().as_secs_f64();
+    all.sort_unstable();
+    let pct = |p: f64| {
+        all.get(((all.len() as f64 * p) as usize).min(all.len().saturating_sub(1)))
+            .copied()
+            .unwrap_or(0) as f64
+            / 1000.0
+    };
+    Figures {
+        rps: all.len() as f64 / elapsed,
+        p50_ms: pct(0.50),
+        p99_ms: pct(0.99),
+        errors,
+    }
+}
+
+fn print(name: &str, f: &Figures, baseline: Option<&Figures>, target: Option<f64>) {
+    let ratio = baseline.map(|b| f.rps / b.rps);
+    let verdict = match (ratio, target) {
+        (Some(r), Some(t)) => format!(
+            " ratio {r:.2} (target ≥ {t}) {}",
+            if r >= t { "met" } else { "MISSED" }
+        ),
+        (Some(r), None) => format!(" ratio {r:.2}"),
+        _ => String::new(),
+    };
+    let p99 = if f.p99_ms < 20.0 { "met" } else { "MISSED" };
+    println!(
+        "{name:<34} {:>9.0} req/s  p50 {:>6.2} ms  p99 {:>6.2} ms (target < 20 ms: {p99}){verdict}{}",
+        f.rps,
+        f.p50_ms,
+        f.p99_ms,
+        if f.errors > 0 { format!("  errors {}", f.errors) } else { String::new() }
+    );
+}
+
+/// A customer driven through the journey with plain form posts.
+struct Walker {
+    base: String,
+    http: reqwest::Client,
+}
+
+impl Walker {
+    async fn page(&self, path: &str) -> (u16, Option<String>, String) {
+        let res = self
+            .http
+            .get(format!("{}{path}", self.base))
+            .send()
+            .await
+            .unwrap();
+        let status = res.status().as_u16();
+        let location = res
+            .headers()
+            .get("location")
+            .map(|l| l.to_str().unwrap().to_string());
+        (status, location, res.text().await.unwrap())
+    }
+
+    async fn submit(&self, path: &str, fields: &[(&str, &str)]) -> Option<String> {
+        let (_, _, body) = self.page(path).await;
+        let find = |name: &str| {
+            let marker = format!("name=\"{name}\" value=\"");
+            body.find(&marker).map(|i| {
+                let rest = &body[i + marker.len()..];
+                rest[..rest.find('"').unwrap()].to_string()
+            })
+        };
+        let mut form: Vec<(String, String)> = vec![("_csrf".into(), find("_csrf").unwrap())];
+        if let Some(v) = find("version") {
+            form.push(("version".into(), v));
+        }
+        form.extend(fields.iter().map(|(k, v)| (k.to_string(), v.to_string())));
+        let res = self
+            .http
+            .post(format!("{}{path}", self.base))
+            .header("origin", &self.base)
+            .form(&form)
+            .send()
+            .await
+            .unwrap();
+        res.headers()
+            .get("location")
+            .map(|l| l.to_str().unwrap().to_string())
+    }
+
+    /// From the start to the redirect to IDnow.
+    async fn sign_up(&self, first_name: &str) {
+        self.http
+            .post(format!("{}/start", self.base))
+            .header("origin", &self.base)
+            .send()
+            .await
+            .unwrap();
+        self.submit("/terms", &[("accept", "yes")]).await;
+        self.submit("/privacy", &[("accept", "yes")]).await;
+        self.submit(
+            "/details/person",
+            &[
+                ("salutation", "MS"),
+                ("first_name", first_name),
+                ("last_name", "Beispiel"),
+                ("birth_date", "1990-01-01"),
+                ("birth_city", "Musterstadt"),
+                ("birth_country", "DE"),
+                ("nationality", "DE"),
+                ("employment_status", "EMPLOYED"),
+            ],
+        )
+        .await;
+        self.submit(
+            "/details/contact",
+            &[
+                ("mobile_number", "0151 23456789"),
+                ("email", "erika@example.com"),
+                ("address[line_1]", "Teststraße"),
+                ("address[line_2]", "1"),
+                ("address[postal_code]", "10115"),
+                ("address[city]", "Berlin"),
+                ("address[country]", "DE"),
+                ("tax_information[tax_assessment_country]", "DE"),
+            ],
+        )
+        .await;
+        self.submit("/review", &[]).await;
+        for _ in 0..400 {
+            if self.page("/preparing").await.0 != 200 {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(25)).await;
+        }
+        self.submit(
+            "/documents",
+            &[
+                ("document_type", "National ID Card"),
+                ("document_country", "DE"),
+            ],
+        )
+        .await;
+        self.submit("/checklist", &[]).await;
+        self.submit("/identification/start", &[]).await;
+    }
+}
+
+fn main() {
+    if let Ok(addr) = std::env::var("BENCH_BASELINE") {
+        return serve_baseline(&addr);
+    }
+    if std::env::args().any(|a| a == "--list" || a == "--test") {
+        // `cargo test --benches` lists or smoke-runs benchmarks; this one only runs on demand.
+        return;
+    }
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+        .block_on(run());
+}
+
+async fn run() {
+    let seconds: u64 = env_or("BENCH_SECONDS", 5);
+    let connections: usize = env_or("BENCH_CONNECTIONS", 50);
+    let rows: usize = env_or("BENCH_ROWS", 1_000_000);
+    let dir = std::env::temp_dir().join(format!("solaris-bench-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let db_path = dir.join("bench.db");
+    let (app_port, base_port) = (free_port(), free_port());
+    let app = Process(
+        Command::new(APP)
+            .env("LISTEN_ADDR", format!("127.0.0.1:{app_port}"))
+            .env("DATABASE_URL", format!("sqlite://{}", db_path.display()))
+            .env("SANDBOX_TIME_SCALE", "0.001")
+            .env("RUST_LOG", "warn")
+            .env("LOG_FORMAT", "json")
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .stdout(Stdio::null())
+            .spawn()
+            .expect("the app starts"),
+    );
+    let _baseline = Process(
+        Command::new(std::env::current_exe().unwrap())
+            .env("BENCH_BASELINE", format!("127.0.0.1:{base_port}"))
+            .spawn()
+            .unwrap(),
+    );
+    let base = format!("http://127.0.0.1:{app_port}");
+    let baseline_url = format!("http://127.0.0.1:{base_port}/");
+    let plain = reqwest::Client::builder()
+        .pool_max_idle_per_host(connections)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    for _ in 0..200 {
+        if plain.get(&base).send().await.is_ok() && plain.get(&baseline_url).send().await.is_ok() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    println!("solaris-onboarding hot paths — {connections} connections, {seconds} s each, release build, loopback\n");
+
+    // One customer through the journey, counting the Solaris calls of a complete happy path.
+    let walker = Walker {
+        base: base.clone(),
+        http: reqwest::Client::builder()
+            .cookie_store(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap(),
+    };
+    let log_url = format!("{base}/sandbox/_sandbox/log");
+    let solaris_calls = |log: &serde_json::Value| {
+        log.as_array()
+            .unwrap()
+            .iter()
+            .filter(|e| {
+                let p = e["path"].as_str().unwrap_or_default();
+                p.starts_with("/v1/") || p == "/oauth2/token"
+            })
+            .count()
+    };
+    let before: serde_json::Value = plain
+        .get(&log_url)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    walker.sign_up("X-AUTOTEST-HAPPYPATH").await;
+    plain
+        .post(format!("{base}/sandbox/_sandbox/clock/advance"))
+        .json(&serde_json::json!({"seconds": 200}))
+        .send()
+        .await
+        .unwrap();
+    for _ in 0..400 {
+        if walker.page("/complete").await.2.contains("person-data") {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    let after: serde_json::Value = plain
+        .get(&log_url)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let calls = solaris_calls(&after) - solaris_calls(&before);
+
+    // A second customer waits on the return page; the load reuses their session (the client
+    // shares its cookie jar across connections).
+    let waiting = Walker {
+        base: base.clone(),
+        http: reqwest::Client::builder()
+            .cookie_store(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap(),
+    };
+    waiting.sign_up("X-MANUALTEST-HAPPYPATH").await;
+    let res = waiting
+        .http
+        .get(format!("{base}/identification/return"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        res.status(),
+        200,
+        "the waiting customer is on the return page"
+    );
+
+    let baseline = {
+        let (c, u) = (plain.clone(), baseline_url.clone());
+        load(connections, seconds, move |_| {
+            let (c, u) = (c.clone(), u.clone());
+            async move {
+                c.get(&u)
+                    .send()
+                    .await
+                    .map(|r| r.status().is_success())
+                    .unwrap_or(false)
+            }
+        })
+        .await
+    };
+    print("baseline (static HTML)", &baseline, None, None);
+
+    let journey = {
+        // A journey page this customer may still open: the terms they accepted.
+        let (c, u) = (waiting.http.clone(), format!("{base}/terms"));
+        load(connections, seconds, move |_| {
+            let (c, u) = (c.clone(), u.clone());
+            async move {
+                c.get(&u)
+                    .send()
+                    .await
+                    .map(|r| r.status().is_success())
+                    .unwrap_or(false)
+            }
+        })
+        .await
+    };
+    print(
+        "journey page (terms, with session)",
+        &journey,
+        Some(&baseline),
+        Some(0.2),
+    );
+
+    let status = {
+        let (c, u) = (
+            waiting.http.clone(),
+            format!("{base}/identification/return"),
+        );
+        load(connections, seconds, move |_| {
+            let (c, u) = (c.clone(), u.clone());
+            async move {
+                c.get(&u)
+                    .send()
+                    .await
+                    .map(|r| r.status().is_success())
+                    .unwrap_or(false)
+            }
+        })
+        .await
+    };
+    print("return page (status)", &status, Some(&baseline), Some(0.3));
+
+    // Webhook intake: signed deliveries, each stored durably (unique ids).
+    let pool = {
+        sqlx::any::install_default_drivers();
+        AnyPoolOptions::new()
+            .max_connections(2)
+            .connect(&format!("sqlite://{}", db_path.display()))
+            .await
+            .unwrap()
+    };
+    let (sub, secret): (String, String) = sqlx::query_as("select subscription_id, secret from webhook_subscription where event_type = 'IDENTIFICATION'")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    let intake = {
+        let (c, u) = (plain.clone(), format!("{base}/webhooks/solaris"));
+        load(connections, seconds, move |n| {
+            let (c, u, sub, secret) = (c.clone(), u.clone(), sub.clone(), secret.clone());
+            async move {
+                let body =
+                    format!(r#"{{"id":"{n:032x}cidt","status":"pending","method":"idnow"}}"#);
+                let signature =
+                    solaris_onboarding::sandbox::delivery::signature(&secret, body.as_bytes());
+                c.post(&u)
+                    .header("solaris-webhook-event-type", "IDENTIFICATION")
+                    .header("solaris-webhook-subscription-id", &sub)
+                    .header("solaris-webhook-id", format!("{n:032x}"))
+                    .header("solaris-webhook-signature", signature)
+                    .body(body)
+                    .send()
+                    .await
+                    .map(|r| r.status().is_success())
+                    .unwrap_or(false)
+            }
+        })
+        .await
+    };
+    print(
+        "webhook intake (signed, stored)",
+        &intake,
+        Some(&baseline),
+        None,
+    );
+
+    // 1,000 customers waiting at once on the live status stream.
+    let idle = rss_kib(app.0.id());
+    let mut streams = Vec::new();
+    for _ in 0..1000 {
+        let res = waiting
+            .http
+            .get(format!("{base}/identification/events"))
+            .send()
+            .await
+            .unwrap();
+        streams.push(res);
+    }
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let busy = rss_kib(app.0.id());
+    let mb = busy as f64 / 1024.0;
+    println!(
+        "{:<34} {:>9.1} MB resident with 1,000 open streams ({:.1} MB before; target < 64 MB: {})",
+        "1,000 waiting customers",
+        mb,
+        idle as f64 / 1024.0,
+        if mb < 64.0 { "met" } else { "MISSED" }
+    );
+    drop(streams);
+    println!(
+        "{:<34} {:>9} Solaris calls (token, person, identification, request, reads)",
+        "one complete happy path", calls
+    );
+
+    // The return page's latency as the table grows.
+    let mut stored = 2usize;
+    for target in [1_000usize, rows] {
+        let mut tx = pool.begin().await.unwrap();
+        while stored < target {
+            let id = format!("bench{stored:027}");
+            sqlx::query("insert into application (id, step, created_at, updated_at, identification_status) values ($1, 'status', 0, 0, 'pending')")
+                .bind(id)
+                .execute(&mut *tx)
+                .await
+                .unwrap();
+            stored += 1;
+            if stored % 50_000 == 0 {
+                tx.commit().await.unwrap();
+                tx = pool.begin().await.unwrap();
+            }
+        }
+        tx.commit().await.unwrap();
+        let f = {
+            let (c, u) = (
+                waiting.http.clone(),
+                format!("{base}/identification/return"),
+            );
+            load(connections, seconds, move |_| {
+                let (c, u) = (c.clone(), u.clone());
+                async move {
+                    c.get(&u)
+                        .send()
+                        .await
+                        .map(|r| r.status().is_success())
+                        .unwrap_or(false)
+                }
+            })
+            .await
+        };
+        print(
+            &format!("return page, {target} applications"),
+            &f,
+            Some(&baseline),
+            None,
+        );
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
