@@ -135,6 +135,26 @@ where
     }
 }
 
+/// GETs of one URL by every connection; a 2xx counts as served.
+async fn get_load(
+    connections: usize,
+    seconds: u64,
+    client: reqwest::Client,
+    url: String,
+) -> Figures {
+    load(connections, seconds, move |_| {
+        let (c, u) = (client.clone(), url.clone());
+        async move {
+            c.get(&u)
+                .send()
+                .await
+                .map(|r| r.status().is_success())
+                .unwrap_or(false)
+        }
+    })
+    .await
+}
+
 fn print(name: &str, f: &Figures, baseline: Option<&Figures>, target: Option<f64>) {
     let ratio = baseline.map(|b| f.rps / b.rps);
     let verdict = match (ratio, target) {
@@ -392,37 +412,17 @@ async fn run() {
         "the waiting customer is on the return page"
     );
 
-    let baseline = {
-        let (c, u) = (plain.clone(), baseline_url.clone());
-        load(connections, seconds, move |_| {
-            let (c, u) = (c.clone(), u.clone());
-            async move {
-                c.get(&u)
-                    .send()
-                    .await
-                    .map(|r| r.status().is_success())
-                    .unwrap_or(false)
-            }
-        })
-        .await
-    };
+    let baseline = get_load(connections, seconds, plain.clone(), baseline_url.clone()).await;
     print("baseline (static HTML)", &baseline, None, None);
 
-    let journey = {
-        // A journey page this customer may still open: the terms they accepted.
-        let (c, u) = (waiting.http.clone(), format!("{base}/terms"));
-        load(connections, seconds, move |_| {
-            let (c, u) = (c.clone(), u.clone());
-            async move {
-                c.get(&u)
-                    .send()
-                    .await
-                    .map(|r| r.status().is_success())
-                    .unwrap_or(false)
-            }
-        })
-        .await
-    };
+    // A journey page this customer may still open: the terms they accepted.
+    let journey = get_load(
+        connections,
+        seconds,
+        waiting.http.clone(),
+        format!("{base}/terms"),
+    )
+    .await;
     print(
         "journey page (terms, with session)",
         &journey,
@@ -430,23 +430,13 @@ async fn run() {
         Some(0.2),
     );
 
-    let status = {
-        let (c, u) = (
-            waiting.http.clone(),
-            format!("{base}/identification/return"),
-        );
-        load(connections, seconds, move |_| {
-            let (c, u) = (c.clone(), u.clone());
-            async move {
-                c.get(&u)
-                    .send()
-                    .await
-                    .map(|r| r.status().is_success())
-                    .unwrap_or(false)
-            }
-        })
-        .await
-    };
+    let status = get_load(
+        connections,
+        seconds,
+        waiting.http.clone(),
+        format!("{base}/identification/return"),
+    )
+    .await;
     print("return page (status)", &status, Some(&baseline), Some(0.3));
 
     // Webhook intake: signed deliveries, each stored durably (unique ids).
@@ -538,23 +528,13 @@ async fn run() {
             }
         }
         tx.commit().await.unwrap();
-        let f = {
-            let (c, u) = (
-                waiting.http.clone(),
-                format!("{base}/identification/return"),
-            );
-            load(connections, seconds, move |_| {
-                let (c, u) = (c.clone(), u.clone());
-                async move {
-                    c.get(&u)
-                        .send()
-                        .await
-                        .map(|r| r.status().is_success())
-                        .unwrap_or(false)
-                }
-            })
-            .await
-        };
+        let f = get_load(
+            connections,
+            seconds,
+            waiting.http.clone(),
+            format!("{base}/identification/return"),
+        )
+        .await;
         print(
             &format!("return page, {target} applications"),
             &f,
