@@ -626,3 +626,45 @@ async fn the_return_page_stream_tells_each_status_change_without_asking_solaris(
             .unwrap();
     assert!(reads(&log) - reads(&log_before) <= webhooks as usize);
 }
+
+#[tokio::test]
+async fn an_odd_solaris_answer_gives_a_translated_page_and_the_step_works_again_afterwards() {
+    let c = spawn("de").await;
+    c.subscribed().await;
+    through_person(&c).await;
+    c.submit(
+        "/details/contact",
+        &[
+            ("mobile_number", "0151 23456789"),
+            ("email", "erika@example.com"),
+            ("address[line_1]", "Teststraße"),
+            ("address[line_2]", "1"),
+            ("address[postal_code]", "10115"),
+            ("address[city]", "Berlin"),
+            ("address[country]", "DE"),
+            ("tax_information[tax_assessment_country]", "DE"),
+        ],
+    )
+    .await
+    .redirected_to("/review");
+    c.submit("/review", &[]).await.redirected_to("/preparing");
+    c.wait_on("/preparing").await.redirected_to("/documents");
+    let res = c
+        .http
+        .put(c.url("/sandbox/_sandbox/faults"))
+        .json(&serde_json::json!({"routes": [{"path": "/v1/persons/*/identifications/*/supported_documents", "status": 404, "times": 1}]}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let page = c.get("/documents").await;
+    assert_eq!(page.status, StatusCode::SERVICE_UNAVAILABLE);
+    assert!(
+        page.body
+            .contains("Bitte versuchen Sie es in einer Minute erneut"),
+        "{}",
+        page.body
+    );
+    assert!(!page.body.contains("404") && !page.body.contains("model_not_found"));
+    assert_eq!(c.get("/documents").await.status, StatusCode::OK);
+}

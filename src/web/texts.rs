@@ -22,6 +22,8 @@ texts! {
     no_application_title: "We could not find your application" / "Wir konnten Ihren Antrag nicht finden",
     no_application_text: "Please open this page in the browser in which you started, or start again." / "Bitte öffnen Sie diese Seite in dem Browser, in dem Sie begonnen haben, oder starten Sie neu.",
     start_again: "Start a new application" / "Neuen Antrag starten",
+    unavailable_title: "Please try again in a minute" / "Bitte versuchen Sie es in einer Minute erneut",
+    unavailable_text: "This page cannot be shown at the moment. What you confirmed before is kept; please try this step again shortly." / "Diese Seite kann gerade nicht angezeigt werden. Was Sie bisher bestätigt haben, bleibt gespeichert; bitte versuchen Sie diesen Schritt gleich noch einmal.",
 
     terms_title: "Terms and Conditions of Solaris" / "Allgemeine Geschäftsbedingungen der Solaris",
     terms_intro: "Your account is provided by Solaris SE. Please read its Terms and Conditions." / "Ihr Konto wird von der Solaris SE bereitgestellt. Bitte lesen Sie deren Allgemeine Geschäftsbedingungen.",

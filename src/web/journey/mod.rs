@@ -134,12 +134,37 @@ pub async fn guard(
 
 /// A database failure: logged with its cause, shown as a calm, translated page.
 pub fn unavailable(e: impl std::fmt::Display) -> Response {
-    tracing::error!(error = %e, "journey storage");
-    (
+    tracing::error!(error = %e, "journey storage or Solaris unavailable");
+    let mut res = StatusCode::SERVICE_UNAVAILABLE.into_response();
+    res.extensions_mut().insert(Unavailable);
+    res
+}
+
+/// Marks a response that [`translate_unavailable`] turns into a page in the customer's language.
+#[derive(Clone, Copy, Debug)]
+struct Unavailable;
+
+/// Handlers do not know the language everywhere they fail; this layer does.
+async fn translate_unavailable(req: Request, next: Next) -> Response {
+    let lang = req.extensions().get::<Lang>().copied().unwrap_or_default();
+    let path = req.uri().path().to_string();
+    let res = next.run(req).await;
+    if res.extensions().get::<Unavailable>().is_none() {
+        return res;
+    }
+    let j = lang.j();
+    render::page(
+        lang,
+        &path,
+        j.unavailable_title,
         StatusCode::SERVICE_UNAVAILABLE,
-        "The service is unavailable; please try again in a minute.",
+        None,
+        view! {
+            <h1>{j.unavailable_title}</h1>
+            <p role="alert">{j.unavailable_text}</p>
+            <p><a href=path.clone()>{j.refresh_now}</a></p>
+        },
     )
-        .into_response()
 }
 
 /// The hidden CSRF input of every form.
@@ -239,5 +264,6 @@ pub fn router(state: JourneyState) -> Router {
         )
         .route("/complete", get(identification::complete_page))
         .layer(axum::middleware::from_fn_with_state(state.clone(), protect))
+        .layer(axum::middleware::from_fn(translate_unavailable))
         .with_state(state)
 }
