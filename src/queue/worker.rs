@@ -211,15 +211,21 @@ impl Worker {
                 .bind(&item.id)
                 .execute(&mut *tx)
                 .await?;
-                sqlx::query(
-                    "update solaris_work set state = 'canceled', updated_at = $1 \
-                     where application_id = $2 and state = 'pending' and seq > $3",
-                )
-                .bind(now)
-                .bind(&item.application_id)
-                .bind(item.seq)
-                .execute(&mut *tx)
-                .await?;
+                // Later items depend on a refused creation; a refused read blocks nothing.
+                if matches!(
+                    WorkKind::parse(&item.kind),
+                    Some(WorkKind::CreatePerson | WorkKind::CreateIdentification)
+                ) {
+                    sqlx::query(
+                        "update solaris_work set state = 'canceled', updated_at = $1 \
+                         where application_id = $2 and state = 'pending' and seq > $3",
+                    )
+                    .bind(now)
+                    .bind(&item.application_id)
+                    .bind(item.seq)
+                    .execute(&mut *tx)
+                    .await?;
+                }
                 sqlx::query(
                     "update application set solaris_error = $1, updated_at = $2 where id = $3",
                 )
@@ -272,12 +278,14 @@ impl Worker {
         Ok(())
     }
 
-    /// Stores what Solaris holds now; when the identification has just become successful,
-    /// queues a read of the person, whose data IDnow may have corrected.
+    /// Stores what Solaris holds now, for the identification the application holds (or, when
+    /// `created`, the one just created for it); when it has just become successful, queues a
+    /// read of the person, whose data IDnow may have corrected.
     async fn record_identification(
         &self,
         application_id: &str,
         ident: &crate::solaris::types::Identification,
+        created: bool,
     ) -> Result<(), sqlx::Error> {
         let mut tx = self.db.begin_write().await?;
         let (before,): (Option<String>,) =
@@ -289,7 +297,8 @@ impl Worker {
             "update application set identification_id = $1, identification_status = $2, \
              identification_url = coalesce($3, identification_url), failure_reason = $4, \
              identification_completed_at = coalesce($5, identification_completed_at), \
-             updated_at = $6 where id = $7",
+             updated_at = $6 where id = $7 \
+             and (identification_id = $1 or (identification_id is null and $8 = 1))",
         )
         .bind(&ident.id)
         .bind(ident.status.as_str())
@@ -298,6 +307,7 @@ impl Worker {
         .bind(ident.completed_at.as_deref())
         .bind(wall_clock_ms())
         .bind(application_id)
+        .bind(i64::from(created))
         .execute(&mut *tx)
         .await?;
         if ident.status == IdentificationStatus::Successful
@@ -354,17 +364,21 @@ impl Worker {
                     }) {
                         tracing::info!(identification_id = %found.id, "adopting the identification an earlier attempt created");
                         return Ok(self
-                            .record_identification(&item.application_id, found)
+                            .record_identification(&item.application_id, found, true)
                             .await?);
                     }
                 }
                 let created = self.client.create_identification(&person_id, &new).await?;
-                self.record_identification(&item.application_id, &created)
+                self.record_identification(&item.application_id, &created, true)
                     .await?;
             }
             WorkKind::RequestIdentification | WorkKind::RefreshIdentification => {
                 let person_id = person_id.ok_or_else(|| missing("person"))?;
-                let ident_id = ident_id.ok_or_else(|| missing("identification"))?;
+                let Some(ident_id) = ident_id else {
+                    // The identification was replaced (a new one after expiry, or with a proof
+                    // of address) after this read was queued: nothing to read.
+                    return Ok(());
+                };
                 let ident = if kind == WorkKind::RequestIdentification {
                     self.client
                         .request_identification(&person_id, &ident_id)
@@ -374,7 +388,7 @@ impl Worker {
                         .get_identification(&person_id, &ident_id, false)
                         .await?
                 };
-                self.record_identification(&item.application_id, &ident)
+                self.record_identification(&item.application_id, &ident, false)
                     .await?;
             }
             WorkKind::SyncPerson => {
