@@ -80,68 +80,58 @@ pub struct Application {
     pub person_synced: bool,
 }
 
-type Row = (
-    String,
-    Option<String>,
-    Option<String>,
-    Option<String>,
-    Option<String>,
-    Option<String>,
-    Option<String>,
-    Option<String>,
-    Option<String>,
-    Option<String>,
-    Option<String>,
-    Option<String>,
-    Option<i64>,
-    Option<i64>,
-    Option<String>,
-    Option<i64>,
-);
-
 impl Application {
     pub async fn load(db: &Db, id: &str) -> Result<Option<Application>, sqlx::Error> {
-        let row: Option<Row> = sqlx::query_as(
-            "select id, details, document, person_request, identification_request, person_id, \
-             identification_id, identification_status, identification_url, failure_reason, \
-             solaris_person, solaris_error, checklist_done_at, last_refresh_at, \
-             identification_completed_at, person_synced_at \
-             from application where id = $1 and erased_at is null",
+        use sqlx::Row;
+        // One query: the consents come along as two columns.
+        let row = sqlx::query(
+            "select a.id, a.details, a.document, a.person_request, a.identification_request, \
+             a.person_id, a.identification_id, a.identification_status, a.identification_url, \
+             a.failure_reason, a.solaris_person, a.solaris_error, a.checklist_done_at, \
+             a.last_refresh_at, a.identification_completed_at, a.person_synced_at, \
+             (select signed_at from consent c where c.application_id = a.id and c.kind = 'terms_conditions') as terms_at, \
+             (select signed_at from consent c where c.application_id = a.id and c.kind = 'data_processing') as data_at \
+             from application a where a.id = $1 and a.erased_at is null",
         )
         .bind(id)
         .fetch_optional(&db.pool)
         .await?;
-        let Some(r) = row else { return Ok(None) };
-        let consents: Vec<(String, String)> = sqlx::query_as(
-            "select kind, signed_at from consent where application_id = $1 order by kind",
-        )
-        .bind(id)
-        .fetch_all(&db.pool)
-        .await?;
+        let Some(row) = row else { return Ok(None) };
+        let text = |i: usize| row.try_get::<Option<String>, _>(i);
+        let number = |i: usize| row.try_get::<Option<i64>, _>(i);
+        let consents: Vec<Consent> = [
+            ("terms_conditions", text(16)?),
+            ("data_processing", text(17)?),
+        ]
+        .into_iter()
+        .filter_map(|(kind, at)| {
+            at.map(|signed_at| Consent {
+                kind: kind.to_string(),
+                signed_at,
+            })
+        })
+        .collect();
         fn json<T: serde::de::DeserializeOwned>(s: &Option<String>) -> Option<T> {
             s.as_deref().and_then(|s| serde_json::from_str(s).ok())
         }
         Ok(Some(Application {
-            id: r.0,
-            details: json(&r.1).unwrap_or_default(),
-            document: json(&r.2),
-            person_request: r.3.clone(),
-            identification_request: json(&r.4),
-            person_id: r.5,
-            identification_id: r.6,
-            identification_status: r.7,
-            identification_url: r.8,
-            failure_reason: r.9,
-            solaris_person: json(&r.10),
-            solaris_error: json(&r.11),
-            checklist_done: r.12.is_some(),
-            last_refresh_at: r.13,
-            identification_completed_at: r.14,
-            person_synced: r.15.is_some(),
-            consents: consents
-                .into_iter()
-                .map(|(kind, signed_at)| Consent { kind, signed_at })
-                .collect(),
+            id: row.try_get(0)?,
+            details: json(&text(1)?).unwrap_or_default(),
+            document: json(&text(2)?),
+            person_request: text(3)?,
+            identification_request: json(&text(4)?),
+            person_id: text(5)?,
+            identification_id: text(6)?,
+            identification_status: text(7)?,
+            identification_url: text(8)?,
+            failure_reason: text(9)?,
+            solaris_person: json(&text(10)?),
+            solaris_error: json(&text(11)?),
+            checklist_done: number(12)?.is_some(),
+            last_refresh_at: number(13)?,
+            identification_completed_at: text(14)?,
+            person_synced: number(15)?.is_some(),
+            consents,
         }))
     }
 
