@@ -134,28 +134,7 @@ async fn an_expired_identification_is_replaced_without_typing_anything() {
 #[tokio::test]
 async fn typed_values_survive_a_validation_error_with_messages_next_to_the_fields() {
     let c = spawn("de").await;
-    let res = c
-        .http
-        .post(c.url("/start"))
-        .header("origin", &c.base)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), StatusCode::SEE_OTHER);
-    let terms = c.get("/terms").await;
-    c.post(
-        "/terms",
-        &terms.csrf(),
-        &[("accept", "yes"), ("version", &terms.value_of("version"))],
-    )
-    .await;
-    let privacy = c.get("/privacy").await;
-    c.post(
-        "/privacy",
-        &privacy.csrf(),
-        &[("accept", "yes"), ("version", &privacy.value_of("version"))],
-    )
-    .await;
+    c.consent().await;
     let page = c
         .submit(
             "/details/person",
@@ -190,26 +169,7 @@ async fn typed_values_survive_a_validation_error_with_messages_next_to_the_field
 #[tokio::test]
 async fn a_customer_residing_outside_germany_is_told_and_never_reaches_solaris() {
     let c = spawn("en").await;
-    c.http
-        .post(c.url("/start"))
-        .header("origin", &c.base)
-        .send()
-        .await
-        .unwrap();
-    let terms = c.get("/terms").await;
-    c.post(
-        "/terms",
-        &terms.csrf(),
-        &[("accept", "yes"), ("version", &terms.value_of("version"))],
-    )
-    .await;
-    let privacy = c.get("/privacy").await;
-    c.post(
-        "/privacy",
-        &privacy.csrf(),
-        &[("accept", "yes"), ("version", &privacy.value_of("version"))],
-    )
-    .await;
+    c.consent().await;
     c.submit(
         "/details/person",
         &[
@@ -349,26 +309,7 @@ async fn pages_carry_the_security_headers() {
 
 /// Accepts both consents and saves a valid first screen.
 async fn through_person(c: &Customer) {
-    c.http
-        .post(c.url("/start"))
-        .header("origin", &c.base)
-        .send()
-        .await
-        .unwrap();
-    let terms = c.get("/terms").await;
-    c.post(
-        "/terms",
-        &terms.csrf(),
-        &[("accept", "yes"), ("version", &terms.value_of("version"))],
-    )
-    .await;
-    let privacy = c.get("/privacy").await;
-    c.post(
-        "/privacy",
-        &privacy.csrf(),
-        &[("accept", "yes"), ("version", &privacy.value_of("version"))],
-    )
-    .await;
+    c.consent().await;
     c.submit(
         "/details/person",
         &[
@@ -462,26 +403,7 @@ async fn the_contact_form_checks_each_rule_and_keeps_what_was_typed() {
 #[tokio::test]
 async fn the_minimum_age_is_enforced() {
     let c = spawn("en").await;
-    c.http
-        .post(c.url("/start"))
-        .header("origin", &c.base)
-        .send()
-        .await
-        .unwrap();
-    let terms = c.get("/terms").await;
-    c.post(
-        "/terms",
-        &terms.csrf(),
-        &[("accept", "yes"), ("version", &terms.value_of("version"))],
-    )
-    .await;
-    let privacy = c.get("/privacy").await;
-    c.post(
-        "/privacy",
-        &privacy.csrf(),
-        &[("accept", "yes"), ("version", &privacy.value_of("version"))],
-    )
-    .await;
+    c.consent().await;
     let young = (chrono::Utc::now() - chrono::Duration::days(17 * 365))
         .format("%Y-%m-%d")
         .to_string();

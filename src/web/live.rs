@@ -44,12 +44,17 @@ const OVERLAP_MS: i64 = 2_000;
 /// Reads the status changes of the last moments and tells the streams (runs forever).
 pub async fn watch_forever(db: Db, feed: StatusFeed) {
     let mut last: HashMap<String, String> = HashMap::new();
+    // Each poll reads from shortly before the previous one started, so a slow poll (a busy
+    // machine) leaves no gap.
+    let mut since = wall_clock_ms() - OVERLAP_MS;
     loop {
         tokio::time::sleep(POLL).await;
+        let started = wall_clock_ms();
         if feed.tx.receiver_count() == 0 {
+            // Nobody waits; a new stream starts from the status stored at that moment.
+            since = started - OVERLAP_MS;
             continue;
         }
-        let since = wall_clock_ms() - OVERLAP_MS;
         let rows: Result<Vec<(String, Option<String>)>, _> = sqlx::query_as(
             "select id, identification_status from application where updated_at >= $1",
         )
@@ -58,6 +63,7 @@ pub async fn watch_forever(db: Db, feed: StatusFeed) {
         .await;
         match rows {
             Ok(rows) => {
+                since = started - OVERLAP_MS;
                 for (id, status) in rows {
                     let status = status.unwrap_or_else(|| "created".into());
                     if last.get(&id) != Some(&status) {

@@ -81,6 +81,28 @@ pub async fn spawn(lang: &'static str) -> Customer {
 }
 
 impl Customer {
+    /// Starts an application and accepts both consents, as the texts were shown.
+    pub async fn consent(&self) {
+        let res = self
+            .http
+            .post(self.url("/start"))
+            .header("origin", &self.base)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::SEE_OTHER);
+        for (path, next) in [("/terms", "/privacy"), ("/privacy", "/details/person")] {
+            let page = self.get(path).await;
+            self.post(
+                path,
+                &page.csrf(),
+                &[("accept", "yes"), ("version", &page.value_of("version"))],
+            )
+            .await
+            .redirected_to(next);
+        }
+    }
+
     /// Waits (bounded) until the app has subscribed to Solaris' webhooks, which it does in the
     /// background once it serves, so that status changes reach it.
     pub async fn subscribed(&self) {
@@ -215,31 +237,7 @@ pub async fn sign_up(c: &Customer, first_name: &str) -> String {
     assert_eq!(c.get("/").await.status, StatusCode::OK);
     let start = c.get("/").await;
     let _ = start;
-    let res = c
-        .http
-        .post(c.url("/start"))
-        .header("origin", &c.base)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), StatusCode::SEE_OTHER);
-
-    let terms = c.get("/terms").await;
-    c.post(
-        "/terms",
-        &terms.csrf(),
-        &[("accept", "yes"), ("version", &terms.value_of("version"))],
-    )
-    .await
-    .redirected_to("/privacy");
-    let privacy = c.get("/privacy").await;
-    c.post(
-        "/privacy",
-        &privacy.csrf(),
-        &[("accept", "yes"), ("version", &privacy.value_of("version"))],
-    )
-    .await
-    .redirected_to("/details/person");
+    c.consent().await;
     c.submit(
         "/details/person",
         &[
