@@ -516,7 +516,7 @@ async fn run() {
         let mut tx = pool.begin().await.unwrap();
         while stored < target {
             let id = format!("bench{stored:027}");
-            sqlx::query("insert into application (id, step, created_at, updated_at, identification_status) values ($1, 'status', 0, 0, 'pending')")
+            sqlx::query("insert into application (id, created_at, updated_at, identification_status) values ($1, 0, 0, 'pending')")
                 .bind(id)
                 .execute(&mut *tx)
                 .await

@@ -386,7 +386,7 @@ async fn hundreds_of_applications_end_equal_to_the_sandbox_under_a_mixture_of_we
     let mut apps = Vec::new();
     for i in 0..200 {
         let id = uuid::Uuid::new_v4().simple().to_string();
-        sqlx::query("insert into application (id, step, created_at, updated_at) values ($1, 'review', 0, 0)")
+        sqlx::query("insert into application (id, created_at, updated_at) values ($1, 0, 0)")
             .bind(&id)
             .execute(&c.db.pool)
             .await

@@ -37,13 +37,12 @@ pub async fn start(
     }
     let id = uuid::Uuid::new_v4().simple().to_string();
     let now = crate::db::wall_clock_ms();
-    let created = sqlx::query(
-        "insert into application (id, step, created_at, updated_at) values ($1, 'terms', $2, $2)",
-    )
-    .bind(&id)
-    .bind(now)
-    .execute(&state.db.pool)
-    .await;
+    let created =
+        sqlx::query("insert into application (id, created_at, updated_at) values ($1, $2, $2)")
+            .bind(&id)
+            .bind(now)
+            .execute(&state.db.pool)
+            .await;
     if let Err(e) = created {
         tracing::error!(error = %e, "creating an application");
         return StatusCode::SERVICE_UNAVAILABLE.into_response();

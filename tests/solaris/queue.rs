@@ -23,13 +23,11 @@ fn options() -> WorkerOptions {
 
 async fn new_application(db: &Db, first_name: &str) -> String {
     let id = uuid::Uuid::new_v4().simple().to_string();
-    sqlx::query(
-        "insert into application (id, step, created_at, updated_at) values ($1, 'review', 0, 0)",
-    )
-    .bind(&id)
-    .execute(&db.pool)
-    .await
-    .unwrap();
+    sqlx::query("insert into application (id, created_at, updated_at) values ($1, 0, 0)")
+        .bind(&id)
+        .execute(&db.pool)
+        .await
+        .unwrap();
     let person = NewPerson {
         first_name: first_name.into(),
         last_name: "Beispiel".into(),

@@ -74,7 +74,6 @@ pub struct Application {
     pub solaris_person: Option<Person>,
     pub solaris_error: Option<Value>,
     pub checklist_done: bool,
-    pub last_refresh_at: Option<i64>,
     pub identification_completed_at: Option<String>,
     /// The person was read back from Solaris after the identification succeeded.
     pub person_synced: bool,
@@ -88,7 +87,7 @@ impl Application {
             "select a.id, a.details, a.document, a.person_request, a.identification_request, \
              a.person_id, a.identification_id, a.identification_status, a.identification_url, \
              a.failure_reason, a.solaris_person, a.solaris_error, a.checklist_done_at, \
-             a.last_refresh_at, a.identification_completed_at, a.person_synced_at, \
+             a.identification_completed_at, a.person_synced_at, \
              (select signed_at from consent c where c.application_id = a.id and c.kind = 'terms_conditions') as terms_at, \
              (select signed_at from consent c where c.application_id = a.id and c.kind = 'data_processing') as data_at \
              from application a where a.id = $1 and a.erased_at is null",
@@ -100,8 +99,8 @@ impl Application {
         let text = |i: usize| row.try_get::<Option<String>, _>(i);
         let number = |i: usize| row.try_get::<Option<i64>, _>(i);
         let consents: Vec<Consent> = [
-            ("terms_conditions", text(16)?),
-            ("data_processing", text(17)?),
+            ("terms_conditions", text(15)?),
+            ("data_processing", text(16)?),
         ]
         .into_iter()
         .filter_map(|(kind, at)| {
@@ -128,9 +127,8 @@ impl Application {
             solaris_person: json(&text(10)?),
             solaris_error: json(&text(11)?),
             checklist_done: number(12)?.is_some(),
-            last_refresh_at: number(13)?,
-            identification_completed_at: text(14)?,
-            person_synced: number(15)?.is_some(),
+            identification_completed_at: text(13)?,
+            person_synced: number(14)?.is_some(),
             consents,
         }))
     }
