@@ -60,18 +60,11 @@ impl PersonForm {
 
     fn parse(&self, minimum_age: u32) -> Result<PersonDetails, Errors> {
         let mut errors = Errors::default();
-        let mut take = |field: &'static str, r: Result<String, Problem>| match r {
-            Ok(v) => v,
-            Err(p) => {
-                errors.add(field, p);
-                String::new()
-            }
-        };
         let salutation = match self.salutation.as_str() {
             "MR" | "MS" => Some(self.salutation.clone()),
             "NONE" => None,
             _ => {
-                take("salutation", Err(Problem::Choose));
+                errors.take("salutation", Err(Problem::Choose));
                 None
             }
         };
@@ -79,22 +72,22 @@ impl PersonForm {
             "" => None,
             t if TITLES.iter().any(|(v, _)| *v == t) => Some(t.to_string()),
             _ => {
-                take("title", Err(Problem::Choose));
+                errors.take("title", Err(Problem::Choose));
                 None
             }
         };
-        let first_name = take("first_name", parse_name(&self.first_name));
-        let last_name = take("last_name", parse_name(&self.last_name));
+        let first_name = errors.take("first_name", parse_name(&self.first_name));
+        let last_name = errors.take("last_name", parse_name(&self.last_name));
         let today = chrono::Utc::now().date_naive();
-        let birth_date = take(
+        let birth_date = errors.take(
             "birth_date",
             parse_birth_date(&self.birth_date, today, minimum_age)
                 .map(|d| d.format("%Y-%m-%d").to_string()),
         );
-        let birth_city = take("birth_city", parse_text(&self.birth_city, 100));
-        let birth_country = take("birth_country", parse_country(&self.birth_country));
-        let nationality = take("nationality", parse_country(&self.nationality));
-        let employment_status = take(
+        let birth_city = errors.take("birth_city", parse_text(&self.birth_city, 100));
+        let birth_country = errors.take("birth_country", parse_country(&self.birth_country));
+        let nationality = errors.take("nationality", parse_country(&self.nationality));
+        let employment_status = errors.take(
             "employment_status",
             if employment_statuses(Lang::En)
                 .iter()
@@ -268,34 +261,27 @@ impl ContactForm {
 
     fn parse(&self) -> Result<ContactDetails, Errors> {
         let mut errors = Errors::default();
-        let mut take = |field: &'static str, r: Result<String, Problem>| match r {
-            Ok(v) => v,
-            Err(p) => {
-                errors.add(field, p);
-                String::new()
-            }
-        };
-        let mobile_number = take("mobile_number", parse_mobile(&self.mobile_number));
-        let email = take("email", parse_email(&self.email));
-        let line_1 = take("address[line_1]", parse_text(&self.line_1, 100));
-        let line_2 = take("address[line_2]", parse_text(&self.line_2, 20));
-        let country = take("address[country]", parse_country(&self.country));
-        let postal_code = take(
+        let mobile_number = errors.take("mobile_number", parse_mobile(&self.mobile_number));
+        let email = errors.take("email", parse_email(&self.email));
+        let line_1 = errors.take("address[line_1]", parse_text(&self.line_1, 100));
+        let line_2 = errors.take("address[line_2]", parse_text(&self.line_2, 20));
+        let country = errors.take("address[country]", parse_country(&self.country));
+        let postal_code = errors.take(
             "address[postal_code]",
             parse_postal_code(&self.postal_code, &self.country),
         );
-        let city = take("address[city]", parse_text(&self.city, 100));
+        let city = errors.take("address[city]", parse_text(&self.city, 100));
         let state = match self.state.as_str() {
             "" => None,
             s if country == "DE" && GERMAN_STATES.iter().any(|(c, _)| *c == s) => {
                 Some(s.to_string())
             }
             _ => {
-                take("address[state]", Err(Problem::Choose));
+                errors.take("address[state]", Err(Problem::Choose));
                 None
             }
         };
-        let tax_country = take(
+        let tax_country = errors.take(
             "tax_information[tax_assessment_country]",
             parse_country(&self.tax_country),
         );

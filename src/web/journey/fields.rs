@@ -66,6 +66,13 @@ impl Errors {
     pub fn add(&mut self, field: &'static str, p: Problem) {
         self.0.push((field, p));
     }
+    /// The parsed value, or an empty one with the problem recorded against `field`.
+    pub fn take(&mut self, field: &'static str, parsed: Result<String, Problem>) -> String {
+        parsed.unwrap_or_else(|p| {
+            self.add(field, p);
+            String::new()
+        })
+    }
     pub fn get(&self, field: &str) -> Option<Problem> {
         self.0.iter().find(|(f, _)| *f == field).map(|(_, p)| *p)
     }
