@@ -279,6 +279,80 @@ async fn lost_webhooks_are_made_up_for_by_reconciliation() {
     assert_eq!(received, 0, "every webhook was dropped");
 }
 
+/// A read already running may have asked Solaris before the change a webhook announces; the
+/// webhook must then queue a read of its own, or the change waits for reconciliation.
+#[tokio::test]
+async fn a_webhook_during_a_running_read_queues_another_read() {
+    let c = spawn("en").await;
+    subscriptions(&c).await;
+    sign_up(&c, "X-MANUALTEST-HAPPYPATH").await;
+    let (application, identification): (String, String) =
+        sqlx::query_as("select id, identification_id from application")
+            .fetch_one(&c.db.pool)
+            .await
+            .unwrap();
+    wait_until(
+        &c.db,
+        "the queue is idle",
+        "select count(*) from solaris_work where state = 'pending'",
+        0,
+    )
+    .await;
+    // Another instance is reading the identification right now.
+    sqlx::query(
+        "insert into solaris_work (id, application_id, seq, kind, state, attempts, lease_owner, \
+         lease_until, next_attempt_at, created_at, updated_at) \
+         values ('running', $1, 1000, 'refresh_identification', 'pending', 1, 'other-instance', \
+         $2, 0, 0, 0)",
+    )
+    .bind(&application)
+    .bind(i64::MAX / 2)
+    .execute(&c.db.pool)
+    .await
+    .unwrap();
+    let (sub, secret): (String, String) = sqlx::query_as(
+        "select subscription_id, secret from webhook_subscription where event_type = 'IDENTIFICATION'",
+    )
+    .fetch_one(&c.db.pool)
+    .await
+    .unwrap();
+    let deliver = |webhook_id: &'static str| {
+        let body = format!(r#"{{"id":"{identification}","status":"successful"}}"#);
+        let signature = solaris_onboarding::sandbox::delivery::signature(&secret, body.as_bytes());
+        c.http
+            .post(c.url("/webhooks/solaris"))
+            .header("solaris-webhook-event-type", "IDENTIFICATION")
+            .header("solaris-webhook-subscription-id", &sub)
+            .header("solaris-webhook-id", webhook_id)
+            .header("solaris-webhook-signature", signature)
+            .body(body)
+            .send()
+    };
+    let waiting = "select count(*) from solaris_work where kind = 'refresh_identification' \
+                   and state = 'pending' and lease_until is null";
+    assert_eq!(
+        deliver("0000000000000000000000000000aaaa")
+            .await
+            .unwrap()
+            .status(),
+        200
+    );
+    let (queued,): (i64,) = sqlx::query_as(waiting).fetch_one(&c.db.pool).await.unwrap();
+    assert_eq!(queued, 1, "the webhook queued a read after the running one");
+    assert_eq!(
+        deliver("0000000000000000000000000000bbbb")
+            .await
+            .unwrap()
+            .status(),
+        200
+    );
+    let (queued,): (i64,) = sqlx::query_as(waiting).fetch_one(&c.db.pool).await.unwrap();
+    assert_eq!(
+        queued, 1,
+        "one read that has not started is enough for any number of webhooks"
+    );
+}
+
 #[tokio::test]
 async fn person_deleted_erases_every_personal_datum_of_the_application() {
     let c = spawn("en").await;

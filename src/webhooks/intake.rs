@@ -212,12 +212,16 @@ async fn store_and_queue(
         .await?;
         match (event_type, kind) {
             (_, Some(kind)) => {
-                // Webhooks only make us read again; one pending read is enough.
+                // Webhooks only make us read again; one read that has not started yet is
+                // enough. A read already running may have asked Solaris before the change this
+                // delivery announces, so it does not count.
                 let (pending,): (i64,) = sqlx::query_as(
-                    "select count(*) from solaris_work where application_id = $1 and kind = $2 and state = 'pending'",
+                    "select count(*) from solaris_work where application_id = $1 and kind = $2 \
+                     and state = 'pending' and (lease_until is null or lease_until < $3)",
                 )
                 .bind(&application_id)
                 .bind(kind.as_str())
+                .bind(now)
                 .fetch_one(&mut *tx)
                 .await?;
                 if pending == 0 {

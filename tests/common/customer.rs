@@ -49,6 +49,10 @@ impl Page {
 
 /// The app with the embedded sandbox at the guide's real delays; `extra` adds settings.
 pub async fn spawn_with(lang: &'static str, extra: &[(&str, &str)]) -> Customer {
+    if std::env::var_os("TEST_LOG").is_some() {
+        // `TEST_LOG=1 RUST_LOG=debug cargo test ...` shows the app's log lines.
+        solaris_onboarding::telemetry::init(solaris_onboarding::config::LogFormat::Pretty);
+    }
     let db = fresh_database_url().await;
     let mut vars = vec![
         ("LISTEN_ADDR", "127.0.0.1:0"),
@@ -235,8 +239,6 @@ impl Customer {
 pub async fn sign_up(c: &Customer, first_name: &str) -> String {
     c.subscribed().await;
     assert_eq!(c.get("/").await.status, StatusCode::OK);
-    let start = c.get("/").await;
-    let _ = start;
     c.consent().await;
     c.submit(
         "/details/person",
