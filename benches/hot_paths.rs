@@ -7,7 +7,8 @@
 //! targets; it asserts nothing (these machines are shared and noisy).
 //!
 //! `cargo bench --bench hot_paths`; `BENCH_SECONDS` (default 5) per measurement,
-//! `BENCH_CONNECTIONS` (50), `BENCH_ROWS` (1000000) for the largest table.
+//! `BENCH_CONNECTIONS` (50), `BENCH_ROWS` (1000000) for the largest table; `BENCH_APP` runs
+//! another build of the app (a profiling build, say) instead of this one's.
 
 use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
@@ -306,7 +307,7 @@ async fn run() {
     let db_path = dir.join("bench.db");
     let (app_port, base_port) = (free_port(), free_port());
     let app = Process(
-        Command::new(APP)
+        Command::new(std::env::var("BENCH_APP").unwrap_or_else(|_| APP.to_string()))
             .env("LISTEN_ADDR", format!("127.0.0.1:{app_port}"))
             .env("DATABASE_URL", format!("sqlite://{}", db_path.display()))
             .env("SANDBOX_TIME_SCALE", "0.001")

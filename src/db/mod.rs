@@ -20,9 +20,15 @@ pub enum Backend {
 }
 
 /// The database handle shared by the app and the sandbox.
+///
+/// Reads go to `pool`, writes to `writer`. On SQLite `writer` is one connection: SQLite lets
+/// one writer in at a time and makes the others sleep and retry (`busy_timeout`), which gave
+/// writes under load latencies of tens of milliseconds; the pool's queue hands the write lock
+/// on in order instead. On PostgreSQL both are the same pool.
 #[derive(Clone, Debug)]
 pub struct Db {
     pub pool: AnyPool,
+    pub writer: AnyPool,
     pub backend: Backend,
 }
 
@@ -59,26 +65,45 @@ impl Db {
             }
         }
         let options = AnyConnectOptions::from_str(&url)?;
-        let pool = AnyPoolOptions::new()
-            .max_connections(if backend == Backend::Sqlite { 8 } else { 16 })
-            .acquire_timeout(Duration::from_secs(10))
-            .after_connect(move |conn, _meta| {
-                Box::pin(async move {
-                    if backend == Backend::Sqlite {
-                        // WAL lets readers work while one connection writes; NORMAL is safe with
-                        // WAL and avoids an fsync per commit (a session write per request).
-                        conn.execute("pragma journal_mode = wal").await?;
-                        conn.execute("pragma synchronous = normal").await?;
-                        conn.execute("pragma busy_timeout = 10000").await?;
-                        conn.execute("pragma foreign_keys = on").await?;
-                    }
-                    Ok(())
+        let pool = |size: u32| {
+            AnyPoolOptions::new()
+                .max_connections(size)
+                .acquire_timeout(Duration::from_secs(10))
+                // A SQLite connection is a file handle that cannot drop away: pinging it
+                // before each use would double the round trips to its thread. A PostgreSQL
+                // connection can die with its server, so it is still checked.
+                .test_before_acquire(backend == Backend::Postgres)
+                .after_connect(move |conn, _meta| {
+                    Box::pin(async move {
+                        if backend == Backend::Sqlite {
+                            // WAL lets readers work while one connection writes; NORMAL is safe
+                            // with WAL and avoids an fsync per commit.
+                            conn.execute("pragma journal_mode = wal").await?;
+                            conn.execute("pragma synchronous = normal").await?;
+                            conn.execute("pragma busy_timeout = 10000").await?;
+                            conn.execute("pragma foreign_keys = on").await?;
+                        }
+                        Ok(())
+                    })
                 })
-            })
-            .connect_with(options)
-            .await?;
-        MIGRATOR.run(&pool).await?;
-        Ok(Db { pool, backend })
+        };
+        let (pool, writer) = match backend {
+            Backend::Sqlite => {
+                // The writer first: it creates the file and turns WAL on before readers open it.
+                let writer = pool(1).connect_with(options.clone()).await?;
+                (pool(8).connect_with(options).await?, writer)
+            }
+            Backend::Postgres => {
+                let pool = pool(16).connect_with(options).await?;
+                (pool.clone(), pool)
+            }
+        };
+        MIGRATOR.run(&writer).await?;
+        Ok(Db {
+            pool,
+            writer,
+            backend,
+        })
     }
 }
 
@@ -88,8 +113,8 @@ impl Db {
     /// with `SQLITE_BUSY_SNAPSHOT` when another connection wrote in between.
     pub async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>, sqlx::Error> {
         match self.backend {
-            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await,
-            Backend::Postgres => self.pool.begin().await,
+            Backend::Sqlite => self.writer.begin_with("BEGIN IMMEDIATE").await,
+            Backend::Postgres => self.writer.begin().await,
         }
     }
 }

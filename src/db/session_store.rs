@@ -38,7 +38,7 @@ impl SessionStore for DbSessionStore {
             .bind(record.id.to_string())
             .bind(data)
             .bind(expiry_ms(record))
-            .execute(&self.db.pool)
+            .execute(&self.db.writer)
             .await
             .map_err(backend)?;
             if inserted.rows_affected() == 1 {
@@ -57,7 +57,7 @@ impl SessionStore for DbSessionStore {
         .bind(record.id.to_string())
         .bind(data)
         .bind(expiry_ms(record))
-        .execute(&self.db.pool)
+        .execute(&self.db.writer)
         .await
         .map_err(backend)?;
         Ok(())
@@ -88,7 +88,7 @@ impl SessionStore for DbSessionStore {
     async fn delete(&self, id: &Id) -> session_store::Result<()> {
         sqlx::query("delete from session where id = $1")
             .bind(id.to_string())
-            .execute(&self.db.pool)
+            .execute(&self.db.writer)
             .await
             .map_err(backend)?;
         Ok(())
@@ -100,7 +100,7 @@ impl ExpiredDeletion for DbSessionStore {
     async fn delete_expired(&self) -> session_store::Result<()> {
         sqlx::query("delete from session where expires_at <= $1")
             .bind(super::wall_clock_ms())
-            .execute(&self.db.pool)
+            .execute(&self.db.writer)
             .await
             .map_err(backend)?;
         Ok(())

@@ -146,7 +146,7 @@ impl Worker {
             .bind(now + self.options.lease.as_millis() as i64)
             .bind(now)
             .bind(&id)
-            .execute(&self.db.pool)
+            .execute(&self.db.writer)
             .await?;
             if claimed.rows_affected() == 1 {
                 taken.push(Item {
@@ -180,7 +180,7 @@ impl Worker {
                 .bind(now)
                 .bind(&item.id)
                 .bind(&self.owner)
-                .execute(&self.db.pool)
+                .execute(&self.db.writer)
                 .await?;
                 tracing::info!(application_id = %item.application_id, kind = %item.kind, "work done");
             }
@@ -196,7 +196,7 @@ impl Worker {
                 .bind(now)
                 .bind(&item.id)
                 .bind(&self.owner)
-                .execute(&self.db.pool)
+                .execute(&self.db.writer)
                 .await?;
             }
             Err(Failure::Permanent(why, detail)) => {
@@ -273,7 +273,7 @@ impl Worker {
         .bind(value)
         .bind(wall_clock_ms())
         .bind(application_id)
-        .execute(&self.db.pool)
+        .execute(&self.db.writer)
         .await?;
         Ok(())
     }
@@ -401,7 +401,7 @@ impl Worker {
                 .bind(serde_json::to_string(&person).unwrap_or_default())
                 .bind(wall_clock_ms())
                 .bind(&item.application_id)
-                .execute(&self.db.pool)
+                .execute(&self.db.writer)
                 .await?;
             }
         }

@@ -41,7 +41,7 @@ impl Clock {
         sqlx::query("update sandbox_clock set offset_ms = $1, updated_at = $2 where id = 1")
             .bind(new)
             .bind(wall_clock_ms())
-            .execute(&self.db.pool)
+            .execute(&self.db.writer)
             .await?;
         Ok(())
     }

@@ -164,7 +164,7 @@ async fn delete_person(
     )
     .bind(sandbox.clock.now_ms())
     .bind(&id)
-    .execute(&sandbox.db.pool)
+    .execute(&sandbox.db.writer)
     .await?;
     delivery::notify(&sandbox, "PERSON_DELETED", &id, json!({})).await?;
     Ok(StatusCode::NO_CONTENT)

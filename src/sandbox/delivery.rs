@@ -67,7 +67,7 @@ pub async fn notify(
         .bind(if dropped { "dropped" } else { "pending" })
         .bind(now + extra)
         .bind(now)
-        .execute(&sandbox.db.pool)
+        .execute(&sandbox.db.writer)
         .await?;
     }
     sandbox.wake_deliveries.notify_one();
@@ -98,7 +98,7 @@ pub async fn send_due(sandbox: &Sandbox) -> ApiResult<usize> {
         .bind(now + LEASE_MS)
         .bind(&row.0)
         .bind(row.6)
-        .execute(&sandbox.db.pool)
+        .execute(&sandbox.db.writer)
         .await?;
         if taken.rows_affected() == 1 {
             claimed.push(row);
@@ -171,7 +171,7 @@ async fn attempt(sandbox: &Sandbox, row: DueRow) -> ApiResult<()> {
             sqlx::query("update sandbox_webhook set deleted_at = $1 where id = $2")
                 .bind(now)
                 .bind(&subscription_id)
-                .execute(&sandbox.db.pool)
+                .execute(&sandbox.db.writer)
                 .await?;
             tracing::info!(
                 subscription_id,
@@ -195,7 +195,7 @@ async fn attempt(sandbox: &Sandbox, row: DueRow) -> ApiResult<()> {
             .bind(now + backoff.min(3_600_000) + jitter)
             .bind(now)
             .bind(&id)
-            .execute(&sandbox.db.pool)
+            .execute(&sandbox.db.writer)
             .await?;
             Ok(())
         }
@@ -218,7 +218,7 @@ async fn finish(
     .bind(attempts)
     .bind(sandbox.clock.now_ms())
     .bind(id)
-    .execute(&sandbox.db.pool)
+    .execute(&sandbox.db.writer)
     .await?;
     Ok(())
 }

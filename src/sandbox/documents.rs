@@ -98,7 +98,7 @@ pub async fn generate(
         .bind(content_type)
         .bind(size)
         .bind(now + offset as i64)
-        .execute(&sandbox.db.pool)
+        .execute(&sandbox.db.writer)
         .await?;
     }
     Ok(())

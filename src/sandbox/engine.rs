@@ -106,7 +106,7 @@ pub async fn save(sandbox: &Sandbox, ident: &Ident) -> ApiResult<()> {
     .bind(serde_json::to_string(&ident.body)?)
     .bind(sandbox.clock.now_ms())
     .bind(&ident.id)
-    .execute(&sandbox.db.pool)
+    .execute(&sandbox.db.writer)
     .await?;
     Ok(())
 }
@@ -166,7 +166,7 @@ pub async fn schedule(
     .bind(due_at)
     .bind(serde_json::to_string(action)?)
     .bind(sandbox.clock.now_ms())
-    .execute(&sandbox.db.pool)
+    .execute(&sandbox.db.writer)
     .await?;
     sandbox.wake.notify_one();
     Ok(())
@@ -390,7 +390,7 @@ pub async fn run_due(sandbox: &Sandbox) -> ApiResult<usize> {
             // Whoever deletes the row runs the step, so two instances never run it twice.
             let claimed = sqlx::query("delete from sandbox_event where id = $1")
                 .bind(&event_id)
-                .execute(&sandbox.db.pool)
+                .execute(&sandbox.db.writer)
                 .await?;
             if claimed.rows_affected() != 1 {
                 continue;
@@ -494,7 +494,7 @@ async fn record_attempt(
     .bind(&ident.id)
     .bind(serde_json::to_string(&body)?)
     .bind(at)
-    .execute(&sandbox.db.pool)
+    .execute(&sandbox.db.writer)
     .await?;
     Ok(())
 }

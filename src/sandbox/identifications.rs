@@ -131,7 +131,7 @@ pub async fn create(
     .bind(&person_id)
     .bind(resource.to_string())
     .bind(now)
-    .execute(&sandbox.db.pool)
+    .execute(&sandbox.db.writer)
     .await?;
     let payload = json!({
         "id": id, "reference": null, "url": null, "status": "created",

@@ -66,7 +66,7 @@ pub async fn store(sandbox: &Sandbox, id: &str, body: &Map<String, Value>) -> Ap
     .bind(text(body, "birth_date"))
     .bind(sandbox.clock.now_ms())
     .bind(id)
-    .execute(&sandbox.db.pool)
+    .execute(&sandbox.db.writer)
     .await?;
     Ok(())
 }
@@ -131,7 +131,7 @@ pub async fn create(State(sandbox): State<Sandbox>, body: Bytes) -> ApiResult<Re
     .bind(&date)
     .bind(serde_json::to_string(&body)?)
     .bind(now)
-    .execute(&sandbox.db.pool)
+    .execute(&sandbox.db.writer)
     .await?;
     tracing::info!(person_id = %id, "sandbox person created");
     Ok((StatusCode::CREATED, Json(render(&id, &body))).into_response())

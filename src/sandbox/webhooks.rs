@@ -108,7 +108,7 @@ pub async fn create(State(sandbox): State<Sandbox>, body: Bytes) -> ApiResult<Re
     .bind(url)
     .bind(&secret)
     .bind(sandbox.clock.now_ms())
-    .execute(&sandbox.db.pool)
+    .execute(&sandbox.db.writer)
     .await?;
     let mut out = render(&id, event_type, url);
     out["secret"] = json!(secret);
@@ -158,12 +158,12 @@ pub async fn delete(
     sqlx::query("update sandbox_webhook set deleted_at = $1 where id = $2")
         .bind(now)
         .bind(&id)
-        .execute(&sandbox.db.pool)
+        .execute(&sandbox.db.writer)
         .await?;
     sqlx::query("update sandbox_delivery set state = 'canceled', updated_at = $1 where subscription_id = $2 and state = 'pending'")
         .bind(now)
         .bind(&id)
-        .execute(&sandbox.db.pool)
+        .execute(&sandbox.db.writer)
         .await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -41,7 +41,7 @@ pub async fn start(
         sqlx::query("insert into application (id, created_at, updated_at) values ($1, $2, $2)")
             .bind(&id)
             .bind(now)
-            .execute(&state.db.pool)
+            .execute(&state.db.writer)
             .await;
     if let Err(e) = created {
         tracing::error!(error = %e, "creating an application");

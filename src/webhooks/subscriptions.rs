@@ -35,7 +35,7 @@ pub async fn ensure_once(db: &Db, client: &SolarisClient, url: &str) -> anyhow::
         .bind(event_name)
         .bind(url)
         .bind(now)
-        .execute(&db.pool)
+        .execute(&db.writer)
         .await?;
         let (stored_id, stored_url, secret): (Option<String>, String, Option<String>) = sqlx::query_as(
             "select subscription_id, url, secret from webhook_subscription where event_type = $1",
@@ -60,7 +60,7 @@ pub async fn ensure_once(db: &Db, client: &SolarisClient, url: &str) -> anyhow::
         .bind(now + CLAIM_MS)
         .bind(now)
         .bind(event_name)
-        .execute(&db.pool)
+        .execute(&db.writer)
         .await?;
         if claimed.rows_affected() != 1 {
             complete = false;
@@ -83,7 +83,7 @@ pub async fn ensure_once(db: &Db, client: &SolarisClient, url: &str) -> anyhow::
         .bind(secret.expose_secret())
         .bind(wall_clock_ms())
         .bind(event_name)
-        .execute(&db.pool)
+        .execute(&db.writer)
         .await?;
         tracing::info!(event_type = event_name, subscription_id = %created.id, "subscribed to Solaris webhooks");
     }

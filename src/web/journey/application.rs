@@ -192,7 +192,7 @@ impl Application {
             .bind(serde_json::to_string(details).unwrap_or_default())
             .bind(wall_clock_ms())
             .bind(&self.id)
-            .execute(&db.pool)
+            .execute(&db.writer)
             .await?;
         Ok(())
     }

@@ -170,7 +170,7 @@ async fn accept(
     .bind(shown.lang.code())
     .bind(utc_now_seconds())
     .bind(wall_clock_ms())
-    .execute(&state.db.pool)
+    .execute(&state.db.writer)
     .await;
     match result {
         Ok(_) => {

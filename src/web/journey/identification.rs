@@ -423,7 +423,7 @@ pub async fn checklist_done(State(state): State<JourneyState>, session: Session)
         sqlx::query("update application set checklist_done_at = $1, updated_at = $1 where id = $2")
             .bind(wall_clock_ms())
             .bind(&app.id)
-            .execute(&state.db.pool)
+            .execute(&state.db.writer)
             .await;
     match done {
         Ok(_) => Redirect::to(Step::Redirect.path()).into_response(),
@@ -509,7 +509,7 @@ pub async fn go_to_idnow(
             .bind(&url)
             .bind(wall_clock_ms())
             .bind(&app.id)
-            .execute(&state.db.pool)
+            .execute(&state.db.writer)
             .await;
             if let Err(e) = stored {
                 return unavailable(e);
