@@ -212,6 +212,40 @@ async fn a_delivery_with_a_bad_or_missing_signature_gets_401_and_a_malformed_one
     assert_eq!(stored, 1, "a repeated delivery is stored once");
 }
 
+/// Deliveries arriving together are stored together; each is answered, and a repeat is
+/// recognised also when it arrives alongside its first delivery.
+#[tokio::test]
+async fn a_burst_of_deliveries_is_stored_once_each() {
+    let c = spawn("en").await;
+    subscriptions(&c).await;
+    let (sub, secret): (String, String) = sqlx::query_as("select subscription_id, secret from webhook_subscription where event_type = 'IDENTIFICATION'")
+        .fetch_one(&c.db.pool)
+        .await
+        .unwrap();
+    let sends = (0..200).map(|n| {
+        let id = format!("{:032x}", n % 100);
+        let body = format!(r#"{{"id":"burst{}cidt","status":"pending"}}"#, n % 100);
+        let signature = solaris_onboarding::sandbox::delivery::signature(&secret, body.as_bytes());
+        c.http
+            .post(c.url("/webhooks/solaris"))
+            .header("solaris-webhook-event-type", "IDENTIFICATION")
+            .header("solaris-webhook-subscription-id", &sub)
+            .header("solaris-webhook-id", id)
+            .header("solaris-webhook-signature", signature)
+            .body(body)
+            .send()
+    });
+    for res in futures::future::join_all(sends).await {
+        assert_eq!(res.unwrap().status(), 200);
+    }
+    let (stored,): (i64,) =
+        sqlx::query_as("select count(*) from webhook_inbox where entity_id like 'burst%'")
+            .fetch_one(&c.db.pool)
+            .await
+            .unwrap();
+    assert_eq!(stored, 100);
+}
+
 #[tokio::test]
 async fn an_oversized_delivery_is_refused_unread() {
     let c = spawn("en").await;

@@ -79,6 +79,29 @@ pub async fn enqueue(
     Ok(())
 }
 
+/// Queues a read (`kind`) for an application unless one is already waiting that has not
+/// started: a read already running may have asked Solaris before the change that prompts this
+/// one, so it does not count. One statement, inside the caller's transaction.
+pub async fn enqueue_read(
+    tx: &mut sqlx::Transaction<'_, Any>,
+    application_id: &str,
+    kind: WorkKind,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "insert into solaris_work (id, application_id, seq, kind, next_attempt_at, created_at, updated_at) \
+         select $1, $2, (select coalesce(max(seq), 0) + 1 from solaris_work where application_id = $2), \
+         $3, $4, $4, $4 where not exists (select 1 from solaris_work where application_id = $2 \
+         and kind = $3 and state = 'pending' and (lease_until is null or lease_until < $4))",
+    )
+    .bind(uuid::Uuid::new_v4().simple().to_string())
+    .bind(application_id)
+    .bind(kind.as_str())
+    .bind(wall_clock_ms())
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
 /// Stores the customer's confirmed data and queues the person and identification creations,
 /// all or nothing. A second submission of the same application changes nothing.
 pub async fn submit(

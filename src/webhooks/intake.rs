@@ -14,7 +14,7 @@ use axum::{Json, Router};
 use hmac::{Hmac, Mac};
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
-use tokio::sync::Notify;
+use tokio::sync::{mpsc, oneshot, Notify};
 
 use crate::db::{wall_clock_ms, Db};
 use crate::queue::{self, WorkKind};
@@ -22,17 +22,69 @@ use crate::queue::{self, WorkKind};
 #[derive(Clone, Debug)]
 struct Intake {
     db: Db,
-    work: Arc<Notify>,
+    store: mpsc::Sender<Delivery>,
 }
+
+/// A verified delivery on its way into the inbox; `stored` answers true when it was new.
+#[derive(Debug)]
+struct Delivery {
+    webhook_id: String,
+    event_type: String,
+    entity_id: Option<String>,
+    body: String,
+    stored: oneshot::Sender<Result<bool, ()>>,
+}
+
+/// Deliveries stored together in one transaction at most.
+const MAX_BATCH: usize = 128;
 
 /// Deliveries are small JSON objects; anything larger is refused before it is read.
 const MAX_BODY: usize = 64 * 1024;
 
 pub fn router(db: Db, work: Arc<Notify>) -> Router {
+    let (store, deliveries) = mpsc::channel(4 * MAX_BATCH);
+    tokio::spawn(store_forever(db.clone(), work, deliveries));
     Router::new()
         .route(super::PATH, post(receive))
         .layer(DefaultBodyLimit::max(MAX_BODY))
-        .with_state(Intake { db, work })
+        .with_state(Intake { db, store })
+}
+
+/// Stores the deliveries that arrive while the previous ones are being stored in one
+/// transaction: one commit (and, on PostgreSQL, one flush to disk) for all of them, so a burst
+/// of webhooks neither queues behind one commit each nor waits long for its answer.
+async fn store_forever(db: Db, work: Arc<Notify>, mut deliveries: mpsc::Receiver<Delivery>) {
+    let mut batch = Vec::with_capacity(MAX_BATCH);
+    while deliveries.recv_many(&mut batch, MAX_BATCH).await > 0 {
+        match store_batch(&db, &batch).await {
+            Ok(stored) => {
+                if stored.iter().any(|&new| new) {
+                    work.notify_one();
+                }
+                for (delivery, new) in batch.drain(..).zip(stored) {
+                    let _ = delivery.stored.send(Ok(new));
+                }
+            }
+            Err(e) => {
+                // One delivery may be what failed: each is tried again on its own, so the
+                // others are not refused with it. A refused one gets 500 and comes again.
+                tracing::error!(deliveries = batch.len(), error = %e, "storing a batch of webhooks");
+                for delivery in batch.drain(..) {
+                    let outcome = match store_batch(&db, std::slice::from_ref(&delivery)).await {
+                        Ok(stored) => Ok(stored[0]),
+                        Err(e) => {
+                            tracing::error!(webhook_id = %delivery.webhook_id, event_type = %delivery.event_type, error = %e, "storing a webhook");
+                            Err(())
+                        }
+                    };
+                    if outcome == Ok(true) {
+                        work.notify_one();
+                    }
+                    let _ = delivery.stored.send(outcome);
+                }
+            }
+        }
+    }
 }
 
 fn refuse(status: StatusCode, code: &str, event_type: &str) -> Response {
@@ -127,17 +179,20 @@ async fn receive(State(intake): State<Intake>, headers: HeaderMap, body: Bytes) 
                 [event_type.as_bytes(), b"\n", &body].concat(),
             ))
         });
-    match store_and_queue(
-        &intake.db,
-        &webhook_id,
-        &event_type,
-        entity_id.as_deref(),
-        &body,
-    )
-    .await
-    {
+    let (stored, outcome) = oneshot::channel();
+    let delivery = Delivery {
+        webhook_id: webhook_id.clone(),
+        event_type: event_type.clone(),
+        entity_id,
+        body: String::from_utf8_lossy(&body).into_owned(),
+        stored,
+    };
+    let outcome = match intake.store.send(delivery).await {
+        Ok(()) => outcome.await.unwrap_or(Err(())),
+        Err(_) => Err(()),
+    };
+    match outcome {
         Ok(true) => {
-            intake.work.notify_one();
             tracing::info!(webhook_id, event_type, "webhook stored");
             StatusCode::OK.into_response()
         }
@@ -149,41 +204,49 @@ async fn receive(State(intake): State<Intake>, headers: HeaderMap, body: Bytes) 
             );
             StatusCode::OK.into_response()
         }
-        Err(e) => {
-            // 500 makes Solaris deliver it again later.
-            tracing::error!(webhook_id, event_type, error = %e, "storing a webhook");
+        Err(()) => {
+            // 500 makes Solaris deliver it again later; the cause is logged with the batch.
+            tracing::warn!(webhook_id, event_type, "webhook not stored; answered 500");
             StatusCode::INTERNAL_SERVER_ERROR.into_response()
         }
     }
 }
 
-/// Stores the delivery and queues what it causes, in one transaction; false for a repeat.
-async fn store_and_queue(
-    db: &Db,
-    webhook_id: &str,
-    event_type: &str,
-    entity_id: Option<&str>,
-    body: &[u8],
-) -> Result<bool, sqlx::Error> {
+/// Stores a batch of deliveries with the work each causes, all in one transaction; for each,
+/// whether it was new (false for a repeat, also one repeated within the batch).
+async fn store_batch(db: &Db, batch: &[Delivery]) -> Result<Vec<bool>, sqlx::Error> {
     let now = wall_clock_ms();
     let mut tx = db.begin_write().await?;
+    let mut stored = Vec::with_capacity(batch.len());
+    for delivery in batch {
+        stored.push(store_one(&mut tx, delivery, now).await?);
+    }
+    tx.commit().await?;
+    Ok(stored)
+}
+
+/// Stores one delivery and queues what it causes, inside the batch's transaction.
+async fn store_one(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    delivery: &Delivery,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
+    let event_type = delivery.event_type.as_str();
     let inserted = sqlx::query(
         "insert into webhook_inbox (webhook_id, event_type, entity_id, body, received_at) \
          values ($1, $2, $3, $4, $5) on conflict (webhook_id) do nothing",
     )
-    .bind(webhook_id)
+    .bind(&delivery.webhook_id)
     .bind(event_type)
-    .bind(entity_id)
-    .bind(String::from_utf8_lossy(body).into_owned())
+    .bind(delivery.entity_id.as_deref())
+    .bind(&delivery.body)
     .bind(now)
-    .execute(&mut *tx)
+    .execute(&mut **tx)
     .await?;
     if inserted.rows_affected() == 0 {
-        tx.rollback().await?;
         return Ok(false);
     }
-    let Some(entity) = entity_id else {
-        tx.commit().await?;
+    let Some(entity) = delivery.entity_id.as_deref() else {
         return Ok(true);
     };
     let (column, kind) = match event_type {
@@ -191,55 +254,31 @@ async fn store_and_queue(
         "PERSON_CHANGED" => ("person_id", Some(WorkKind::SyncPerson)),
         "PERSON_DELETED" => ("person_id", None),
         "PERSON_MOBILE_NUMBER_CREATED" | "PERSON_MOBILE_NUMBER_DELETED" => ("person_id", None),
-        _ => {
-            tx.commit().await?;
-            return Ok(true);
-        }
+        _ => return Ok(true),
     };
     let applications: Vec<(String,)> = sqlx::query_as(&format!(
-        "select id from application where {column} = $1 and erased_at is null"
+        "update application set last_webhook_at = $1, reconcile_count = 0 \
+         where {column} = $2 and erased_at is null returning id"
     ))
+    .bind(now)
     .bind(entity)
-    .fetch_all(&mut *tx)
+    .fetch_all(&mut **tx)
     .await?;
     for (application_id,) in applications {
-        sqlx::query(
-            "update application set last_webhook_at = $1, reconcile_count = 0 where id = $2",
-        )
-        .bind(now)
-        .bind(&application_id)
-        .execute(&mut *tx)
-        .await?;
         match (event_type, kind) {
-            (_, Some(kind)) => {
-                // Webhooks only make us read again; one read that has not started yet is
-                // enough. A read already running may have asked Solaris before the change this
-                // delivery announces, so it does not count.
-                let (pending,): (i64,) = sqlx::query_as(
-                    "select count(*) from solaris_work where application_id = $1 and kind = $2 \
-                     and state = 'pending' and (lease_until is null or lease_until < $3)",
-                )
-                .bind(&application_id)
-                .bind(kind.as_str())
-                .bind(now)
-                .fetch_one(&mut *tx)
-                .await?;
-                if pending == 0 {
-                    queue::enqueue(&mut tx, &application_id, kind).await?;
-                }
-            }
-            ("PERSON_DELETED", None) => erase(&mut tx, &application_id, now).await?,
+            // Webhooks only make us read again.
+            (_, Some(kind)) => queue::enqueue_read(tx, &application_id, kind).await?,
+            ("PERSON_DELETED", None) => erase(tx, &application_id, now).await?,
             (event, None) => {
                 sqlx::query("update application set mobile_number_event = $1, updated_at = $2 where id = $3")
                     .bind(format!("{event} {}", chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ")))
                     .bind(now)
                     .bind(&application_id)
-                    .execute(&mut *tx)
+                    .execute(&mut **tx)
                     .await?;
             }
         }
     }
-    tx.commit().await?;
     Ok(true)
 }
 
