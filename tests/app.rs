@@ -255,3 +255,66 @@ async fn the_standalone_sandbox_refuses_to_start_when_real_solaris_is_configured
         .unwrap();
     assert!(err.to_string().contains("does not start"));
 }
+
+/// The session store answers what the database holds: on SQLite from its memory after the
+/// first read, on PostgreSQL from the database each time.
+#[tokio::test]
+async fn the_session_store_never_answers_a_deleted_or_expired_session() {
+    use solaris_onboarding::db::session_store::DbSessionStore;
+    use solaris_onboarding::db::Db;
+    use tower_sessions::session::{Id, Record};
+    use tower_sessions::session_store::{ExpiredDeletion, SessionStore};
+
+    let db = Db::connect(&fresh_database_url().await).await.unwrap();
+    let store = DbSessionStore::new(db.clone());
+    let in_an_hour = time::OffsetDateTime::now_utc() + time::Duration::hours(1);
+    let mut record = Record {
+        id: Id::default(),
+        data: [("lang".to_string(), serde_json::json!("de"))].into(),
+        expiry_date: in_an_hour,
+    };
+    store.create(&mut record).await.unwrap();
+    let loaded = store.load(&record.id).await.unwrap().expect("just created");
+    assert_eq!(loaded.data, record.data);
+
+    record
+        .data
+        .insert("lang".to_string(), serde_json::json!("en"));
+    store.save(&record).await.unwrap();
+    let loaded = store.load(&record.id).await.unwrap().unwrap();
+    assert_eq!(loaded.data["lang"], "en", "a save is read back");
+
+    store.delete(&record.id).await.unwrap();
+    assert!(store.load(&record.id).await.unwrap().is_none());
+
+    // A session that expires while it is held in memory is no longer answered, and the purge
+    // removes it from the database.
+    let mut short = Record {
+        id: Id::default(),
+        data: Default::default(),
+        expiry_date: time::OffsetDateTime::now_utc() + time::Duration::milliseconds(1500),
+    };
+    store.create(&mut short).await.unwrap();
+    assert!(store.load(&short.id).await.unwrap().is_some());
+    tokio::time::sleep(std::time::Duration::from_millis(1600)).await;
+    assert!(store.load(&short.id).await.unwrap().is_none());
+    store.delete_expired().await.unwrap();
+    let (left,): (i64,) = sqlx::query_as("select count(*) from session")
+        .fetch_one(&db.pool)
+        .await
+        .unwrap();
+    assert_eq!(left, 0);
+
+    // A second store on the same database (a restart) reads what the first one wrote.
+    let mut kept = Record {
+        id: Id::default(),
+        data: [("lang".to_string(), serde_json::json!("de"))].into(),
+        expiry_date: in_an_hour,
+    };
+    store.create(&mut kept).await.unwrap();
+    let restarted = DbSessionStore::new(db);
+    assert_eq!(
+        restarted.load(&kept.id).await.unwrap().unwrap().data,
+        kept.data
+    );
+}
