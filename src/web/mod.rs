@@ -152,14 +152,14 @@ pub async fn router(
         .with_expiry(Expiry::OnInactivity(time::Duration::hours(8)));
 
     let ctx_db = db.clone();
-    let journey = journey::router(journey::JourneyState {
+    let journey = journey::router(journey::JourneyState::new(journey::Shared {
         db: db.clone(),
         client,
         work,
         public_origin: public_url.origin().ascii_serialization(),
         minimum_age: settings.minimum_age,
         feed: feed.clone(),
-    });
+    }));
     let pages = Router::new()
         .leptos_routes_with_context(&state, routes, move || provide_context(ctx_db.clone()), {
             let options = state.leptos_options.clone();

@@ -13,7 +13,7 @@ mod review;
 use std::sync::Arc;
 
 use axum::extract::{FromRef, Request};
-use axum::http::{HeaderMap, Method, StatusCode};
+use axum::http::{Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -29,9 +29,13 @@ use application::Application;
 use super::i18n::Lang;
 use super::render;
 
-/// What the journey's handlers share.
+/// What the journey's handlers share: cloned for every request (and every extractor that asks
+/// for it), so it is one reference-counted pointer.
 #[derive(Clone, Debug)]
-pub struct JourneyState {
+pub struct JourneyState(Arc<Shared>);
+
+#[derive(Debug)]
+pub struct Shared {
     pub db: Db,
     pub client: Arc<SolarisClient>,
     /// Wakes the local work-queue worker when work is queued.
@@ -41,6 +45,19 @@ pub struct JourneyState {
     pub minimum_age: u32,
     /// Status changes of applications, for the live status stream.
     pub feed: crate::web::live::StatusFeed,
+}
+
+impl JourneyState {
+    pub fn new(shared: Shared) -> Self {
+        JourneyState(Arc::new(shared))
+    }
+}
+
+impl std::ops::Deref for JourneyState {
+    type Target = Shared;
+    fn deref(&self) -> &Shared {
+        &self.0
+    }
 }
 
 impl FromRef<JourneyState> for Db {
@@ -177,8 +194,6 @@ pub fn Csrf(token: String) -> impl IntoView {
 /// or wrong token gets a 403 page that says what to do.
 async fn protect(
     axum::extract::State(state): axum::extract::State<JourneyState>,
-    session: Session,
-    headers: HeaderMap,
     req: Request,
     next: Next,
 ) -> Response {
@@ -187,10 +202,14 @@ async fn protect(
     }
     let lang = req.extensions().get::<Lang>().copied().unwrap_or_default();
     let path = req.uri().path().to_string();
-    if !super::security::same_origin(&headers, req.method(), &state.public_origin) {
+    if !super::security::same_origin(req.headers(), req.method(), &state.public_origin) {
         tracing::warn!(path, "cross-site POST refused");
         return forbidden(lang, &path);
     }
+    let Some(session) = req.extensions().get::<Session>().cloned() else {
+        tracing::error!(path, "POST outside the session layer refused");
+        return forbidden(lang, &path);
+    };
     let (parts, body) = req.into_parts();
     let Ok(bytes) = axum::body::to_bytes(body, 64 * 1024).await else {
         return StatusCode::PAYLOAD_TOO_LARGE.into_response();
