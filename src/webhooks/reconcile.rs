@@ -25,8 +25,8 @@ pub async fn reconcile_once(db: &Db, after: Duration) -> Result<usize, sqlx::Err
     let now = wall_clock_ms();
     let base = after.as_millis() as i64;
     let candidates: Vec<(String, i64)> = sqlx::query_as(&format!(
-        "select id, reconcile_count from application where erased_at is null \
-         and identification_status in {OPEN} and reconcile_count < $2 \
+        "select id, reconcile_count from application where identification_status in {OPEN} \
+         and identification_id is not null and erased_at is null and reconcile_count < $2 \
          and coalesce(last_webhook_at, 0) < $1 and coalesce(last_refresh_at, 0) < $1"
     ))
     .bind(now - base)
