@@ -533,14 +533,16 @@ async fn run() {
     for target in [1_000usize, rows] {
         let mut tx = pool.begin().await.unwrap();
         while stored < target {
-            // Applications of earlier customers: identified, and ended as most do.
+            // Applications of earlier customers: identified, ended as most do, and read
+            // again as often as reconciliation does after a last webhook.
             let id = format!("bench{stored:027}");
             let status = ["successful", "successful", "failed", "expired"][stored % 4];
-            sqlx::query("insert into application (id, created_at, updated_at, person_id, identification_id, identification_status) values ($1, 0, 0, $2, $3, $4)")
+            sqlx::query("insert into application (id, created_at, updated_at, person_id, identification_id, identification_status, last_webhook_at, reconcile_count) values ($1, 0, 0, $2, $3, $4, 0, $5)")
                 .bind(&id)
                 .bind(format!("{id}cper"))
                 .bind(format!("{id}cidt"))
                 .bind(status)
+                .bind(solaris_onboarding::webhooks::reconcile::MAX_READS)
                 .execute(&mut *tx)
                 .await
                 .unwrap();

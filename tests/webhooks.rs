@@ -56,6 +56,34 @@ async fn set_webhook_faults(c: &Customer, faults: Value) {
     assert_eq!(res.status(), 200);
 }
 
+/// The app's `IDENTIFICATION` subscription: its id and secret.
+async fn identification_subscription(c: &Customer) -> (String, String) {
+    sqlx::query_as(
+        "select subscription_id, secret from webhook_subscription where event_type = 'IDENTIFICATION'",
+    )
+    .fetch_one(&c.db.pool)
+    .await
+    .unwrap()
+}
+
+/// An `IDENTIFICATION` delivery signed as Solaris signs it.
+fn identification_delivery(
+    c: &Customer,
+    subscription: &str,
+    secret: &str,
+    webhook_id: &str,
+    body: String,
+) -> reqwest::RequestBuilder {
+    let signature = solaris_onboarding::sandbox::delivery::signature(secret, body.as_bytes());
+    c.http
+        .post(c.url("/webhooks/solaris"))
+        .header("solaris-webhook-event-type", "IDENTIFICATION")
+        .header("solaris-webhook-subscription-id", subscription)
+        .header("solaris-webhook-id", webhook_id)
+        .header("solaris-webhook-signature", signature)
+        .body(body)
+}
+
 /// Polls the application's stored identification status (without any page asking Solaris).
 async fn stored_status(db: &Db, wanted: &str) {
     for _ in 0..400 {
@@ -134,10 +162,7 @@ async fn the_app_subscribes_to_the_five_events_once_at_its_own_url() {
 async fn a_delivery_with_a_bad_or_missing_signature_gets_401_and_a_malformed_one_400() {
     let c = spawn("en").await;
     subscriptions(&c).await;
-    let (sub, secret): (String, String) = sqlx::query_as("select subscription_id, secret from webhook_subscription where event_type = 'IDENTIFICATION'")
-        .fetch_one(&c.db.pool)
-        .await
-        .unwrap();
+    let (sub, secret) = identification_subscription(&c).await;
     let post = |body: &'static str, signature: Option<String>| {
         let mut req = c
             .http
@@ -218,22 +243,10 @@ async fn a_delivery_with_a_bad_or_missing_signature_gets_401_and_a_malformed_one
 async fn a_burst_of_deliveries_is_stored_once_each() {
     let c = spawn("en").await;
     subscriptions(&c).await;
-    let (sub, secret): (String, String) = sqlx::query_as("select subscription_id, secret from webhook_subscription where event_type = 'IDENTIFICATION'")
-        .fetch_one(&c.db.pool)
-        .await
-        .unwrap();
+    let (sub, secret) = identification_subscription(&c).await;
     let sends = (0..200).map(|n| {
-        let id = format!("{:032x}", n % 100);
         let body = format!(r#"{{"id":"burst{}cidt","status":"pending"}}"#, n % 100);
-        let signature = solaris_onboarding::sandbox::delivery::signature(&secret, body.as_bytes());
-        c.http
-            .post(c.url("/webhooks/solaris"))
-            .header("solaris-webhook-event-type", "IDENTIFICATION")
-            .header("solaris-webhook-subscription-id", &sub)
-            .header("solaris-webhook-id", id)
-            .header("solaris-webhook-signature", signature)
-            .body(body)
-            .send()
+        identification_delivery(&c, &sub, &secret, &format!("{:032x}", n % 100), body).send()
     });
     for res in futures::future::join_all(sends).await {
         assert_eq!(res.unwrap().status(), 200);
@@ -344,23 +357,10 @@ async fn a_webhook_during_a_running_read_queues_another_read() {
     .execute(&c.db.pool)
     .await
     .unwrap();
-    let (sub, secret): (String, String) = sqlx::query_as(
-        "select subscription_id, secret from webhook_subscription where event_type = 'IDENTIFICATION'",
-    )
-    .fetch_one(&c.db.pool)
-    .await
-    .unwrap();
+    let (sub, secret) = identification_subscription(&c).await;
     let deliver = |webhook_id: &'static str| {
         let body = format!(r#"{{"id":"{identification}","status":"successful"}}"#);
-        let signature = solaris_onboarding::sandbox::delivery::signature(&secret, body.as_bytes());
-        c.http
-            .post(c.url("/webhooks/solaris"))
-            .header("solaris-webhook-event-type", "IDENTIFICATION")
-            .header("solaris-webhook-subscription-id", &sub)
-            .header("solaris-webhook-id", webhook_id)
-            .header("solaris-webhook-signature", signature)
-            .body(body)
-            .send()
+        identification_delivery(&c, &sub, &secret, webhook_id, body).send()
     };
     let waiting = "select count(*) from solaris_work where kind = 'refresh_identification' \
                    and state = 'pending' and lease_until is null";

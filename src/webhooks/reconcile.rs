@@ -17,7 +17,7 @@ const OPEN: &str =
     "('pending', 'pending_successful', 'pending_failed', 'canceled', 'aborted', 'successful')";
 /// Reads without any webhook in between after which an application is left alone (with the
 /// doubling wait, about 15 hours at the default 120 s).
-const MAX_READS: i64 = 12;
+pub const MAX_READS: i64 = 12;
 
 /// Queues a read for every open application whose last webhook and last read are older than
 /// `after` × 2^(reads so far, at most 6); returns how many were queued.
