@@ -55,8 +55,15 @@ async fn stylesheet() -> Response {
 }
 
 /// Sets the request's [`Lang`]: `?lang=` (remembered in the session), the session, then
-/// `Accept-Language`.
-async fn language(session: Session, mut req: Request, next: Next) -> Response {
+/// `Accept-Language`. A customer who comes back to the welcome page with an application in
+/// their session lands on the step they left. (One layer for both: each layer costs every
+/// request a boxed service and future.)
+async fn language_and_resume(
+    axum::extract::State(db): axum::extract::State<Db>,
+    session: Session,
+    mut req: Request,
+    next: Next,
+) -> Response {
     let from_query = req.uri().query().and_then(|q| {
         url::form_urlencoded::parse(q.as_bytes())
             .find(|(k, _)| k == "lang")
@@ -80,7 +87,16 @@ async fn language(session: Session, mut req: Request, next: Next) -> Response {
             .unwrap_or_default(),
     };
     req.extensions_mut().insert(lang);
-    let mut res = next.run(req).await;
+    let welcome = req.method() == axum::http::Method::GET && req.uri().path() == "/";
+    let redirect = if welcome {
+        resume(&db, &session).await
+    } else {
+        None
+    };
+    let mut res = match redirect {
+        Some(redirect) => redirect,
+        None => next.run(req).await,
+    };
     res.headers_mut().insert(
         header::VARY,
         HeaderValue::from_static("accept-language, cookie"),
@@ -88,24 +104,19 @@ async fn language(session: Session, mut req: Request, next: Next) -> Response {
     res
 }
 
-/// A customer who comes back to the welcome page with an application in their session lands
-/// on the step they left.
-async fn resume(
-    axum::extract::State(db): axum::extract::State<Db>,
-    session: Session,
-    req: Request,
-    next: Next,
-) -> Response {
-    if req.method() == axum::http::Method::GET && req.uri().path() == "/" {
-        if let Ok(Some(id)) = session.get::<String>(start::APPLICATION_KEY).await {
-            if let Ok(Some(app)) = journey::application::Application::load(&db, &id).await {
-                if let Ok(step) = app.current_step(&db).await {
-                    return axum::response::Redirect::to(step.path()).into_response();
-                }
-            }
-        }
-    }
-    next.run(req).await
+/// The redirect to the step the customer left, for a visit of the welcome page.
+async fn resume(db: &Db, session: &Session) -> Option<Response> {
+    let id = session
+        .get::<String>(start::APPLICATION_KEY)
+        .await
+        .ok()
+        .flatten()?;
+    let app = journey::application::Application::load(db, &id)
+        .await
+        .ok()
+        .flatten()?;
+    let step = app.current_step(db).await.ok()?;
+    Some(axum::response::Redirect::to(step.path()).into_response())
 }
 
 /// The page routes with sessions; static files stay outside the session layer.
@@ -171,8 +182,10 @@ pub async fn router(
         ))
         .with_state(state)
         .merge(journey)
-        .layer(middleware::from_fn_with_state(db.clone(), resume))
-        .layer(middleware::from_fn(language))
+        .layer(middleware::from_fn_with_state(
+            db.clone(),
+            language_and_resume,
+        ))
         .layer(sessions)
         .layer(middleware::from_fn(security::headers));
 

@@ -161,15 +161,35 @@ pub fn unavailable(e: impl std::fmt::Display) -> Response {
 #[derive(Clone, Copy, Debug)]
 struct Unavailable;
 
-/// Handlers do not know the language everywhere they fail; this layer does.
-async fn translate_unavailable(req: Request, next: Next) -> Response {
+/// The hidden CSRF input of every form.
+#[component]
+pub fn Csrf(token: String) -> impl IntoView {
+    view! { <input type="hidden" name="_csrf" value=token/> }
+}
+
+/// The journey's one layer: cross-site and token checks on every POST (a foreign `Origin` or a
+/// missing or wrong token gets a 403 page that says what to do), and the translated page for a
+/// handler's [`unavailable`] answer (handlers do not know the language everywhere they fail).
+async fn protect(
+    axum::extract::State(state): axum::extract::State<JourneyState>,
+    req: Request,
+    next: Next,
+) -> Response {
     let lang = req.extensions().get::<Lang>().copied().unwrap_or_default();
-    let path = req.uri().path().to_string();
-    let res = next.run(req).await;
+    let uri = req.uri().clone();
+    let res = if req.method() == Method::POST {
+        match checked_post(&state, lang, req).await {
+            Ok(req) => next.run(req).await,
+            Err(refused) => return refused,
+        }
+    } else {
+        next.run(req).await
+    };
     if res.extensions().get::<Unavailable>().is_none() {
         return res;
     }
     let j = lang.j();
+    let path = uri.path().to_string();
     render::page(
         lang,
         &path,
@@ -184,35 +204,20 @@ async fn translate_unavailable(req: Request, next: Next) -> Response {
     )
 }
 
-/// The hidden CSRF input of every form.
-#[component]
-pub fn Csrf(token: String) -> impl IntoView {
-    view! { <input type="hidden" name="_csrf" value=token/> }
-}
-
-/// Cross-site and token checks on every POST of the journey: a foreign `Origin` or a missing
-/// or wrong token gets a 403 page that says what to do.
-async fn protect(
-    axum::extract::State(state): axum::extract::State<JourneyState>,
-    req: Request,
-    next: Next,
-) -> Response {
-    if req.method() != Method::POST {
-        return next.run(req).await;
-    }
-    let lang = req.extensions().get::<Lang>().copied().unwrap_or_default();
+/// The POST with its body read, when it comes from our site with the session's token.
+async fn checked_post(state: &JourneyState, lang: Lang, req: Request) -> Result<Request, Response> {
     let path = req.uri().path().to_string();
     if !super::security::same_origin(req.headers(), req.method(), &state.public_origin) {
         tracing::warn!(path, "cross-site POST refused");
-        return forbidden(lang, &path);
+        return Err(forbidden(lang, &path));
     }
     let Some(session) = req.extensions().get::<Session>().cloned() else {
         tracing::error!(path, "POST outside the session layer refused");
-        return forbidden(lang, &path);
+        return Err(forbidden(lang, &path));
     };
     let (parts, body) = req.into_parts();
     let Ok(bytes) = axum::body::to_bytes(body, 64 * 1024).await else {
-        return StatusCode::PAYLOAD_TOO_LARGE.into_response();
+        return Err(StatusCode::PAYLOAD_TOO_LARGE.into_response());
     };
     let token = url::form_urlencoded::parse(&bytes)
         .find(|(k, _)| k == "_csrf")
@@ -220,10 +225,9 @@ async fn protect(
         .unwrap_or_default();
     if !super::security::csrf_ok(&session, &token).await {
         tracing::warn!(path, "POST without the session's CSRF token refused");
-        return forbidden(lang, &path);
+        return Err(forbidden(lang, &path));
     }
-    next.run(Request::from_parts(parts, axum::body::Body::from(bytes)))
-        .await
+    Ok(Request::from_parts(parts, axum::body::Body::from(bytes)))
 }
 
 fn forbidden(lang: Lang, path: &str) -> Response {
@@ -283,6 +287,5 @@ pub fn router(state: JourneyState) -> Router {
         )
         .route("/complete", get(identification::complete_page))
         .layer(axum::middleware::from_fn_with_state(state.clone(), protect))
-        .layer(axum::middleware::from_fn(translate_unavailable))
         .with_state(state)
 }
