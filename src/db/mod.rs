@@ -7,6 +7,8 @@
 pub mod session_store;
 
 use std::str::FromStr;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
 use std::time::Duration;
 
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
@@ -25,12 +27,28 @@ pub enum Backend {
 /// one writer in at a time and makes the others sleep and retry (`busy_timeout`), which gave
 /// writes under load latencies of tens of milliseconds; the pool's queue hands the write lock
 /// on in order instead. On PostgreSQL both are the same pool.
+///
+/// On SQLite, the page's hot read (the application) goes to one of a few connections held
+/// outside the pool ([`Db::reader`]): the pool sends every connection it gets back a ping
+/// through the connection's thread, which doubled that read's cost. A SQLite connection cannot
+/// drop away like a network one, so it needs no such check.
 #[derive(Clone, Debug)]
 pub struct Db {
     pub pool: AnyPool,
     pub writer: AnyPool,
     pub backend: Backend,
+    readers: Option<Arc<Readers>>,
 }
+
+/// Connections held for [`Db::reader`], taken in turn.
+#[derive(Debug)]
+struct Readers {
+    connections: Vec<tokio::sync::Mutex<sqlx::AnyConnection>>,
+    next: AtomicUsize,
+}
+
+/// How many connections [`Db::reader`] holds on SQLite.
+const READERS: usize = 4;
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 
@@ -99,15 +117,46 @@ impl Db {
             }
         };
         MIGRATOR.run(&writer).await?;
+        let readers = match backend {
+            Backend::Sqlite => {
+                let mut connections = Vec::with_capacity(READERS);
+                for _ in 0..READERS {
+                    // Taken from the pool, so they are set up as its connections are.
+                    let connection = pool.acquire().await?.detach();
+                    connections.push(tokio::sync::Mutex::new(connection));
+                }
+                Some(Arc::new(Readers {
+                    connections,
+                    next: AtomicUsize::new(0),
+                }))
+            }
+            Backend::Postgres => None,
+        };
         Ok(Db {
             pool,
             writer,
             backend,
+            readers,
         })
     }
 }
 
 impl Db {
+    /// On SQLite, a connection for a read that runs on every page, without the pool's ping on
+    /// release; `None` on PostgreSQL, where such reads go to the pool.
+    pub async fn reader(&self) -> Option<tokio::sync::MutexGuard<'_, sqlx::AnyConnection>> {
+        let readers = self.readers.as_ref()?;
+        let n = readers.connections.len();
+        let first = readers.next.fetch_add(1, Ordering::Relaxed) % n;
+        // A free one if there is one, else wait for the one whose turn it is.
+        for i in 0..n {
+            if let Ok(guard) = readers.connections[(first + i) % n].try_lock() {
+                return Some(guard);
+            }
+        }
+        Some(readers.connections[first].lock().await)
+    }
+
     /// A transaction that will write. On SQLite it takes the write lock at its start
     /// (`BEGIN IMMEDIATE`): a transaction that reads first and writes later would otherwise fail
     /// with `SQLITE_BUSY_SNAPSHOT` when another connection wrote in between.

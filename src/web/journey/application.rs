@@ -83,7 +83,7 @@ impl Application {
     pub async fn load(db: &Db, id: &str) -> Result<Option<Application>, sqlx::Error> {
         use sqlx::Row;
         // One query: the consents come along as two columns.
-        let row = sqlx::query(
+        let query = sqlx::query(
             "select a.id, a.details, a.document, a.person_request, a.identification_request, \
              a.person_id, a.identification_id, a.identification_status, a.identification_url, \
              a.failure_reason, a.solaris_person, a.solaris_error, a.checklist_done_at, \
@@ -92,9 +92,11 @@ impl Application {
              (select signed_at from consent c where c.application_id = a.id and c.kind = 'data_processing') as data_at \
              from application a where a.id = $1 and a.erased_at is null",
         )
-        .bind(id)
-        .fetch_optional(&db.pool)
-        .await?;
+        .bind(id);
+        let row = match db.reader().await {
+            Some(mut connection) => query.fetch_optional(&mut *connection).await?,
+            None => query.fetch_optional(&db.pool).await?,
+        };
         let Some(row) = row else { return Ok(None) };
         let text = |i: usize| row.try_get::<Option<String>, _>(i);
         let number = |i: usize| row.try_get::<Option<i64>, _>(i);
