@@ -318,3 +318,82 @@ async fn the_session_store_never_answers_a_deleted_or_expired_session() {
         kept.data
     );
 }
+
+/// A customer with an application keeps their session while they come back (the expiry moves
+/// with a visit), at the cost of at most one session write an hour, not one per page view.
+#[tokio::test]
+async fn a_returning_customer_keeps_their_session_with_at_most_one_write_an_hour() {
+    let database_url = fresh_database_url().await;
+    let serve = |url: String| async move {
+        let server = Server::app(settings(&[
+            ("LISTEN_ADDR", "127.0.0.1:0"),
+            ("DATABASE_URL", &url),
+        ]))
+        .await
+        .expect("the app starts");
+        let base = format!("http://{}", server.addr);
+        let db = server.db.clone();
+        let task = tokio::spawn(async move {
+            let _ = server.run().await;
+        });
+        (base, db, task)
+    };
+    let http = reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let writes_cookie = |res: &reqwest::Response| res.headers().get("set-cookie").is_some();
+
+    let (base, db, first) = serve(database_url.clone()).await;
+    let res = http.post(format!("{base}/start")).send().await.unwrap();
+    assert_eq!(res.status(), 303);
+    http.get(format!("{base}/terms")).send().await.unwrap();
+    let again = http.get(format!("{base}/terms")).send().await.unwrap();
+    assert!(
+        !writes_cookie(&again),
+        "a page view within the hour writes nothing"
+    );
+
+    // Two hours later (as far as the session knows), with a few seconds left before it expires.
+    let (id, data): (String, String) = sqlx::query_as("select id, data from session")
+        .fetch_one(&db.pool)
+        .await
+        .unwrap();
+    let mut data: serde_json::Map<String, serde_json::Value> = serde_json::from_str(&data).unwrap();
+    let now = time::OffsetDateTime::now_utc().unix_timestamp();
+    data.insert("seen".into(), (now - 7200).into());
+    sqlx::query("update session set data = $1, expires_at = $2 where id = $3")
+        .bind(serde_json::to_string(&data).unwrap())
+        .bind((now + 60) * 1000)
+        .bind(&id)
+        .execute(&db.pool)
+        .await
+        .unwrap();
+    first.abort();
+
+    // The app again (a restart: nothing of the session in memory), on the same database.
+    let (base, db, _second) = serve(database_url).await;
+    let res = http
+        .get(format!("{base}/identification/return"))
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        writes_cookie(&res),
+        "the visit renewed the session and its cookie"
+    );
+    let cookie = res.headers()["set-cookie"].to_str().unwrap().to_string();
+    assert!(cookie.contains("Max-Age=28800"), "{cookie}");
+    let (expires_at,): (i64,) = sqlx::query_as("select expires_at from session where id = $1")
+        .bind(&id)
+        .fetch_one(&db.pool)
+        .await
+        .unwrap();
+    assert!(
+        expires_at > (now + 7 * 3600) * 1000,
+        "the expiry moved by eight hours"
+    );
+    let again = http.get(format!("{base}/terms")).send().await.unwrap();
+    assert!(!writes_cookie(&again));
+}

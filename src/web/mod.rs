@@ -54,11 +54,20 @@ async fn stylesheet() -> Response {
         .into_response()
 }
 
+/// How long a session lasts after the customer's last visit.
+const SESSION_LIFETIME: time::Duration = time::Duration::hours(8);
+/// A session's expiry moves only when it is saved; a visit saves it at most this often, so a
+/// customer waiting on the return page keeps their session without a write per page view.
+const SESSION_RENEWAL_SECONDS: i64 = 3600;
+/// When the session was last saved by a visit (Unix seconds).
+pub const SEEN_KEY: &str = "seen";
+
 /// Sets the request's [`Lang`]: `?lang=` (remembered in the session), the session, then
 /// `Accept-Language`. A customer who comes back to the welcome page with an application in
-/// their session lands on the step they left. (One layer for both: each layer costs every
-/// request a boxed service and future.)
-async fn language_and_resume(
+/// their session lands on the step they left, and the session of a customer with an
+/// application is renewed (see [`SESSION_RENEWAL_SECONDS`]). (One layer for all three: each
+/// layer costs every request a boxed service and future.)
+async fn customer_context(
     axum::extract::State(db): axum::extract::State<Db>,
     session: Session,
     mut req: Request,
@@ -87,6 +96,7 @@ async fn language_and_resume(
             .unwrap_or_default(),
     };
     req.extensions_mut().insert(lang);
+    renew(&session).await;
     let welcome = req.method() == axum::http::Method::GET && req.uri().path() == "/";
     let redirect = if welcome {
         resume(&db, &session).await
@@ -102,6 +112,19 @@ async fn language_and_resume(
         HeaderValue::from_static("accept-language, cookie"),
     );
     res
+}
+
+/// Saves the session of a customer with an application when its last save by a visit is
+/// older than [`SESSION_RENEWAL_SECONDS`], which moves its expiry (and the cookie's).
+async fn renew(session: &Session) {
+    let now = time::OffsetDateTime::now_utc().unix_timestamp();
+    let seen = session.get::<i64>(SEEN_KEY).await.ok().flatten();
+    if seen.is_some_and(|seen| now - seen < SESSION_RENEWAL_SECONDS) {
+        return;
+    }
+    if let Ok(Some(_)) = session.get::<String>(start::APPLICATION_KEY).await {
+        let _ = session.insert(SEEN_KEY, now).await;
+    }
 }
 
 /// The redirect to the step the customer left, for a visit of the welcome page.
@@ -160,7 +183,7 @@ pub async fn router(
         .with_http_only(true)
         .with_same_site(SameSite::Lax)
         .with_secure(public_url.scheme() == "https")
-        .with_expiry(Expiry::OnInactivity(time::Duration::hours(8)));
+        .with_expiry(Expiry::OnInactivity(SESSION_LIFETIME));
 
     let ctx_db = db.clone();
     let journey = journey::router(journey::JourneyState::new(journey::Shared {
@@ -182,10 +205,7 @@ pub async fn router(
         ))
         .with_state(state)
         .merge(journey)
-        .layer(middleware::from_fn_with_state(
-            db.clone(),
-            language_and_resume,
-        ))
+        .layer(middleware::from_fn_with_state(db.clone(), customer_context))
         .layer(sessions)
         .layer(middleware::from_fn(security::headers));
 

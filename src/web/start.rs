@@ -55,6 +55,12 @@ pub async fn start(
         tracing::error!(error = %e, "storing the application in the session");
         return StatusCode::SERVICE_UNAVAILABLE.into_response();
     }
+    let _ = session
+        .insert(
+            super::SEEN_KEY,
+            time::OffsetDateTime::now_utc().unix_timestamp(),
+        )
+        .await;
     tracing::info!(application_id = %id, "application started");
     Redirect::to("/terms").into_response()
 }
