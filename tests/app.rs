@@ -9,6 +9,7 @@ use solaris_onboarding::startup::Server;
 struct TestApp {
     base: String,
     http: reqwest::Client,
+    db: solaris_onboarding::db::Db,
     task: tokio::task::JoinHandle<()>,
 }
 
@@ -19,14 +20,19 @@ impl Drop for TestApp {
 }
 
 async fn spawn_app() -> TestApp {
-    let db = fresh_database_url().await;
+    spawn_app_on(&fresh_database_url().await).await
+}
+
+/// The app on a given database (a second instance, or a restart, on the same one).
+async fn spawn_app_on(database_url: &str) -> TestApp {
     let server = Server::app(settings(&[
         ("LISTEN_ADDR", "127.0.0.1:0"),
-        ("DATABASE_URL", &db),
+        ("DATABASE_URL", database_url),
     ]))
     .await
     .expect("the app starts");
     let base = format!("http://{}", server.addr);
+    let db = server.db.clone();
     let task = tokio::spawn(async move {
         let _ = server.run().await;
     });
@@ -37,6 +43,7 @@ async fn spawn_app() -> TestApp {
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .unwrap(),
+        db,
         task,
     }
 }
@@ -324,20 +331,7 @@ async fn the_session_store_never_answers_a_deleted_or_expired_session() {
 #[tokio::test]
 async fn a_returning_customer_keeps_their_session_with_at_most_one_write_an_hour() {
     let database_url = fresh_database_url().await;
-    let serve = |url: String| async move {
-        let server = Server::app(settings(&[
-            ("LISTEN_ADDR", "127.0.0.1:0"),
-            ("DATABASE_URL", &url),
-        ]))
-        .await
-        .expect("the app starts");
-        let base = format!("http://{}", server.addr);
-        let db = server.db.clone();
-        let task = tokio::spawn(async move {
-            let _ = server.run().await;
-        });
-        (base, db, task)
-    };
+    // One browser (one cookie jar) for both instances.
     let http = reqwest::Client::builder()
         .cookie_store(true)
         .redirect(reqwest::redirect::Policy::none())
@@ -345,7 +339,8 @@ async fn a_returning_customer_keeps_their_session_with_at_most_one_write_an_hour
         .unwrap();
     let writes_cookie = |res: &reqwest::Response| res.headers().get("set-cookie").is_some();
 
-    let (base, db, first) = serve(database_url.clone()).await;
+    let first = spawn_app_on(&database_url).await;
+    let (base, db) = (&first.base, &first.db);
     let res = http.post(format!("{base}/start")).send().await.unwrap();
     assert_eq!(res.status(), 303);
     http.get(format!("{base}/terms")).send().await.unwrap();
@@ -370,10 +365,11 @@ async fn a_returning_customer_keeps_their_session_with_at_most_one_write_an_hour
         .execute(&db.pool)
         .await
         .unwrap();
-    first.abort();
+    drop(first);
 
     // The app again (a restart: nothing of the session in memory), on the same database.
-    let (base, db, _second) = serve(database_url).await;
+    let second = spawn_app_on(&database_url).await;
+    let (base, db) = (&second.base, &second.db);
     let res = http
         .get(format!("{base}/identification/return"))
         .send()
