@@ -5,7 +5,7 @@ mod common;
 
 use std::time::Duration;
 
-use common::customer::{sign_up, spawn, Customer};
+use common::customer::{sign_up, spawn, Customer, CONTACT};
 use reqwest::StatusCode;
 
 #[tokio::test]
@@ -554,31 +554,13 @@ async fn an_odd_solaris_answer_gives_a_translated_page_and_the_step_works_again_
     let c = spawn("de").await;
     c.subscribed().await;
     through_person(&c).await;
-    c.submit(
-        "/details/contact",
-        &[
-            ("mobile_number", "0151 23456789"),
-            ("email", "erika@example.com"),
-            ("address[line_1]", "Teststraße"),
-            ("address[line_2]", "1"),
-            ("address[postal_code]", "10115"),
-            ("address[city]", "Berlin"),
-            ("address[country]", "DE"),
-            ("tax_information[tax_assessment_country]", "DE"),
-        ],
-    )
-    .await
-    .redirected_to("/review");
+    c.submit("/details/contact", CONTACT)
+        .await
+        .redirected_to("/review");
     c.submit("/review", &[]).await.redirected_to("/preparing");
     c.wait_on("/preparing").await.redirected_to("/documents");
-    let res = c
-        .http
-        .put(c.url("/sandbox/_sandbox/faults"))
-        .json(&serde_json::json!({"routes": [{"path": "/v1/persons/*/identifications/*/supported_documents", "status": 404, "times": 1}]}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), 200);
+    c.set_faults(serde_json::json!({"routes": [{"path": "/v1/persons/*/identifications/*/supported_documents", "status": 404, "times": 1}]}))
+        .await;
     let page = c.get("/documents").await;
     assert_eq!(page.status, StatusCode::SERVICE_UNAVAILABLE);
     assert!(

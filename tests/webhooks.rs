@@ -46,14 +46,7 @@ async fn subscriptions(c: &Customer) -> Vec<Value> {
 }
 
 async fn set_webhook_faults(c: &Customer, faults: Value) {
-    let res = c
-        .http
-        .put(c.url("/sandbox/_sandbox/faults"))
-        .json(&json!({ "webhooks": faults }))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), 200);
+    c.set_faults(json!({ "webhooks": faults })).await;
 }
 
 /// The app's `IDENTIFICATION` subscription: its id and secret.

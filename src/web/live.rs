@@ -85,12 +85,7 @@ pub async fn events(
     State(state): State<super::journey::JourneyState>,
     session: Session,
 ) -> Response {
-    let id = session
-        .get::<String>(super::start::APPLICATION_KEY)
-        .await
-        .ok()
-        .flatten();
-    let Some(id) = id else {
+    let Some(id) = super::start::application_id(&session).await else {
         return StatusCode::NOT_FOUND.into_response();
     };
     let current: Option<(Option<String>,)> = sqlx::query_as(

@@ -99,7 +99,7 @@ async fn customer_context(
     renew(&session).await;
     let welcome = req.method() == axum::http::Method::GET && req.uri().path() == "/";
     let redirect = if welcome {
-        resume(&db, &session).await
+        start::resume(&db, &session).await
     } else {
         None
     };
@@ -122,24 +122,9 @@ async fn renew(session: &Session) {
     if seen.is_some_and(|seen| now - seen < SESSION_RENEWAL_SECONDS) {
         return;
     }
-    if let Ok(Some(_)) = session.get::<String>(start::APPLICATION_KEY).await {
+    if start::application_id(session).await.is_some() {
         let _ = session.insert(SEEN_KEY, now).await;
     }
-}
-
-/// The redirect to the step the customer left, for a visit of the welcome page.
-async fn resume(db: &Db, session: &Session) -> Option<Response> {
-    let id = session
-        .get::<String>(start::APPLICATION_KEY)
-        .await
-        .ok()
-        .flatten()?;
-    let app = journey::application::Application::load(db, &id)
-        .await
-        .ok()
-        .flatten()?;
-    let step = app.current_step(db).await.ok()?;
-    Some(axum::response::Redirect::to(step.path()).into_response())
 }
 
 /// The page routes with sessions; static files stay outside the session layer.

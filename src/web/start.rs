@@ -7,9 +7,26 @@ use axum::response::{IntoResponse, Redirect, Response};
 use tower_sessions::Session;
 
 use super::WebState;
+use crate::db::Db;
 
 /// The session key holding the application's id.
 pub const APPLICATION_KEY: &str = "application_id";
+
+/// The id of the session's application, if it has one.
+pub async fn application_id(session: &Session) -> Option<String> {
+    session.get::<String>(APPLICATION_KEY).await.ok().flatten()
+}
+
+/// The redirect to the step the session's application is at, if it has one.
+pub async fn resume(db: &Db, session: &Session) -> Option<Response> {
+    let id = application_id(session).await?;
+    let app = super::journey::application::Application::load(db, &id)
+        .await
+        .ok()
+        .flatten()?;
+    let step = app.current_step(db).await.ok()?;
+    Some(Redirect::to(step.path()).into_response())
+}
 
 /// Starting creates nothing but an empty application, so a cross-site start could only hand a
 /// visitor an application they did not ask for; the `Origin` check refuses that.
@@ -22,18 +39,9 @@ pub async fn start(
         tracing::warn!("cross-site start refused");
         return StatusCode::FORBIDDEN.into_response();
     }
-    let existing = session.get::<String>(APPLICATION_KEY).await.ok().flatten();
-    if let Some(id) = existing {
-        // A second start (back button, double click) continues the same application.
-        if let Ok(Some(app)) = super::journey::application::Application::load(&state.db, &id).await
-        {
-            let step = app
-                .current_step(&state.db)
-                .await
-                .map(|s| s.path())
-                .unwrap_or("/terms");
-            return Redirect::to(step).into_response();
-        }
+    // A second start (back button, double click) continues the same application.
+    if let Some(step) = resume(&state.db, &session).await {
+        return step;
     }
     let id = uuid::Uuid::new_v4().simple().to_string();
     let now = crate::db::wall_clock_ms();

@@ -198,6 +198,18 @@ impl Customer {
         assert_eq!(res.status(), 200);
     }
 
+    /// Sets the embedded sandbox's faults (`{"routes": [...], "webhooks": {...}}`).
+    pub async fn set_faults(&self, faults: serde_json::Value) {
+        let res = self
+            .http
+            .put(self.url("/sandbox/_sandbox/faults"))
+            .json(&faults)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 200);
+    }
+
     /// Follows the waiting page until the work is done (bounded).
     pub async fn wait_on(&self, path: &str) -> Page {
         for _ in 0..200 {
@@ -235,6 +247,19 @@ impl Customer {
     }
 }
 
+/// A valid contact screen: a German address.
+pub const CONTACT: &[(&str, &str)] = &[
+    ("mobile_number", "0151 23456789"),
+    ("email", "erika@example.com"),
+    ("address[line_1]", "Teststraße"),
+    ("address[line_2]", "1"),
+    ("address[postal_code]", "10115"),
+    ("address[city]", "Berlin"),
+    ("address[state]", "BE"),
+    ("address[country]", "DE"),
+    ("tax_information[tax_assessment_country]", "DE"),
+];
+
 /// From the welcome page to the redirect to IDnow; returns the IDnow URL.
 pub async fn sign_up(c: &Customer, first_name: &str) -> String {
     c.subscribed().await;
@@ -256,22 +281,9 @@ pub async fn sign_up(c: &Customer, first_name: &str) -> String {
     )
     .await
     .redirected_to("/details/contact");
-    c.submit(
-        "/details/contact",
-        &[
-            ("mobile_number", "0151 23456789"),
-            ("email", "erika@example.com"),
-            ("address[line_1]", "Teststraße"),
-            ("address[line_2]", "1"),
-            ("address[postal_code]", "10115"),
-            ("address[city]", "Berlin"),
-            ("address[state]", "BE"),
-            ("address[country]", "DE"),
-            ("tax_information[tax_assessment_country]", "DE"),
-        ],
-    )
-    .await
-    .redirected_to("/review");
+    c.submit("/details/contact", CONTACT)
+        .await
+        .redirected_to("/review");
     let review = c.get("/review").await;
     assert!(review.body.contains(first_name) && review.body.contains("+4915123456789"));
     c.post("/review", &review.csrf(), &[])

@@ -117,11 +117,7 @@ impl PersonForm {
 
 fn person_view(lang: Lang, token: String, form: PersonForm, errors: Errors) -> Response {
     let j = lang.j();
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = errors.status();
     let labels = vec![
         ("salutation", j.salutation),
         ("title", j.title),
@@ -304,11 +300,7 @@ impl ContactForm {
 
 fn contact_view(lang: Lang, token: String, form: ContactForm, errors: Errors) -> Response {
     let j = lang.j();
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = errors.status();
     let labels = vec![
         ("mobile_number", j.mobile_number),
         ("email", j.email),

@@ -157,11 +157,7 @@ fn documents_view(
         ("proof_of_address_type", j.poa_type),
         ("proof_of_address_issued_at", j.poa_issued_at),
     ];
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = errors.status();
     let path = Step::Documents.path();
     render::page(
         lang,

@@ -116,12 +116,7 @@ impl Step {
 
 /// The application of this session, or a redirect to the welcome page.
 pub async fn load(state: &JourneyState, session: &Session) -> Result<Application, Response> {
-    let id = session
-        .get::<String>(super::start::APPLICATION_KEY)
-        .await
-        .ok()
-        .flatten();
-    let Some(id) = id else {
+    let Some(id) = super::start::application_id(session).await else {
         return Err(Redirect::to("/").into_response());
     };
     match Application::load(&state.db, &id).await {
