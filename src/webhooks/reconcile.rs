@@ -48,7 +48,7 @@ pub async fn reconcile_once(db: &Db, after: Duration) -> Result<usize, sqlx::Err
         .execute(&mut *tx)
         .await?;
         if claimed.rows_affected() == 1 {
-            queue::enqueue(&mut tx, &id, WorkKind::RefreshIdentification).await?;
+            queue::enqueue_read(&mut tx, &id, WorkKind::RefreshIdentification).await?;
             queued += 1;
         }
         tx.commit().await?;
