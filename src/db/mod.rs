@@ -1,10 +1,24 @@
-//! Storage: one `sqlx` pool over SQLite (default) or PostgreSQL, and the migrations.
+//! Storage: one `sqlx` pool over SQLite (default) or PostgreSQL, the migrations, and one
+//! store module per aggregate. All SQL of the app is here; the sandbox keeps its own tables
+//! in `crate::sandbox`.
+//!
+//! - [`applications`]: applications with their consents, and the reads that follow them
+//!   (live status, reconciliation, erasure);
+//! - [`work`]: the durable queue of Solaris work;
+//! - [`webhooks`]: our Solaris webhook subscriptions and the inbox of deliveries;
+//! - [`session_store`]: the customers' sessions.
 //!
 //! All queries go through `sqlx::Any` with `$1`-style placeholders, which both databases
 //! accept, so one set of queries serves both. Times are stored as milliseconds since the Unix
-//! epoch (`bigint`), which both databases compare and sort the same way.
+//! epoch (`bigint`), which both databases compare and sort the same way. Rows are read by
+//! column name into structs; closed sets are enums at this boundary, stored as text under a
+//! `CHECK` constraint. A stored value that does not parse, or a value that cannot be stored,
+//! is a [`StoreError`], never a silent default.
 
+pub mod applications;
 pub mod session_store;
+pub mod webhooks;
+pub mod work;
 
 use std::str::FromStr;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -166,6 +180,46 @@ impl Db {
             Backend::Postgres => self.writer.begin().await,
         }
     }
+}
+
+/// Why a store could not answer.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("database: {0}")]
+    Database(#[from] sqlx::Error),
+    /// A stored value that this version cannot read (a column's closed set, a JSON document).
+    #[error("stored {column} does not parse: {why}")]
+    Corrupt { column: &'static str, why: String },
+    /// A value this store refuses to write (a status outside its closed set, JSON that does
+    /// not serialise).
+    #[error("{what} cannot be stored: {why}")]
+    Unstorable { what: &'static str, why: String },
+}
+
+/// A JSON document for a text column; a failure is an error, never an empty string.
+pub(crate) fn to_json<T: serde::Serialize>(
+    what: &'static str,
+    value: &T,
+) -> Result<String, StoreError> {
+    serde_json::to_string(value).map_err(|e| StoreError::Unstorable {
+        what,
+        why: e.to_string(),
+    })
+}
+
+/// A JSON column read back; `None` when the column is empty.
+pub(crate) fn from_json<T: serde::de::DeserializeOwned>(
+    column: &'static str,
+    value: Option<&str>,
+) -> Result<Option<T>, StoreError> {
+    value
+        .map(|v| {
+            serde_json::from_str(v).map_err(|e| StoreError::Corrupt {
+                column,
+                why: e.to_string(),
+            })
+        })
+        .transpose()
 }
 
 /// Milliseconds since the Unix epoch, on the wall clock.

@@ -1,4 +1,8 @@
-//! Facts of the Solaris guide that are data, not behaviour, shared by every part of the app.
+//! Facts of the Solaris guide that are data, not behaviour, shared by every part of the app,
+//! and the application they describe.
 
+pub mod application;
 pub mod countries;
 pub mod failure_reason;
+
+pub use application::{Application, ConsentKind};

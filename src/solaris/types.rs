@@ -63,6 +63,41 @@ solaris_enum!(
     }
 );
 
+impl IdentificationStatus {
+    /// Statuses that no longer change on their own (guide appendix II): the return page stops
+    /// following them.
+    pub fn is_settled(&self) -> bool {
+        matches!(
+            self,
+            IdentificationStatus::Failed
+                | IdentificationStatus::Expired
+                | IdentificationStatus::Successful
+        )
+    }
+
+    /// Statuses from which the customer may go to the same IDnow link again.
+    pub fn allows_retry(&self) -> bool {
+        matches!(
+            self,
+            IdentificationStatus::Pending
+                | IdentificationStatus::Aborted
+                | IdentificationStatus::Canceled
+        )
+    }
+
+    /// Statuses that can still change: the waiting ones, a cancel that a review may turn into
+    /// a success (guide appendix II, case 2), a success that a review may cancel (case 3), and
+    /// an abort the customer may retry. Reconciliation reads these again.
+    pub const OPEN: &'static [IdentificationStatus] = &[
+        IdentificationStatus::Pending,
+        IdentificationStatus::PendingSuccessful,
+        IdentificationStatus::PendingFailed,
+        IdentificationStatus::Canceled,
+        IdentificationStatus::Aborted,
+        IdentificationStatus::Successful,
+    ];
+}
+
 solaris_enum!(IdentificationMethod {
     Idnow => "idnow",
     IdnowAutoident => "idnow_autoident",

@@ -5,20 +5,7 @@ use sha2::{Digest, Sha256};
 
 use super::i18n::Lang;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Kind {
-    TermsConditions,
-    DataProcessing,
-}
-
-impl Kind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Kind::TermsConditions => "terms_conditions",
-            Kind::DataProcessing => "data_processing",
-        }
-    }
-}
+pub use crate::domain::ConsentKind as Kind;
 
 /// One text as shown to the customer.
 pub struct LegalText {

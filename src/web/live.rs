@@ -14,12 +14,13 @@ use futures::Stream;
 use tokio::sync::broadcast;
 use tower_sessions::Session;
 
-use crate::db::{wall_clock_ms, Db};
+use crate::db::{applications, wall_clock_ms, Db};
+use crate::solaris::types::IdentificationStatus;
 
 /// `(application id, identification status)` of every change seen.
 #[derive(Clone, Debug)]
 pub struct StatusFeed {
-    tx: broadcast::Sender<(String, String)>,
+    tx: broadcast::Sender<(String, IdentificationStatus)>,
 }
 
 impl StatusFeed {
@@ -43,7 +44,7 @@ const OVERLAP_MS: i64 = 2_000;
 
 /// Reads the status changes of the last moments and tells the streams (runs forever).
 pub async fn watch_forever(db: Db, feed: StatusFeed) {
-    let mut last: HashMap<String, String> = HashMap::new();
+    let mut last: HashMap<String, IdentificationStatus> = HashMap::new();
     // Each poll reads from shortly before the previous one started, so a slow poll (a busy
     // machine) leaves no gap.
     let mut since = wall_clock_ms() - OVERLAP_MS;
@@ -55,17 +56,10 @@ pub async fn watch_forever(db: Db, feed: StatusFeed) {
             since = started - OVERLAP_MS;
             continue;
         }
-        let rows: Result<Vec<(String, Option<String>)>, _> = sqlx::query_as(
-            "select id, identification_status from application where updated_at >= $1",
-        )
-        .bind(since)
-        .fetch_all(&db.pool)
-        .await;
-        match rows {
+        match applications::changed_since(&db, since).await {
             Ok(rows) => {
                 since = started - OVERLAP_MS;
                 for (id, status) in rows {
-                    let status = status.unwrap_or_else(|| "created".into());
                     if last.get(&id) != Some(&status) {
                         last.insert(id.clone(), status.clone());
                         let _ = feed.tx.send((id, status));
@@ -88,44 +82,41 @@ pub async fn events(
     let Some(id) = super::start::application_id(&session).await else {
         return StatusCode::NOT_FOUND.into_response();
     };
-    let current: Option<(Option<String>,)> = sqlx::query_as(
-        "select identification_status from application where id = $1 and erased_at is null",
-    )
-    .bind(&id)
-    .fetch_optional(&state.db.pool)
-    .await
-    .ok()
-    .flatten();
-    let Some((current,)) = current else {
-        return StatusCode::NOT_FOUND.into_response();
+    let current = match applications::live_status(&state.db, &id).await {
+        Ok(Some(current)) => current,
+        Ok(None) => return StatusCode::NOT_FOUND.into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "reading the status for the live stream");
+            return StatusCode::SERVICE_UNAVAILABLE.into_response();
+        }
     };
     let rx = state.feed.tx.subscribe();
-    Sse::new(stream(id, current.unwrap_or_else(|| "created".into()), rx))
+    Sse::new(stream(id, current, rx))
         .keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
         .into_response()
 }
 
 fn stream(
     id: String,
-    first: String,
-    rx: broadcast::Receiver<(String, String)>,
+    first: IdentificationStatus,
+    rx: broadcast::Receiver<(String, IdentificationStatus)>,
 ) -> impl Stream<Item = Result<Event, Infallible>> {
     futures::stream::unfold(
-        (Some(first), rx, String::new()),
+        (Some(first), rx, IdentificationStatus::Created),
         move |(pending, mut rx, mut sent)| {
             let id = id.clone();
             async move {
                 if let Some(status) = pending {
                     sent = status.clone();
                     return Some((
-                        Ok(Event::default().event("status").data(status)),
+                        Ok(Event::default().event("status").data(status.as_str())),
                         (None, rx, sent),
                     ));
                 }
                 loop {
                     match rx.recv().await {
                         Ok((app, status)) if app == id && status != sent => {
-                            let event = Event::default().event("status").data(status.clone());
+                            let event = Event::default().event("status").data(status.as_str());
                             return Some((Ok(event), (None, rx, status)));
                         }
                         Ok(_) | Err(broadcast::error::RecvError::Lagged(_)) => continue,

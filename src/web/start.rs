@@ -20,7 +20,7 @@ pub async fn application_id(session: &Session) -> Option<String> {
 /// The redirect to the step the session's application is at, if it has one.
 pub async fn resume(db: &Db, session: &Session) -> Option<Response> {
     let id = application_id(session).await?;
-    let app = super::journey::application::Application::load(db, &id)
+    let app = crate::db::applications::load(db, &id)
         .await
         .ok()
         .flatten()?;
@@ -43,18 +43,13 @@ pub async fn start(
     if let Some(step) = resume(&state.db, &session).await {
         return step;
     }
-    let id = uuid::Uuid::new_v4().simple().to_string();
-    let now = crate::db::wall_clock_ms();
-    let created =
-        sqlx::query("insert into application (id, created_at, updated_at) values ($1, $2, $2)")
-            .bind(&id)
-            .bind(now)
-            .execute(&state.db.writer)
-            .await;
-    if let Err(e) = created {
-        tracing::error!(error = %e, "creating an application");
-        return StatusCode::SERVICE_UNAVAILABLE.into_response();
-    }
+    let id = match crate::db::applications::create(&state.db).await {
+        Ok(id) => id,
+        Err(e) => {
+            tracing::error!(error = %e, "creating an application");
+            return StatusCode::SERVICE_UNAVAILABLE.into_response();
+        }
+    };
     // A new id for a session that now holds an application, against session fixation.
     if let Err(e) = session.cycle_id().await {
         tracing::error!(error = %e, "cycling the session id");

@@ -16,8 +16,9 @@ use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 use tokio::sync::{mpsc, oneshot, Notify};
 
-use crate::db::{wall_clock_ms, Db};
-use crate::queue::{self, WorkKind};
+use crate::db::webhooks::{self as store, Delivery as Stored};
+use crate::db::Db;
+use crate::solaris::types::WebhookEventType;
 
 #[derive(Clone, Debug)]
 struct Intake {
@@ -28,10 +29,7 @@ struct Intake {
 /// A verified delivery on its way into the inbox; `stored` answers true when it was new.
 #[derive(Debug)]
 struct Delivery {
-    webhook_id: String,
-    event_type: String,
-    entity_id: Option<String>,
-    body: String,
+    delivery: Stored,
     stored: oneshot::Sender<Result<bool, ()>>,
 }
 
@@ -56,7 +54,8 @@ pub fn router(db: Db, work: Arc<Notify>) -> Router {
 async fn store_forever(db: Db, work: Arc<Notify>, mut deliveries: mpsc::Receiver<Delivery>) {
     let mut batch = Vec::with_capacity(MAX_BATCH);
     while deliveries.recv_many(&mut batch, MAX_BATCH).await > 0 {
-        match store_batch(&db, &batch).await {
+        let verified: Vec<&Stored> = batch.iter().map(|d| &d.delivery).collect();
+        match store::store_batch(&db, &verified).await {
             Ok(stored) => {
                 if stored.iter().any(|&new| new) {
                     work.notify_one();
@@ -70,10 +69,11 @@ async fn store_forever(db: Db, work: Arc<Notify>, mut deliveries: mpsc::Receiver
                 // others are not refused with it. A refused one gets 500 and comes again.
                 tracing::error!(deliveries = batch.len(), error = %e, "storing a batch of webhooks");
                 for delivery in batch.drain(..) {
-                    let outcome = match store_batch(&db, std::slice::from_ref(&delivery)).await {
-                        Ok(stored) => Ok(stored[0]),
+                    let outcome = match store::store_batch(&db, &[&delivery.delivery]).await {
+                        Ok(stored) => Ok(stored.first().copied().unwrap_or(false)),
                         Err(e) => {
-                            tracing::error!(webhook_id = %delivery.webhook_id, event_type = %delivery.event_type, error = %e, "storing a webhook");
+                            let d = &delivery.delivery;
+                            tracing::error!(webhook_id = %d.webhook_id, event_type = %d.event_type.as_str(), error = %e, "storing a webhook");
                             Err(())
                         }
                     };
@@ -131,21 +131,16 @@ async fn receive(State(intake): State<Intake>, headers: HeaderMap, body: Bytes) 
         // Solaris' verification ping before it creates a subscription: empty and unsigned.
         return StatusCode::OK.into_response();
     }
-    let secret: Option<(String,)> = match header(&headers, "solaris-webhook-subscription-id") {
-        Some(id) => sqlx::query_as("select secret from webhook_subscription where subscription_id = $1 and secret is not null")
-            .bind(id)
-            .fetch_optional(&intake.db.pool)
-            .await,
-        None => sqlx::query_as("select secret from webhook_subscription where event_type = $1 and secret is not null")
-            .bind(&event_type)
-            .fetch_optional(&intake.db.pool)
-            .await,
-    }
-    .unwrap_or_else(|e| {
-        tracing::error!(error = %e, "reading webhook secrets");
-        None
-    });
-    let Some((secret,)) = secret else {
+    let subscription = header(&headers, "solaris-webhook-subscription-id");
+    let secret = match store::secret(&intake.db, subscription, &event_type).await {
+        Ok(secret) => secret,
+        Err(e) => {
+            // 500 makes Solaris deliver it again later, when the database answers.
+            tracing::error!(error = %e, "reading webhook secrets");
+            return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+        }
+    };
+    let Some(secret) = secret else {
         return refuse(
             StatusCode::UNAUTHORIZED,
             "unknown_subscription",
@@ -181,10 +176,12 @@ async fn receive(State(intake): State<Intake>, headers: HeaderMap, body: Bytes) 
         });
     let (stored, outcome) = oneshot::channel();
     let delivery = Delivery {
-        webhook_id: webhook_id.clone(),
-        event_type: event_type.clone(),
-        entity_id,
-        body: String::from_utf8_lossy(&body).into_owned(),
+        delivery: Stored {
+            webhook_id: webhook_id.clone(),
+            event_type: WebhookEventType::parse(&event_type),
+            entity_id,
+            body: String::from_utf8_lossy(&body).into_owned(),
+        },
         stored,
     };
     let outcome = match intake.store.send(delivery).await {
@@ -210,102 +207,6 @@ async fn receive(State(intake): State<Intake>, headers: HeaderMap, body: Bytes) 
             StatusCode::INTERNAL_SERVER_ERROR.into_response()
         }
     }
-}
-
-/// Stores a batch of deliveries with the work each causes, all in one transaction; for each,
-/// whether it was new (false for a repeat, also one repeated within the batch).
-async fn store_batch(db: &Db, batch: &[Delivery]) -> Result<Vec<bool>, sqlx::Error> {
-    let now = wall_clock_ms();
-    let mut tx = db.begin_write().await?;
-    let mut stored = Vec::with_capacity(batch.len());
-    for delivery in batch {
-        stored.push(store_one(&mut tx, delivery, now).await?);
-    }
-    tx.commit().await?;
-    Ok(stored)
-}
-
-/// Stores one delivery and queues what it causes, inside the batch's transaction.
-async fn store_one(
-    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
-    delivery: &Delivery,
-    now: i64,
-) -> Result<bool, sqlx::Error> {
-    let event_type = delivery.event_type.as_str();
-    let inserted = sqlx::query(
-        "insert into webhook_inbox (webhook_id, event_type, entity_id, body, received_at) \
-         values ($1, $2, $3, $4, $5) on conflict (webhook_id) do nothing",
-    )
-    .bind(&delivery.webhook_id)
-    .bind(event_type)
-    .bind(delivery.entity_id.as_deref())
-    .bind(&delivery.body)
-    .bind(now)
-    .execute(&mut **tx)
-    .await?;
-    if inserted.rows_affected() == 0 {
-        return Ok(false);
-    }
-    let Some(entity) = delivery.entity_id.as_deref() else {
-        return Ok(true);
-    };
-    let (column, kind) = match event_type {
-        "IDENTIFICATION" => ("identification_id", Some(WorkKind::RefreshIdentification)),
-        "PERSON_CHANGED" => ("person_id", Some(WorkKind::SyncPerson)),
-        "PERSON_DELETED" => ("person_id", None),
-        "PERSON_MOBILE_NUMBER_CREATED" | "PERSON_MOBILE_NUMBER_DELETED" => ("person_id", None),
-        _ => return Ok(true),
-    };
-    let applications: Vec<(String,)> = sqlx::query_as(&format!(
-        "update application set last_webhook_at = $1, reconcile_count = 0 \
-         where {column} = $2 and erased_at is null returning id"
-    ))
-    .bind(now)
-    .bind(entity)
-    .fetch_all(&mut **tx)
-    .await?;
-    for (application_id,) in applications {
-        match (event_type, kind) {
-            // Webhooks only make us read again.
-            (_, Some(kind)) => queue::enqueue_read(tx, &application_id, kind).await?,
-            ("PERSON_DELETED", None) => erase(tx, &application_id, now).await?,
-            (event, None) => {
-                sqlx::query("update application set mobile_number_event = $1, updated_at = $2 where id = $3")
-                    .bind(format!("{event} {}", chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ")))
-                    .bind(now)
-                    .bind(&application_id)
-                    .execute(&mut **tx)
-                    .await?;
-            }
-        }
-    }
-    Ok(true)
-}
-
-/// PERSON_DELETED: every personal datum of the application goes at once; ids, statuses,
-/// timestamps and the consents' versions stay as the proof that the erasure happened.
-async fn erase(
-    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
-    application_id: &str,
-    now: i64,
-) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "update application set details = null, document = null, person_request = null, \
-         identification_request = null, solaris_person = null, solaris_error = null, \
-         identification_url = null, mobile_number_event = null, erased_at = $1, updated_at = $1 \
-         where id = $2",
-    )
-    .bind(now)
-    .bind(application_id)
-    .execute(&mut **tx)
-    .await?;
-    sqlx::query("update solaris_work set state = 'canceled', last_error = null, updated_at = $1 where application_id = $2 and state = 'pending'")
-        .bind(now)
-        .bind(application_id)
-        .execute(&mut **tx)
-        .await?;
-    tracing::info!(application_id, "personal data erased after PERSON_DELETED");
-    Ok(())
 }
 
 #[cfg(test)]

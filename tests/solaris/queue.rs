@@ -205,7 +205,7 @@ async fn a_refused_person_fails_its_item_cancels_the_rest_and_keeps_the_field_er
     let worker = Worker::new(db.clone(), client, options());
     let app = new_application(&db, "R2D2").await;
     match settle(&db, &worker, &app).await {
-        Progress::Failed { kind, .. } => assert_eq!(kind, "create_person"),
+        Progress::Failed { kind, .. } => assert_eq!(kind, WorkKind::CreatePerson),
         other => panic!("{other:?}"),
     }
     let (person, _, _, _, error) = application(&db, &app).await;

@@ -1,21 +1,19 @@
 //! The legal and compliance screens: Solaris' Terms and Conditions, then the data-processing
 //! terms, each accepted on its own, with the UTC time of acceptance and the exact text version.
 
-use axum::extract::{Form, State};
+use axum::extract::Form;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::Extension;
 use leptos::prelude::*;
 use serde::Deserialize;
-use tower_sessions::Session;
 
 use super::fields::Problem;
-use super::{guard, unavailable, Csrf, JourneyState, Step};
-use crate::db::wall_clock_ms;
+use super::{at, Csrf, Journey, Page, PageResult, Step};
+use crate::db::applications::{self, NewConsent};
+use crate::domain::ConsentKind as Kind;
 use crate::web::i18n::Lang;
-use crate::web::legal::{Kind, LegalText};
+use crate::web::legal::LegalText;
 use crate::web::render::{self, Progress};
-use crate::web::security::csrf_token;
 
 fn consent_page(
     lang: Lang,
@@ -83,35 +81,17 @@ fn consent_page(
     )
 }
 
-async fn show(
-    state: JourneyState,
-    session: Session,
-    lang: Lang,
-    kind: Kind,
-    step: Step,
-) -> Response {
-    let app = match guard(&state, &session, step).await {
-        Ok(a) => a,
-        Err(r) => return r,
-    };
-    let accepted = app.consent(kind.as_str()).map(|c| c.signed_at.clone());
-    consent_page(lang, kind, csrf_token(&session).await, false, accepted)
+fn show<P: Page>(j: Journey<P>, kind: Kind) -> Response {
+    let accepted = j.app.consent(kind).map(|c| c.signed_at.clone());
+    consent_page(j.lang, kind, j.csrf, false, accepted)
 }
 
-pub async fn terms_page(
-    State(state): State<JourneyState>,
-    session: Session,
-    Extension(lang): Extension<Lang>,
-) -> Response {
-    show(state, session, lang, Kind::TermsConditions, Step::Terms).await
+pub async fn terms_page(j: Journey<at::Terms>) -> Response {
+    show(j, Kind::TermsConditions)
 }
 
-pub async fn privacy_page(
-    State(state): State<JourneyState>,
-    session: Session,
-    Extension(lang): Extension<Lang>,
-) -> Response {
-    show(state, session, lang, Kind::DataProcessing, Step::Privacy).await
+pub async fn privacy_page(j: Journey<at::Privacy>) -> Response {
+    show(j, Kind::DataProcessing)
 }
 
 #[derive(Deserialize)]
@@ -127,28 +107,17 @@ fn utc_now_seconds() -> String {
     chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string()
 }
 
-async fn accept(
-    state: JourneyState,
-    session: Session,
-    lang: Lang,
-    kind: Kind,
-    step: Step,
-    form: AcceptForm,
-) -> Response {
-    let app = match guard(&state, &session, step).await {
-        Ok(a) => a,
-        Err(r) => return r,
-    };
+async fn accept<P: Page>(j: Journey<P>, kind: Kind, form: AcceptForm) -> PageResult {
     let next = match kind {
         Kind::TermsConditions => Step::Privacy,
         Kind::DataProcessing => Step::Person,
     };
-    if app.consent(kind.as_str()).is_some() {
+    if j.app.consent(kind).is_some() {
         // Accepted before (back button, second click): the first acceptance stands.
-        return Redirect::to(next.path()).into_response();
+        return Ok(Redirect::to(next.path()).into_response());
     }
     if form.accept.as_deref() != Some("yes") {
-        return consent_page(lang, kind, csrf_token(&session).await, true, None);
+        return Ok(consent_page(j.lang, kind, j.csrf, true, None));
     }
     // The text the customer saw: the version the form carried, if it is one of ours.
     let shown = [Lang::En, Lang::De]
@@ -156,61 +125,24 @@ async fn accept(
         .map(|l| LegalText::get(kind, l))
         .find(|t| t.version() == form.version);
     let Some(shown) = shown else {
-        return consent_page(lang, kind, csrf_token(&session).await, false, None);
+        return Ok(consent_page(j.lang, kind, j.csrf, false, None));
     };
-    let result = sqlx::query(
-        "insert into consent (id, application_id, kind, version, text_sha256, language, signed_at, created_at) \
-         values ($1, $2, $3, $4, $5, $6, $7, $8) on conflict (application_id, kind) do nothing",
-    )
-    .bind(uuid::Uuid::new_v4().simple().to_string())
-    .bind(&app.id)
-    .bind(kind.as_str())
-    .bind(shown.version())
-    .bind(shown.sha256())
-    .bind(shown.lang.code())
-    .bind(utc_now_seconds())
-    .bind(wall_clock_ms())
-    .execute(&state.db.writer)
-    .await;
-    match result {
-        Ok(_) => {
-            tracing::info!(application_id = %app.id, kind = kind.as_str(), version = %shown.version(), "consent recorded");
-            Redirect::to(next.path()).into_response()
-        }
-        Err(e) => unavailable(e),
-    }
+    let consent = NewConsent {
+        kind,
+        version: &shown.version(),
+        text_sha256: &shown.sha256(),
+        language: shown.lang.code(),
+        signed_at: &utc_now_seconds(),
+    };
+    applications::record_consent(&j.state.db, &j.app.id, &consent).await?;
+    tracing::info!(application_id = %j.app.id, kind = kind.as_str(), version = %consent.version, "consent recorded");
+    Ok(Redirect::to(next.path()).into_response())
 }
 
-pub async fn accept_terms(
-    State(state): State<JourneyState>,
-    session: Session,
-    Extension(lang): Extension<Lang>,
-    Form(form): Form<AcceptForm>,
-) -> Response {
-    accept(
-        state,
-        session,
-        lang,
-        Kind::TermsConditions,
-        Step::Terms,
-        form,
-    )
-    .await
+pub async fn accept_terms(j: Journey<at::Terms>, Form(form): Form<AcceptForm>) -> PageResult {
+    accept(j, Kind::TermsConditions, form).await
 }
 
-pub async fn accept_privacy(
-    State(state): State<JourneyState>,
-    session: Session,
-    Extension(lang): Extension<Lang>,
-    Form(form): Form<AcceptForm>,
-) -> Response {
-    accept(
-        state,
-        session,
-        lang,
-        Kind::DataProcessing,
-        Step::Privacy,
-        form,
-    )
-    .await
+pub async fn accept_privacy(j: Journey<at::Privacy>, Form(form): Form<AcceptForm>) -> PageResult {
+    accept(j, Kind::DataProcessing, form).await
 }

@@ -1,24 +1,22 @@
 //! The data screens (about you; contact and address) and the eligibility answer.
 
-use axum::extract::{Form, State};
+use axum::extract::Form;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::Extension;
 use leptos::prelude::*;
 use serde::Deserialize;
-use tower_sessions::Session;
 
-use super::application::{ContactDetails, PersonDetails};
 use super::fields::{
     country_options, employment_statuses, owned, parse_birth_date, parse_country, parse_email,
     parse_mobile, parse_name, parse_postal_code, parse_text, ErrorSummary, Errors, Problem,
     SelectField, TextField, GERMAN_STATES, TITLES,
 };
-use super::{guard, unavailable, Csrf, JourneyState, Step};
+use super::{at, Csrf, Journey, Page, PageResult, Step};
+use crate::db::applications;
+use crate::domain::application::{ContactDetails, Details, PersonDetails};
 use crate::domain::countries::{self, EU};
 use crate::web::i18n::Lang;
 use crate::web::render::{self, Progress};
-use crate::web::security::csrf_token;
 
 /// The first screen as typed.
 #[derive(Clone, Debug, Default, Deserialize)]
@@ -167,54 +165,35 @@ fn person_view(lang: Lang, token: String, form: PersonForm, errors: Errors) -> R
     )
 }
 
-pub async fn person_page(
-    State(state): State<JourneyState>,
-    session: Session,
-    Extension(lang): Extension<Lang>,
-) -> Response {
-    let app = match guard(&state, &session, Step::Person).await {
-        Ok(a) => a,
-        Err(r) => return r,
-    };
-    let form = app
+pub async fn person_page(j: Journey<at::Person>) -> Response {
+    let form = j
+        .app
         .details
         .person
         .as_ref()
         .map(PersonForm::from_saved)
         .unwrap_or_default();
-    person_view(lang, csrf_token(&session).await, form, Errors::default())
+    person_view(j.lang, j.csrf, form, Errors::default())
 }
 
-pub async fn save_person(
-    State(state): State<JourneyState>,
-    session: Session,
-    Extension(lang): Extension<Lang>,
-    Form(form): Form<PersonForm>,
-) -> Response {
-    let app = match guard(&state, &session, Step::Person).await {
-        Ok(a) => a,
-        Err(r) => return r,
-    };
-    match form.parse(state.minimum_age) {
-        Err(errors) => person_view(lang, csrf_token(&session).await, form, errors),
+pub async fn save_person(j: Journey<at::Person>, Form(form): Form<PersonForm>) -> PageResult {
+    match form.parse(j.state.minimum_age) {
+        Err(errors) => Ok(person_view(j.lang, j.csrf, form, errors)),
         Ok(person) => {
-            let mut details = app.details.clone();
-            details.person = Some(person);
-            if let Err(e) = save(&state, &app, &details).await {
-                return unavailable(e);
-            }
-            Redirect::to(Step::Contact.path()).into_response()
+            save(&j, |details| details.person = Some(person)).await?;
+            Ok(Redirect::to(Step::Contact.path()).into_response())
         }
     }
 }
 
-async fn save(
-    state: &JourneyState,
-    app: &super::application::Application,
-    details: &super::application::Details,
-) -> Result<(), sqlx::Error> {
-    app.withdraw_refused_submission(&state.db).await?;
-    app.save_details(&state.db, details).await
+/// Saves a change of the data screens.
+async fn save<P: Page>(
+    j: &Journey<P>,
+    change: impl FnOnce(&mut Details),
+) -> Result<(), crate::db::StoreError> {
+    let mut details = j.app.details.clone();
+    change(&mut details);
+    applications::save_details(&j.state.db, &j.app, &details).await
 }
 
 /// The second screen as typed; input names follow Solaris' field names.
@@ -348,16 +327,9 @@ fn contact_view(lang: Lang, token: String, form: ContactForm, errors: Errors) ->
     )
 }
 
-pub async fn contact_page(
-    State(state): State<JourneyState>,
-    session: Session,
-    Extension(lang): Extension<Lang>,
-) -> Response {
-    let app = match guard(&state, &session, Step::Contact).await {
-        Ok(a) => a,
-        Err(r) => return r,
-    };
-    let form = app
+pub async fn contact_page(j: Journey<at::Contact>) -> Response {
+    let form = j
+        .app
         .details
         .contact
         .as_ref()
@@ -367,51 +339,32 @@ pub async fn contact_page(
             tax_country: "DE".into(),
             ..ContactForm::default()
         });
-    contact_view(lang, csrf_token(&session).await, form, Errors::default())
+    contact_view(j.lang, j.csrf, form, Errors::default())
 }
 
-pub async fn save_contact(
-    State(state): State<JourneyState>,
-    session: Session,
-    Extension(lang): Extension<Lang>,
-    Form(form): Form<ContactForm>,
-) -> Response {
-    let app = match guard(&state, &session, Step::Contact).await {
-        Ok(a) => a,
-        Err(r) => return r,
-    };
+pub async fn save_contact(j: Journey<at::Contact>, Form(form): Form<ContactForm>) -> PageResult {
     match form.parse() {
-        Err(errors) => contact_view(lang, csrf_token(&session).await, form, errors),
+        Err(errors) => Ok(contact_view(j.lang, j.csrf, form, errors)),
         Ok(contact) => {
             let eligible = contact.country == "DE";
-            let mut details = app.details.clone();
-            details.contact = Some(contact);
-            if let Err(e) = save(&state, &app, &details).await {
-                return unavailable(e);
-            }
+            save(&j, |details| details.contact = Some(contact)).await?;
             let next = if eligible {
                 Step::Review
             } else {
                 Step::Ineligible
             };
-            Redirect::to(next.path()).into_response()
+            Ok(Redirect::to(next.path()).into_response())
         }
     }
 }
 
 /// Video identification via IDnow is for customers residing in Germany; nobody else reaches
 /// Solaris from here.
-pub async fn ineligible_page(
-    State(state): State<JourneyState>,
-    session: Session,
-    Extension(lang): Extension<Lang>,
-) -> Response {
-    let app = match guard(&state, &session, Step::Ineligible).await {
-        Ok(a) => a,
-        Err(r) => return r,
-    };
+pub async fn ineligible_page(journey: Journey<at::Ineligible>) -> Response {
+    let lang = journey.lang;
     let j = lang.j();
-    let country = app
+    let country = journey
+        .app
         .details
         .contact
         .as_ref()

@@ -1,43 +1,34 @@
 //! After the confirmation: preparing, documents, the checklist, the redirect to IDnow, the
 //! return page that follows the status, a new identification after expiry, and completion.
 
-use axum::extract::{Form, Query, State};
+use axum::extract::{Form, Query};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::Extension;
 use chrono::Months;
 use leptos::prelude::*;
 use serde::Deserialize;
-use tower_sessions::Session;
 
-use super::application::{Application, DocumentChoice};
 use super::fields::{
     country_options, owned, ErrorSummary, Errors, Problem, SelectField, TextField,
 };
-use super::{guard, load, unavailable, Csrf, JourneyState, Step};
-use crate::db::wall_clock_ms;
+use super::{at, Csrf, Journey, PageError, PageResult, Step, Visit};
+use crate::db::applications;
+use crate::db::work::{self, Progress as WorkProgress};
+use crate::domain::application::DocumentChoice;
 use crate::domain::countries;
-use crate::queue::{self, Progress as WorkProgress, WorkKind};
-use crate::solaris::types::{FailureReason, ProofOfAddressType, SupportedDocument};
+use crate::solaris::types::{
+    FailureReason, IdentificationStatus as Status, ProofOfAddressType, SupportedDocument,
+};
 use crate::web::i18n::Lang;
 use crate::web::render::{self, AutoRefresh, Progress};
-use crate::web::security::csrf_token;
 
 pub async fn preparing_page(
-    State(state): State<JourneyState>,
-    session: Session,
-    Extension(lang): Extension<Lang>,
+    journey: Journey<at::Preparing>,
     Query(auto): Query<AutoRefresh>,
-) -> Response {
-    let app = match guard(&state, &session, Step::Preparing).await {
-        Ok(a) => a,
-        Err(r) => return r,
-    };
+) -> PageResult {
+    let lang = journey.lang;
     let j = lang.j();
-    let progress = match queue::progress(&state.db, &app.id).await {
-        Ok(p) => p,
-        Err(e) => return unavailable(e),
-    };
+    let progress = work::progress(&journey.state.db, &journey.app.id).await?;
     let text = match progress {
         WorkProgress::Working { retrying: true, .. } => j.preparing_slow,
         WorkProgress::Failed { .. } => j.failed_generic,
@@ -47,7 +38,7 @@ pub async fn preparing_page(
         WorkProgress::Working { done, total, .. } => (done, total),
         _ => (0, 0),
     };
-    render::page(
+    Ok(render::page(
         lang,
         Step::Preparing.path(),
         j.preparing_title,
@@ -60,7 +51,7 @@ pub async fn preparing_page(
             {(total > 0).then(|| view! { <progress max=total.to_string() value=done.to_string()>{format!("{done}/{total}")}</progress> })}
             <p><a href=Step::Preparing.path()>{j.refresh_now}</a></p>
         },
-    )
+    ))
 }
 
 /// Documents with the bearer's address (guide appendix: "List of passports with address").
@@ -189,38 +180,26 @@ fn documents_view(
     )
 }
 
-async fn supported(
-    state: &JourneyState,
-    app: &Application,
-) -> Result<Vec<SupportedDocument>, Response> {
+async fn supported(j: &Journey<at::Documents>) -> Result<Vec<SupportedDocument>, PageError> {
+    let app = &j.app;
     let (Some(person), Some(ident)) = (&app.person_id, &app.identification_id) else {
-        return Err(Redirect::to(Step::Preparing.path()).into_response());
+        return Err(PageError::Elsewhere(Step::Preparing.path()));
     };
-    state
+    j.state
         .client
         .supported_documents(person, ident)
         .await
         .map_err(|e| {
             tracing::warn!(application_id = %app.id, error = %e, "supported documents unavailable");
-            unavailable(e)
+            PageError::Unavailable(e.to_string())
         })
 }
 
-pub async fn documents_page(
-    State(state): State<JourneyState>,
-    session: Session,
-    Extension(lang): Extension<Lang>,
-) -> Response {
-    let app = match guard(&state, &session, Step::Documents).await {
-        Ok(a) => a,
-        Err(r) => return r,
-    };
-    let docs = match supported(&state, &app).await {
-        Ok(d) => d,
-        Err(r) => return r,
-    };
+pub async fn documents_page(j: Journey<at::Documents>) -> PageResult {
+    let docs = supported(&j).await?;
     let form = DocumentForm {
-        document_country: app
+        document_country: j
+            .app
             .details
             .person
             .as_ref()
@@ -228,31 +207,28 @@ pub async fn documents_page(
             .unwrap_or_default(),
         ..Default::default()
     };
-    documents_view(
-        lang,
-        csrf_token(&session).await,
+    Ok(documents_view(
+        j.lang,
+        j.csrf,
         &docs,
         form,
         Errors::default(),
         false,
-    )
+    ))
 }
 
 pub async fn save_documents(
-    State(state): State<JourneyState>,
-    session: Session,
-    Extension(lang): Extension<Lang>,
+    journey: Journey<at::Documents>,
     Form(form): Form<DocumentForm>,
-) -> Response {
-    let app = match guard(&state, &session, Step::Documents).await {
-        Ok(a) => a,
-        Err(r) => return r,
-    };
-    let docs = match supported(&state, &app).await {
-        Ok(d) => d,
-        Err(r) => return r,
-    };
-    let token = csrf_token(&session).await;
+) -> PageResult {
+    let docs = supported(&journey).await?;
+    let Journey {
+        lang,
+        csrf: token,
+        app,
+        state,
+        ..
+    } = journey;
     let mut errors = Errors::default();
     if form.document_type.is_empty() {
         errors.add("document_type", Problem::Choose);
@@ -268,7 +244,7 @@ pub async fn save_documents(
         errors.add("document_country", Problem::NotSupported);
     }
     if !errors.is_empty() {
-        return documents_view(lang, token, &docs, form, errors, false);
+        return Ok(documents_view(lang, token, &docs, form, errors, false));
     }
     let needs_poa = !shows_address(&form.document_type, &form.document_country);
     let mut choice = DocumentChoice {
@@ -281,7 +257,14 @@ pub async fn save_documents(
     if needs_poa {
         if form.proof_of_address_type.is_empty() && form.proof_of_address_issued_at.is_empty() {
             // First answer: this document has no address, so ask for the proof of address.
-            return documents_view(lang, token, &docs, form, Errors::default(), true);
+            return Ok(documents_view(
+                lang,
+                token,
+                &docs,
+                form,
+                Errors::default(),
+                true,
+            ));
         }
         if !poa_options(lang)
             .iter()
@@ -302,75 +285,42 @@ pub async fn save_documents(
             Ok(_) => {}
         }
         if !errors.is_empty() {
-            return documents_view(lang, token, &docs, form, errors, true);
+            return Ok(documents_view(lang, token, &docs, form, errors, true));
         }
         choice.proof_of_address_type = Some(form.proof_of_address_type.clone());
         choice.proof_of_address_issued_at = Some(form.proof_of_address_issued_at.clone());
     }
-    match save_choice(&state, &app, &choice).await {
-        Ok(()) => Redirect::to(if needs_poa {
-            Step::Preparing.path()
-        } else {
-            Step::Checklist.path()
-        })
-        .into_response(),
-        Err(e) => unavailable(e),
-    }
-}
-
-/// Saves the document; with a proof of address, the identification is created anew with it
-/// (Solaris takes the proof of address only when an identification is created).
-async fn save_choice(
-    state: &JourneyState,
-    app: &Application,
-    choice: &DocumentChoice,
-) -> Result<(), sqlx::Error> {
-    let mut tx = state.db.begin_write().await?;
-    let now = wall_clock_ms();
-    sqlx::query("update application set document = $1, updated_at = $2 where id = $3")
-        .bind(serde_json::to_string(choice).unwrap_or_default())
-        .bind(now)
-        .bind(&app.id)
-        .execute(&mut *tx)
-        .await?;
-    if choice.needs_proof_of_address {
-        let mut request = app
-            .identification_request
-            .clone()
-            .ok_or(sqlx::Error::RowNotFound)?;
+    // With a proof of address, the identification is created anew with it (Solaris takes the
+    // proof of address only when an identification is created).
+    let new_request = if needs_poa {
+        let mut request = app.identification_request.clone().ok_or_else(|| {
+            PageError::Unavailable(
+                "a submitted application without its identification request".into(),
+            )
+        })?;
         request.proof_of_address_type = choice
             .proof_of_address_type
             .as_deref()
             .map(ProofOfAddressType::parse);
         request.proof_of_address_issued_at = choice.proof_of_address_issued_at.clone();
-        sqlx::query(
-            "update application set identification_request = $1, identification_id = null, \
-             identification_status = null, identification_url = null, failure_reason = null, \
-             updated_at = $2 where id = $3",
-        )
-        .bind(serde_json::to_string(&request).unwrap_or_default())
-        .bind(now)
-        .bind(&app.id)
-        .execute(&mut *tx)
-        .await?;
-        queue::enqueue(&mut tx, &app.id, WorkKind::CreateIdentification).await?;
-    }
-    tx.commit().await?;
+        Some(request)
+    } else {
+        None
+    };
+    applications::choose_document(&state.db, &app.id, &choice, new_request.as_ref()).await?;
     state.work.notify_one();
-    Ok(())
+    Ok(Redirect::to(if needs_poa {
+        Step::Preparing.path()
+    } else {
+        Step::Checklist.path()
+    })
+    .into_response())
 }
 
-pub async fn checklist_page(
-    State(state): State<JourneyState>,
-    session: Session,
-    Extension(lang): Extension<Lang>,
-) -> Response {
-    let app = match guard(&state, &session, Step::Checklist).await {
-        Ok(a) => a,
-        Err(r) => return r,
-    };
+pub async fn checklist_page(journey: Journey<at::Checklist>) -> Response {
+    let lang = journey.lang;
     let j = lang.j();
-    let doc = app.document.clone().unwrap_or_default();
+    let doc = journey.app.document.clone().unwrap_or_default();
     let country = countries::name(&doc.country, lang == Lang::De).unwrap_or_default();
     let poa = doc.proof_of_address_type.as_deref().map(|t| {
         let label = poa_options(lang)
@@ -380,7 +330,7 @@ pub async fn checklist_page(
             .unwrap_or(t);
         view! { <li>{j.check_poa}" "{label.to_string()}</li> }
     });
-    let token = csrf_token(&session).await;
+    let token = journey.csrf;
     render::page(
         lang,
         Step::Checklist.path(),
@@ -410,21 +360,9 @@ pub async fn checklist_page(
     )
 }
 
-pub async fn checklist_done(State(state): State<JourneyState>, session: Session) -> Response {
-    let app = match guard(&state, &session, Step::Checklist).await {
-        Ok(a) => a,
-        Err(r) => return r,
-    };
-    let done =
-        sqlx::query("update application set checklist_done_at = $1, updated_at = $1 where id = $2")
-            .bind(wall_clock_ms())
-            .bind(&app.id)
-            .execute(&state.db.writer)
-            .await;
-    match done {
-        Ok(_) => Redirect::to(Step::Redirect.path()).into_response(),
-        Err(e) => unavailable(e),
-    }
+pub async fn checklist_done(j: Journey<at::Checklist>) -> PageResult {
+    applications::checklist_done(&j.state.db, &j.app.id).await?;
+    Ok(Redirect::to(Step::Redirect.path()).into_response())
 }
 
 fn redirect_view(lang: Lang, token: String, unavailable_now: bool) -> Response {
@@ -453,69 +391,44 @@ fn redirect_view(lang: Lang, token: String, unavailable_now: bool) -> Response {
     )
 }
 
-pub async fn redirect_page(
-    State(state): State<JourneyState>,
-    session: Session,
-    Extension(lang): Extension<Lang>,
-) -> Response {
-    if let Err(r) = guard(&state, &session, Step::Redirect).await {
-        return r;
-    }
-    redirect_view(lang, csrf_token(&session).await, false)
+pub async fn redirect_page(j: Journey<at::Redirect>) -> Response {
+    redirect_view(j.lang, j.csrf, false)
 }
 
 /// The button to IDnow: requests the identification (first time) and sends the browser to
 /// its URL with a 303. A retry after an abort or a cancel goes to the same URL.
-pub async fn go_to_idnow(
-    State(state): State<JourneyState>,
-    session: Session,
-    Extension(lang): Extension<Lang>,
-) -> Response {
-    let app = match load(&state, &session).await {
-        Ok(a) => a,
-        Err(r) => return r,
-    };
-    let current = match app.current_step(&state.db).await {
-        Ok(s) => s,
-        Err(e) => return unavailable(e),
-    };
-    let retryable = matches!(
-        app.identification_status.as_deref(),
-        Some("pending" | "aborted" | "canceled")
-    );
+pub async fn go_to_idnow(journey: Journey<at::AnyStep>) -> PageResult {
+    let Journey {
+        app,
+        lang,
+        csrf,
+        state,
+        ..
+    } = journey;
+    let current = app.current_step(&state.db).await?;
     match (current, &app.identification_url) {
-        (Step::Status, Some(url)) if retryable => return Redirect::to(url).into_response(),
+        (Step::Status, Some(url)) if app.status().allows_retry() => {
+            return Ok(Redirect::to(url).into_response())
+        }
         (Step::Redirect, _) => {}
-        _ => return Redirect::to(current.path()).into_response(),
+        _ => return Ok(Redirect::to(current.path()).into_response()),
     }
     let (Some(person), Some(ident)) = (&app.person_id, &app.identification_id) else {
-        return Redirect::to(Step::Preparing.path()).into_response();
+        return Ok(Redirect::to(Step::Preparing.path()).into_response());
     };
     match state.client.request_identification(person, ident).await {
         Ok(requested) => {
             let Some(url) = requested.url.clone() else {
                 tracing::error!(application_id = %app.id, "Solaris answered request without a url");
-                return redirect_view(lang, csrf_token(&session).await, true);
+                return Ok(redirect_view(lang, csrf, true));
             };
-            let stored = sqlx::query(
-                "update application set identification_status = $1, identification_url = $2, \
-                 failure_reason = null, updated_at = $3 where id = $4",
-            )
-            .bind(requested.status.as_str())
-            .bind(&url)
-            .bind(wall_clock_ms())
-            .bind(&app.id)
-            .execute(&state.db.writer)
-            .await;
-            if let Err(e) = stored {
-                return unavailable(e);
-            }
+            applications::record_request(&state.db, &app.id, &requested.status, &url).await?;
             tracing::info!(application_id = %app.id, "customer sent to IDnow");
-            Redirect::to(&url).into_response()
+            Ok(Redirect::to(&url).into_response())
         }
         Err(e) => {
             tracing::warn!(application_id = %app.id, error = %e, "identification request failed");
-            redirect_view(lang, csrf_token(&session).await, true)
+            Ok(redirect_view(lang, csrf, true))
         }
     }
 }
@@ -549,18 +462,22 @@ fn reason_view(lang: Lang, reason: Option<&str>) -> impl IntoView {
 /// The return page: finds the application from the session (the transaction number in the URL
 /// is only a hint), shows the status in plain words, and keeps it current.
 pub async fn status_page(
-    State(state): State<JourneyState>,
-    session: Session,
-    Extension(lang): Extension<Lang>,
+    visit: Visit,
     Query(query): Query<ReturnQuery>,
     Query(auto): Query<AutoRefresh>,
-) -> Response {
+) -> PageResult {
+    let Visit {
+        state,
+        session,
+        lang,
+        app,
+    } = visit;
     let j = lang.j();
     let path = Step::Status.path();
-    let app = match load(&state, &session).await {
-        Ok(a) => a,
-        Err(_) => {
-            return render::page(
+    let app = match app {
+        Some(app) => app,
+        None => {
+            return Ok(render::page(
                 lang,
                 path,
                 j.no_application_title,
@@ -571,7 +488,7 @@ pub async fn status_page(
                     <p>{j.no_application_text}</p>
                     <p><a href="/">{j.start_again}</a></p>
                 },
-            )
+            ))
         }
     };
     if let (Some(hint), Some(id)) = (&query.transaction_number, &app.identification_id) {
@@ -579,27 +496,21 @@ pub async fn status_page(
             tracing::warn!(application_id = %app.id, "return with a transaction number of another identification; ignored");
         }
     }
-    let current = match app.current_step(&state.db).await {
-        Ok(s) => s,
-        Err(e) => return unavailable(e),
-    };
+    let current = app.current_step(&state.db).await?;
     if current < Step::Redirect {
-        return Redirect::to(current.path()).into_response();
+        return Ok(Redirect::to(current.path()).into_response());
     }
-    let status = app
-        .identification_status
-        .clone()
-        .unwrap_or_else(|| "created".into());
+    let status = app.status();
     // The status is kept current by webhooks and reconciliation, never by this page: serving a
     // waiting customer costs no Solaris call and no write.
-    let settled = matches!(status.as_str(), "failed" | "expired" | "successful");
+    let settled = status.is_settled();
     let reason = app.failure_reason.as_deref();
     let permanent = reason
         .and_then(|r| FailureReason(r.to_string()).info())
         .is_some_and(|i| i.permanent);
     // Guide appendix II, case 3: a review canceled an identification Solaris had completed.
-    let was_successful = status == "canceled" && app.identification_completed_at.is_some();
-    let token = csrf_token(&session).await;
+    let was_successful = status == Status::Canceled && app.identification_completed_at.is_some();
+    let token = crate::web::security::csrf_token(&session).await;
     let retry_form = |label: &'static str, action: &'static str| {
         let token = token.clone();
         view! {
@@ -609,19 +520,19 @@ pub async fn status_page(
             </form>
         }
     };
-    let body = match status.as_str() {
-        "created" => view! { <p role="status">{j.st_created}</p>{retry_form(j.redirect_button, Step::Redirect.path())} }.into_any(),
-        "pending" | "pending_successful" => view! { <p role="status">{j.st_pending}</p>{retry_form(j.st_retry_button, Step::Redirect.path())} }.into_any(),
-        "pending_failed" => view! { <p role="status">{j.st_pending_failed}</p> }.into_any(),
-        "successful" => view! {
+    let body = match status {
+        Status::Created => view! { <p role="status">{j.st_created}</p>{retry_form(j.redirect_button, Step::Redirect.path())} }.into_any(),
+        Status::Pending | Status::PendingSuccessful => view! { <p role="status">{j.st_pending}</p>{retry_form(j.st_retry_button, Step::Redirect.path())} }.into_any(),
+        Status::PendingFailed => view! { <p role="status">{j.st_pending_failed}</p> }.into_any(),
+        Status::Successful => view! {
             <p role="status">{j.st_successful}</p>
             <p><a class="button primary" href=Step::Complete.path()>{j.st_continue}</a></p>
         }
         .into_any(),
-        "aborted" | "canceled" => {
-            let headline = match (status.as_str(), was_successful) {
-                ("canceled", true) => j.st_canceled_after_success,
-                ("canceled", false) => j.st_canceled,
+        Status::Aborted | Status::Canceled => {
+            let headline = match (&status, was_successful) {
+                (Status::Canceled, true) => j.st_canceled_after_success,
+                (Status::Canceled, false) => j.st_canceled,
                 _ => j.st_aborted,
             };
             view! {
@@ -635,12 +546,12 @@ pub async fn status_page(
             }
             .into_any()
         }
-        "expired" => view! { <p role="status">{j.st_expired}</p>{retry_form(j.st_expired_button, "/identification/new")} }.into_any(),
-        "failed" => view! { <p role="status">{j.st_failed}</p> }.into_any(),
-        _ => view! { <p role="status">{j.st_other}</p> }.into_any(),
+        Status::Expired => view! { <p role="status">{j.st_expired}</p>{retry_form(j.st_expired_button, "/identification/new")} }.into_any(),
+        Status::Failed => view! { <p role="status">{j.st_failed}</p> }.into_any(),
+        Status::Other(_) => view! { <p role="status">{j.st_other}</p> }.into_any(),
     };
     let refresh_secs = if settled { None } else { auto.every(10) };
-    render::page(
+    Ok(render::page(
         lang,
         path,
         j.status_title,
@@ -649,58 +560,28 @@ pub async fn status_page(
         view! {
             <Progress lang=lang current=4/>
             <h1>{j.status_title}</h1>
-            <div class="status" data-status=status.clone()>{body}</div>
+            <div class="status" data-status=status.as_str().to_string()>{body}</div>
         {(!settled).then(|| view! { <script src="/public/status.js" defer=true></script> })}
         },
-    )
+    ))
 }
 
 /// After expiry: a new identification with the same data, nothing to type again.
-pub async fn new_identification(State(state): State<JourneyState>, session: Session) -> Response {
-    let app = match load(&state, &session).await {
-        Ok(a) => a,
-        Err(r) => return r,
-    };
-    if app.identification_status.as_deref() != Some("expired") {
-        return Redirect::to(Step::Status.path()).into_response();
+pub async fn new_identification(j: Journey<at::AnyStep>) -> PageResult {
+    if j.app.status() != Status::Expired {
+        return Ok(Redirect::to(Step::Status.path()).into_response());
     }
-    let result = async {
-        let mut tx = state.db.begin_write().await?;
-        let reset = sqlx::query(
-            "update application set identification_id = null, identification_status = null, \
-             identification_url = null, failure_reason = null, updated_at = $1 \
-             where id = $2 and identification_status = 'expired'",
-        )
-        .bind(wall_clock_ms())
-        .bind(&app.id)
-        .execute(&mut *tx)
-        .await?;
-        if reset.rows_affected() == 1 {
-            queue::enqueue(&mut tx, &app.id, WorkKind::CreateIdentification).await?;
-        }
-        tx.commit().await
+    if applications::renew_expired_identification(&j.state.db, &j.app.id).await? {
+        j.state.work.notify_one();
     }
-    .await;
-    match result {
-        Ok(()) => {
-            state.work.notify_one();
-            Redirect::to(Step::Preparing.path()).into_response()
-        }
-        Err(e) => unavailable(e),
-    }
+    Ok(Redirect::to(Step::Preparing.path()).into_response())
 }
 
 /// The sign-up is complete; the data as Solaris holds it now (IDnow may have corrected it).
 pub async fn complete_page(
-    State(state): State<JourneyState>,
-    session: Session,
-    Extension(lang): Extension<Lang>,
+    Journey { app, lang, .. }: Journey<at::Complete>,
     Query(auto): Query<AutoRefresh>,
 ) -> Response {
-    let app = match guard(&state, &session, Step::Complete).await {
-        Ok(a) => a,
-        Err(r) => return r,
-    };
     let j = lang.j();
     let de = lang == Lang::De;
     let synced = app.solaris_person.clone().filter(|_| app.person_synced);

@@ -10,9 +10,11 @@ pub mod fields;
 mod identification;
 mod review;
 
+use std::marker::PhantomData;
 use std::sync::Arc;
 
-use axum::extract::{FromRef, Request};
+use axum::extract::{FromRef, FromRequestParts, Request};
+use axum::http::request::Parts;
 use axum::http::{Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -22,12 +24,13 @@ use leptos::prelude::*;
 use tokio::sync::Notify;
 use tower_sessions::Session;
 
-use crate::db::Db;
+use crate::db::{applications, Db, StoreError};
+use crate::domain::Application;
 use crate::solaris::SolarisClient;
-use application::Application;
 
 use super::i18n::Lang;
 use super::render;
+use super::security::csrf_token;
 
 /// What the journey's handlers share: cloned for every request (and every extractor that asks
 /// for it), so it is one reference-counted pointer.
@@ -114,34 +117,145 @@ impl Step {
     }
 }
 
-/// The application of this session, or a redirect to the welcome page.
-pub async fn load(state: &JourneyState, session: &Session) -> Result<Application, Response> {
-    let Some(id) = super::start::application_id(session).await else {
-        return Err(Redirect::to("/").into_response());
-    };
-    match Application::load(&state.db, &id).await {
-        Ok(Some(app)) => Ok(app),
-        Ok(None) => Err(Redirect::to("/").into_response()),
-        Err(e) => Err(unavailable(e)),
+/// Why a journey page is not shown as asked: the one error type of the journey's handlers.
+#[derive(Debug)]
+pub enum PageError {
+    /// Storage (or Solaris, where a page must ask it) did not answer: a 503 page in the
+    /// customer's language, with the cause in the log only.
+    Unavailable(String),
+    /// The customer belongs on another page (their step, or the welcome page).
+    Elsewhere(&'static str),
+}
+
+impl From<StoreError> for PageError {
+    fn from(e: StoreError) -> Self {
+        PageError::Unavailable(e.to_string())
     }
 }
 
-/// Loads the application and checks that `page` may be shown now.
-pub async fn guard(
-    state: &JourneyState,
-    session: &Session,
-    page: Step,
-) -> Result<Application, Response> {
-    let app = load(state, session).await?;
-    let current = app.current_step(&state.db).await.map_err(unavailable)?;
-    let editable = !app.submitted() && page < Step::Ineligible && page <= current;
+impl IntoResponse for PageError {
+    fn into_response(self) -> Response {
+        match self {
+            PageError::Unavailable(cause) => unavailable(cause),
+            PageError::Elsewhere(path) => Redirect::to(path).into_response(),
+        }
+    }
+}
+
+/// The answer of a journey handler.
+pub type PageResult = Result<Response, PageError>;
+
+/// Which step a handler serves: [`Journey`] checks that the customer may be there.
+pub trait Page: Send + Sync + 'static {
+    /// `None`: any step (the handler decides).
+    const STEP: Option<Step>;
+}
+
+/// The step markers of [`Journey`]: `Journey<at::Review>` is the review page's request.
+pub mod at {
+    use super::{Page, Step};
+
+    macro_rules! steps {
+        ($($name:ident),+) => {$(
+            #[derive(Debug)]
+            pub struct $name;
+            impl Page for $name {
+                const STEP: Option<Step> = Some(Step::$name);
+            }
+        )+};
+    }
+    steps!(
+        Terms, Privacy, Person, Contact, Ineligible, Review, Preparing, Documents, Checklist,
+        Redirect, Complete
+    );
+
+    /// Any step: the handler looks at the application itself.
+    #[derive(Debug)]
+    pub struct AnyStep;
+    impl Page for AnyStep {
+        const STEP: Option<Step> = None;
+    }
+}
+
+/// A visitor of a journey page: the session, the language, and their application if the
+/// session has one. A storage failure is a 503, never "no application".
+pub struct Visit {
+    pub state: JourneyState,
+    pub session: Session,
+    pub lang: Lang,
+    pub app: Option<Application>,
+}
+
+impl FromRequestParts<JourneyState> for Visit {
+    type Rejection = PageError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &JourneyState,
+    ) -> Result<Self, PageError> {
+        let session = Session::from_request_parts(parts, state)
+            .await
+            .map_err(|(_, why)| PageError::Unavailable(format!("no session: {why}")))?;
+        let lang = parts.extensions.get::<Lang>().copied().unwrap_or_default();
+        let app = match super::start::application_id(&session).await {
+            Some(id) => applications::load(&state.db, &id).await?,
+            None => None,
+        };
+        Ok(Visit {
+            state: state.clone(),
+            session,
+            lang,
+            app,
+        })
+    }
+}
+
+/// A journey page's request at step `P`: the session, the language, the CSRF token and the
+/// application, which is at a step where `P` may be shown. Otherwise the customer is sent to
+/// the step they are at (or to the welcome page without an application).
+pub struct Journey<P: Page> {
+    pub state: JourneyState,
+    pub session: Session,
+    pub lang: Lang,
+    pub csrf: String,
+    pub app: Application,
+    _page: PhantomData<P>,
+}
+
+impl<P: Page> FromRequestParts<JourneyState> for Journey<P> {
+    type Rejection = PageError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &JourneyState,
+    ) -> Result<Self, PageError> {
+        let visit = Visit::from_request_parts(parts, state).await?;
+        let app = visit.app.ok_or(PageError::Elsewhere("/"))?;
+        if let Some(page) = P::STEP {
+            let current = app.current_step(&state.db).await?;
+            if !may_show(page, current, app.submitted()) {
+                return Err(PageError::Elsewhere(current.path()));
+            }
+        }
+        Ok(Journey {
+            csrf: csrf_token(&visit.session).await,
+            state: visit.state,
+            session: visit.session,
+            lang: visit.lang,
+            app,
+            _page: PhantomData,
+        })
+    }
+}
+
+/// Whether `page` may be shown to a customer at `current`: their own step; the data pages
+/// before the review until they confirm it; the consents they gave; the return page after
+/// success.
+fn may_show(page: Step, current: Step, submitted: bool) -> bool {
+    let editable = !submitted && page < Step::Ineligible && page <= current;
     let consent_view = matches!(page, Step::Terms | Step::Privacy) && page <= current;
     let status_after_success = page == Step::Status && current == Step::Complete;
-    if page == current || editable || consent_view || status_after_success {
-        Ok(app)
-    } else {
-        Err(Redirect::to(current.path()).into_response())
-    }
+    page == current || editable || consent_view || status_after_success
 }
 
 /// A database failure: logged with its cause, shown as a calm, translated page.
@@ -152,7 +266,7 @@ pub fn unavailable(e: impl std::fmt::Display) -> Response {
     res
 }
 
-/// Marks a response that [`translate_unavailable`] turns into a page in the customer's language.
+/// Marks a response that [`protect`] turns into a page in the customer's language.
 #[derive(Clone, Copy, Debug)]
 struct Unavailable;
 

@@ -1,22 +1,17 @@
 //! The review: everything entered, each part editable, then the confirmation that hands the
 //! application to the work queue (person and identification creation).
 
-use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::Extension;
 use leptos::prelude::*;
-use tower_sessions::Session;
 
-use super::application::Application;
 use super::fields::{employment_statuses, GERMAN_STATES, TITLES};
-use super::{guard, unavailable, Csrf, JourneyState, Step};
-use crate::domain::countries;
-use crate::queue;
+use super::{at, Csrf, Journey, PageResult, Step};
+use crate::db::applications;
+use crate::domain::{countries, Application, ConsentKind};
 use crate::solaris::types::*;
 use crate::web::i18n::Lang;
 use crate::web::render::{self, Progress};
-use crate::web::security::csrf_token;
 
 /// The body of the person creation, from what the customer entered and accepted.
 pub fn new_person(app: &Application) -> Option<NewPerson> {
@@ -46,8 +41,8 @@ pub fn new_person(app: &Application) -> Option<NewPerson> {
             marital_status: None,
         }),
         employment_status: Some(EmploymentStatus::parse(&p.employment_status)),
-        terms_conditions_signed_at: app.consent("terms_conditions")?.signed_at.clone(),
-        data_terms_signed_at: app.consent("data_processing")?.signed_at.clone(),
+        terms_conditions_signed_at: app.consent(ConsentKind::TermsConditions)?.signed_at.clone(),
+        data_terms_signed_at: app.consent(ConsentKind::DataProcessing)?.signed_at.clone(),
     })
 }
 
@@ -69,15 +64,10 @@ fn solaris_problems(app: &Application) -> Vec<String> {
         .collect()
 }
 
-pub async fn review_page(
-    State(state): State<JourneyState>,
-    session: Session,
-    Extension(lang): Extension<Lang>,
-) -> Response {
-    let app = match guard(&state, &session, Step::Review).await {
-        Ok(a) => a,
-        Err(r) => return r,
-    };
+pub async fn review_page(journey: Journey<at::Review>) -> Response {
+    let Journey {
+        app, lang, csrf, ..
+    } = journey;
     let (Some(p), Some(c)) = (app.details.person.clone(), app.details.contact.clone()) else {
         return Redirect::to(Step::Person.path()).into_response();
     };
@@ -165,7 +155,10 @@ pub async fn review_page(
         .consents
         .iter()
         .map(|c| {
-            let label = if c.kind == "terms_conditions" { j.terms_title } else { j.privacy_title };
+            let label = match c.kind {
+                ConsentKind::TermsConditions => j.terms_title,
+                ConsentKind::DataProcessing => j.privacy_title,
+            };
             view! { <div class="summary-row"><dt>{label}</dt><dd>{format!("{} {} (UTC)", j.accepted_at, c.signed_at)}</dd></div> }
         })
         .collect_view();
@@ -173,7 +166,6 @@ pub async fn review_page(
         let text = if problems.is_empty() { j.failed_generic } else { j.submit_failed_text };
         view! { <div class="error-summary" role="alert"><h2>{j.submit_failed_title}</h2><p>{text}</p></div> }
     });
-    let token = csrf_token(&session).await;
     render::page(
         lang,
         Step::Review.path(),
@@ -199,7 +191,7 @@ pub async fn review_page(
             </section>
             {(!refused).then(|| view! {
                 <form method="post" action=Step::Review.path()>
-                    <Csrf token=token/>
+                    <Csrf token=csrf/>
                     <div class="actions"><button type="submit" class="primary">{j.review_confirm}</button></div>
                 </form>
             })}
@@ -209,17 +201,12 @@ pub async fn review_page(
 
 /// Confirms: stores the creation bodies with their work items in one transaction. A second
 /// confirmation finds the application submitted and creates nothing more.
-pub async fn confirm(
-    State(state): State<JourneyState>,
-    session: Session,
-    Extension(lang): Extension<Lang>,
-) -> Response {
-    let app = match guard(&state, &session, Step::Review).await {
-        Ok(a) => a,
-        Err(r) => return r,
-    };
+pub async fn confirm(j: Journey<at::Review>) -> PageResult {
+    let Journey {
+        app, lang, state, ..
+    } = j;
     let Some(person) = new_person(&app) else {
-        return Redirect::to(Step::Person.path()).into_response();
+        return Ok(Redirect::to(Step::Person.path()).into_response());
     };
     let identification = NewIdentification {
         method: IdentificationMethod::Idnow,
@@ -231,12 +218,8 @@ pub async fn confirm(
         proof_of_address_type: None,
         proof_of_address_issued_at: None,
     };
-    match queue::submit(&state.db, &app.id, &person, &identification).await {
-        Ok(_) => {
-            state.work.notify_one();
-            tracing::info!(application_id = %app.id, "application confirmed and queued");
-            Redirect::to(Step::Preparing.path()).into_response()
-        }
-        Err(e) => unavailable(e),
-    }
+    applications::submit(&state.db, &app.id, &person, &identification).await?;
+    state.work.notify_one();
+    tracing::info!(application_id = %app.id, "application confirmed and queued");
+    Ok(Redirect::to(Step::Preparing.path()).into_response())
 }

@@ -1,0 +1,568 @@
+//! The `application` table with its consents: created at the start, filled by the data
+//! screens, submitted to the work queue, kept current with what Solaris answers, followed by
+//! the live status stream and reconciliation, and erased on `PERSON_DELETED`.
+
+use sqlx::Any;
+
+use super::work::{self, WorkKind};
+use super::{from_json, to_json, wall_clock_ms, Db, StoreError};
+use crate::domain::application::{Consent, ConsentKind, Details, DocumentChoice};
+use crate::domain::Application;
+use crate::solaris::types::{
+    Identification, IdentificationStatus, NewIdentification, NewPerson, Person,
+};
+
+/// A stored identification status: one of the guide's, or an error.
+fn status_from(column: &'static str, s: &str) -> Result<IdentificationStatus, StoreError> {
+    match IdentificationStatus::parse(s) {
+        IdentificationStatus::Other(other) => Err(StoreError::Corrupt {
+            column,
+            why: format!("unknown identification status {other:?}"),
+        }),
+        status => Ok(status),
+    }
+}
+
+/// The text of a status to store; a status the guide does not list is refused, so that an odd
+/// Solaris answer never lands on an application.
+fn status_text(status: &IdentificationStatus) -> Result<&str, StoreError> {
+    match status {
+        IdentificationStatus::Other(other) => Err(StoreError::Unstorable {
+            what: "identification status",
+            why: format!("{other:?} is not a status of the guide"),
+        }),
+        status => Ok(status.as_str()),
+    }
+}
+
+/// Creates an empty application; returns its id.
+pub async fn create(db: &Db) -> Result<String, StoreError> {
+    let id = uuid::Uuid::new_v4().simple().to_string();
+    sqlx::query("insert into application (id, created_at, updated_at) values ($1, $2, $2)")
+        .bind(&id)
+        .bind(wall_clock_ms())
+        .execute(&db.writer)
+        .await?;
+    Ok(id)
+}
+
+#[derive(sqlx::FromRow)]
+struct ApplicationRow {
+    id: String,
+    details: Option<String>,
+    document: Option<String>,
+    person_request: Option<String>,
+    identification_request: Option<String>,
+    person_id: Option<String>,
+    identification_id: Option<String>,
+    identification_status: Option<String>,
+    identification_url: Option<String>,
+    failure_reason: Option<String>,
+    solaris_person: Option<String>,
+    solaris_error: Option<String>,
+    checklist_done_at: Option<i64>,
+    identification_completed_at: Option<String>,
+    person_synced_at: Option<i64>,
+    terms_at: Option<String>,
+    data_at: Option<String>,
+}
+
+impl TryFrom<ApplicationRow> for Application {
+    type Error = StoreError;
+
+    fn try_from(row: ApplicationRow) -> Result<Application, StoreError> {
+        let consents = [
+            (ConsentKind::TermsConditions, row.terms_at),
+            (ConsentKind::DataProcessing, row.data_at),
+        ]
+        .into_iter()
+        .filter_map(|(kind, at)| at.map(|signed_at| Consent { kind, signed_at }))
+        .collect();
+        Ok(Application {
+            details: from_json("application.details", row.details.as_deref())?.unwrap_or_default(),
+            document: from_json("application.document", row.document.as_deref())?,
+            identification_request: from_json(
+                "application.identification_request",
+                row.identification_request.as_deref(),
+            )?,
+            identification_status: row
+                .identification_status
+                .as_deref()
+                .map(|s| status_from("application.identification_status", s))
+                .transpose()?,
+            solaris_person: from_json("application.solaris_person", row.solaris_person.as_deref())?,
+            solaris_error: from_json("application.solaris_error", row.solaris_error.as_deref())?,
+            id: row.id,
+            person_request: row.person_request,
+            person_id: row.person_id,
+            identification_id: row.identification_id,
+            identification_url: row.identification_url,
+            failure_reason: row.failure_reason,
+            checklist_done: row.checklist_done_at.is_some(),
+            identification_completed_at: row.identification_completed_at,
+            person_synced: row.person_synced_at.is_some(),
+            consents,
+        })
+    }
+}
+
+/// An application that is not erased, with its consents, in one query.
+pub async fn load(db: &Db, id: &str) -> Result<Option<Application>, StoreError> {
+    let query = sqlx::query_as::<_, ApplicationRow>(
+        "select a.id, a.details, a.document, a.person_request, a.identification_request, \
+         a.person_id, a.identification_id, a.identification_status, a.identification_url, \
+         a.failure_reason, a.solaris_person, a.solaris_error, a.checklist_done_at, \
+         a.identification_completed_at, a.person_synced_at, \
+         (select signed_at from consent c where c.application_id = a.id and c.kind = $2) as terms_at, \
+         (select signed_at from consent c where c.application_id = a.id and c.kind = $3) as data_at \
+         from application a where a.id = $1 and a.erased_at is null",
+    )
+    .bind(id)
+    .bind(ConsentKind::TermsConditions.as_str())
+    .bind(ConsentKind::DataProcessing.as_str());
+    let row = match db.reader().await {
+        Some(mut connection) => query.fetch_optional(&mut *connection).await?,
+        None => query.fetch_optional(&db.pool).await?,
+    };
+    row.map(Application::try_from).transpose()
+}
+
+/// What a consent records: the text's version and hash, the language it was shown in, and
+/// the UTC second of the acceptance.
+#[derive(Debug)]
+pub struct NewConsent<'a> {
+    pub kind: ConsentKind,
+    pub version: &'a str,
+    pub text_sha256: &'a str,
+    pub language: &'a str,
+    pub signed_at: &'a str,
+}
+
+/// Records an acceptance; the first one of a kind stands.
+pub async fn record_consent(
+    db: &Db,
+    application_id: &str,
+    consent: &NewConsent<'_>,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "insert into consent (id, application_id, kind, version, text_sha256, language, signed_at, created_at) \
+         values ($1, $2, $3, $4, $5, $6, $7, $8) on conflict (application_id, kind) do nothing",
+    )
+    .bind(uuid::Uuid::new_v4().simple().to_string())
+    .bind(application_id)
+    .bind(consent.kind.as_str())
+    .bind(consent.version)
+    .bind(consent.text_sha256)
+    .bind(consent.language)
+    .bind(consent.signed_at)
+    .bind(wall_clock_ms())
+    .execute(&db.writer)
+    .await?;
+    Ok(())
+}
+
+/// Saves the data screens. After Solaris refused the person, a change of data withdraws the
+/// refused submission in the same transaction, so the customer can confirm the corrected data.
+pub async fn save_details(db: &Db, app: &Application, details: &Details) -> Result<(), StoreError> {
+    let details = to_json("the application's details", details)?;
+    let now = wall_clock_ms();
+    let mut tx = db.begin_write().await?;
+    if app.submitted() && app.person_id.is_none() {
+        sqlx::query(
+            "update application set person_request = null, identification_request = null, \
+             solaris_error = null, updated_at = $1 where id = $2 and person_id is null",
+        )
+        .bind(now)
+        .bind(&app.id)
+        .execute(&mut *tx)
+        .await?;
+        work::forget_refused(&mut tx, &app.id).await?;
+    }
+    sqlx::query("update application set details = $1, updated_at = $2 where id = $3")
+        .bind(details)
+        .bind(now)
+        .bind(&app.id)
+        .execute(&mut *tx)
+        .await?;
+    Ok(tx.commit().await?)
+}
+
+/// Stores the customer's confirmed data and queues the person and identification creations,
+/// all or nothing. A second submission of the same application changes nothing (false).
+pub async fn submit(
+    db: &Db,
+    application_id: &str,
+    person: &NewPerson,
+    identification: &NewIdentification,
+) -> Result<bool, StoreError> {
+    let person = to_json("the person creation", person)?;
+    let language = identification
+        .language
+        .as_ref()
+        .map(|l| l.as_str().to_string())
+        .unwrap_or_else(|| "EN".into());
+    let identification = to_json("the identification creation", identification)?;
+    let mut tx = db.begin_write().await?;
+    let updated = sqlx::query(
+        "update application set person_request = $1, identification_request = $2, language = $3, \
+         updated_at = $4 where id = $5 and person_request is null",
+    )
+    .bind(person)
+    .bind(identification)
+    .bind(language)
+    .bind(wall_clock_ms())
+    .bind(application_id)
+    .execute(&mut *tx)
+    .await?;
+    if updated.rows_affected() == 0 {
+        tx.rollback().await?;
+        return Ok(false);
+    }
+    work::enqueue(&mut tx, application_id, WorkKind::CreatePerson).await?;
+    work::enqueue(&mut tx, application_id, WorkKind::CreateIdentification).await?;
+    tx.commit().await?;
+    Ok(true)
+}
+
+/// Saves the document choice. With a proof of address (`new_request`), the identification is
+/// created anew with it: Solaris takes the proof of address only at creation.
+pub async fn choose_document(
+    db: &Db,
+    application_id: &str,
+    choice: &DocumentChoice,
+    new_request: Option<&NewIdentification>,
+) -> Result<(), StoreError> {
+    let choice = to_json("the document choice", choice)?;
+    let new_request = new_request
+        .map(|r| to_json("the identification creation", r))
+        .transpose()?;
+    let now = wall_clock_ms();
+    let mut tx = db.begin_write().await?;
+    sqlx::query("update application set document = $1, updated_at = $2 where id = $3")
+        .bind(choice)
+        .bind(now)
+        .bind(application_id)
+        .execute(&mut *tx)
+        .await?;
+    if let Some(request) = new_request {
+        sqlx::query(
+            "update application set identification_request = $1, identification_id = null, \
+             identification_status = null, identification_url = null, failure_reason = null, \
+             updated_at = $2 where id = $3",
+        )
+        .bind(request)
+        .bind(now)
+        .bind(application_id)
+        .execute(&mut *tx)
+        .await?;
+        work::enqueue(&mut tx, application_id, WorkKind::CreateIdentification).await?;
+    }
+    Ok(tx.commit().await?)
+}
+
+/// The customer has what the checklist names.
+pub async fn checklist_done(db: &Db, application_id: &str) -> Result<(), StoreError> {
+    sqlx::query("update application set checklist_done_at = $1, updated_at = $1 where id = $2")
+        .bind(wall_clock_ms())
+        .bind(application_id)
+        .execute(&db.writer)
+        .await?;
+    Ok(())
+}
+
+/// The identification was requested: its status and the IDnow link.
+pub async fn record_request(
+    db: &Db,
+    application_id: &str,
+    status: &IdentificationStatus,
+    url: &str,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "update application set identification_status = $1, identification_url = $2, \
+         failure_reason = null, updated_at = $3 where id = $4",
+    )
+    .bind(status_text(status)?)
+    .bind(url)
+    .bind(wall_clock_ms())
+    .bind(application_id)
+    .execute(&db.writer)
+    .await?;
+    Ok(())
+}
+
+/// After expiry: forgets the expired identification and queues a new one with the same data;
+/// false when the identification is no longer expired.
+pub async fn renew_expired_identification(
+    db: &Db,
+    application_id: &str,
+) -> Result<bool, StoreError> {
+    let mut tx = db.begin_write().await?;
+    let reset = sqlx::query(
+        "update application set identification_id = null, identification_status = null, \
+         identification_url = null, failure_reason = null, updated_at = $1 \
+         where id = $2 and identification_status = $3",
+    )
+    .bind(wall_clock_ms())
+    .bind(application_id)
+    .bind(IdentificationStatus::Expired.as_str())
+    .execute(&mut *tx)
+    .await?;
+    let renewed = reset.rows_affected() == 1;
+    if renewed {
+        work::enqueue(&mut tx, application_id, WorkKind::CreateIdentification).await?;
+    }
+    tx.commit().await?;
+    Ok(renewed)
+}
+
+/// What the work queue needs of an application to talk to Solaris.
+#[derive(Debug, sqlx::FromRow)]
+pub struct SolarisRefs {
+    pub person_request: Option<String>,
+    pub identification_request: Option<String>,
+    pub person_id: Option<String>,
+    pub identification_id: Option<String>,
+}
+
+pub async fn solaris_refs(db: &Db, application_id: &str) -> Result<SolarisRefs, StoreError> {
+    Ok(sqlx::query_as(
+        "select person_request, identification_request, person_id, identification_id \
+         from application where id = $1",
+    )
+    .bind(application_id)
+    .fetch_one(&db.pool)
+    .await?)
+}
+
+/// The Solaris person created (or adopted) for the application.
+pub async fn set_person_id(
+    db: &Db,
+    application_id: &str,
+    person_id: &str,
+) -> Result<(), StoreError> {
+    sqlx::query("update application set person_id = $1, updated_at = $2 where id = $3")
+        .bind(person_id)
+        .bind(wall_clock_ms())
+        .bind(application_id)
+        .execute(&db.writer)
+        .await?;
+    Ok(())
+}
+
+/// Stores what Solaris holds now for the identification the application holds (or, when
+/// `created`, the one just created for it); when it has just become successful, queues a read
+/// of the person, whose data IDnow may have corrected.
+pub async fn record_identification(
+    db: &Db,
+    application_id: &str,
+    ident: &Identification,
+    created: bool,
+) -> Result<(), StoreError> {
+    let status = status_text(&ident.status)?;
+    let mut tx = db.begin_write().await?;
+    let before: Option<(Option<String>,)> =
+        sqlx::query_as("select identification_status from application where id = $1")
+            .bind(application_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+    let was_successful = before
+        .and_then(|(s,)| s)
+        .as_deref()
+        .map(|s| status_from("application.identification_status", s))
+        .transpose()?
+        == Some(IdentificationStatus::Successful);
+    sqlx::query(
+        "update application set identification_id = $1, identification_status = $2, \
+         identification_url = coalesce($3, identification_url), failure_reason = $4, \
+         identification_completed_at = coalesce($5, identification_completed_at), \
+         updated_at = $6 where id = $7 \
+         and (identification_id = $1 or (identification_id is null and $8 = 1))",
+    )
+    .bind(&ident.id)
+    .bind(status)
+    .bind(ident.url.as_deref())
+    .bind(ident.failure_reason.as_ref().map(|f| f.0.as_str()))
+    .bind(ident.completed_at.as_deref())
+    .bind(wall_clock_ms())
+    .bind(application_id)
+    .bind(i64::from(created))
+    .execute(&mut *tx)
+    .await?;
+    if ident.status == IdentificationStatus::Successful && !was_successful {
+        work::enqueue(&mut tx, application_id, WorkKind::SyncPerson).await?;
+    }
+    Ok(tx.commit().await?)
+}
+
+/// The person as Solaris holds it, read after the identification succeeded.
+pub async fn store_solaris_person(
+    db: &Db,
+    application_id: &str,
+    person: &Person,
+) -> Result<(), StoreError> {
+    let person = to_json("the Solaris person", person)?;
+    sqlx::query(
+        "update application set solaris_person = $1, person_synced_at = $2, \
+         updated_at = $2 where id = $3",
+    )
+    .bind(person)
+    .bind(wall_clock_ms())
+    .bind(application_id)
+    .execute(&db.writer)
+    .await?;
+    Ok(())
+}
+
+/// The status the live stream starts from (`created` until Solaris says more); `None` when the
+/// application is gone.
+pub async fn live_status(
+    db: &Db,
+    application_id: &str,
+) -> Result<Option<IdentificationStatus>, StoreError> {
+    let row: Option<(Option<String>,)> = sqlx::query_as(
+        "select identification_status from application where id = $1 and erased_at is null",
+    )
+    .bind(application_id)
+    .fetch_optional(&db.pool)
+    .await?;
+    row.map(|(status,)| {
+        status
+            .as_deref()
+            .map(|s| status_from("application.identification_status", s))
+            .transpose()
+            .map(|s| s.unwrap_or(IdentificationStatus::Created))
+    })
+    .transpose()
+}
+
+/// `(id, status)` of the applications changed since `since` (ms), for the live stream.
+pub async fn changed_since(
+    db: &Db,
+    since: i64,
+) -> Result<Vec<(String, IdentificationStatus)>, StoreError> {
+    let rows: Vec<(String, Option<String>)> =
+        sqlx::query_as("select id, identification_status from application where updated_at >= $1")
+            .bind(since)
+            .fetch_all(&db.pool)
+            .await?;
+    rows.into_iter()
+        .map(|(id, status)| {
+            let status = status
+                .as_deref()
+                .map(|s| status_from("application.identification_status", s))
+                .transpose()?
+                .unwrap_or(IdentificationStatus::Created);
+            Ok((id, status))
+        })
+        .collect()
+}
+
+/// A webhook named the application's identification or person: remember when, and restart
+/// reconciliation's count. Returns the applications it concerns (not erased).
+pub(super) async fn heard_from_solaris(
+    tx: &mut sqlx::Transaction<'_, Any>,
+    by_identification: bool,
+    entity_id: &str,
+    now: i64,
+) -> Result<Vec<String>, StoreError> {
+    let sql = if by_identification {
+        "update application set last_webhook_at = $1, reconcile_count = 0 \
+         where identification_id = $2 and erased_at is null returning id"
+    } else {
+        "update application set last_webhook_at = $1, reconcile_count = 0 \
+         where person_id = $2 and erased_at is null returning id"
+    };
+    let rows: Vec<(String,)> = sqlx::query_as(sql)
+        .bind(now)
+        .bind(entity_id)
+        .fetch_all(&mut **tx)
+        .await?;
+    Ok(rows.into_iter().map(|(id,)| id).collect())
+}
+
+/// A mobile-number event of the person, recorded as `EVENT time`.
+pub(super) async fn record_mobile_number_event(
+    tx: &mut sqlx::Transaction<'_, Any>,
+    application_id: &str,
+    event: &str,
+    now: i64,
+) -> Result<(), StoreError> {
+    sqlx::query("update application set mobile_number_event = $1, updated_at = $2 where id = $3")
+        .bind(format!(
+            "{event} {}",
+            chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ")
+        ))
+        .bind(now)
+        .bind(application_id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+/// PERSON_DELETED: every personal datum of the application goes at once; ids, statuses,
+/// timestamps and the consents' versions stay as the proof that the erasure happened.
+pub(super) async fn erase(
+    tx: &mut sqlx::Transaction<'_, Any>,
+    application_id: &str,
+    now: i64,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "update application set details = null, document = null, person_request = null, \
+         identification_request = null, solaris_person = null, solaris_error = null, \
+         identification_url = null, mobile_number_event = null, erased_at = $1, updated_at = $1 \
+         where id = $2",
+    )
+    .bind(now)
+    .bind(application_id)
+    .execute(&mut **tx)
+    .await?;
+    work::cancel_pending(tx, application_id, now).await?;
+    tracing::info!(application_id, "personal data erased after PERSON_DELETED");
+    Ok(())
+}
+
+/// Reads without any webhook in between after which an application is left alone (with the
+/// doubling wait, about 15 hours at the default 120 s).
+pub const MAX_RECONCILE_READS: i64 = 12;
+
+/// Queues a status read for every open application whose last webhook and last read are older
+/// than `after_ms` × 2^(reads so far, at most 6); returns how many were queued.
+pub async fn queue_reconciliation_reads(db: &Db, after_ms: i64) -> Result<usize, StoreError> {
+    let now = wall_clock_ms();
+    // The open statuses are the enum's own constants, never input.
+    let open = IdentificationStatus::OPEN
+        .iter()
+        .map(|s| format!("'{}'", s.as_str()))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let candidates: Vec<(String, i64)> = sqlx::query_as(&format!(
+        "select id, reconcile_count from application where identification_status in ({open}) \
+         and identification_id is not null and erased_at is null and reconcile_count < $2 \
+         and coalesce(last_webhook_at, 0) < $1 and coalesce(last_refresh_at, 0) < $1"
+    ))
+    .bind(now - after_ms)
+    .bind(MAX_RECONCILE_READS)
+    .fetch_all(&db.pool)
+    .await?;
+    let mut queued = 0;
+    for (id, count) in candidates {
+        let wait = after_ms.saturating_mul(1 << count.clamp(0, 6));
+        let mut tx = db.begin_write().await?;
+        // The conditional update makes one instance win when several reconcile at once.
+        let claimed = sqlx::query(
+            "update application set last_refresh_at = $1, reconcile_count = reconcile_count + 1 \
+             where id = $2 and coalesce(last_refresh_at, 0) < $3 and coalesce(last_webhook_at, 0) < $3",
+        )
+        .bind(now)
+        .bind(&id)
+        .bind(now - wait)
+        .execute(&mut *tx)
+        .await?;
+        if claimed.rows_affected() == 1 {
+            work::enqueue_read(&mut tx, &id, WorkKind::RefreshIdentification).await?;
+            queued += 1;
+        }
+        tx.commit().await?;
+    }
+    Ok(queued)
+}

@@ -1,0 +1,181 @@
+//! Our Solaris webhook subscriptions (`webhook_subscription`, one row per event type with its
+//! secret) and the inbox of verified deliveries (`webhook_inbox`), stored with the work each
+//! causes.
+
+use super::applications;
+use super::work::{self, WorkKind};
+use super::{wall_clock_ms, Db, StoreError};
+use crate::solaris::types::WebhookEventType;
+
+/// Our subscription to one event type as stored.
+#[derive(Debug, sqlx::FromRow)]
+pub struct Subscription {
+    pub subscription_id: Option<String>,
+    pub url: String,
+    pub secret: Option<String>,
+}
+
+/// The subscription row of an event type, created (without a subscription yet) on first use.
+pub async fn subscription(
+    db: &Db,
+    event: &WebhookEventType,
+    url: &str,
+) -> Result<Subscription, StoreError> {
+    sqlx::query(
+        "insert into webhook_subscription (event_type, url, created_at, updated_at) \
+         values ($1, $2, $3, $3) on conflict (event_type) do nothing",
+    )
+    .bind(event.as_str())
+    .bind(url)
+    .bind(wall_clock_ms())
+    .execute(&db.writer)
+    .await?;
+    Ok(sqlx::query_as(
+        "select subscription_id, url, secret from webhook_subscription where event_type = $1",
+    )
+    .bind(event.as_str())
+    .fetch_one(&db.pool)
+    .await?)
+}
+
+/// Gives this instance the right to create the subscription for `claim_ms`; false when
+/// another instance holds it.
+pub async fn claim(db: &Db, event: &WebhookEventType, claim_ms: i64) -> Result<bool, StoreError> {
+    let now = wall_clock_ms();
+    let claimed = sqlx::query(
+        "update webhook_subscription set claimed_until = $1, updated_at = $2 where event_type = $3 \
+         and (claimed_until is null or claimed_until < $2)",
+    )
+    .bind(now + claim_ms)
+    .bind(now)
+    .bind(event.as_str())
+    .execute(&db.writer)
+    .await?;
+    Ok(claimed.rows_affected() == 1)
+}
+
+/// The subscription Solaris created, with the secret that signs its deliveries.
+pub async fn store_created(
+    db: &Db,
+    event: &WebhookEventType,
+    subscription_id: &str,
+    url: &str,
+    secret: &str,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "update webhook_subscription set subscription_id = $1, url = $2, secret = $3, \
+         claimed_until = null, updated_at = $4 where event_type = $5",
+    )
+    .bind(subscription_id)
+    .bind(url)
+    .bind(secret)
+    .bind(wall_clock_ms())
+    .bind(event.as_str())
+    .execute(&db.writer)
+    .await?;
+    Ok(())
+}
+
+/// The secret of a delivery's subscription: by the subscription id it names, else by its
+/// event type.
+pub async fn secret(
+    db: &Db,
+    subscription_id: Option<&str>,
+    event_type: &str,
+) -> Result<Option<String>, StoreError> {
+    let row: Option<(String,)> = match subscription_id {
+        Some(id) => {
+            sqlx::query_as(
+                "select secret from webhook_subscription where subscription_id = $1 and secret is not null",
+            )
+            .bind(id)
+            .fetch_optional(&db.pool)
+            .await?
+        }
+        None => {
+            sqlx::query_as(
+                "select secret from webhook_subscription where event_type = $1 and secret is not null",
+            )
+            .bind(event_type)
+            .fetch_optional(&db.pool)
+            .await?
+        }
+    };
+    Ok(row.map(|(secret,)| secret))
+}
+
+/// A verified delivery for the inbox.
+#[derive(Debug)]
+pub struct Delivery {
+    pub webhook_id: String,
+    pub event_type: WebhookEventType,
+    pub entity_id: Option<String>,
+    pub body: String,
+}
+
+/// Stores a batch of deliveries with the work each causes, all in one transaction; for each,
+/// whether it was new (false for a repeat, also one repeated within the batch).
+pub async fn store_batch(db: &Db, batch: &[&Delivery]) -> Result<Vec<bool>, StoreError> {
+    let now = wall_clock_ms();
+    let mut tx = db.begin_write().await?;
+    let mut stored = Vec::with_capacity(batch.len());
+    for delivery in batch {
+        stored.push(store_one(&mut tx, delivery, now).await?);
+    }
+    tx.commit().await?;
+    Ok(stored)
+}
+
+/// Stores one delivery and queues what it causes. Webhooks only make us read again, except
+/// `PERSON_DELETED`, which erases the person's data at once.
+async fn store_one(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    delivery: &Delivery,
+    now: i64,
+) -> Result<bool, StoreError> {
+    let inserted = sqlx::query(
+        "insert into webhook_inbox (webhook_id, event_type, entity_id, body, received_at) \
+         values ($1, $2, $3, $4, $5) on conflict (webhook_id) do nothing",
+    )
+    .bind(&delivery.webhook_id)
+    .bind(delivery.event_type.as_str())
+    .bind(delivery.entity_id.as_deref())
+    .bind(&delivery.body)
+    .bind(now)
+    .execute(&mut **tx)
+    .await?;
+    if inserted.rows_affected() == 0 {
+        return Ok(false);
+    }
+    let Some(entity) = delivery.entity_id.as_deref() else {
+        return Ok(true);
+    };
+    let by_identification = match delivery.event_type {
+        WebhookEventType::Identification => true,
+        WebhookEventType::PersonChanged
+        | WebhookEventType::PersonDeleted
+        | WebhookEventType::PersonMobileNumberCreated
+        | WebhookEventType::PersonMobileNumberDeleted => false,
+        WebhookEventType::Other(_) => return Ok(true),
+    };
+    for application_id in
+        applications::heard_from_solaris(tx, by_identification, entity, now).await?
+    {
+        match &delivery.event_type {
+            WebhookEventType::Identification => {
+                work::enqueue_read(tx, &application_id, WorkKind::RefreshIdentification).await?
+            }
+            WebhookEventType::PersonChanged => {
+                work::enqueue_read(tx, &application_id, WorkKind::SyncPerson).await?
+            }
+            WebhookEventType::PersonDeleted => {
+                applications::erase(tx, &application_id, now).await?
+            }
+            event => {
+                applications::record_mobile_number_event(tx, &application_id, event.as_str(), now)
+                    .await?
+            }
+        }
+    }
+    Ok(true)
+}

@@ -1,0 +1,369 @@
+//! The work items of the durable Solaris queue (`solaris_work`): queued with the change that
+//! causes them, taken with a lease, finished as done, retried or failed. The worker that runs
+//! them is [`crate::queue`].
+
+use serde::Serialize;
+use sqlx::Any;
+
+use super::{wall_clock_ms, Db, StoreError};
+
+/// Defines a closed set stored as text: its names, and parsing that fails on anything else.
+macro_rules! stored_enum {
+    ($(#[$meta:meta])* $name:ident { $($variant:ident => $text:literal),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+        #[serde(rename_all = "snake_case")]
+        pub enum $name { $($variant,)+ }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $text,)+ }
+            }
+
+            pub fn parse(s: &str) -> Option<$name> {
+                match s { $($text => Some($name::$variant),)+ _ => None }
+            }
+
+            fn stored(column: &'static str, s: &str) -> Result<$name, StoreError> {
+                $name::parse(s).ok_or_else(|| StoreError::Corrupt {
+                    column,
+                    why: format!("unknown value {s:?}"),
+                })
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    };
+}
+
+stored_enum!(
+    /// The kinds of Solaris work.
+    WorkKind {
+        CreatePerson => "create_person",
+        CreateIdentification => "create_identification",
+        RequestIdentification => "request_identification",
+        RefreshIdentification => "refresh_identification",
+        SyncPerson => "sync_person",
+    }
+);
+
+stored_enum!(
+    /// Where an item stands: waiting or running (`Pending`), or finished one of three ways.
+    WorkState {
+        Pending => "pending",
+        Done => "done",
+        Failed => "failed",
+        Canceled => "canceled",
+    }
+);
+
+impl WorkKind {
+    /// Creations: later items of the application depend on them.
+    pub fn creates(self) -> bool {
+        matches!(
+            self,
+            WorkKind::CreatePerson | WorkKind::CreateIdentification
+        )
+    }
+}
+
+/// Adds an item after the application's other items, inside the caller's transaction.
+pub async fn enqueue(
+    tx: &mut sqlx::Transaction<'_, Any>,
+    application_id: &str,
+    kind: WorkKind,
+) -> Result<(), StoreError> {
+    let now = wall_clock_ms();
+    let (seq,): (i64,) = sqlx::query_as(
+        "select coalesce(max(seq), 0) + 1 from solaris_work where application_id = $1",
+    )
+    .bind(application_id)
+    .fetch_one(&mut **tx)
+    .await?;
+    sqlx::query(
+        "insert into solaris_work (id, application_id, seq, kind, next_attempt_at, created_at, updated_at) \
+         values ($1, $2, $3, $4, $5, $5, $5)",
+    )
+    .bind(uuid::Uuid::new_v4().simple().to_string())
+    .bind(application_id)
+    .bind(seq)
+    .bind(kind.as_str())
+    .bind(now)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// Queues a read (`kind`) for an application unless one is already waiting that has not
+/// started: a read already running may have asked Solaris before the change that prompts this
+/// one, so it does not count. One statement, inside the caller's transaction.
+pub async fn enqueue_read(
+    tx: &mut sqlx::Transaction<'_, Any>,
+    application_id: &str,
+    kind: WorkKind,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "insert into solaris_work (id, application_id, seq, kind, next_attempt_at, created_at, updated_at) \
+         select $1, $2, (select coalesce(max(seq), 0) + 1 from solaris_work where application_id = $2), \
+         $3, $4, $4, $4 where not exists (select 1 from solaris_work where application_id = $2 \
+         and kind = $3 and state = $5 and (lease_until is null or lease_until < $4))",
+    )
+    .bind(uuid::Uuid::new_v4().simple().to_string())
+    .bind(application_id)
+    .bind(kind.as_str())
+    .bind(wall_clock_ms())
+    .bind(WorkState::Pending.as_str())
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// Queues one more item for an application in a transaction of its own.
+pub async fn enqueue_one(db: &Db, application_id: &str, kind: WorkKind) -> Result<(), StoreError> {
+    let mut tx = db.begin_write().await?;
+    enqueue(&mut tx, application_id, kind).await?;
+    Ok(tx.commit().await?)
+}
+
+/// How the Solaris work of an application stands, for the page the customer waits on.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Progress {
+    /// Nothing queued or everything done.
+    Idle,
+    /// Items are waiting or running; `retrying` when an attempt already failed.
+    Working {
+        done: usize,
+        total: usize,
+        retrying: bool,
+    },
+    /// Solaris refused an item; the application cannot go on without a change.
+    Failed { kind: WorkKind, error: String },
+}
+
+#[derive(sqlx::FromRow)]
+struct ProgressRow {
+    kind: String,
+    state: String,
+    attempts: i64,
+    last_error: Option<String>,
+}
+
+pub async fn progress(db: &Db, application_id: &str) -> Result<Progress, StoreError> {
+    let rows: Vec<ProgressRow> = sqlx::query_as(
+        "select kind, state, attempts, last_error from solaris_work where application_id = $1 order by seq",
+    )
+    .bind(application_id)
+    .fetch_all(&db.pool)
+    .await?;
+    let mut items = Vec::with_capacity(rows.len());
+    for row in rows {
+        items.push((
+            WorkKind::stored("solaris_work.kind", &row.kind)?,
+            WorkState::stored("solaris_work.state", &row.state)?,
+            row.attempts,
+            row.last_error,
+        ));
+    }
+    if let Some((kind, _, _, error)) = items.iter().find(|i| i.1 == WorkState::Failed) {
+        return Ok(Progress::Failed {
+            kind: *kind,
+            error: error.clone().unwrap_or_default(),
+        });
+    }
+    let pending: Vec<_> = items.iter().filter(|i| i.1 == WorkState::Pending).collect();
+    if pending.is_empty() {
+        return Ok(Progress::Idle);
+    }
+    Ok(Progress::Working {
+        done: items.iter().filter(|i| i.1 == WorkState::Done).count(),
+        total: items.len(),
+        retrying: pending.iter().any(|i| i.2 > 0 && i.3.is_some()),
+    })
+}
+
+/// An item due now, before it is taken.
+#[derive(Debug)]
+pub struct Due {
+    pub id: String,
+    pub application_id: String,
+    pub seq: i64,
+    pub kind: WorkKind,
+    /// Attempts before this one.
+    pub attempts: i64,
+}
+
+#[derive(sqlx::FromRow)]
+struct DueRow {
+    id: String,
+    application_id: String,
+    seq: i64,
+    kind: String,
+    attempts: i64,
+}
+
+/// Up to `limit` items due at `now`: the first pending item of each application only, so an
+/// application's items run in order; items whose lease passed are due again.
+pub async fn due(db: &Db, now: i64, limit: i64) -> Result<Vec<Due>, StoreError> {
+    let rows: Vec<DueRow> = sqlx::query_as(
+        "select w.id, w.application_id, w.seq, w.kind, w.attempts from solaris_work w \
+         where w.state = $2 and w.next_attempt_at <= $1 \
+         and (w.lease_until is null or w.lease_until < $1) \
+         and not exists (select 1 from solaris_work e where e.application_id = w.application_id \
+                         and e.state = $2 and e.seq < w.seq) \
+         order by w.next_attempt_at, w.created_at limit $3",
+    )
+    .bind(now)
+    .bind(WorkState::Pending.as_str())
+    .bind(limit)
+    .fetch_all(&db.pool)
+    .await?;
+    rows.into_iter()
+        .map(|r| {
+            Ok(Due {
+                kind: WorkKind::stored("solaris_work.kind", &r.kind)?,
+                id: r.id,
+                application_id: r.application_id,
+                seq: r.seq,
+                attempts: r.attempts,
+            })
+        })
+        .collect()
+}
+
+/// Takes an item for `owner` until `lease_until`, counting the attempt; false when another
+/// worker was first.
+pub async fn claim(
+    db: &Db,
+    id: &str,
+    owner: &str,
+    now: i64,
+    lease_until: i64,
+) -> Result<bool, StoreError> {
+    let claimed = sqlx::query(
+        "update solaris_work set lease_owner = $1, lease_until = $2, attempts = attempts + 1, \
+         updated_at = $3 where id = $4 and state = $5 \
+         and (lease_until is null or lease_until < $3)",
+    )
+    .bind(owner)
+    .bind(lease_until)
+    .bind(now)
+    .bind(id)
+    .bind(WorkState::Pending.as_str())
+    .execute(&db.writer)
+    .await?;
+    Ok(claimed.rows_affected() == 1)
+}
+
+/// The item ran; only its lease holder may say so.
+pub async fn finish(db: &Db, id: &str, owner: &str) -> Result<(), StoreError> {
+    sqlx::query(
+        "update solaris_work set state = $1, lease_owner = null, lease_until = null, \
+         last_error = null, updated_at = $2 where id = $3 and lease_owner = $4",
+    )
+    .bind(WorkState::Done.as_str())
+    .bind(wall_clock_ms())
+    .bind(id)
+    .bind(owner)
+    .execute(&db.writer)
+    .await?;
+    Ok(())
+}
+
+/// The attempt failed in a way worth trying again at `next_attempt_at`.
+pub async fn retry_later(
+    db: &Db,
+    id: &str,
+    owner: &str,
+    why: &str,
+    next_attempt_at: i64,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "update solaris_work set lease_owner = null, lease_until = null, last_error = $1, \
+         next_attempt_at = $2, updated_at = $3 where id = $4 and lease_owner = $5",
+    )
+    .bind(why)
+    .bind(next_attempt_at)
+    .bind(wall_clock_ms())
+    .bind(id)
+    .bind(owner)
+    .execute(&db.writer)
+    .await?;
+    Ok(())
+}
+
+/// Solaris refused the item: it fails, the application records Solaris' answer (`detail`), and
+/// when it was a creation, the application's later items are canceled (they depend on it).
+pub async fn fail(db: &Db, item: &Due, why: &str, detail: Option<&str>) -> Result<(), StoreError> {
+    let now = wall_clock_ms();
+    let mut tx = db.begin_write().await?;
+    sqlx::query(
+        "update solaris_work set state = $1, lease_owner = null, lease_until = null, \
+         last_error = $2, updated_at = $3 where id = $4",
+    )
+    .bind(WorkState::Failed.as_str())
+    .bind(why)
+    .bind(now)
+    .bind(&item.id)
+    .execute(&mut *tx)
+    .await?;
+    if item.kind.creates() {
+        sqlx::query(
+            "update solaris_work set state = $1, updated_at = $2 \
+             where application_id = $3 and state = $4 and seq > $5",
+        )
+        .bind(WorkState::Canceled.as_str())
+        .bind(now)
+        .bind(&item.application_id)
+        .bind(WorkState::Pending.as_str())
+        .bind(item.seq)
+        .execute(&mut *tx)
+        .await?;
+    }
+    sqlx::query("update application set solaris_error = $1, updated_at = $2 where id = $3")
+        .bind(detail)
+        .bind(now)
+        .bind(&item.application_id)
+        .execute(&mut *tx)
+        .await?;
+    Ok(tx.commit().await?)
+}
+
+/// Cancels every waiting item of an application (its data is gone), inside the caller's
+/// transaction.
+pub(super) async fn cancel_pending(
+    tx: &mut sqlx::Transaction<'_, Any>,
+    application_id: &str,
+    now: i64,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "update solaris_work set state = $1, last_error = null, updated_at = $2 \
+         where application_id = $3 and state = $4",
+    )
+    .bind(WorkState::Canceled.as_str())
+    .bind(now)
+    .bind(application_id)
+    .bind(WorkState::Pending.as_str())
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// Forgets the refused and canceled items of an application whose submission is withdrawn.
+pub(super) async fn forget_refused(
+    tx: &mut sqlx::Transaction<'_, Any>,
+    application_id: &str,
+) -> Result<(), StoreError> {
+    sqlx::query("delete from solaris_work where application_id = $1 and state in ($2, $3)")
+        .bind(application_id)
+        .bind(WorkState::Failed.as_str())
+        .bind(WorkState::Canceled.as_str())
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}

@@ -1,0 +1,125 @@
+//! The customer's application: what they typed, what they accepted, and what Solaris holds.
+//! The stores in [`crate::db`] read and write it; the pages derive the customer's step from it.
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::solaris::types::{IdentificationStatus, NewIdentification, Person};
+
+/// The two acceptances the guide asks for before any data is collected.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ConsentKind {
+    TermsConditions,
+    DataProcessing,
+}
+
+impl ConsentKind {
+    pub const ALL: [ConsentKind; 2] = [ConsentKind::TermsConditions, ConsentKind::DataProcessing];
+
+    /// The stored (and logged) name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ConsentKind::TermsConditions => "terms_conditions",
+            ConsentKind::DataProcessing => "data_processing",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<ConsentKind> {
+        ConsentKind::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+}
+
+/// The first data screen, parsed.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PersonDetails {
+    pub salutation: Option<String>,
+    pub title: Option<String>,
+    pub first_name: String,
+    pub last_name: String,
+    pub birth_date: String,
+    pub birth_city: String,
+    pub birth_country: String,
+    pub nationality: String,
+    pub employment_status: String,
+}
+
+/// The second data screen, parsed. `mobile_number` is E.164.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ContactDetails {
+    pub mobile_number: String,
+    pub email: String,
+    pub line_1: String,
+    pub line_2: String,
+    pub postal_code: String,
+    pub city: String,
+    pub state: Option<String>,
+    pub country: String,
+    pub tax_country: String,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Details {
+    pub person: Option<PersonDetails>,
+    pub contact: Option<ContactDetails>,
+}
+
+/// The ID document the customer will show, and the proof of address when it has no address.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DocumentChoice {
+    pub kind: String,
+    pub country: String,
+    pub needs_proof_of_address: bool,
+    pub proof_of_address_type: Option<String>,
+    pub proof_of_address_issued_at: Option<String>,
+}
+
+/// One acceptance: when (the UTC second, as Solaris takes it).
+#[derive(Clone, Debug)]
+pub struct Consent {
+    pub kind: ConsentKind,
+    pub signed_at: String,
+}
+
+#[derive(Clone, Debug)]
+pub struct Application {
+    pub id: String,
+    pub details: Details,
+    pub document: Option<DocumentChoice>,
+    pub consents: Vec<Consent>,
+    /// The person creation's body, stored when the customer confirmed the review.
+    pub person_request: Option<String>,
+    pub identification_request: Option<NewIdentification>,
+    pub person_id: Option<String>,
+    pub identification_id: Option<String>,
+    pub identification_status: Option<IdentificationStatus>,
+    pub identification_url: Option<String>,
+    pub failure_reason: Option<String>,
+    pub solaris_person: Option<Person>,
+    pub solaris_error: Option<Value>,
+    pub checklist_done: bool,
+    pub identification_completed_at: Option<String>,
+    /// The person was read back from Solaris after the identification succeeded.
+    pub person_synced: bool,
+}
+
+impl Application {
+    pub fn consent(&self, kind: ConsentKind) -> Option<&Consent> {
+        self.consents.iter().find(|c| c.kind == kind)
+    }
+
+    /// The customer confirmed the review; the data went to the work queue.
+    pub fn submitted(&self) -> bool {
+        self.person_request.is_some()
+    }
+
+    pub fn resides_in_germany(&self) -> Option<bool> {
+        self.details.contact.as_ref().map(|c| c.country == "DE")
+    }
+
+    /// The identification's status; `created` until Solaris says more.
+    pub fn status(&self) -> IdentificationStatus {
+        self.identification_status
+            .clone()
+            .unwrap_or(IdentificationStatus::Created)
+    }
+}
