@@ -190,6 +190,9 @@ pub enum StoreError {
     /// A stored value that this version cannot read (a column's closed set, a JSON document).
     #[error("stored {column} does not parse: {why}")]
     Corrupt { column: &'static str, why: String },
+    /// The session store did not answer.
+    #[error("session store: {0}")]
+    Session(String),
     /// A value this store refuses to write (a status outside its closed set, JSON that does
     /// not serialise).
     #[error("{what} cannot be stored: {why}")]

@@ -79,8 +79,13 @@ pub async fn events(
     State(state): State<super::journey::JourneyState>,
     session: Session,
 ) -> Response {
-    let Some(id) = super::start::application_id(&session).await else {
-        return StatusCode::NOT_FOUND.into_response();
+    let id = match super::start::application_id(&session).await {
+        Ok(Some(id)) => id,
+        Ok(None) => return StatusCode::NOT_FOUND.into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "reading the session for the live stream");
+            return StatusCode::SERVICE_UNAVAILABLE.into_response();
+        }
     };
     let current = match applications::live_status(&state.db, &id).await {
         Ok(Some(current)) => current,

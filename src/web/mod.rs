@@ -1,7 +1,7 @@
-//! The pages the customer sees, rendered on the server by Leptos, with sessions, the language
-//! choice, the stylesheet and the files of `public/`.
+//! The pages the customer sees, rendered on the server by Leptos through one shell
+//! ([`render::page`]), with sessions, the language choice, the stylesheet and the files of
+//! `public/`.
 
-pub mod app;
 pub mod i18n;
 pub mod journey;
 pub mod legal;
@@ -17,10 +17,8 @@ use axum::extract::Request;
 use axum::http::{header, HeaderValue};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::get;
 use axum::Router;
-use leptos::prelude::*;
-use leptos_axum::{generate_route_list, LeptosRoutes};
 use tower_http::services::ServeDir;
 use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, Session, SessionManagerLayer};
@@ -30,15 +28,6 @@ use crate::config::Settings;
 use crate::db::session_store::DbSessionStore;
 use crate::db::Db;
 use i18n::Lang;
-
-/// State shared by the page handlers.
-#[derive(Clone, Debug, axum::extract::FromRef)]
-pub struct WebState {
-    pub leptos_options: LeptosOptions,
-    pub db: Db,
-    /// `scheme://host:port` of `PUBLIC_URL`.
-    pub public_origin: String,
-}
 
 /// The compiled stylesheet (`style/main.scss`, compiled by build.rs).
 const STYLE: &str = include_str!(concat!(env!("OUT_DIR"), "/main.css"));
@@ -101,11 +90,16 @@ async fn customer_context(
     let redirect = if welcome {
         start::resume(&db, &session).await
     } else {
-        None
+        Ok(None)
     };
     let mut res = match redirect {
-        Some(redirect) => redirect,
-        None => next.run(req).await,
+        Ok(Some(redirect)) => redirect,
+        Ok(None) => next.run(req).await,
+        // Never the welcome page (whose start would open a second application).
+        Err(e) => {
+            tracing::error!(error = %e, "reading the session's application");
+            render::unavailable(lang, "/")
+        }
     };
     res.headers_mut().insert(
         header::VARY,
@@ -122,7 +116,7 @@ async fn renew(session: &Session) {
     if seen.is_some_and(|seen| now - seen < SESSION_RENEWAL_SECONDS) {
         return;
     }
-    if start::application_id(session).await.is_some() {
+    if let Ok(Some(_)) = start::application_id(session).await {
         let _ = session.insert(SEEN_KEY, now).await;
     }
 }
@@ -135,17 +129,6 @@ pub async fn router(
     client: std::sync::Arc<crate::solaris::SolarisClient>,
     work: std::sync::Arc<tokio::sync::Notify>,
 ) -> anyhow::Result<Router> {
-    let leptos_options = LeptosOptions::builder()
-        .output_name("solaris-onboarding")
-        .site_root("public")
-        .site_addr(settings.listen_addr)
-        .build();
-    let state = WebState {
-        leptos_options,
-        db: db.clone(),
-        public_origin: public_url.origin().ascii_serialization(),
-    };
-    let routes = generate_route_list(app::App);
     let feed = live::StatusFeed::new();
     tokio::spawn(live::watch_forever(db.clone(), feed.clone()));
     let store = DbSessionStore::new(db.clone());
@@ -170,7 +153,6 @@ pub async fn router(
         .with_secure(public_url.scheme() == "https")
         .with_expiry(Expiry::OnInactivity(SESSION_LIFETIME));
 
-    let ctx_db = db.clone();
     let journey = journey::router(journey::JourneyState::new(journey::Shared {
         db: db.clone(),
         client,
@@ -180,16 +162,9 @@ pub async fn router(
         feed: feed.clone(),
     }));
     let pages = Router::new()
-        .leptos_routes_with_context(&state, routes, move || provide_context(ctx_db.clone()), {
-            let options = state.leptos_options.clone();
-            move || app::shell(options.clone())
-        })
-        .route("/start", post(start::start))
-        .fallback(leptos_axum::file_and_error_handler::<WebState, _>(
-            app::shell,
-        ))
-        .with_state(state)
+        .route("/", get(pages::welcome::welcome_page))
         .merge(journey)
+        .fallback(pages::welcome::not_found)
         .layer(middleware::from_fn_with_state(db.clone(), customer_context))
         .layer(sessions)
         .layer(middleware::from_fn(security::headers));

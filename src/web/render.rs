@@ -1,5 +1,7 @@
-//! Renders a journey page: Leptos views to HTML on the server, in the shared layout, with the
-//! security headers every page carries.
+//! The one shell of every HTML page: Leptos views rendered to a string on the server inside
+//! one document with one header (the bank's name, the language switch) and the `<main>` the
+//! page fills. No hydration scripts and nothing after `</html>`: the pages work without
+//! JavaScript, and the only script (the return page's live status) is a file the CSP allows.
 
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
@@ -27,8 +29,8 @@ pub fn SiteHeader(lang: Lang, #[prop(into)] switch_href: String) -> impl IntoVie
 pub fn Progress(lang: Lang, current: usize) -> impl IntoView {
     let t = lang.t();
     let items = t
-        .progress_steps
-        .iter()
+        .progress_steps()
+        .into_iter()
         .enumerate()
         .map(|(i, label)| {
             let state = if i < current {
@@ -39,7 +41,7 @@ pub fn Progress(lang: Lang, current: usize) -> impl IntoView {
                 "todo"
             };
             let aria = (i == current).then_some("step");
-            view! { <li class=state aria-current=aria>{*label}</li> }
+            view! { <li class=state aria-current=aria>{label}</li> }
         })
         .collect_view();
     view! {
@@ -78,7 +80,7 @@ pub fn page(
         lang.other().code()
     );
     let full_title = format!("{title} – {}", lang.t().bank_name);
-    let j = lang.j();
+    let t = lang.t();
     // Without script the page reloads itself (the `Refresh` header); the customer can stop it,
     // as WCAG 2.2.1 asks of anything that changes on a timer.
     let path_only = path.split('?').next().unwrap_or(path).to_string();
@@ -86,8 +88,8 @@ pub fn page(
         let stop = format!("{path_only}?refresh=off");
         view! {
             <p class="note auto-refresh">
-                {format!("{} ({s} s) ", j.status_refresh_note)}
-                <a href=stop>{j.stop_updates}</a>
+                {format!("{} ({s} s) ", t.status_refresh_note)}
+                <a href=stop>{t.stop_updates}</a>
             </p>
         }
     });
@@ -110,6 +112,10 @@ pub fn page(
         }
         .to_html()
     });
+    // Leptos marks the end of every list with `<!>` for hydration, which these pages never do.
+    // Text and attribute values are escaped (`<` becomes `&lt;`), so a literal `<!>` can only
+    // be such a marker.
+    let html = html.replace("<!>", "");
     let mut res = (status, Html(html)).into_response();
     res.headers_mut()
         .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
@@ -118,4 +124,22 @@ pub fn page(
             .insert(header::REFRESH, HeaderValue::from(s));
     }
     res
+}
+
+/// Storage did not answer: the calm page of every customer page, in the customer's language.
+pub fn unavailable(lang: Lang, path: &str) -> Response {
+    let t = lang.t();
+    let path = path.to_string();
+    page(
+        lang,
+        &path,
+        t.unavailable_title,
+        StatusCode::SERVICE_UNAVAILABLE,
+        None,
+        view! {
+            <h1>{t.unavailable_title}</h1>
+            <p role="alert">{t.unavailable_text}</p>
+            <p><a href=path.clone()>{t.refresh_now}</a></p>
+        },
+    )
 }

@@ -6,32 +6,38 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use tower_sessions::Session;
 
-use super::WebState;
-use crate::db::Db;
+use super::journey::JourneyState;
+use crate::db::{applications, Db, StoreError};
 
 /// The session key holding the application's id.
 pub const APPLICATION_KEY: &str = "application_id";
 
-/// The id of the session's application, if it has one.
-pub async fn application_id(session: &Session) -> Option<String> {
-    session.get::<String>(APPLICATION_KEY).await.ok().flatten()
+/// The id of the session's application, if it has one; an error when the session store
+/// cannot say.
+pub async fn application_id(session: &Session) -> Result<Option<String>, StoreError> {
+    session
+        .get::<String>(APPLICATION_KEY)
+        .await
+        .map_err(|e| StoreError::Session(e.to_string()))
 }
 
-/// The redirect to the step the session's application is at, if it has one.
-pub async fn resume(db: &Db, session: &Session) -> Option<Response> {
-    let id = application_id(session).await?;
-    let app = crate::db::applications::load(db, &id)
-        .await
-        .ok()
-        .flatten()?;
-    let step = app.current_step(db).await.ok()?;
-    Some(Redirect::to(step.path()).into_response())
+/// The redirect to the step the session's application is at, if it has one; an error when
+/// storage cannot say, so that nobody starts a second application because of it.
+pub async fn resume(db: &Db, session: &Session) -> Result<Option<Response>, StoreError> {
+    let Some(id) = application_id(session).await? else {
+        return Ok(None);
+    };
+    let Some(app) = applications::load(db, &id).await? else {
+        return Ok(None);
+    };
+    let step = app.current_step(db).await?;
+    Ok(Some(Redirect::to(step.path()).into_response()))
 }
 
 /// Starting creates nothing but an empty application, so a cross-site start could only hand a
 /// visitor an application they did not ask for; the `Origin` check refuses that.
 pub async fn start(
-    State(state): State<WebState>,
+    State(state): State<JourneyState>,
     session: Session,
     headers: axum::http::HeaderMap,
 ) -> Response {
@@ -40,10 +46,12 @@ pub async fn start(
         return StatusCode::FORBIDDEN.into_response();
     }
     // A second start (back button, double click) continues the same application.
-    if let Some(step) = resume(&state.db, &session).await {
-        return step;
+    match resume(&state.db, &session).await {
+        Ok(Some(step)) => return step,
+        Ok(None) => {}
+        Err(e) => return super::journey::unavailable(e),
     }
-    let id = match crate::db::applications::create(&state.db).await {
+    let id = match applications::create(&state.db).await {
         Ok(id) => id,
         Err(e) => {
             tracing::error!(error = %e, "creating an application");

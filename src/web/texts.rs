@@ -1,17 +1,45 @@
-//! The texts of the journey's pages, in English and German. One field per text, so a page
-//! cannot ask for a text that does not exist in both languages.
+//! Every fixed text of the customer's pages, in English and German: one field per text, so a
+//! page cannot ask for a text that does not exist in both languages. Texts that belong to a
+//! table of values (countries, employment statuses, failure reasons) stand beside their values
+//! as `(English, German)` pairs, chosen with [`Lang::pick`].
 
 use super::i18n::Lang;
 
 macro_rules! texts {
     ($($field:ident: $en:literal / $de:literal,)+) => {
-        pub struct JourneyTexts { $(pub $field: &'static str,)+ }
-        pub static EN: JourneyTexts = JourneyTexts { $($field: $en,)+ };
-        pub static DE: JourneyTexts = JourneyTexts { $($field: $de,)+ };
+        pub struct Texts { $(pub $field: &'static str,)+ }
+        pub static EN: Texts = Texts { $($field: $en,)+ };
+        pub static DE: Texts = Texts { $($field: $de,)+ };
     };
 }
 
 texts! {
+    bank_name: "Open your account" / "Konto eröffnen",
+    switch_language: "Deutsch" / "English",
+    welcome_title: "Open your account in about 15 minutes" / "Eröffnen Sie Ihr Konto in etwa 15 Minuten",
+    welcome_intro: "We will guide you through four steps. You can stop at any time and continue later in this browser." / "Wir begleiten Sie durch vier Schritte. Sie können jederzeit unterbrechen und später in diesem Browser weitermachen.",
+    steps_title: "What you will do" / "Was Sie tun werden",
+    step_consent: "Read and accept the terms and conditions and the data-processing terms." / "Die Allgemeinen Geschäftsbedingungen und die Datenschutzbestimmungen lesen und annehmen.",
+    step_data: "Enter your personal data exactly as it appears on your ID document." / "Ihre persönlichen Daten genau so eingeben, wie sie in Ihrem Ausweisdokument stehen.",
+    step_documents: "See which documents you need for the video call." / "Sehen, welche Dokumente Sie für den Videoanruf brauchen.",
+    step_call: "Confirm your identity in a video call with IDnow, then come back here." / "Ihre Identität in einem Videoanruf mit IDnow bestätigen und danach hierher zurückkehren.",
+    needs_title: "What you need" / "Was Sie brauchen",
+    need_document: "A valid passport or ID card that IDnow supports." / "Einen gültigen Reisepass oder Personalausweis, den IDnow unterstützt.",
+    need_proof_of_address: "A proof of address (for example a recent utility bill), if your ID document does not show your address." / "Einen Adressnachweis (zum Beispiel eine aktuelle Nebenkostenabrechnung), falls Ihr Ausweisdokument keine Adresse enthält.",
+    need_phone: "Your mobile phone, to receive a code by SMS during the call." / "Ihr Mobiltelefon, um während des Anrufs einen Code per SMS zu erhalten.",
+    need_computer: "A computer with a webcam and microphone, in a quiet and well-lit place." / "Einen Computer mit Webcam und Mikrofon, an einem ruhigen und gut beleuchteten Ort.",
+    call_languages: "The video call is held in German or English." / "Der Videoanruf findet auf Deutsch oder Englisch statt.",
+    start: "Start" / "Starten",
+    progress_label: "Progress" / "Fortschritt",
+    progress_consent: "Consent" / "Einwilligung",
+    progress_data: "Your data" / "Ihre Daten",
+    progress_review: "Review" / "Prüfen",
+    progress_documents: "Documents" / "Dokumente",
+    progress_identification: "Identification" / "Identifikation",
+    not_found_title: "Page not found" / "Seite nicht gefunden",
+    not_found_text: "This page does not exist." / "Diese Seite gibt es nicht.",
+    back_home: "Back to the start" / "Zurück zum Anfang",
+
     continue_: "Continue" / "Weiter",
     back: "Back" / "Zurück",
     edit: "Change" / "Ändern",
@@ -164,11 +192,52 @@ texts! {
 }
 
 impl Lang {
-    /// The journey's texts in this language.
-    pub fn j(self) -> &'static JourneyTexts {
+    /// The pages' texts in this language.
+    pub fn t(self) -> &'static Texts {
         match self {
             Lang::En => &EN,
             Lang::De => &DE,
         }
+    }
+
+    /// One of a value's two texts, `(English, German)`.
+    pub fn pick(self, (en, de): (&'static str, &'static str)) -> &'static str {
+        match self {
+            Lang::En => en,
+            Lang::De => de,
+        }
+    }
+}
+
+impl Texts {
+    /// The welcome page's four steps.
+    pub fn steps(&self) -> [&'static str; 4] {
+        [
+            self.step_consent,
+            self.step_data,
+            self.step_documents,
+            self.step_call,
+        ]
+    }
+
+    /// What the customer needs for the call.
+    pub fn needs(&self) -> [&'static str; 4] {
+        [
+            self.need_document,
+            self.need_proof_of_address,
+            self.need_phone,
+            self.need_computer,
+        ]
+    }
+
+    /// The steps of the progress indicator.
+    pub fn progress_steps(&self) -> [&'static str; 5] {
+        [
+            self.progress_consent,
+            self.progress_data,
+            self.progress_review,
+            self.progress_documents,
+            self.progress_identification,
+        ]
     }
 }

@@ -22,7 +22,7 @@ fn consent_page(
     error: bool,
     accepted_at: Option<String>,
 ) -> Response {
-    let j = lang.j();
+    let j = lang.t();
     let text = LegalText::get(kind, lang);
     let (heading, intro, accept, path) = match kind {
         Kind::TermsConditions => (

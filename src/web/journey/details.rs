@@ -114,7 +114,7 @@ impl PersonForm {
 }
 
 fn person_view(lang: Lang, token: String, form: PersonForm, errors: Errors) -> Response {
-    let j = lang.j();
+    let j = lang.t();
     let status = errors.status();
     let labels = vec![
         ("salutation", j.salutation),
@@ -278,7 +278,7 @@ impl ContactForm {
 }
 
 fn contact_view(lang: Lang, token: String, form: ContactForm, errors: Errors) -> Response {
-    let j = lang.j();
+    let j = lang.t();
     let status = errors.status();
     let labels = vec![
         ("mobile_number", j.mobile_number),
@@ -362,7 +362,7 @@ pub async fn save_contact(j: Journey<at::Contact>, Form(form): Form<ContactForm>
 /// Solaris from here.
 pub async fn ineligible_page(journey: Journey<at::Ineligible>) -> Response {
     let lang = journey.lang;
-    let j = lang.j();
+    let j = lang.t();
     let country = journey
         .app
         .details

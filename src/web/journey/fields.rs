@@ -8,7 +8,7 @@ use validator::ValidateEmail;
 
 use crate::domain::countries;
 use crate::web::i18n::Lang;
-use crate::web::texts::JourneyTexts;
+use crate::web::texts::Texts;
 
 /// Why a field was refused; each has a text in both languages.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -34,7 +34,7 @@ pub enum Problem {
 }
 
 impl Problem {
-    pub fn text(self, j: &'static JourneyTexts) -> &'static str {
+    pub fn text(self, j: &'static Texts) -> &'static str {
         match self {
             Problem::Required => j.err_required,
             Problem::Choose => j.err_choose,
@@ -376,7 +376,7 @@ pub fn TextField(
 ) -> impl IntoView {
     let id = field_id(name);
     let problem = errors.get(name);
-    let j = lang.j();
+    let j = lang.t();
     let describe = described_by(&id, problem.is_some(), hint.is_some());
     view! {
         <div class="field" class:invalid=problem.is_some()>
@@ -402,7 +402,7 @@ pub fn SelectField(
 ) -> impl IntoView {
     let id = field_id(name);
     let problem = errors.get(name);
-    let j = lang.j();
+    let j = lang.t();
     let describe = described_by(&id, problem.is_some(), hint.is_some());
     let empty = empty_label.unwrap_or(j.choose);
     let items = options
@@ -433,7 +433,7 @@ pub fn ErrorSummary(
     errors: Errors,
     labels: Vec<(&'static str, &'static str)>,
 ) -> impl IntoView {
-    let j = lang.j();
+    let j = lang.t();
     (!errors.is_empty()).then(|| {
         let items = errors
             .0

@@ -27,7 +27,7 @@ pub async fn preparing_page(
     Query(auto): Query<AutoRefresh>,
 ) -> PageResult {
     let lang = journey.lang;
-    let j = lang.j();
+    let j = lang.t();
     let progress = work::progress(&journey.state.db, &journey.app.id).await?;
     let text = match progress {
         WorkProgress::Working { retrying: true, .. } => j.preparing_slow,
@@ -68,7 +68,7 @@ fn shows_address(kind: &str, country: &str) -> bool {
 }
 
 fn document_label(lang: Lang, kind: &str) -> String {
-    let j = lang.j();
+    let j = lang.t();
     match kind {
         "Passport" => j.doc_passport.into(),
         "National ID Card" => j.doc_id_card.into(),
@@ -78,7 +78,7 @@ fn document_label(lang: Lang, kind: &str) -> String {
 }
 
 fn poa_options(lang: Lang) -> Vec<(&'static str, &'static str)> {
-    let j = lang.j();
+    let j = lang.t();
     ProofOfAddressType::ALL
         .iter()
         .map(|t| {
@@ -129,7 +129,7 @@ fn documents_view(
     errors: Errors,
     ask_poa: bool,
 ) -> Response {
-    let j = lang.j();
+    let j = lang.t();
     let de = lang == Lang::De;
     let types: Vec<(String, String)> = supported
         .iter()
@@ -319,7 +319,7 @@ pub async fn save_documents(
 
 pub async fn checklist_page(journey: Journey<at::Checklist>) -> Response {
     let lang = journey.lang;
-    let j = lang.j();
+    let j = lang.t();
     let doc = journey.app.document.clone().unwrap_or_default();
     let country = countries::name(&doc.country, lang == Lang::De).unwrap_or_default();
     let poa = doc.proof_of_address_type.as_deref().map(|t| {
@@ -366,7 +366,7 @@ pub async fn checklist_done(j: Journey<at::Checklist>) -> PageResult {
 }
 
 fn redirect_view(lang: Lang, token: String, unavailable_now: bool) -> Response {
-    let j = lang.j();
+    let j = lang.t();
     let status = if unavailable_now {
         StatusCode::SERVICE_UNAVAILABLE
     } else {
@@ -439,7 +439,7 @@ pub struct ReturnQuery {
 }
 
 fn reason_view(lang: Lang, reason: Option<&str>) -> impl IntoView {
-    let j = lang.j();
+    let j = lang.t();
     let info = reason.and_then(|r| FailureReason(r.to_string()).info());
     let explained = reason.map(|code| crate::web::reasons::explain(code, lang));
     let cause = info.map(|i| {
@@ -472,7 +472,7 @@ pub async fn status_page(
         lang,
         app,
     } = visit;
-    let j = lang.j();
+    let j = lang.t();
     let path = Step::Status.path();
     let app = match app {
         Some(app) => app,
@@ -582,7 +582,7 @@ pub async fn complete_page(
     Journey { app, lang, .. }: Journey<at::Complete>,
     Query(auto): Query<AutoRefresh>,
 ) -> Response {
-    let j = lang.j();
+    let j = lang.t();
     let de = lang == Lang::De;
     let synced = app.solaris_person.clone().filter(|_| app.person_synced);
     let body = match synced {

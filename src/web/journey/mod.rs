@@ -197,7 +197,7 @@ impl FromRequestParts<JourneyState> for Visit {
             .await
             .map_err(|(_, why)| PageError::Unavailable(format!("no session: {why}")))?;
         let lang = parts.extensions.get::<Lang>().copied().unwrap_or_default();
-        let app = match super::start::application_id(&session).await {
+        let app = match super::start::application_id(&session).await? {
             Some(id) => applications::load(&state.db, &id).await?,
             None => None,
         };
@@ -297,20 +297,7 @@ async fn protect(
     if res.extensions().get::<Unavailable>().is_none() {
         return res;
     }
-    let j = lang.j();
-    let path = uri.path().to_string();
-    render::page(
-        lang,
-        &path,
-        j.unavailable_title,
-        StatusCode::SERVICE_UNAVAILABLE,
-        None,
-        view! {
-            <h1>{j.unavailable_title}</h1>
-            <p role="alert">{j.unavailable_text}</p>
-            <p><a href=path.clone()>{j.refresh_now}</a></p>
-        },
-    )
+    render::unavailable(lang, uri.path())
 }
 
 /// The POST with its body read, when it comes from our site with the session's token.
@@ -340,7 +327,7 @@ async fn checked_post(state: &JourneyState, lang: Lang, req: Request) -> Result<
 }
 
 fn forbidden(lang: Lang, path: &str) -> Response {
-    let j = lang.j();
+    let j = lang.t();
     render::page(
         lang,
         path,
@@ -396,5 +383,8 @@ pub fn router(state: JourneyState) -> Router {
         )
         .route("/complete", get(identification::complete_page))
         .layer(axum::middleware::from_fn_with_state(state.clone(), protect))
+        // The start carries no token yet (the welcome page has no session); it checks the
+        // `Origin` itself.
+        .route("/start", post(super::start::start))
         .with_state(state)
 }

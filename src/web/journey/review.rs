@@ -71,7 +71,7 @@ pub async fn review_page(journey: Journey<at::Review>) -> Response {
     let (Some(p), Some(c)) = (app.details.person.clone(), app.details.contact.clone()) else {
         return Redirect::to(Step::Person.path()).into_response();
     };
-    let j = lang.j();
+    let j = lang.t();
     let de = lang == Lang::De;
     let country = |code: &str| countries::name(code, de).unwrap_or(code).to_string();
     let problems = solaris_problems(&app);

@@ -1,3 +1,3 @@
-//! One module per page of the journey.
+//! The pages outside the journey's steps: the welcome page and the 404.
 
 pub mod welcome;
