@@ -62,6 +62,8 @@ pub struct Settings {
     pub minimum_age: u32,
     /// A waiting application without a webhook for this long is read from Solaris again.
     pub reconcile_after_seconds: u64,
+    /// How long a stopping process may take to finish its requests and work items.
+    pub shutdown_grace: std::time::Duration,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -258,8 +260,19 @@ impl Settings {
             return Err(invalid("RECONCILE_AFTER_SECONDS", "must be positive"));
         }
 
+        // SHUTDOWN_GRACE_SECONDS: after SIGTERM or SIGINT, how long open requests and work
+        // items may take to finish before the process exits anyway, default 20.
+        let shutdown_grace = match var(&get, "SHUTDOWN_GRACE_SECONDS") {
+            Some(v) => std::time::Duration::from_secs(
+                v.parse()
+                    .map_err(|e| invalid("SHUTDOWN_GRACE_SECONDS", e))?,
+            ),
+            None => std::time::Duration::from_secs(20),
+        };
+
         Ok(Settings {
             reconcile_after_seconds,
+            shutdown_grace,
             minimum_age,
             listen_addr,
             public_url,

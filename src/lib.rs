@@ -1,10 +1,15 @@
 //! Solaris onboarding: the web app a Solaris partner bank runs so that desktop customers can
 //! open an account with an IDnow video identification.
 //!
-//! - [`web`]: the pages the customer sees (Leptos, rendered on the server, no WebAssembly);
+//! - [`web`]: the pages the customer sees (axum handlers rendering Leptos views through one
+//!   shell, no WebAssembly);
+//! - [`domain`]: the application and the facts of the guide;
+//! - [`db`]: all SQL of the app, one store per aggregate, on SQLite or PostgreSQL;
+//! - [`solaris`]: the Solaris client; [`queue`]: the worker of the durable Solaris work;
+//! - [`webhooks`]: the webhook intake, subscriptions and reconciliation;
 //! - [`sandbox`]: the built-in Solaris + IDnow sandbox, reached only over HTTP;
-//! - [`db`]: storage on SQLite or PostgreSQL;
-//! - [`config`], [`telemetry`], [`startup`]: settings, logs and the assembly of the server.
+//! - [`config`], [`telemetry`], [`startup`]: settings, logs and the assembly of the server;
+//! - [`supervisor`]: the owner of every background loop, and the drain on SIGTERM.
 
 pub mod config;
 pub mod db;
@@ -13,6 +18,7 @@ pub mod queue;
 pub mod sandbox;
 pub mod solaris;
 pub mod startup;
+pub mod supervisor;
 pub mod telemetry;
 pub mod web;
 pub mod webhooks;

@@ -1,6 +1,8 @@
-//! Assembles the servers: the app (pages, embedded sandbox) and the standalone sandbox.
-//! Tests call the same functions with port 0.
+//! Assembles the servers: the app (pages, embedded sandbox) and the standalone sandbox, each
+//! with a [`Supervisor`] that owns its background loops. Tests call the same functions with
+//! port 0.
 
+use std::future::IntoFuture;
 use std::net::SocketAddr;
 use std::time::Duration;
 
@@ -14,16 +16,20 @@ use url::Url;
 use std::sync::Arc;
 
 use crate::config::{SandboxSettings, Settings, SolarisMode};
+use crate::db::session_store::DbSessionStore;
 use crate::db::Db;
 use crate::queue::{Worker, WorkerOptions};
 use crate::sandbox::Sandbox;
 use crate::solaris::{ClientOptions, SolarisClient};
+use crate::supervisor::Supervisor;
 use crate::{telemetry, web, webhooks};
 
-/// A bound, ready server.
+/// A bound, ready server with its background loops running.
 pub struct Server {
     listener: TcpListener,
     router: Router,
+    supervisor: Supervisor,
+    shutdown_grace: Duration,
     pub addr: SocketAddr,
     pub public_url: Url,
     pub db: Db,
@@ -63,6 +69,7 @@ impl Server {
         let addr = listener.local_addr()?;
         let public_url = public_url(&settings, addr)?;
         let db = Db::connect(&settings.database_url).await?;
+        let mut supervisor = Supervisor::new();
         let mut sandbox_router = None;
         let (api_url, auth_url) = match &settings.solaris {
             SolarisMode::Embedded => {
@@ -70,7 +77,7 @@ impl Server {
                 let sandbox =
                     Sandbox::new(db.clone(), sandbox_settings(&settings, &public_url), &base)
                         .await?;
-                sandbox.spawn_workers();
+                sandbox.supervise_workers(&mut supervisor);
                 sandbox_router = Some(sandbox.router());
                 (base.clone(), base)
             }
@@ -84,28 +91,53 @@ impl Server {
         )?);
         let worker = Worker::new(db.clone(), client.clone(), WorkerOptions::default());
         let work = worker.waker();
-        tokio::spawn(worker.run());
+        supervisor.spawn_draining("work queue", move |shutdown| worker.clone().run(shutdown));
         let webhook_url = public_url.join(webhooks::PATH.trim_start_matches('/'))?;
-        tokio::spawn(webhooks::ensure_forever(
-            db.clone(),
-            client.clone(),
-            webhook_url.to_string(),
-            Duration::from_secs(600),
-        ));
-        tokio::spawn(webhooks::reconcile::reconcile_forever(
-            db.clone(),
-            work.clone(),
-            Duration::from_secs(settings.reconcile_after_seconds),
-        ));
-        let intake = webhooks::router(db.clone(), work.clone());
-        let mut router = web::router(&settings, &public_url, db.clone(), client, work).await?;
-        router = router.merge(intake);
+        supervisor.spawn("webhook subscriptions", {
+            let (db, client) = (db.clone(), client.clone());
+            move |_| {
+                webhooks::ensure_forever(
+                    db.clone(),
+                    client.clone(),
+                    webhook_url.to_string(),
+                    Duration::from_secs(600),
+                )
+            }
+        });
+        supervisor.spawn("reconciliation", {
+            let (db, work) = (db.clone(), work.clone());
+            let after = Duration::from_secs(settings.reconcile_after_seconds);
+            move |_| webhooks::reconcile::reconcile_forever(db.clone(), work.clone(), after)
+        });
+        let (intake, writer) = webhooks::intake(db.clone(), work.clone());
+        // Drains: it stores what the intake verified until the server has stopped.
+        supervisor.spawn_draining("webhook writer", move |_| writer.clone().run());
+        let feed = web::live::StatusFeed::new(supervisor.shutdown());
+        supervisor.spawn("live status", {
+            let (db, feed) = (db.clone(), feed.clone());
+            move |_| web::live::watch_forever(db.clone(), feed.clone())
+        });
+        let sessions = DbSessionStore::new(db.clone());
+        supervisor.spawn("session purge", {
+            let sessions = sessions.clone();
+            move |_| web::purge_sessions_forever(sessions.clone())
+        });
+        let parts = web::Parts {
+            db: db.clone(),
+            client,
+            work,
+            feed,
+            sessions,
+        };
+        let mut router = web::router(&settings, &public_url, parts).merge(intake);
         if let Some(sandbox) = sandbox_router {
             router = router.nest("/sandbox", sandbox);
         }
         Ok(Server {
             listener,
             router: with_tracing(router),
+            supervisor,
+            shutdown_grace: settings.shutdown_grace,
             addr,
             public_url,
             db,
@@ -143,26 +175,98 @@ impl Server {
             &public_url,
         )
         .await?;
-        sandbox.spawn_workers();
+        let mut supervisor = Supervisor::new();
+        sandbox.supervise_workers(&mut supervisor);
         Ok(Server {
             listener,
             router: with_tracing(sandbox.router()),
+            supervisor,
+            shutdown_grace: settings.shutdown_grace,
             addr,
             public_url,
             db,
         })
     }
 
-    /// Serves until Ctrl-C (or the task is dropped).
+    /// Serves until SIGTERM or SIGINT, then drains: it stops accepting connections, ends the
+    /// live status streams with a last event, and lets open requests and the work items in
+    /// flight finish within the grace period (`SHUTDOWN_GRACE_SECONDS`).
     pub async fn run(self) -> std::io::Result<()> {
-        // `into_make_service` prepares the routes once; serving the `Router` itself would
-        // rebuild every route for each accepted connection (axum clones and re-states the
-        // whole router per connection), about 85 KB a connection with our routes.
-        axum::serve(self.listener, self.router.into_make_service())
-            .with_graceful_shutdown(async {
+        self.run_until(stop_signal()).await
+    }
+
+    /// [`Server::run`] with another stop signal.
+    pub async fn run_until(
+        self,
+        stop: impl std::future::Future<Output = ()>,
+    ) -> std::io::Result<()> {
+        let Server {
+            listener,
+            router,
+            supervisor,
+            shutdown_grace,
+            ..
+        } = self;
+        let mut stopping = supervisor.shutdown();
+        let deadline = {
+            // `into_make_service` prepares the routes once; serving the `Router` itself would
+            // rebuild every route for each accepted connection (axum clones and re-states the
+            // whole router per connection), about 85 KB a connection with our routes.
+            let serve = axum::serve(listener, router.into_make_service())
+                .with_graceful_shutdown(async move { stopping.requested().await })
+                .into_future();
+            tokio::pin!(serve);
+            tokio::select! {
+                served = &mut serve => {
+                    supervisor.drain(tokio::time::Instant::now() + shutdown_grace).await;
+                    return served;
+                }
+                () = stop => {}
+            }
+            tracing::info!(
+                grace_seconds = shutdown_grace.as_secs(),
+                "shutting down: finishing open requests and work"
+            );
+            supervisor.request_shutdown();
+            let deadline = tokio::time::Instant::now() + shutdown_grace;
+            match tokio::time::timeout_at(deadline, &mut serve).await {
+                Ok(served) => served?,
+                Err(_) => tracing::warn!(
+                    "requests still open at the end of the grace period; closing them"
+                ),
+            }
+            deadline
+            // The router goes here, and with it the webhook intake's queue, so the webhook
+            // writer ends once it has stored what was accepted.
+        };
+        if supervisor.drain(deadline).await {
+            tracing::info!("stopped cleanly");
+        }
+        Ok(())
+    }
+}
+
+/// SIGTERM (an orchestrator stopping the process) or SIGINT (Ctrl-C).
+async fn stop_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => {
+                tokio::select! {
+                    _ = term.recv() => {}
+                    _ = tokio::signal::ctrl_c() => {}
+                }
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "SIGTERM cannot be watched; stopping on Ctrl-C only");
                 let _ = tokio::signal::ctrl_c().await;
-            })
-            .await
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
     }
 }
 

@@ -572,3 +572,52 @@ async fn an_odd_solaris_answer_gives_a_translated_page_and_the_step_works_again_
     assert!(!page.body.contains("404") && !page.body.contains("model_not_found"));
     assert_eq!(c.get("/documents").await.status, StatusCode::OK);
 }
+
+/// Breaks the stored application so that reading it fails, as a storage fault would.
+async fn corrupt_stored_application(c: &Customer) {
+    sqlx::query("update application set details = 'not a JSON document'")
+        .execute(&c.db.writer)
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn a_storage_failure_on_a_journey_page_is_a_translated_503_that_keeps_the_application() {
+    let c = spawn("de").await;
+    c.subscribed().await;
+    c.get("/").await;
+    c.consent().await;
+    corrupt_stored_application(&c).await;
+    let page = c.get("/details/person").await;
+    assert_eq!(page.status, StatusCode::SERVICE_UNAVAILABLE);
+    assert!(
+        page.body
+            .contains("Bitte versuchen Sie es in einer Minute erneut"),
+        "{}",
+        page.body
+    );
+    // The welcome page neither shows a start nor starts a second application.
+    let welcome = c.get("/").await;
+    assert_eq!(welcome.status, StatusCode::SERVICE_UNAVAILABLE);
+    let (applications,): (i64,) = sqlx::query_as("select count(*) from application")
+        .fetch_one(&c.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(applications, 1);
+}
+
+#[tokio::test]
+async fn a_storage_failure_on_the_return_page_is_a_503_not_a_lost_application() {
+    let c = spawn("en").await;
+    sign_up(&c, "X-AUTOTEST-HAPPYPATH").await;
+    c.status_becomes("pending").await;
+    corrupt_stored_application(&c).await;
+    let page = c.get("/identification/return").await;
+    assert_eq!(page.status, StatusCode::SERVICE_UNAVAILABLE);
+    assert!(
+        page.body.contains("Please try again in a minute"),
+        "{}",
+        page.body
+    );
+    assert!(!page.body.contains("We could not find your application"));
+}

@@ -11,6 +11,7 @@ use crate::db::work::{self, Due, WorkKind};
 use crate::db::{applications, wall_clock_ms, Db, StoreError};
 use crate::solaris::types::{IdentificationStatus, NewIdentification, NewPerson, Person};
 use crate::solaris::{SolarisClient, SolarisError};
+use crate::supervisor::Shutdown;
 
 #[derive(Clone, Debug)]
 pub struct WorkerOptions {
@@ -89,15 +90,18 @@ impl Worker {
         self.wake.clone()
     }
 
-    /// Runs until the task is dropped.
-    pub async fn run(self) {
-        loop {
+    /// Runs until shutdown is requested; the items taken when it is are finished first.
+    pub async fn run(self, mut shutdown: Shutdown) {
+        while !shutdown.is_requested() {
             match self.run_once().await {
                 Ok(n) if n > 0 => continue,
                 Ok(_) => {}
                 Err(e) => tracing::error!(error = %e, "work queue"),
             }
-            let _ = tokio::time::timeout(self.options.poll, self.wake.notified()).await;
+            tokio::select! {
+                _ = tokio::time::timeout(self.options.poll, self.wake.notified()) => {}
+                _ = shutdown.requested() => {}
+            }
         }
     }
 

@@ -114,10 +114,16 @@ impl Sandbox {
             .replace("{transaction_number}", transaction_number)
     }
 
-    /// Starts the scheduler of scenario steps and the webhook sender.
-    pub fn spawn_workers(&self) {
-        tokio::spawn(engine::run_forever(self.clone()));
-        tokio::spawn(delivery::run_forever(self.clone()));
+    /// Has the scheduler of scenario steps and the webhook sender run by `supervisor`.
+    pub fn supervise_workers(&self, supervisor: &mut crate::supervisor::Supervisor) {
+        let sandbox = self.clone();
+        supervisor.spawn("sandbox scenarios", move |_| {
+            engine::run_forever(sandbox.clone())
+        });
+        let sandbox = self.clone();
+        supervisor.spawn("sandbox webhooks", move |_| {
+            delivery::run_forever(sandbox.clone())
+        });
     }
 
     /// All routes of the sandbox, relative to its mount point.

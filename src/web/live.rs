@@ -16,26 +16,28 @@ use tower_sessions::Session;
 
 use crate::db::{applications, wall_clock_ms, Db};
 use crate::solaris::types::IdentificationStatus;
+use crate::supervisor::Shutdown;
 
-/// `(application id, identification status)` of every change seen.
+/// `(application id, identification status)` of every change seen, and the process's
+/// shutdown, which ends every stream.
 #[derive(Clone, Debug)]
 pub struct StatusFeed {
     tx: broadcast::Sender<(String, IdentificationStatus)>,
+    shutdown: Shutdown,
 }
 
 impl StatusFeed {
-    pub fn new() -> Self {
+    pub fn new(shutdown: Shutdown) -> Self {
         StatusFeed {
             tx: broadcast::channel(4096).0,
+            shutdown,
         }
     }
 }
 
-impl Default for StatusFeed {
-    fn default() -> Self {
-        Self::new()
-    }
-}
+/// How soon a browser whose stream ended at a shutdown connects again (to another instance,
+/// or to this one restarted).
+const RECONNECT_AFTER: Duration = Duration::from_secs(1);
 
 /// How often the instance looks for changes; the page sees a change within about this long.
 const POLL: Duration = Duration::from_millis(250);
@@ -96,33 +98,61 @@ pub async fn events(
         }
     };
     let rx = state.feed.tx.subscribe();
-    Sse::new(stream(id, current, rx))
+    Sse::new(stream(id, current, rx, state.feed.shutdown.clone()))
         .keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
         .into_response()
 }
 
+/// What a stream does next.
+enum Next {
+    /// Send the status the page was opened with.
+    First(IdentificationStatus),
+    /// Wait for a change of the application's status, or for the shutdown.
+    Follow,
+    /// The stream has said goodbye.
+    Done,
+}
+
+/// The `status` events of one application: first the current status, then each change. At a
+/// shutdown, a last `reconnect` event (with a short `retry`) ends the stream, so the browser
+/// connects again elsewhere instead of holding the stopping instance open.
 fn stream(
     id: String,
     first: IdentificationStatus,
     rx: broadcast::Receiver<(String, IdentificationStatus)>,
+    shutdown: Shutdown,
 ) -> impl Stream<Item = Result<Event, Infallible>> {
     futures::stream::unfold(
-        (Some(first), rx, IdentificationStatus::Created),
-        move |(pending, mut rx, mut sent)| {
+        (
+            Next::First(first),
+            rx,
+            IdentificationStatus::Created,
+            shutdown,
+        ),
+        move |(next, mut rx, mut sent, mut shutdown)| {
             let id = id.clone();
             async move {
-                if let Some(status) = pending {
-                    sent = status.clone();
-                    return Some((
-                        Ok(Event::default().event("status").data(status.as_str())),
-                        (None, rx, sent),
-                    ));
+                match next {
+                    Next::Done => return None,
+                    Next::First(status) => {
+                        let event = Event::default().event("status").data(status.as_str());
+                        return Some((Ok(event), (Next::Follow, rx, status, shutdown)));
+                    }
+                    Next::Follow => {}
                 }
                 loop {
-                    match rx.recv().await {
+                    let received = tokio::select! {
+                        received = rx.recv() => received,
+                        _ = shutdown.requested() => {
+                            let bye = Event::default().event("reconnect").retry(RECONNECT_AFTER).data("");
+                            return Some((Ok(bye), (Next::Done, rx, sent, shutdown)));
+                        }
+                    };
+                    match received {
                         Ok((app, status)) if app == id && status != sent => {
                             let event = Event::default().event("status").data(status.as_str());
-                            return Some((Ok(event), (None, rx, status)));
+                            sent = status;
+                            return Some((Ok(event), (Next::Follow, rx, sent, shutdown)));
                         }
                         Ok(_) | Err(broadcast::error::RecvError::Lagged(_)) => continue,
                         Err(broadcast::error::RecvError::Closed) => return None,

@@ -121,31 +121,41 @@ async fn renew(session: &Session) {
     }
 }
 
-/// The page routes with sessions; static files stay outside the session layer.
-pub async fn router(
-    settings: &Settings,
-    public_url: &Url,
-    db: Db,
-    client: std::sync::Arc<crate::solaris::SolarisClient>,
-    work: std::sync::Arc<tokio::sync::Notify>,
-) -> anyhow::Result<Router> {
-    let feed = live::StatusFeed::new();
-    tokio::spawn(live::watch_forever(db.clone(), feed.clone()));
-    let store = DbSessionStore::new(db.clone());
-    // Expired sessions are purged hourly; loading one already treats it as absent.
-    tokio::spawn({
-        let store = store.clone();
-        async move {
-            use tower_sessions::session_store::ExpiredDeletion;
-            let mut every = tokio::time::interval(std::time::Duration::from_secs(3600));
-            loop {
-                every.tick().await;
-                if let Err(e) = store.delete_expired().await {
-                    tracing::warn!(error = %e, "purging expired sessions");
-                }
-            }
+/// Purges expired sessions every hour (loading one already treats it as absent).
+pub async fn purge_sessions_forever(store: DbSessionStore) {
+    use tower_sessions::session_store::ExpiredDeletion;
+    let mut every = tokio::time::interval(std::time::Duration::from_secs(3600));
+    loop {
+        every.tick().await;
+        if let Err(e) = store.delete_expired().await {
+            tracing::warn!(error = %e, "purging expired sessions");
         }
-    });
+    }
+}
+
+/// What the pages share with the background loops that serve them.
+#[derive(Clone, Debug)]
+pub struct Parts {
+    pub db: Db,
+    pub client: std::sync::Arc<crate::solaris::SolarisClient>,
+    /// Wakes the work-queue worker.
+    pub work: std::sync::Arc<tokio::sync::Notify>,
+    /// Fed by [`live::watch_forever`].
+    pub feed: live::StatusFeed,
+    /// Purged by [`purge_sessions_forever`].
+    pub sessions: DbSessionStore,
+}
+
+/// The page routes with sessions; static files stay outside the session layer. Starts
+/// nothing: the loops the pages need are the caller's to run.
+pub fn router(settings: &Settings, public_url: &Url, parts: Parts) -> Router {
+    let Parts {
+        db,
+        client,
+        work,
+        feed,
+        sessions: store,
+    } = parts;
     let sessions = SessionManagerLayer::new(store)
         .with_name("onboarding_session")
         .with_http_only(true)
@@ -159,7 +169,7 @@ pub async fn router(
         work,
         public_origin: public_url.origin().ascii_serialization(),
         minimum_age: settings.minimum_age,
-        feed: feed.clone(),
+        feed,
     }));
     let pages = Router::new()
         .route("/", get(pages::welcome::welcome_page))
@@ -169,12 +179,12 @@ pub async fn router(
         .layer(sessions)
         .layer(middleware::from_fn(security::headers));
 
-    Ok(Router::new()
+    Router::new()
         .route("/style/main.css", get(stylesheet))
         .nest_service("/public", ServeDir::new("public"))
         .route_service(
             "/favicon.svg",
             tower_http::services::ServeFile::new("public/favicon.svg"),
         )
-        .merge(pages))
+        .merge(pages)
 }

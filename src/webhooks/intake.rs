@@ -39,49 +39,75 @@ const MAX_BATCH: usize = 128;
 /// Deliveries are small JSON objects; anything larger is refused before it is read.
 const MAX_BODY: usize = 64 * 1024;
 
-pub fn router(db: Db, work: Arc<Notify>) -> Router {
+/// The intake's route and the writer that stores what it verifies; the writer is run by the
+/// process's supervisor.
+pub fn intake(db: Db, work: Arc<Notify>) -> (Router, Writer) {
     let (store, deliveries) = mpsc::channel(4 * MAX_BATCH);
-    tokio::spawn(store_forever(db.clone(), work, deliveries));
-    Router::new()
+    let router = Router::new()
         .route(super::PATH, post(receive))
         .layer(DefaultBodyLimit::max(MAX_BODY))
-        .with_state(Intake { db, store })
+        .with_state(Intake {
+            db: db.clone(),
+            store,
+        });
+    let writer = Writer {
+        db,
+        work,
+        deliveries: Arc::new(tokio::sync::Mutex::new(deliveries)),
+    };
+    (router, writer)
 }
 
-/// Stores the deliveries that arrive while the previous ones are being stored in one
-/// transaction: one commit (and, on PostgreSQL, one flush to disk) for all of them, so a burst
-/// of webhooks neither queues behind one commit each nor waits long for its answer.
-async fn store_forever(db: Db, work: Arc<Notify>, mut deliveries: mpsc::Receiver<Delivery>) {
-    let mut batch = Vec::with_capacity(MAX_BATCH);
-    while deliveries.recv_many(&mut batch, MAX_BATCH).await > 0 {
-        let verified: Vec<&Stored> = batch.iter().map(|d| &d.delivery).collect();
-        match store::store_batch(&db, &verified).await {
-            Ok(stored) => {
-                if stored.iter().any(|&new| new) {
+/// Stores the verified deliveries. Restartable: a new run takes the same queue.
+#[derive(Clone, Debug)]
+pub struct Writer {
+    db: Db,
+    work: Arc<Notify>,
+    deliveries: Arc<tokio::sync::Mutex<mpsc::Receiver<Delivery>>>,
+}
+
+impl Writer {
+    /// Stores the deliveries that arrive while the previous ones are being stored in one
+    /// transaction: one commit (and, on PostgreSQL, one flush to disk) for all of them, so a
+    /// burst of webhooks neither queues behind one commit each nor waits long for its answer.
+    /// Ends when the intake's route is gone (the server stopped), after storing what came.
+    pub async fn run(self) {
+        let mut deliveries = self.deliveries.lock().await;
+        let mut batch = Vec::with_capacity(MAX_BATCH);
+        while deliveries.recv_many(&mut batch, MAX_BATCH).await > 0 {
+            store_or_refuse(&self.db, &self.work, &mut batch).await;
+        }
+    }
+}
+
+async fn store_or_refuse(db: &Db, work: &Notify, batch: &mut Vec<Delivery>) {
+    let verified: Vec<&Stored> = batch.iter().map(|d| &d.delivery).collect();
+    match store::store_batch(db, &verified).await {
+        Ok(stored) => {
+            if stored.iter().any(|&new| new) {
+                work.notify_one();
+            }
+            for (delivery, new) in batch.drain(..).zip(stored) {
+                let _ = delivery.stored.send(Ok(new));
+            }
+        }
+        Err(e) => {
+            // One delivery may be what failed: each is tried again on its own, so the
+            // others are not refused with it. A refused one gets 500 and comes again.
+            tracing::error!(deliveries = batch.len(), error = %e, "storing a batch of webhooks");
+            for delivery in batch.drain(..) {
+                let outcome = match store::store_batch(db, &[&delivery.delivery]).await {
+                    Ok(stored) => Ok(stored.first().copied().unwrap_or(false)),
+                    Err(e) => {
+                        let d = &delivery.delivery;
+                        tracing::error!(webhook_id = %d.webhook_id, event_type = %d.event_type.as_str(), error = %e, "storing a webhook");
+                        Err(())
+                    }
+                };
+                if outcome == Ok(true) {
                     work.notify_one();
                 }
-                for (delivery, new) in batch.drain(..).zip(stored) {
-                    let _ = delivery.stored.send(Ok(new));
-                }
-            }
-            Err(e) => {
-                // One delivery may be what failed: each is tried again on its own, so the
-                // others are not refused with it. A refused one gets 500 and comes again.
-                tracing::error!(deliveries = batch.len(), error = %e, "storing a batch of webhooks");
-                for delivery in batch.drain(..) {
-                    let outcome = match store::store_batch(&db, &[&delivery.delivery]).await {
-                        Ok(stored) => Ok(stored.first().copied().unwrap_or(false)),
-                        Err(e) => {
-                            let d = &delivery.delivery;
-                            tracing::error!(webhook_id = %d.webhook_id, event_type = %d.event_type.as_str(), error = %e, "storing a webhook");
-                            Err(())
-                        }
-                    };
-                    if outcome == Ok(true) {
-                        work.notify_one();
-                    }
-                    let _ = delivery.stored.send(outcome);
-                }
+                let _ = delivery.stored.send(outcome);
             }
         }
     }

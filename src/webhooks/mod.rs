@@ -6,7 +6,7 @@ mod intake;
 pub mod reconcile;
 mod subscriptions;
 
-pub use intake::router;
+pub use intake::{intake, Writer};
 pub use subscriptions::{ensure_forever, ensure_once, EVENT_TYPES};
 
 /// The path of the one route that takes every event type.

@@ -188,7 +188,7 @@ async fn changed_person_with(faults: serde_json::Value) -> (TestSandbox, Receive
 
 #[tokio::test]
 async fn a_duplicate_fault_delivers_the_same_notification_twice() {
-    let (_, receiver, _) = changed_person_with(json!({"duplicate_rate": 1})).await;
+    let (_sandbox, receiver, _) = changed_person_with(json!({"duplicate_rate": 1})).await;
     let got = receiver
         .wait_for("two copies", |r| {
             r.iter()
@@ -217,7 +217,7 @@ async fn a_drop_fault_loses_the_notification() {
 
 #[tokio::test]
 async fn a_bad_signature_fault_signs_with_the_wrong_secret() {
-    let (_, receiver, secret) = changed_person_with(json!({"bad_signature_rate": 1})).await;
+    let (_sandbox, receiver, secret) = changed_person_with(json!({"bad_signature_rate": 1})).await;
     let got = receiver
         .wait_for("a delivery", |r| {
             r.iter()

@@ -8,6 +8,7 @@ use solaris_onboarding::solaris::types::{
     IdentificationMethod, Language, NewIdentification, NewPerson,
 };
 use solaris_onboarding::solaris::SolarisClient;
+use solaris_onboarding::supervisor::Shutdown;
 
 use crate::common::TestSandbox;
 use crate::{client_for, quick, served};
@@ -294,8 +295,10 @@ async fn two_workers_on_one_database_run_each_item_once() {
     for _ in 0..20 {
         apps.push(new_application(&db, "Erika").await);
     }
-    let a = tokio::spawn(Worker::new(db.clone(), client.clone(), options()).run());
-    let b = tokio::spawn(Worker::new(db.clone(), client_for(&sandbox, quick()), options()).run());
+    let a = tokio::spawn(Worker::new(db.clone(), client.clone(), options()).run(Shutdown::never()));
+    let b = tokio::spawn(
+        Worker::new(db.clone(), client_for(&sandbox, quick()), options()).run(Shutdown::never()),
+    );
     for _ in 0..500 {
         let (pending,): (i64,) =
             sqlx::query_as("select count(*) from solaris_work where state <> 'done'")

@@ -1,0 +1,178 @@
+//! The real binary stopped as an orchestrator stops it: SIGTERM while a customer waits on the
+//! live status stream and a Solaris call is in flight.
+
+mod common;
+
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use solaris_onboarding::db::Db;
+use solaris_onboarding::queue;
+use solaris_onboarding::solaris::types::{
+    IdentificationMethod, Language, NewIdentification, NewPerson,
+};
+
+struct App {
+    child: Child,
+    base: String,
+}
+
+impl Drop for App {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// The release or debug binary cargo built for this test, on `database_url`.
+async fn start(database_url: &str, faults: &str) -> App {
+    let port = free_port();
+    let child = Command::new(env!("CARGO_BIN_EXE_solaris-onboarding"))
+        .env("LISTEN_ADDR", format!("127.0.0.1:{port}"))
+        .env("DATABASE_URL", database_url)
+        .env("SANDBOX_TIME_SCALE", "1")
+        .env("SANDBOX_FAULTS", faults)
+        .env("SHUTDOWN_GRACE_SECONDS", "20")
+        .env("RUST_LOG", "warn")
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .spawn()
+        .expect("the binary starts");
+    let app = App {
+        child,
+        base: format!("http://127.0.0.1:{port}"),
+    };
+    for _ in 0..200 {
+        if reqwest::get(&app.base).await.is_ok() {
+            return app;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("the app never answered");
+}
+
+async fn count(db: &Db, sql: &str) -> i64 {
+    let (n,): (i64,) = sqlx::query_as(sql).fetch_one(&db.pool).await.unwrap();
+    n
+}
+
+#[tokio::test]
+async fn sigterm_ends_live_streams_finishes_the_solaris_call_in_flight_and_exits_0() {
+    let database_url = common::fresh_database_url().await;
+    // Creating the person takes 3 s, so the call is in flight when the signal comes.
+    let slow = r#"{"routes": [{"method": "POST", "path": "/v1/persons", "latency_ms": 3000}]}"#;
+    let mut app = start(&database_url, slow).await;
+    let db = Db::connect(&database_url).await.unwrap();
+
+    // A customer with an application, waiting on the live status stream.
+    let browser = reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    browser.get(&app.base).send().await.unwrap();
+    let started = browser
+        .post(format!("{}/start", app.base))
+        .header("origin", &app.base)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(started.status(), 303);
+    let mut stream = browser
+        .get(format!("{}/identification/events", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(stream.status(), 200);
+    let first = stream.chunk().await.unwrap().unwrap();
+    assert!(String::from_utf8_lossy(&first).contains("event: status"));
+
+    // Its data submitted: the worker takes the person creation and calls the slow sandbox.
+    let (id,): (String,) = sqlx::query_as("select id from application")
+        .fetch_one(&db.pool)
+        .await
+        .unwrap();
+    let person = NewPerson {
+        first_name: "X-AUTOTEST-HAPPYPATH".into(),
+        last_name: "Beispiel".into(),
+        birth_date: Some("1990-01-01".into()),
+        birth_city: Some("Musterstadt".into()),
+        email: Some("erika@example.com".into()),
+        terms_conditions_signed_at: "2026-11-25T10:00:00Z".into(),
+        data_terms_signed_at: "2026-11-25T10:00:01Z".into(),
+        ..NewPerson::default()
+    };
+    let ident = NewIdentification {
+        method: IdentificationMethod::Idnow,
+        language: Some(Language::En),
+        proof_of_address_type: None,
+        proof_of_address_issued_at: None,
+    };
+    assert!(queue::submit(&db, &id, &person, &ident).await.unwrap());
+    let leased = "select count(*) from solaris_work where kind = 'create_person' and lease_owner is not null";
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while count(&db, leased).await == 0 {
+        assert!(Instant::now() < deadline, "the worker never took the item");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+
+    let signalled = Instant::now();
+    let killed = Command::new("kill")
+        .args(["-TERM", &app.child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+
+    // The stream says goodbye with a short retry and ends, so the browser reconnects.
+    let mut rest = String::new();
+    while let Some(chunk) = tokio::time::timeout(Duration::from_secs(10), stream.chunk())
+        .await
+        .expect("the stream ends at shutdown")
+        .unwrap()
+    {
+        rest.push_str(&String::from_utf8_lossy(&chunk));
+    }
+    assert!(rest.contains("event: reconnect"), "{rest}");
+    assert!(rest.contains("retry: 1000"), "{rest}");
+
+    let status = loop {
+        if let Some(status) = app.child.try_wait().unwrap() {
+            break status;
+        }
+        assert!(
+            signalled.elapsed() < Duration::from_secs(20),
+            "no exit within the grace period"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    assert!(status.success(), "exit status {status:?}");
+
+    // Started again on the same database, the application goes on and Solaris holds one person.
+    let _again = start(&database_url, "{}").await;
+    let created = "select count(*) from application where person_id is not null and identification_id is not null";
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while count(&db, created).await == 0 {
+        assert!(
+            Instant::now() < deadline,
+            "the application never reached Solaris"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(count(&db, "select count(*) from sandbox_person").await, 1);
+    assert_eq!(
+        count(
+            &db,
+            "select count(*) from solaris_work where kind = 'create_person' and state = 'done'"
+        )
+        .await,
+        1
+    );
+}
