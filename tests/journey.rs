@@ -599,6 +599,19 @@ async fn a_storage_failure_on_a_journey_page_is_a_translated_503_that_keeps_the_
     // The welcome page neither shows a start nor starts a second application.
     let welcome = c.get("/").await;
     assert_eq!(welcome.status, StatusCode::SERVICE_UNAVAILABLE);
+    assert!(welcome
+        .body
+        .contains("Bitte versuchen Sie es in einer Minute erneut"));
+    // Nor does the start button (a second click, another tab).
+    let start = c.post("/start", "", &[]).await;
+    assert_eq!(start.status, StatusCode::SERVICE_UNAVAILABLE);
+    assert!(
+        start
+            .body
+            .contains("Bitte versuchen Sie es in einer Minute erneut"),
+        "{}",
+        start.body
+    );
     let (applications,): (i64,) = sqlx::query_as("select count(*) from application")
         .fetch_one(&c.db.pool)
         .await

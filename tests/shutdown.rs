@@ -8,9 +8,6 @@ use std::time::{Duration, Instant};
 
 use solaris_onboarding::db::Db;
 use solaris_onboarding::queue;
-use solaris_onboarding::solaris::types::{
-    IdentificationMethod, Language, NewIdentification, NewPerson,
-};
 
 struct App {
     child: Child,
@@ -100,22 +97,7 @@ async fn sigterm_ends_live_streams_finishes_the_solaris_call_in_flight_and_exits
         .fetch_one(&db.pool)
         .await
         .unwrap();
-    let person = NewPerson {
-        first_name: "X-AUTOTEST-HAPPYPATH".into(),
-        last_name: "Beispiel".into(),
-        birth_date: Some("1990-01-01".into()),
-        birth_city: Some("Musterstadt".into()),
-        email: Some("erika@example.com".into()),
-        terms_conditions_signed_at: "2026-11-25T10:00:00Z".into(),
-        data_terms_signed_at: "2026-11-25T10:00:01Z".into(),
-        ..NewPerson::default()
-    };
-    let ident = NewIdentification {
-        method: IdentificationMethod::Idnow,
-        language: Some(Language::En),
-        proof_of_address_type: None,
-        proof_of_address_issued_at: None,
-    };
+    let (person, ident) = common::submission("X-AUTOTEST-HAPPYPATH", "erika@example.com");
     assert!(queue::submit(&db, &id, &person, &ident).await.unwrap());
     let leased = "select count(*) from solaris_work where kind = 'create_person' and lease_owner is not null";
     let deadline = Instant::now() + Duration::from_secs(10);

@@ -4,9 +4,12 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use axum::Extension;
 use tower_sessions::Session;
 
+use super::i18n::Lang;
 use super::journey::JourneyState;
+use super::render;
 use crate::db::{applications, Db, StoreError};
 
 /// The session key holding the application's id.
@@ -38,9 +41,14 @@ pub async fn resume(db: &Db, session: &Session) -> Result<Option<Response>, Stor
 /// visitor an application they did not ask for; the `Origin` check refuses that.
 pub async fn start(
     State(state): State<JourneyState>,
+    Extension(lang): Extension<Lang>,
     session: Session,
     headers: axum::http::HeaderMap,
 ) -> Response {
+    let unavailable = |what: &str, e: &dyn std::fmt::Display| {
+        tracing::error!(error = %e, "{what}");
+        render::unavailable(lang, "/")
+    };
     if !super::security::same_origin(&headers, &axum::http::Method::POST, &state.public_origin) {
         tracing::warn!("cross-site start refused");
         return StatusCode::FORBIDDEN.into_response();
@@ -49,22 +57,18 @@ pub async fn start(
     match resume(&state.db, &session).await {
         Ok(Some(step)) => return step,
         Ok(None) => {}
-        Err(e) => return super::journey::unavailable(e),
+        Err(e) => return unavailable("reading the session's application", &e),
     }
     let id = match applications::create(&state.db).await {
         Ok(id) => id,
-        Err(e) => {
-            tracing::error!(error = %e, "creating an application");
-            return StatusCode::SERVICE_UNAVAILABLE.into_response();
-        }
+        Err(e) => return unavailable("creating an application", &e),
     };
     // A new id for a session that now holds an application, against session fixation.
     if let Err(e) = session.cycle_id().await {
         tracing::error!(error = %e, "cycling the session id");
     }
     if let Err(e) = session.insert(APPLICATION_KEY, &id).await {
-        tracing::error!(error = %e, "storing the application in the session");
-        return StatusCode::SERVICE_UNAVAILABLE.into_response();
+        return unavailable("storing the application in the session", &e);
     }
     let _ = session
         .insert(

@@ -54,6 +54,37 @@ pub fn settings(vars: &[(&str, &str)]) -> Settings {
     Settings::from_source(|k| map.get(k).cloned()).expect("valid test settings")
 }
 
+/// What a confirmed review hands to the work queue: the person (the guide's test name in
+/// `first_name`, an obviously fake person otherwise) and an IDnow identification in English.
+pub fn submission(
+    first_name: &str,
+    email: &str,
+) -> (
+    solaris_onboarding::solaris::types::NewPerson,
+    solaris_onboarding::solaris::types::NewIdentification,
+) {
+    use solaris_onboarding::solaris::types::{
+        IdentificationMethod, Language, NewIdentification, NewPerson,
+    };
+    let person = NewPerson {
+        first_name: first_name.into(),
+        last_name: "Beispiel".into(),
+        birth_date: Some("1990-01-01".into()),
+        birth_city: Some("Musterstadt".into()),
+        email: Some(email.into()),
+        terms_conditions_signed_at: "2026-11-25T10:00:00Z".into(),
+        data_terms_signed_at: "2026-11-25T10:00:01Z".into(),
+        ..NewPerson::default()
+    };
+    let identification = NewIdentification {
+        method: IdentificationMethod::Idnow,
+        language: Some(Language::En),
+        proof_of_address_type: None,
+        proof_of_address_issued_at: None,
+    };
+    (person, identification)
+}
+
 pub const CLIENT_ID: &str = "test-client";
 pub const CLIENT_SECRET: &str = "test-secret";
 

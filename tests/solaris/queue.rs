@@ -4,9 +4,7 @@ use std::time::Duration;
 use serde_json::json;
 use solaris_onboarding::db::Db;
 use solaris_onboarding::queue::{self, Progress, WorkKind, Worker, WorkerOptions};
-use solaris_onboarding::solaris::types::{
-    IdentificationMethod, Language, NewIdentification, NewPerson,
-};
+use solaris_onboarding::solaris::types::{IdentificationMethod, NewIdentification, NewPerson};
 use solaris_onboarding::solaris::SolarisClient;
 use solaris_onboarding::supervisor::Shutdown;
 
@@ -29,22 +27,7 @@ async fn new_application(db: &Db, first_name: &str) -> String {
         .execute(&db.pool)
         .await
         .unwrap();
-    let person = NewPerson {
-        first_name: first_name.into(),
-        last_name: "Beispiel".into(),
-        birth_date: Some("1990-01-01".into()),
-        birth_city: Some("Musterstadt".into()),
-        email: Some(format!("{id}@example.com")),
-        terms_conditions_signed_at: "2026-11-25T10:00:00Z".into(),
-        data_terms_signed_at: "2026-11-25T10:00:01Z".into(),
-        ..NewPerson::default()
-    };
-    let ident = NewIdentification {
-        method: IdentificationMethod::Idnow,
-        language: Some(Language::En),
-        proof_of_address_type: None,
-        proof_of_address_issued_at: None,
-    };
+    let (person, ident) = crate::common::submission(first_name, &format!("{id}@example.com"));
     assert!(queue::submit(db, &id, &person, &ident).await.unwrap());
     id
 }
