@@ -223,6 +223,7 @@ impl Settings {
         };
         // SANDBOX_FAULTS: fault rules in force from the start (JSON).
         let faults = var(&get, "SANDBOX_FAULTS");
+        #[cfg(feature = "sandbox")]
         if let Some(f) = &faults {
             crate::sandbox::faults::FaultConfig::parse(f)
                 .map_err(|e| invalid("SANDBOX_FAULTS", e))?;

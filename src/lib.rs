@@ -7,7 +7,8 @@
 //! - [`db`]: all SQL of the app, one store per aggregate, on SQLite or PostgreSQL;
 //! - [`solaris`]: the Solaris client; [`queue`]: the worker of the durable Solaris work;
 //! - [`webhooks`]: the webhook intake, subscriptions and reconciliation;
-//! - [`sandbox`]: the built-in Solaris + IDnow sandbox, reached only over HTTP;
+//! - `sandbox`: the built-in Solaris + IDnow sandbox, reached only over HTTP (cargo feature
+//!   `sandbox`, on by default);
 //! - [`config`], [`telemetry`], [`startup`]: settings, logs and the assembly of the server;
 //! - [`supervisor`]: the owner of every background loop, and the drain on SIGTERM.
 
@@ -15,6 +16,7 @@ pub mod config;
 pub mod db;
 pub mod domain;
 pub mod queue;
+#[cfg(feature = "sandbox")]
 pub mod sandbox;
 pub mod solaris;
 pub mod startup;

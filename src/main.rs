@@ -17,10 +17,16 @@ async fn main() -> std::process::ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
         None => startup::run_app(settings).await,
+        #[cfg(feature = "sandbox")]
         Some("sandbox") => match parse_listen(&args[1..]) {
             Ok(addr) => startup::run_standalone_sandbox(settings, addr).await,
             Err(e) => Err(e),
         },
+        #[cfg(not(feature = "sandbox"))]
+        Some("sandbox") => Err(anyhow::anyhow!(
+            "this build has no sandbox: it was built without the cargo feature `sandbox` \
+             (build with default features to serve the Solaris + IDnow sandbox)"
+        )),
         Some(other) => Err(anyhow::anyhow!(
             "unknown command {other:?}; usage: solaris-onboarding [sandbox --listen ADDR]"
         )),
@@ -34,6 +40,7 @@ async fn main() -> std::process::ExitCode {
     }
 }
 
+#[cfg(feature = "sandbox")]
 fn parse_listen(args: &[String]) -> anyhow::Result<std::net::SocketAddr> {
     match args {
         [] => Ok("127.0.0.1:4000".parse()?),

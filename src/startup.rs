@@ -15,14 +15,21 @@ use url::Url;
 
 use std::sync::Arc;
 
-use crate::config::{SandboxSettings, Settings, SolarisMode};
+#[cfg(feature = "sandbox")]
+use crate::config::SandboxSettings;
+use crate::config::{Settings, SolarisMode};
 use crate::db::session_store::DbSessionStore;
 use crate::db::Db;
 use crate::queue::{Worker, WorkerOptions};
+#[cfg(feature = "sandbox")]
 use crate::sandbox::Sandbox;
 use crate::solaris::{ClientOptions, SolarisClient};
 use crate::supervisor::Supervisor;
 use crate::{telemetry, web, webhooks};
+
+/// Why a build without the cargo feature `sandbox` needs real Solaris.
+pub const NO_SANDBOX: &str = "this build has no sandbox (built without the cargo feature \
+`sandbox`): set SOLARIS_API_URL, SOLARIS_AUTH_URL, SOLARIS_CLIENT_ID and SOLARIS_CLIENT_SECRET";
 
 /// A bound, ready server with its background loops running.
 pub struct Server {
@@ -54,6 +61,7 @@ fn public_url(settings: &Settings, addr: SocketAddr) -> anyhow::Result<Url> {
     })
 }
 
+#[cfg(feature = "sandbox")]
 fn sandbox_settings(settings: &Settings, public_url: &Url) -> SandboxSettings {
     let mut s = settings.sandbox.clone();
     s.return_url
@@ -65,23 +73,29 @@ impl Server {
     /// The app: binds `LISTEN_ADDR`, connects and migrates the database, and embeds the
     /// sandbox at `/sandbox` unless a Solaris URL is configured.
     pub async fn app(settings: Settings) -> anyhow::Result<Server> {
+        // Before anything is bound or created: a production build needs real Solaris.
+        #[cfg(not(feature = "sandbox"))]
+        if settings.sandbox_embedded() {
+            anyhow::bail!("{NO_SANDBOX}");
+        }
         let listener = TcpListener::bind(settings.listen_addr).await?;
         let addr = listener.local_addr()?;
         let public_url = public_url(&settings, addr)?;
         let db = Db::connect(&settings.database_url).await?;
         let mut supervisor = Supervisor::new();
-        let mut sandbox_router = None;
-        let (api_url, auth_url) = match &settings.solaris {
+        let (api_url, auth_url, sandbox_router) = match &settings.solaris {
+            #[cfg(not(feature = "sandbox"))]
+            SolarisMode::Embedded => anyhow::bail!("{NO_SANDBOX}"),
+            #[cfg(feature = "sandbox")]
             SolarisMode::Embedded => {
                 let base = public_url.join("sandbox")?;
                 let sandbox =
                     Sandbox::new(db.clone(), sandbox_settings(&settings, &public_url), &base)
                         .await?;
                 sandbox.supervise_workers(&mut supervisor);
-                sandbox_router = Some(sandbox.router());
-                (base.clone(), base)
+                (base.clone(), base, Some(sandbox.router()))
             }
-            SolarisMode::Remote { api_url, auth_url } => (api_url.clone(), auth_url.clone()),
+            SolarisMode::Remote { api_url, auth_url } => (api_url.clone(), auth_url.clone(), None),
         };
         let client = Arc::new(SolarisClient::new(
             api_url,
@@ -146,6 +160,7 @@ impl Server {
 
     /// The sandbox alone, at the root of `addr`. Refuses when real Solaris is configured, so a
     /// sandbox can never stand in for Solaris by accident.
+    #[cfg(feature = "sandbox")]
     pub async fn sandbox(settings: Settings, addr: SocketAddr) -> anyhow::Result<Server> {
         if !settings.sandbox_embedded() {
             anyhow::bail!(
@@ -281,6 +296,7 @@ pub async fn run_app(settings: Settings) -> anyhow::Result<()> {
     Ok(server.run().await?)
 }
 
+#[cfg(feature = "sandbox")]
 pub async fn run_standalone_sandbox(settings: Settings, addr: SocketAddr) -> anyhow::Result<()> {
     let server = Server::sandbox(settings, addr).await?;
     tracing::info!(url = %server.public_url, "Solaris + IDnow sandbox is serving");
