@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Starts the app (built by `cargo build`) on a fresh SQLite file and runs the Playwright tests
-# against it in Debian's Chromium, once with JavaScript off and once with it on.
+# against it in Debian's Chromium, once with JavaScript off and once with it on; then checks
+# every HTML page the tests were served with the Nu HTML checker (vnu-jar, on Debian's Java).
 set -euo pipefail
 cd "$(dirname "$0")"
 root=$(cd .. && pwd)
@@ -17,8 +18,21 @@ for _ in $(seq 1 100); do
   sleep 0.2
 done
 export BASE_URL="http://127.0.0.1:$port"
+# Every HTML document the tests load is kept here and checked with the Nu HTML checker.
+export SERVED_HTML_DIR="$workdir/served-html"
 status=0
 PW_JS=0 npx playwright test --output test-results/js-off || status=$?
 PW_JS=1 npx playwright test --output test-results/js-on || status=$?
+
+pages=$(find "$SERVED_HTML_DIR" -name '*.html' 2>/dev/null | wc -l)
+if [ "$pages" -eq 0 ]; then
+  echo "Nu HTML checker: the tests kept no page to check"
+  status=1
+elif java -jar node_modules/vnu-jar/build/dist/vnu.jar --errors-only "$SERVED_HTML_DIR"; then
+  echo "Nu HTML checker: $pages served pages, no errors"
+else
+  echo "Nu HTML checker: errors in the served pages above"
+  status=1
+fi
 [ "$status" -eq 0 ] || { echo "--- app log"; tail -50 "$workdir/app.log"; }
 exit "$status"

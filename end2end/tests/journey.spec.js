@@ -1,6 +1,6 @@
 // The whole journey in the browser, through the embedded sandbox's IDnow page, as
 // X-MANUALTEST-HAPPYPATH, in English and in German, and an abort with a retry.
-const { test, expect } = require('@playwright/test');
+const { test, expect } = require('./served-html');
 
 // axe-core is injected as a script, which the pages' CSP would refuse; the audit needs JS.
 test.use({ bypassCSP: true });

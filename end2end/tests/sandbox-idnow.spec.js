@@ -1,5 +1,5 @@
 // The embedded sandbox's IDnow page, as a customer of X-MANUALTEST-HAPPYPATH goes through it.
-const { test, expect } = require('@playwright/test');
+const { test, expect } = require('./served-html');
 
 async function requestedIdentification(request) {
   const token = await request.post('/sandbox/oauth2/token', {

@@ -1,4 +1,4 @@
-const { test, expect } = require('@playwright/test');
+const { test, expect } = require('./served-html');
 
 test('the welcome page explains the journey and switches to German', async ({ page }, info) => {
   await page.goto('/');
