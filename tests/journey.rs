@@ -140,7 +140,7 @@ async fn typed_values_survive_a_validation_error_with_messages_next_to_the_field
             "/details/person",
             &[
                 ("salutation", "MR"),
-                ("first_name", " Łukasz"),
+                ("first_name", " Łukasz2"),
                 ("last_name", "O'Polo😀"),
                 ("birth_date", "2015-02-30"),
                 ("birth_city", "Musterstadt"),
@@ -151,13 +151,13 @@ async fn typed_values_survive_a_validation_error_with_messages_next_to_the_field
         )
         .await;
     assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(page.body.contains("value=\" Łukasz\""));
+    assert!(page.body.contains("value=\" Łukasz2\""));
     assert!(
         page.body.contains("value=\"O&#x27;Polo😀\"") || page.body.contains("value=\"O'Polo😀\""),
         "{}",
         page.body
     );
-    assert!(page.body.contains("Bitte entfernen Sie die Leerzeichen"));
+    assert!(page.body.contains("Bitte verwenden Sie nur Buchstaben"));
     assert!(page.body.contains("aria-describedby=\"first_name-error\""));
     assert!(page.body.contains("role=\"alert\""));
     assert!(page.body.contains("Bitte geben Sie ein gültiges Datum ein"));
@@ -337,7 +337,7 @@ async fn the_contact_form_checks_each_rule_and_keeps_what_was_typed() {
             &[
                 ("mobile_number", "030 1234567"),
                 ("email", "erika@"),
-                ("address[line_1]", " Teststraße"),
+                ("address[line_1]", " Teststra\u{200B}ße"),
                 ("address[line_2]", "1"),
                 ("address[postal_code]", "1011"),
                 ("address[city]", "Berlin"),
@@ -351,7 +351,7 @@ async fn the_contact_form_checks_each_rule_and_keeps_what_was_typed() {
     for typed in [
         "value=\"030 1234567\"",
         "value=\"erika@\"",
-        "value=\" Teststraße\"",
+        "value=\" Teststra\u{200B}ße\"",
         "value=\"1011\"",
     ] {
         assert!(page.body.contains(typed), "{typed} was lost");
@@ -359,8 +359,8 @@ async fn the_contact_form_checks_each_rule_and_keeps_what_was_typed() {
     for message in [
         "Please enter a mobile number",
         "Please enter a valid e-mail address",
-        "Please remove the spaces",
-        "A German postal code has five digits",
+        "Please check this entry",
+        "in Germany: five digits",
         "Please choose an option",
     ] {
         assert!(page.body.contains(message), "missing {message:?}");
@@ -633,4 +633,116 @@ async fn a_storage_failure_on_the_return_page_is_a_503_not_a_lost_application() 
         page.body
     );
     assert!(!page.body.contains("We could not find your application"));
+}
+
+/// The person screen of `through_person`, with `first_name` as typed.
+fn person_with(first_name: &str) -> Vec<(&str, &str)> {
+    vec![
+        ("salutation", "NONE"),
+        ("first_name", first_name),
+        ("last_name", "Beispiel"),
+        ("birth_date", "1990-01-01"),
+        ("birth_city", "Musterstadt"),
+        ("birth_country", "DE"),
+        ("nationality", "DE"),
+        ("employment_status", "STUDENT"),
+    ]
+}
+
+/// The message next to input `id` of a refused page.
+fn message_at(page: &common::customer::Page, id: &str) -> String {
+    let marker = format!("id=\"{id}-error\"");
+    let at = page
+        .body
+        .find(&marker)
+        .unwrap_or_else(|| panic!("no message next to {id} (status {})", page.status));
+    let start = at + page.body[at..].find('>').unwrap() + 1;
+    let end = page.body[start..].find('<').unwrap();
+    page.body[start..start + end].to_string()
+}
+
+#[tokio::test]
+async fn names_mobile_numbers_and_e_mail_addresses_follow_their_rules_in_english_and_german() {
+    let names = "letters only (also with accents)|nur Buchstaben (auch mit Akzenten)";
+    let mobile = "Please enter a mobile number|Bitte geben Sie eine Mobilnummer ein";
+    let email =
+        "Please enter a valid e-mail address|Bitte geben Sie eine gültige E-Mail-Adresse ein";
+    // (input, typed, the message it gets in English|German, or None when accepted)
+    let person: &[(&str, &str, Option<&str>)] = &[
+        ("first_name", "An\u{200B}na", Some(names)), // a zero-width space
+        ("first_name", "Ann\u{00AD}a", Some(names)), // a soft hyphen
+        ("first_name", "\u{3164}", Some(names)),     // a Hangul filler, printed blank
+        ("first_name", "𝐀𝐧𝐧𝐚", Some(names)),         // mathematical letters
+        ("first_name", "Anna3", Some(names)),
+        ("first_name", "Anna 😀", Some(names)),
+        ("first_name", " Zoe\u{0308} ", None), // trimmed, and composed to "Zoë"
+    ];
+    let contact: &[(&str, &str, Option<&str>)] = &[
+        ("mobile_number", "+999999999999999", Some(mobile)),
+        ("mobile_number", "030 1234567", Some(mobile)), // a landline
+        ("mobile_number", "12345", Some(mobile)),
+        ("mobile_number", "+49 (0)151 2345678", None),
+        ("mobile_number", "0049 151 23456789", None),
+        ("email", "a@b", Some(email)),
+        ("email", "erika@example", Some(email)),
+        ("email", " erika@example.com ", None),
+    ];
+    for (lang, index) in [("en", 0), ("de", 1)] {
+        let c = spawn(lang).await;
+        c.consent().await;
+        for (input, typed, message) in person {
+            let mut fields = person_with("Zoë");
+            fields.retain(|(name, _)| name != input);
+            fields.push((input, typed));
+            let page = c.submit("/details/person", &fields).await;
+            match message {
+                Some(message) => {
+                    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY, "{typed:?}");
+                    let expected = message.split('|').nth(index).unwrap();
+                    assert!(
+                        message_at(&page, input).contains(expected),
+                        "{lang} {typed:?}"
+                    );
+                }
+                None => page.redirected_to("/details/contact"),
+            }
+        }
+        for (input, typed, message) in contact {
+            let mut fields = common::customer::CONTACT.to_vec();
+            fields.retain(|(name, _)| name != input);
+            fields.push((input, typed));
+            let page = c.submit("/details/contact", &fields).await;
+            match message {
+                Some(message) => {
+                    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY, "{typed:?}");
+                    let expected = message.split('|').nth(index).unwrap();
+                    assert!(
+                        message_at(&page, input).contains(expected),
+                        "{lang} {typed:?}"
+                    );
+                }
+                None => page.redirected_to("/review"),
+            }
+        }
+        // What was accepted last is stored as parsed: composed, trimmed, E.164.
+        let review = c.get("/review").await;
+        assert!(review.body.contains("<dd>Zoë</dd>"), "{}", review.body);
+        assert!(review.body.contains("<dd>erika@example.com</dd>"));
+        assert!(review.body.contains("+4915123456789"));
+    }
+}
+
+#[tokio::test]
+async fn the_too_young_message_states_the_configured_minimum_age() {
+    let c = common::customer::spawn_with("de", &[("MINIMUM_AGE", "21")]).await;
+    c.consent().await;
+    let twenty = (chrono::Utc::now() - chrono::Duration::days(20 * 365 + 30))
+        .format("%Y-%m-%d")
+        .to_string();
+    let mut fields = person_with("Erika");
+    fields.retain(|(name, _)| *name != "birth_date");
+    fields.push(("birth_date", &twenty));
+    let page = c.submit("/details/person", &fields).await;
+    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(message_at(&page, "birth_date").contains("mindestens 21 Jahre alt"));
 }

@@ -293,12 +293,12 @@ pub fn is_country(code: &str) -> bool {
     COUNTRIES.binary_search_by(|(c, _, _)| c.cmp(&code)).is_ok()
 }
 
-/// The country's name in English (`de == false`) or German.
-pub fn name(code: &str, de: bool) -> Option<&'static str> {
+/// The country's names `(English, German)`.
+pub fn names(code: &str) -> Option<(&'static str, &'static str)> {
     COUNTRIES
         .binary_search_by(|(c, _, _)| c.cmp(&code))
         .ok()
-        .map(|i| if de { COUNTRIES[i].2 } else { COUNTRIES[i].1 })
+        .map(|i| (COUNTRIES[i].1, COUNTRIES[i].2))
 }
 
 #[cfg(test)]
@@ -309,8 +309,8 @@ mod tests {
     fn codes_are_sorted_and_named_in_both_languages() {
         assert!(COUNTRIES.windows(2).all(|w| w[0].0 < w[1].0));
         assert_eq!(COUNTRIES.len(), 249);
-        assert_eq!(name("DE", true), Some("Deutschland"));
-        assert_eq!(name("GB", false), Some("United Kingdom"));
+        assert_eq!(names("DE").map(|n| n.1), Some("Deutschland"));
+        assert_eq!(names("GB").map(|n| n.0), Some("United Kingdom"));
         assert!(is_country("PL") && !is_country("XX") && !is_country("EU"));
         assert!(EU.iter().all(|c| is_country(c)));
     }

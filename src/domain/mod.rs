@@ -4,5 +4,6 @@
 pub mod application;
 pub mod countries;
 pub mod failure_reason;
+pub mod values;
 
 pub use application::{Application, ConsentKind};

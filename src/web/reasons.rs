@@ -122,11 +122,7 @@ pub fn explain(code: &str, lang: Lang) -> &'static str {
                              "Es ist ein Problem aufgetreten, das ein neuer Versuch nicht lösen kann."),
         Group::Other => ("The identification could not be completed.", "Die Identifikation konnte nicht abgeschlossen werden."),
     };
-    if lang == Lang::De {
-        de
-    } else {
-        en
-    }
+    lang.pick((en, de))
 }
 
 #[cfg(test)]

@@ -1,164 +1,243 @@
-//! The data screens (about you; contact and address) and the eligibility answer.
+//! The data screens (about you; contact and address) and the eligibility answer. Each input
+//! is described once below; the screens parse what was typed into domain values, and a
+//! refused screen comes back with every value as typed and the problems next to the fields.
 
 use axum::extract::Form;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use leptos::prelude::*;
-use serde::Deserialize;
 
 use super::fields::{
-    country_options, employment_statuses, owned, parse_birth_date, parse_country, parse_email,
-    parse_mobile, parse_name, parse_postal_code, parse_text, ErrorSummary, Errors, Problem,
-    SelectField, TextField, GERMAN_STATES, TITLES,
+    country_name, country_options, employment_options, one_of, owned, ErrorSummary, Errors, Input,
+    RawForm, SelectField, TextField, GERMAN_STATES, TITLES,
 };
 use super::{at, Csrf, Journey, Page, PageResult, Step};
 use crate::db::applications;
 use crate::domain::application::{ContactDetails, Details, PersonDetails};
-use crate::domain::countries::{self, EU};
+use crate::domain::countries::EU;
+use crate::domain::values::{
+    BirthDate, CountryCode, EmailAddress, FreeText, MobileNumber, PersonName, PostalCode, Problem,
+};
+use crate::solaris::types::{EmploymentStatus, Salutation};
 use crate::web::i18n::Lang;
 use crate::web::render::{self, Progress};
 
-/// The first screen as typed.
-#[derive(Clone, Debug, Default, Deserialize)]
-pub struct PersonForm {
-    #[serde(default)]
-    salutation: String,
-    #[serde(default)]
-    title: String,
-    #[serde(default)]
-    first_name: String,
-    #[serde(default)]
-    last_name: String,
-    #[serde(default)]
-    birth_date: String,
-    #[serde(default)]
-    birth_city: String,
-    #[serde(default)]
-    birth_country: String,
-    #[serde(default)]
-    nationality: String,
-    #[serde(default)]
-    employment_status: String,
+/// The inputs of the two screens, named as Solaris names the fields.
+mod input {
+    use super::Input;
+
+    pub const SALUTATION: Input = Input {
+        name: "salutation",
+        label: |t| t.salutation,
+    };
+    pub const TITLE: Input = Input {
+        name: "title",
+        label: |t| t.title,
+    };
+    pub const FIRST_NAME: Input = Input {
+        name: "first_name",
+        label: |t| t.first_name,
+    };
+    pub const LAST_NAME: Input = Input {
+        name: "last_name",
+        label: |t| t.last_name,
+    };
+    pub const BIRTH_DATE: Input = Input {
+        name: "birth_date",
+        label: |t| t.birth_date,
+    };
+    pub const BIRTH_CITY: Input = Input {
+        name: "birth_city",
+        label: |t| t.birth_city,
+    };
+    pub const BIRTH_COUNTRY: Input = Input {
+        name: "birth_country",
+        label: |t| t.birth_country,
+    };
+    pub const NATIONALITY: Input = Input {
+        name: "nationality",
+        label: |t| t.nationality,
+    };
+    pub const EMPLOYMENT_STATUS: Input = Input {
+        name: "employment_status",
+        label: |t| t.employment_status,
+    };
+
+    pub const MOBILE_NUMBER: Input = Input {
+        name: "mobile_number",
+        label: |t| t.mobile_number,
+    };
+    pub const EMAIL: Input = Input {
+        name: "email",
+        label: |t| t.email,
+    };
+    pub const LINE_1: Input = Input {
+        name: "address[line_1]",
+        label: |t| t.address_line_1,
+    };
+    pub const LINE_2: Input = Input {
+        name: "address[line_2]",
+        label: |t| t.address_line_2,
+    };
+    pub const POSTAL_CODE: Input = Input {
+        name: "address[postal_code]",
+        label: |t| t.postal_code,
+    };
+    pub const CITY: Input = Input {
+        name: "address[city]",
+        label: |t| t.city,
+    };
+    pub const STATE: Input = Input {
+        name: "address[state]",
+        label: |t| t.state,
+    };
+    pub const COUNTRY: Input = Input {
+        name: "address[country]",
+        label: |t| t.country,
+    };
+    pub const TAX_COUNTRY: Input = Input {
+        name: "tax_information[tax_assessment_country]",
+        label: |t| t.tax_country,
+    };
+}
+use input::*;
+
+/// The value of the salutation select for "no salutation" (Solaris takes none: `null`).
+const NO_SALUTATION: &str = "NONE";
+
+/// Place of birth, street and city: Solaris takes 100 characters; a house number 20.
+const LONG_TEXT: usize = 100;
+const HOUSE_NUMBER: usize = 20;
+
+fn person_form(d: &PersonDetails) -> RawForm {
+    RawForm::with([
+        (
+            SALUTATION,
+            d.salutation.clone().unwrap_or_else(|| NO_SALUTATION.into()),
+        ),
+        (TITLE, d.title.clone().unwrap_or_default()),
+        (FIRST_NAME, d.first_name.clone()),
+        (LAST_NAME, d.last_name.clone()),
+        (BIRTH_DATE, d.birth_date.clone()),
+        (BIRTH_CITY, d.birth_city.clone()),
+        (BIRTH_COUNTRY, d.birth_country.clone()),
+        (NATIONALITY, d.nationality.clone()),
+        (EMPLOYMENT_STATUS, d.employment_status.clone()),
+    ])
 }
 
-impl PersonForm {
-    fn from_saved(d: &PersonDetails) -> Self {
-        PersonForm {
-            salutation: d.salutation.clone().unwrap_or_else(|| "NONE".into()),
-            title: d.title.clone().unwrap_or_default(),
-            first_name: d.first_name.clone(),
-            last_name: d.last_name.clone(),
-            birth_date: d.birth_date.clone(),
-            birth_city: d.birth_city.clone(),
-            birth_country: d.birth_country.clone(),
-            nationality: d.nationality.clone(),
-            employment_status: d.employment_status.clone(),
+/// The first screen parsed, or every problem it has.
+fn parse_person(form: &RawForm, minimum_age: u32) -> Result<PersonDetails, Errors> {
+    let mut e = Errors::default();
+    let salutation = e.check(SALUTATION, {
+        let raw = form.get(SALUTATION);
+        match Salutation::parse(raw) {
+            _ if raw == NO_SALUTATION => Ok(None),
+            Salutation::Other(_) => Err(Problem::Choose),
+            known => Ok(Some(known.as_str().to_string())),
         }
-    }
-
-    fn parse(&self, minimum_age: u32) -> Result<PersonDetails, Errors> {
-        let mut errors = Errors::default();
-        let salutation = match self.salutation.as_str() {
-            "MR" | "MS" => Some(self.salutation.clone()),
-            "NONE" => None,
-            _ => {
-                errors.take("salutation", Err(Problem::Choose));
-                None
-            }
-        };
-        let title = match self.title.as_str() {
-            "" => None,
-            t if TITLES.iter().any(|(v, _)| *v == t) => Some(t.to_string()),
-            _ => {
-                errors.take("title", Err(Problem::Choose));
-                None
-            }
-        };
-        let first_name = errors.take("first_name", parse_name(&self.first_name));
-        let last_name = errors.take("last_name", parse_name(&self.last_name));
-        let today = chrono::Utc::now().date_naive();
-        let birth_date = errors.take(
-            "birth_date",
-            parse_birth_date(&self.birth_date, today, minimum_age)
-                .map(|d| d.format("%Y-%m-%d").to_string()),
-        );
-        let birth_city = errors.take("birth_city", parse_text(&self.birth_city, 100));
-        let birth_country = errors.take("birth_country", parse_country(&self.birth_country));
-        let nationality = errors.take("nationality", parse_country(&self.nationality));
-        let employment_status = errors.take(
-            "employment_status",
-            if employment_statuses(Lang::En)
-                .iter()
-                .any(|(v, _)| *v == self.employment_status)
-            {
-                Ok(self.employment_status.clone())
-            } else {
-                Err(Problem::Choose)
-            },
-        );
-        if !errors.is_empty() {
-            return Err(errors);
+    });
+    let title = e.check(
+        TITLE,
+        match form.get(TITLE) {
+            "" => Ok(None),
+            raw => one_of(TITLES.iter().map(|(v, _)| *v), raw).map(Some),
+        },
+    );
+    let first_name = e.check(FIRST_NAME, PersonName::parse(form.get(FIRST_NAME)));
+    let last_name = e.check(LAST_NAME, PersonName::parse(form.get(LAST_NAME)));
+    let today = chrono::Utc::now().date_naive();
+    let birth_date = e.check(
+        BIRTH_DATE,
+        BirthDate::parse(form.get(BIRTH_DATE), today, minimum_age),
+    );
+    let birth_city = e.check(BIRTH_CITY, FreeText::parse(form.get(BIRTH_CITY), LONG_TEXT));
+    let birth_country = e.check(BIRTH_COUNTRY, CountryCode::parse(form.get(BIRTH_COUNTRY)));
+    let nationality = e.check(NATIONALITY, CountryCode::parse(form.get(NATIONALITY)));
+    let employment_status = e.check(EMPLOYMENT_STATUS, {
+        match EmploymentStatus::parse(form.get(EMPLOYMENT_STATUS)) {
+            EmploymentStatus::Other(_) => Err(Problem::Choose),
+            known => Ok(known),
         }
-        Ok(PersonDetails {
-            salutation,
-            title,
-            first_name,
-            last_name,
-            birth_date,
-            birth_city,
-            birth_country,
-            nationality,
-            employment_status,
-        })
-    }
+    });
+    let (
+        Some(salutation),
+        Some(title),
+        Some(first_name),
+        Some(last_name),
+        Some(birth_date),
+        Some(birth_city),
+        Some(birth_country),
+        Some(nationality),
+        Some(employment_status),
+    ) = (
+        salutation,
+        title,
+        first_name,
+        last_name,
+        birth_date,
+        birth_city,
+        birth_country,
+        nationality,
+        employment_status,
+    )
+    else {
+        return Err(e);
+    };
+    Ok(PersonDetails {
+        salutation,
+        title,
+        first_name: first_name.into(),
+        last_name: last_name.into(),
+        birth_date: birth_date.date().format("%Y-%m-%d").to_string(),
+        birth_city: birth_city.into(),
+        birth_country: birth_country.into(),
+        nationality: nationality.into(),
+        employment_status: employment_status.as_str().to_string(),
+    })
 }
 
-fn person_view(lang: Lang, token: String, form: PersonForm, errors: Errors) -> Response {
-    let j = lang.t();
+fn person_view(lang: Lang, token: String, form: RawForm, errors: Errors) -> Response {
+    let t = lang.t();
     let status = errors.status();
-    let labels = vec![
-        ("salutation", j.salutation),
-        ("title", j.title),
-        ("first_name", j.first_name),
-        ("last_name", j.last_name),
-        ("birth_date", j.birth_date),
-        ("birth_city", j.birth_city),
-        ("birth_country", j.birth_country),
-        ("nationality", j.nationality),
-        ("employment_status", j.employment_status),
-    ];
-    let salutations = vec![
-        ("MR", j.salutation_mr),
-        ("MS", j.salutation_ms),
-        ("NONE", j.salutation_none),
-    ];
+    let salutations: Vec<(String, String)> = Salutation::ALL
+        .iter()
+        .map(|s| {
+            let label = match s {
+                Salutation::Mr => t.salutation_mr,
+                _ => t.salutation_ms,
+            };
+            (s.as_str().to_string(), label.to_string())
+        })
+        .chain([(NO_SALUTATION.to_string(), t.salutation_none.to_string())])
+        .collect();
     let countries = country_options(lang);
     let path = Step::Person.path();
     render::page(
         lang,
         path,
-        j.person_title,
+        t.person_title,
         status,
         None,
         view! {
             <Progress lang=lang current=1/>
-            <h1>{j.person_title}</h1>
-            <p class="hint-box">{j.exact_hint}</p>
-            <ErrorSummary lang=lang errors=errors.clone() labels=labels/>
+            <h1>{t.person_title}</h1>
+            <p class="hint-box">{t.exact_hint}</p>
+            <ErrorSummary lang=lang errors=errors.clone()/>
             <form method="post" action=path novalidate=true>
                 <Csrf token=token/>
-                <SelectField lang=lang name="salutation" label=j.salutation options=owned(&salutations) selected=form.salutation errors=errors.clone()/>
-                <SelectField lang=lang name="title" label=j.title options=owned(TITLES) selected=form.title errors=errors.clone() empty_label=j.title_none/>
-                <TextField lang=lang name="first_name" label=j.first_name value=form.first_name errors=errors.clone() autocomplete="given-name"/>
-                <TextField lang=lang name="last_name" label=j.last_name value=form.last_name errors=errors.clone() autocomplete="family-name"/>
-                <TextField lang=lang name="birth_date" label=j.birth_date value=form.birth_date errors=errors.clone() kind="date" autocomplete="bday"/>
-                <TextField lang=lang name="birth_city" label=j.birth_city value=form.birth_city errors=errors.clone()/>
-                <SelectField lang=lang name="birth_country" label=j.birth_country options=countries.clone() selected=form.birth_country errors=errors.clone()/>
-                <SelectField lang=lang name="nationality" label=j.nationality options=countries selected=form.nationality errors=errors.clone()/>
-                <SelectField lang=lang name="employment_status" label=j.employment_status options=owned(&employment_statuses(lang)) selected=form.employment_status errors=errors.clone()/>
+                <SelectField lang=lang input=SALUTATION options=salutations selected=form.get(SALUTATION) errors=errors.clone()/>
+                <SelectField lang=lang input=TITLE options=owned(TITLES) selected=form.get(TITLE) errors=errors.clone() empty_label=t.title_none/>
+                <TextField lang=lang input=FIRST_NAME value=form.get(FIRST_NAME) errors=errors.clone() autocomplete="given-name"/>
+                <TextField lang=lang input=LAST_NAME value=form.get(LAST_NAME) errors=errors.clone() autocomplete="family-name"/>
+                <TextField lang=lang input=BIRTH_DATE value=form.get(BIRTH_DATE) errors=errors.clone() kind="date" autocomplete="bday"/>
+                <TextField lang=lang input=BIRTH_CITY value=form.get(BIRTH_CITY) errors=errors.clone()/>
+                <SelectField lang=lang input=BIRTH_COUNTRY options=countries.clone() selected=form.get(BIRTH_COUNTRY) errors=errors.clone()/>
+                <SelectField lang=lang input=NATIONALITY options=countries selected=form.get(NATIONALITY) errors=errors.clone()/>
+                <SelectField lang=lang input=EMPLOYMENT_STATUS options=employment_options(lang) selected=form.get(EMPLOYMENT_STATUS) errors=errors.clone()/>
                 <div class="actions">
-                    <button type="submit" class="primary">{j.continue_}</button>
-                    <a href=Step::Privacy.path() class="secondary">{j.back}</a>
+                    <button type="submit" class="primary">{t.continue_}</button>
+                    <a href=Step::Privacy.path() class="secondary">{t.back}</a>
                 </div>
             </form>
         },
@@ -171,13 +250,13 @@ pub async fn person_page(j: Journey<at::Person>) -> Response {
         .details
         .person
         .as_ref()
-        .map(PersonForm::from_saved)
+        .map(person_form)
         .unwrap_or_default();
     person_view(j.lang, j.csrf, form, Errors::default())
 }
 
-pub async fn save_person(j: Journey<at::Person>, Form(form): Form<PersonForm>) -> PageResult {
-    match form.parse(j.state.minimum_age) {
+pub async fn save_person(j: Journey<at::Person>, Form(form): Form<RawForm>) -> PageResult {
+    match parse_person(&form, j.state.minimum_age) {
         Err(errors) => Ok(person_view(j.lang, j.csrf, form, errors)),
         Ok(person) => {
             save(&j, |details| details.person = Some(person)).await?;
@@ -196,131 +275,117 @@ async fn save<P: Page>(
     applications::save_details(&j.state.db, &j.app, &details).await
 }
 
-/// The second screen as typed; input names follow Solaris' field names.
-#[derive(Clone, Debug, Default, Deserialize)]
-pub struct ContactForm {
-    #[serde(default)]
-    mobile_number: String,
-    #[serde(default)]
-    email: String,
-    #[serde(default, rename = "address[line_1]")]
-    line_1: String,
-    #[serde(default, rename = "address[line_2]")]
-    line_2: String,
-    #[serde(default, rename = "address[postal_code]")]
-    postal_code: String,
-    #[serde(default, rename = "address[city]")]
-    city: String,
-    #[serde(default, rename = "address[state]")]
-    state: String,
-    #[serde(default, rename = "address[country]")]
-    country: String,
-    #[serde(default, rename = "tax_information[tax_assessment_country]")]
-    tax_country: String,
+fn contact_form(c: &ContactDetails) -> RawForm {
+    RawForm::with([
+        (MOBILE_NUMBER, c.mobile_number.clone()),
+        (EMAIL, c.email.clone()),
+        (LINE_1, c.line_1.clone()),
+        (LINE_2, c.line_2.clone()),
+        (POSTAL_CODE, c.postal_code.clone()),
+        (CITY, c.city.clone()),
+        (STATE, c.state.clone().unwrap_or_default()),
+        (COUNTRY, c.country.clone()),
+        (TAX_COUNTRY, c.tax_country.clone()),
+    ])
 }
 
-impl ContactForm {
-    fn from_saved(c: &ContactDetails) -> Self {
-        ContactForm {
-            mobile_number: c.mobile_number.clone(),
-            email: c.email.clone(),
-            line_1: c.line_1.clone(),
-            line_2: c.line_2.clone(),
-            postal_code: c.postal_code.clone(),
-            city: c.city.clone(),
-            state: c.state.clone().unwrap_or_default(),
-            country: c.country.clone(),
-            tax_country: c.tax_country.clone(),
-        }
-    }
-
-    fn parse(&self) -> Result<ContactDetails, Errors> {
-        let mut errors = Errors::default();
-        let mobile_number = errors.take("mobile_number", parse_mobile(&self.mobile_number));
-        let email = errors.take("email", parse_email(&self.email));
-        let line_1 = errors.take("address[line_1]", parse_text(&self.line_1, 100));
-        let line_2 = errors.take("address[line_2]", parse_text(&self.line_2, 20));
-        let country = errors.take("address[country]", parse_country(&self.country));
-        let postal_code = errors.take(
-            "address[postal_code]",
-            parse_postal_code(&self.postal_code, &self.country),
-        );
-        let city = errors.take("address[city]", parse_text(&self.city, 100));
-        let state = match self.state.as_str() {
-            "" => None,
-            s if country == "DE" && GERMAN_STATES.iter().any(|(c, _)| *c == s) => {
-                Some(s.to_string())
-            }
-            _ => {
-                errors.take("address[state]", Err(Problem::Choose));
-                None
-            }
-        };
-        let tax_country = errors.take(
-            "tax_information[tax_assessment_country]",
-            parse_country(&self.tax_country),
-        );
-        if !errors.is_empty() {
-            return Err(errors);
-        }
-        Ok(ContactDetails {
-            mobile_number,
-            email,
-            line_1,
-            line_2,
-            postal_code,
-            city,
-            state,
-            country,
-            tax_country,
-        })
-    }
+/// The second screen parsed, or every problem it has.
+fn parse_contact(form: &RawForm) -> Result<ContactDetails, Errors> {
+    let mut e = Errors::default();
+    let mobile_number = e.check(MOBILE_NUMBER, MobileNumber::parse(form.get(MOBILE_NUMBER)));
+    let email = e.check(EMAIL, EmailAddress::parse(form.get(EMAIL)));
+    let line_1 = e.check(LINE_1, FreeText::parse(form.get(LINE_1), LONG_TEXT));
+    let line_2 = e.check(LINE_2, FreeText::parse(form.get(LINE_2), HOUSE_NUMBER));
+    let country = e.check(COUNTRY, CountryCode::parse(form.get(COUNTRY)));
+    let postal_code = match &country {
+        Some(country) => e.check(
+            POSTAL_CODE,
+            PostalCode::parse(form.get(POSTAL_CODE), country),
+        ),
+        // Without a country the postal code cannot be judged; the country's problem is shown.
+        None => None,
+    };
+    let city = e.check(CITY, FreeText::parse(form.get(CITY), LONG_TEXT));
+    let in_germany = country.as_ref().is_some_and(|c| c.as_ref() == "DE");
+    let state = e.check(
+        STATE,
+        match form.get(STATE) {
+            "" => Ok(None),
+            raw if in_germany => one_of(GERMAN_STATES.iter().map(|(c, _)| *c), raw).map(Some),
+            _ => Err(Problem::Choose),
+        },
+    );
+    let tax_country = e.check(TAX_COUNTRY, CountryCode::parse(form.get(TAX_COUNTRY)));
+    let (
+        Some(mobile_number),
+        Some(email),
+        Some(line_1),
+        Some(line_2),
+        Some(country),
+        Some(postal_code),
+        Some(city),
+        Some(state),
+        Some(tax_country),
+    ) = (
+        mobile_number,
+        email,
+        line_1,
+        line_2,
+        country,
+        postal_code,
+        city,
+        state,
+        tax_country,
+    )
+    else {
+        return Err(e);
+    };
+    Ok(ContactDetails {
+        mobile_number: mobile_number.into(),
+        email: email.into(),
+        line_1: line_1.into(),
+        line_2: line_2.into(),
+        postal_code: postal_code.into(),
+        city: city.into(),
+        state,
+        country: country.into(),
+        tax_country: tax_country.into(),
+    })
 }
 
-fn contact_view(lang: Lang, token: String, form: ContactForm, errors: Errors) -> Response {
-    let j = lang.t();
+fn contact_view(lang: Lang, token: String, form: RawForm, errors: Errors) -> Response {
+    let t = lang.t();
     let status = errors.status();
-    let labels = vec![
-        ("mobile_number", j.mobile_number),
-        ("email", j.email),
-        ("address[line_1]", j.address_line_1),
-        ("address[line_2]", j.address_line_2),
-        ("address[postal_code]", j.postal_code),
-        ("address[city]", j.city),
-        ("address[state]", j.state),
-        ("address[country]", j.country),
-        ("tax_information[tax_assessment_country]", j.tax_country),
-    ];
     let countries = country_options(lang);
     let path = Step::Contact.path();
     render::page(
         lang,
         path,
-        j.contact_title,
+        t.contact_title,
         status,
         None,
         view! {
             <Progress lang=lang current=1/>
-            <h1>{j.contact_title}</h1>
-            <p class="hint-box">{j.exact_hint}</p>
-            <ErrorSummary lang=lang errors=errors.clone() labels=labels/>
+            <h1>{t.contact_title}</h1>
+            <p class="hint-box">{t.exact_hint}</p>
+            <ErrorSummary lang=lang errors=errors.clone()/>
             <form method="post" action=path novalidate=true>
                 <Csrf token=token/>
-                <TextField lang=lang name="mobile_number" label=j.mobile_number value=form.mobile_number errors=errors.clone() kind="tel" autocomplete="tel" hint=j.mobile_hint/>
-                <TextField lang=lang name="email" label=j.email value=form.email errors=errors.clone() kind="email" autocomplete="email"/>
+                <TextField lang=lang input=MOBILE_NUMBER value=form.get(MOBILE_NUMBER) errors=errors.clone() kind="tel" autocomplete="tel" hint=t.mobile_hint/>
+                <TextField lang=lang input=EMAIL value=form.get(EMAIL) errors=errors.clone() kind="email" autocomplete="email"/>
                 <fieldset>
-                    <legend>{j.contact_title}</legend>
-                    <TextField lang=lang name="address[line_1]" label=j.address_line_1 value=form.line_1 errors=errors.clone() autocomplete="address-line1"/>
-                    <TextField lang=lang name="address[line_2]" label=j.address_line_2 value=form.line_2 errors=errors.clone() autocomplete="address-line2"/>
-                    <TextField lang=lang name="address[postal_code]" label=j.postal_code value=form.postal_code errors=errors.clone() autocomplete="postal-code"/>
-                    <TextField lang=lang name="address[city]" label=j.city value=form.city errors=errors.clone() autocomplete="address-level2"/>
-                    <SelectField lang=lang name="address[state]" label=j.state options=owned(GERMAN_STATES) selected=form.state errors=errors.clone() empty_label="–"/>
-                    <SelectField lang=lang name="address[country]" label=j.country options=countries.clone() selected=form.country errors=errors.clone()/>
+                    <legend>{t.contact_title}</legend>
+                    <TextField lang=lang input=LINE_1 value=form.get(LINE_1) errors=errors.clone() autocomplete="address-line1"/>
+                    <TextField lang=lang input=LINE_2 value=form.get(LINE_2) errors=errors.clone() autocomplete="address-line2"/>
+                    <TextField lang=lang input=POSTAL_CODE value=form.get(POSTAL_CODE) errors=errors.clone() autocomplete="postal-code"/>
+                    <TextField lang=lang input=CITY value=form.get(CITY) errors=errors.clone() autocomplete="address-level2"/>
+                    <SelectField lang=lang input=STATE options=owned(GERMAN_STATES) selected=form.get(STATE) errors=errors.clone() empty_label="–"/>
+                    <SelectField lang=lang input=COUNTRY options=countries.clone() selected=form.get(COUNTRY) errors=errors.clone()/>
                 </fieldset>
-                <SelectField lang=lang name="tax_information[tax_assessment_country]" label=j.tax_country options=countries selected=form.tax_country errors=errors.clone()/>
+                <SelectField lang=lang input=TAX_COUNTRY options=countries selected=form.get(TAX_COUNTRY) errors=errors.clone()/>
                 <div class="actions">
-                    <button type="submit" class="primary">{j.continue_}</button>
-                    <a href=Step::Person.path() class="secondary">{j.back}</a>
+                    <button type="submit" class="primary">{t.continue_}</button>
+                    <a href=Step::Person.path() class="secondary">{t.back}</a>
                 </div>
             </form>
         },
@@ -328,22 +393,15 @@ fn contact_view(lang: Lang, token: String, form: ContactForm, errors: Errors) ->
 }
 
 pub async fn contact_page(j: Journey<at::Contact>) -> Response {
-    let form = j
-        .app
-        .details
-        .contact
-        .as_ref()
-        .map(ContactForm::from_saved)
-        .unwrap_or_else(|| ContactForm {
-            country: "DE".into(),
-            tax_country: "DE".into(),
-            ..ContactForm::default()
-        });
+    let form = match &j.app.details.contact {
+        Some(contact) => contact_form(contact),
+        None => RawForm::with([(COUNTRY, "DE".to_string()), (TAX_COUNTRY, "DE".to_string())]),
+    };
     contact_view(j.lang, j.csrf, form, Errors::default())
 }
 
-pub async fn save_contact(j: Journey<at::Contact>, Form(form): Form<ContactForm>) -> PageResult {
-    match form.parse() {
+pub async fn save_contact(j: Journey<at::Contact>, Form(form): Form<RawForm>) -> PageResult {
+    match parse_contact(&form) {
         Err(errors) => Ok(contact_view(j.lang, j.csrf, form, errors)),
         Ok(contact) => {
             let eligible = contact.country == "DE";
@@ -375,7 +433,7 @@ pub async fn ineligible_page(journey: Journey<at::Ineligible>) -> Response {
     } else {
         j.ineligible_other
     };
-    let name = countries::name(&country, lang == Lang::De).unwrap_or_default();
+    let name = country_name(lang, &country);
     render::page(
         lang,
         Step::Ineligible.path(),

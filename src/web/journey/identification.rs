@@ -9,13 +9,13 @@ use leptos::prelude::*;
 use serde::Deserialize;
 
 use super::fields::{
-    country_options, owned, ErrorSummary, Errors, Problem, SelectField, TextField,
+    country_name, country_options, owned, ErrorSummary, Errors, Input, Problem, RawForm,
+    SelectField, TextField,
 };
 use super::{at, Csrf, Journey, PageError, PageResult, Step, Visit};
 use crate::db::applications;
 use crate::db::work::{self, Progress as WorkProgress};
 use crate::domain::application::DocumentChoice;
-use crate::domain::countries;
 use crate::solaris::types::{
     FailureReason, IdentificationStatus as Status, ProofOfAddressType, SupportedDocument,
 };
@@ -109,28 +109,38 @@ fn poa_options(lang: Lang) -> Vec<(&'static str, &'static str)> {
         .collect()
 }
 
-#[derive(Clone, Debug, Default, Deserialize)]
-pub struct DocumentForm {
-    #[serde(default)]
-    document_type: String,
-    #[serde(default)]
-    document_country: String,
-    #[serde(default)]
-    proof_of_address_type: String,
-    #[serde(default)]
-    proof_of_address_issued_at: String,
+/// The inputs of the documents page.
+mod input {
+    use super::Input;
+
+    pub const DOCUMENT_TYPE: Input = Input {
+        name: "document_type",
+        label: |t| t.document_type,
+    };
+    pub const DOCUMENT_COUNTRY: Input = Input {
+        name: "document_country",
+        label: |t| t.document_country,
+    };
+    pub const POA_TYPE: Input = Input {
+        name: "proof_of_address_type",
+        label: |t| t.poa_type,
+    };
+    pub const POA_ISSUED_AT: Input = Input {
+        name: "proof_of_address_issued_at",
+        label: |t| t.poa_issued_at,
+    };
 }
+use input::*;
 
 fn documents_view(
     lang: Lang,
     token: String,
     supported: &[SupportedDocument],
-    form: DocumentForm,
+    form: RawForm,
     errors: Errors,
     ask_poa: bool,
 ) -> Response {
     let j = lang.t();
-    let de = lang == Lang::De;
     let types: Vec<(String, String)> = supported
         .iter()
         .map(|d| (d.kind.clone(), document_label(lang, &d.kind)))
@@ -138,16 +148,10 @@ fn documents_view(
     let list = supported
         .iter()
         .map(|d| {
-            let names: Vec<&str> = d.issuing_countries.iter().filter_map(|c| countries::name(c, de)).collect();
+            let names: Vec<String> = d.issuing_countries.iter().map(|c| country_name(lang, c)).collect();
             view! { <li><strong>{document_label(lang, &d.kind)}</strong>": "{names.join(", ")}</li> }
         })
         .collect_view();
-    let labels = vec![
-        ("document_type", j.document_type),
-        ("document_country", j.document_country),
-        ("proof_of_address_type", j.poa_type),
-        ("proof_of_address_issued_at", j.poa_issued_at),
-    ];
     let status = errors.status();
     let path = Step::Documents.path();
     render::page(
@@ -161,17 +165,17 @@ fn documents_view(
             <h1>{j.documents_title}</h1>
             <p>{j.documents_intro}</p>
             <ul class="documents">{list}</ul>
-            <ErrorSummary lang=lang errors=errors.clone() labels=labels/>
+            <ErrorSummary lang=lang errors=errors.clone()/>
             <form method="post" action=path novalidate=true>
                 <Csrf token=token/>
-                <SelectField lang=lang name="document_type" label=j.document_type options=types selected=form.document_type errors=errors.clone()/>
-                <SelectField lang=lang name="document_country" label=j.document_country options=country_options(lang) selected=form.document_country errors=errors.clone()/>
+                <SelectField lang=lang input=DOCUMENT_TYPE options=types selected=form.get(DOCUMENT_TYPE) errors=errors.clone()/>
+                <SelectField lang=lang input=DOCUMENT_COUNTRY options=country_options(lang) selected=form.get(DOCUMENT_COUNTRY) errors=errors.clone()/>
                 {ask_poa.then(|| view! {
                     <fieldset>
                         <legend>{j.poa_type}</legend>
                         <p class="hint-box">{j.poa_needed}" "{j.poa_hint}</p>
-                        <SelectField lang=lang name="proof_of_address_type" label=j.poa_type options=owned(&poa_options(lang)) selected=form.proof_of_address_type.clone() errors=errors.clone()/>
-                        <TextField lang=lang name="proof_of_address_issued_at" label=j.poa_issued_at value=form.proof_of_address_issued_at.clone() errors=errors.clone() kind="date"/>
+                        <SelectField lang=lang input=POA_TYPE options=owned(&poa_options(lang)) selected=form.get(POA_TYPE) errors=errors.clone()/>
+                        <TextField lang=lang input=POA_ISSUED_AT value=form.get(POA_ISSUED_AT) errors=errors.clone() kind="date"/>
                     </fieldset>
                 })}
                 <div class="actions"><button type="submit" class="primary">{j.continue_}</button></div>
@@ -197,16 +201,8 @@ async fn supported(j: &Journey<at::Documents>) -> Result<Vec<SupportedDocument>,
 
 pub async fn documents_page(j: Journey<at::Documents>) -> PageResult {
     let docs = supported(&j).await?;
-    let form = DocumentForm {
-        document_country: j
-            .app
-            .details
-            .person
-            .as_ref()
-            .map(|p| p.nationality.clone())
-            .unwrap_or_default(),
-        ..Default::default()
-    };
+    let nationality = j.app.details.person.as_ref().map(|p| p.nationality.clone());
+    let form = RawForm::with([(DOCUMENT_COUNTRY, nationality.unwrap_or_default())]);
     Ok(documents_view(
         j.lang,
         j.csrf,
@@ -219,7 +215,7 @@ pub async fn documents_page(j: Journey<at::Documents>) -> PageResult {
 
 pub async fn save_documents(
     journey: Journey<at::Documents>,
-    Form(form): Form<DocumentForm>,
+    Form(form): Form<RawForm>,
 ) -> PageResult {
     let docs = supported(&journey).await?;
     let Journey {
@@ -230,32 +226,35 @@ pub async fn save_documents(
         ..
     } = journey;
     let mut errors = Errors::default();
-    if form.document_type.is_empty() {
-        errors.add("document_type", Problem::Choose);
+    let kind = form.get(DOCUMENT_TYPE).to_string();
+    let country = form.get(DOCUMENT_COUNTRY).to_string();
+    if kind.is_empty() {
+        errors.add(DOCUMENT_TYPE, Problem::Choose);
     }
-    if form.document_country.is_empty() {
-        errors.add("document_country", Problem::Choose);
+    if country.is_empty() {
+        errors.add(DOCUMENT_COUNTRY, Problem::Choose);
     }
     if errors.is_empty()
-        && !docs.iter().any(|d| {
-            d.kind == form.document_type && d.issuing_countries.contains(&form.document_country)
-        })
+        && !docs
+            .iter()
+            .any(|d| d.kind == kind && d.issuing_countries.contains(&country))
     {
-        errors.add("document_country", Problem::NotSupported);
+        errors.add(DOCUMENT_COUNTRY, Problem::NotSupported);
     }
     if !errors.is_empty() {
         return Ok(documents_view(lang, token, &docs, form, errors, false));
     }
-    let needs_poa = !shows_address(&form.document_type, &form.document_country);
+    let needs_poa = !shows_address(&kind, &country);
     let mut choice = DocumentChoice {
-        kind: form.document_type.clone(),
-        country: form.document_country.clone(),
+        kind,
+        country,
         needs_proof_of_address: needs_poa,
         proof_of_address_type: None,
         proof_of_address_issued_at: None,
     };
     if needs_poa {
-        if form.proof_of_address_type.is_empty() && form.proof_of_address_issued_at.is_empty() {
+        let (poa_type, issued_at) = (form.get(POA_TYPE), form.get(POA_ISSUED_AT).trim());
+        if poa_type.is_empty() && issued_at.is_empty() {
             // First answer: this document has no address, so ask for the proof of address.
             return Ok(documents_view(
                 lang,
@@ -266,29 +265,29 @@ pub async fn save_documents(
                 true,
             ));
         }
-        if !poa_options(lang)
-            .iter()
-            .any(|(v, _)| *v == form.proof_of_address_type)
-        {
-            errors.add("proof_of_address_type", Problem::PoaNeeded);
-        }
+        let poa_type = errors.check(
+            POA_TYPE,
+            match ProofOfAddressType::parse(poa_type) {
+                ProofOfAddressType::Other(_) => Err(Problem::PoaNeeded),
+                known => Ok(known),
+            },
+        );
         let today = chrono::Utc::now().date_naive();
-        match chrono::NaiveDate::parse_from_str(&form.proof_of_address_issued_at, "%Y-%m-%d") {
-            Err(_) if form.proof_of_address_issued_at.is_empty() => {
-                errors.add("proof_of_address_issued_at", Problem::Required)
-            }
-            Err(_) => errors.add("proof_of_address_issued_at", Problem::Date),
-            Ok(d) if d > today => errors.add("proof_of_address_issued_at", Problem::Future),
-            Ok(d) if d <= today - Months::new(6) => {
-                errors.add("proof_of_address_issued_at", Problem::PoaOld)
-            }
-            Ok(_) => {}
-        }
+        let issued_at = errors.check(
+            POA_ISSUED_AT,
+            match chrono::NaiveDate::parse_from_str(issued_at, "%Y-%m-%d") {
+                Err(_) if issued_at.is_empty() => Err(Problem::Required),
+                Err(_) => Err(Problem::Date),
+                Ok(d) if d > today => Err(Problem::Future),
+                Ok(d) if d <= today - Months::new(6) => Err(Problem::PoaOld),
+                Ok(d) => Ok(d),
+            },
+        );
         if !errors.is_empty() {
             return Ok(documents_view(lang, token, &docs, form, errors, true));
         }
-        choice.proof_of_address_type = Some(form.proof_of_address_type.clone());
-        choice.proof_of_address_issued_at = Some(form.proof_of_address_issued_at.clone());
+        choice.proof_of_address_type = poa_type.map(|t| t.as_str().to_string());
+        choice.proof_of_address_issued_at = issued_at.map(|d| d.format("%Y-%m-%d").to_string());
     }
     // With a proof of address, the identification is created anew with it (Solaris takes the
     // proof of address only when an identification is created).
@@ -321,7 +320,7 @@ pub async fn checklist_page(journey: Journey<at::Checklist>) -> Response {
     let lang = journey.lang;
     let j = lang.t();
     let doc = journey.app.document.clone().unwrap_or_default();
-    let country = countries::name(&doc.country, lang == Lang::De).unwrap_or_default();
+    let country = country_name(lang, &doc.country);
     let poa = doc.proof_of_address_type.as_deref().map(|t| {
         let label = poa_options(lang)
             .into_iter()
@@ -583,7 +582,6 @@ pub async fn complete_page(
     Query(auto): Query<AutoRefresh>,
 ) -> Response {
     let j = lang.t();
-    let de = lang == Lang::De;
     let synced = app.solaris_person.clone().filter(|_| app.person_synced);
     let body = match synced {
         Some(p) => {
@@ -597,7 +595,7 @@ pub async fn complete_page(
                     j.nationality,
                     p.nationality
                         .as_deref()
-                        .and_then(|c| countries::name(c, de))
+                        .map(|c| country_name(lang, c))
                         .unwrap_or_default()
                         .to_string(),
                 ),

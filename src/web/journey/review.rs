@@ -5,10 +5,10 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use leptos::prelude::*;
 
-use super::fields::{employment_statuses, GERMAN_STATES, TITLES};
+use super::fields::{country_name, employment_label, GERMAN_STATES, TITLES};
 use super::{at, Csrf, Journey, PageResult, Step};
 use crate::db::applications;
-use crate::domain::{countries, Application, ConsentKind};
+use crate::domain::{Application, ConsentKind};
 use crate::solaris::types::*;
 use crate::web::i18n::Lang;
 use crate::web::render::{self, Progress};
@@ -72,8 +72,7 @@ pub async fn review_page(journey: Journey<at::Review>) -> Response {
         return Redirect::to(Step::Person.path()).into_response();
     };
     let j = lang.t();
-    let de = lang == Lang::De;
-    let country = |code: &str| countries::name(code, de).unwrap_or(code).to_string();
+    let country = |code: &str| country_name(lang, code);
     let problems = solaris_problems(&app);
     let refused = app.solaris_error.is_some();
     let flag = |fields: &[&str]| {
@@ -110,7 +109,10 @@ pub async fn review_page(journey: Journey<at::Review>) -> Response {
         (j.nationality, country(&p.nationality), &["nationality"]),
         (
             j.employment_status,
-            label_of(&employment_statuses(lang), &p.employment_status),
+            lang.pick(employment_label(&EmploymentStatus::parse(
+                &p.employment_status,
+            )))
+            .to_string(),
             &["employment_status"],
         ),
     ];

@@ -1,0 +1,442 @@
+//! Values a customer types, parsed once at the form boundary: once one of these exists it is
+//! valid, and nothing downstream checks it again. Each `parse` says what is wrong with the
+//! input as a [`Problem`], which the pages show next to the field.
+
+use chrono::{Datelike, NaiveDate};
+use unicode_normalization::UnicodeNormalization;
+use validator::ValidateEmail;
+
+use super::countries;
+
+/// Why a typed value was refused.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Problem {
+    Required,
+    Choose,
+    TooLong,
+    NameChars,
+    Date,
+    /// Younger than the configured minimum age.
+    TooYoung {
+        minimum_age: u32,
+    },
+    Future,
+    Country,
+    Mobile,
+    Email,
+    PostalCode,
+    Text,
+    Solaris,
+    PoaOld,
+    PoaNeeded,
+    NotSupported,
+    MustAccept,
+}
+
+/// Characters that show nothing (or nothing of their own) and so can hide in a name: format
+/// characters (zero-width spaces and joiners, direction marks, the soft hyphen, the byte-order
+/// mark), the combining grapheme joiner, and the fillers of Hangul and Braille that count as
+/// letters or symbols but print as blanks.
+fn invisible(c: char) -> bool {
+    matches!(c,
+        '\u{00AD}' | '\u{034F}' | '\u{061C}' | '\u{115F}' | '\u{1160}' | '\u{17B4}' | '\u{17B5}'
+        | '\u{180B}'..='\u{180F}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}'
+        | '\u{2060}'..='\u{206F}' | '\u{2800}' | '\u{3164}' | '\u{FE00}'..='\u{FE0F}'
+        | '\u{FEFF}' | '\u{FFA0}' | '\u{FFF9}'..='\u{FFFB}' | '\u{E0000}'..='\u{E007F}')
+}
+
+/// Marks that combine with the letter before them (accents that have no precomposed form).
+fn combining(c: char) -> bool {
+    matches!(c,
+        '\u{0300}'..='\u{036F}' | '\u{1AB0}'..='\u{1AFF}' | '\u{1DC0}'..='\u{1DFF}'
+        | '\u{20D0}'..='\u{20FF}' | '\u{FE20}'..='\u{FE2F}')
+}
+
+/// Trimmed and in Unicode NFC, so that the same name typed on two keyboards is the same text.
+fn normalised(raw: &str) -> String {
+    raw.nfc().collect::<String>().trim().to_string()
+}
+
+/// A free text (a city, a street) as Solaris takes it: trimmed, NFC, at most `max` characters,
+/// with no control or invisible character.
+fn text(raw: &str, max: usize) -> Result<String, Problem> {
+    let s = normalised(raw);
+    if s.is_empty() {
+        return Err(Problem::Required);
+    }
+    if s.chars().count() > max || s.chars().any(|c| c.is_control() || invisible(c)) {
+        return Err(Problem::Text);
+    }
+    Ok(s)
+}
+
+/// A first or last name as the guide wants it: as on the ID document, at most 50 characters
+/// (Solaris' limit), letters of any language with their accents, spaces, hyphens, apostrophes
+/// and dots; no digits, symbols, emojis, invisible characters, or letters that are only a
+/// compatibility form of another (mathematical, full-width, ligatures).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PersonName(String);
+
+impl PersonName {
+    /// Solaris' limit for `first_name` and `last_name`.
+    pub const MAX_CHARS: usize = 50;
+
+    pub fn parse(raw: &str) -> Result<PersonName, Problem> {
+        let s = normalised(raw);
+        if s.is_empty() {
+            return Err(Problem::Required);
+        }
+        if s.chars().count() > Self::MAX_CHARS {
+            return Err(Problem::TooLong);
+        }
+        let allowed = |c: char| {
+            if c.is_control() || invisible(c) {
+                return false;
+            }
+            if combining(c) || matches!(c, ' ' | '-' | '\'' | '’' | '.') {
+                return true;
+            }
+            c.is_alphabetic() && c.to_string().nfkc().eq(std::iter::once(c))
+        };
+        if !s.chars().all(allowed) || !s.chars().any(char::is_alphabetic) {
+            return Err(Problem::NameChars);
+        }
+        Ok(PersonName(s))
+    }
+}
+
+/// The place of birth, a street, a house number, a city: see [`text`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FreeText(String);
+
+impl FreeText {
+    pub fn parse(raw: &str, max: usize) -> Result<FreeText, Problem> {
+        text(raw, max).map(FreeText)
+    }
+
+    /// Like [`FreeText::parse`], but empty is allowed (`None`).
+    pub fn parse_optional(raw: &str, max: usize) -> Result<Option<FreeText>, Problem> {
+        match text(raw, max) {
+            Err(Problem::Required) => Ok(None),
+            other => other.map(|t| Some(FreeText(t))),
+        }
+    }
+}
+
+/// A birth date of someone at least the minimum age old.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct BirthDate(NaiveDate);
+
+impl BirthDate {
+    /// `YYYY-MM-DD`, as the date input sends it, on `today`.
+    pub fn parse(raw: &str, today: NaiveDate, minimum_age: u32) -> Result<BirthDate, Problem> {
+        let raw = raw.trim();
+        if raw.is_empty() {
+            return Err(Problem::Required);
+        }
+        let date = NaiveDate::parse_from_str(raw, "%Y-%m-%d").map_err(|_| Problem::Date)?;
+        if date > today {
+            return Err(Problem::Future);
+        }
+        if date.year() < 1900 {
+            return Err(Problem::Date);
+        }
+        let mut age = today.year() - date.year();
+        if (today.month(), today.day()) < (date.month(), date.day()) {
+            age -= 1;
+        }
+        if age < minimum_age as i32 {
+            return Err(Problem::TooYoung { minimum_age });
+        }
+        Ok(BirthDate(date))
+    }
+
+    pub fn date(self) -> NaiveDate {
+        self.0
+    }
+}
+
+/// A mobile number in E.164, read the way people write them: `+49 (0)151 2345678`,
+/// `0151 2345678` (German when there is no country code), `0049 151 …`. A number the
+/// numbering plan knows to be something else (a landline, a toll-free or premium number) is
+/// refused; one it does not know must have the length of a real number.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MobileNumber(String);
+
+impl MobileNumber {
+    pub fn parse(raw: &str) -> Result<MobileNumber, Problem> {
+        use phonenumber::{country, Mode, Type};
+        let raw = raw.trim();
+        if raw.is_empty() {
+            return Err(Problem::Required);
+        }
+        if raw.chars().any(|c| c.is_alphabetic()) {
+            return Err(Problem::Mobile);
+        }
+        let number = phonenumber::parse(Some(country::Id::DE), raw).map_err(|_| Problem::Mobile)?;
+        let national = number.national().value().to_string();
+        let known_as_mobile = match number.number_type(&phonenumber::metadata::DATABASE) {
+            Type::Mobile | Type::FixedLineOrMobile => true,
+            Type::Unknown => false,
+            _ => return Err(Problem::Mobile),
+        };
+        if !known_as_mobile && !(7..=13).contains(&national.len()) {
+            return Err(Problem::Mobile);
+        }
+        Ok(MobileNumber(number.format().mode(Mode::E164).to_string()))
+    }
+}
+
+/// An e-mail address a mail can reach: a local part, `@`, and a domain with a dot.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EmailAddress(String);
+
+impl EmailAddress {
+    pub fn parse(raw: &str) -> Result<EmailAddress, Problem> {
+        let s = raw.trim();
+        if s.is_empty() {
+            return Err(Problem::Required);
+        }
+        let domain = s.rsplit_once('@').map(|(_, d)| d).unwrap_or_default();
+        let dotted = domain.split('.').filter(|label| !label.is_empty()).count() >= 2
+            && !domain.starts_with('.')
+            && !domain.ends_with('.');
+        if !s.validate_email() || !dotted || s.len() > 254 {
+            return Err(Problem::Email);
+        }
+        Ok(EmailAddress(s.to_string()))
+    }
+}
+
+/// An ISO 3166-1 alpha-2 country of our list.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CountryCode(String);
+
+impl CountryCode {
+    pub fn parse(raw: &str) -> Result<CountryCode, Problem> {
+        match raw.trim() {
+            "" => Err(Problem::Choose),
+            c if countries::is_country(c) => Ok(CountryCode(c.to_string())),
+            _ => Err(Problem::Country),
+        }
+    }
+}
+
+/// A postal code in the form its country uses (where we know it; elsewhere 2 to 10 letters,
+/// digits, spaces and hyphens).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PostalCode(String);
+
+impl PostalCode {
+    pub fn parse(raw: &str, country: &CountryCode) -> Result<PostalCode, Problem> {
+        let s = raw.trim().to_ascii_uppercase();
+        if s.is_empty() {
+            return Err(Problem::Required);
+        }
+        let digits = |s: &str, n: usize| s.len() == n && s.bytes().all(|b| b.is_ascii_digit());
+        let ok = match country.as_ref() {
+            "DE" | "FR" | "IT" | "ES" | "FI" | "EE" | "HR" => digits(&s, 5),
+            "AT" | "BE" | "BG" | "CH" | "DK" | "HU" | "LU" | "NO" | "SI" | "CY" | "LI" => {
+                digits(&s, 4)
+            }
+            "NL" => {
+                let compact: String = s.chars().filter(|c| *c != ' ').collect();
+                compact.len() == 6
+                    && digits(&compact[..4], 4)
+                    && compact[4..].bytes().all(|b| b.is_ascii_uppercase())
+            }
+            "PL" => s.len() == 6 && digits(&s[..2], 2) && &s[2..3] == "-" && digits(&s[3..], 3),
+            "PT" => s.len() == 8 && digits(&s[..4], 4) && &s[4..5] == "-" && digits(&s[5..], 3),
+            "SE" | "CZ" | "SK" | "GR" => digits(&s.replace(' ', ""), 5),
+            _ => {
+                (2..=10).contains(&s.len())
+                    && s.chars()
+                        .all(|c| c.is_ascii_alphanumeric() || c == ' ' || c == '-')
+            }
+        };
+        if ok {
+            Ok(PostalCode(s))
+        } else {
+            Err(Problem::PostalCode)
+        }
+    }
+}
+
+macro_rules! as_str {
+    ($($t:ty),+) => {$(
+        impl AsRef<str> for $t {
+            fn as_ref(&self) -> &str {
+                &self.0
+            }
+        }
+        impl From<$t> for String {
+            fn from(v: $t) -> String {
+                v.0
+            }
+        }
+    )+};
+}
+as_str!(
+    PersonName,
+    FreeText,
+    MobileNumber,
+    EmailAddress,
+    CountryCode,
+    PostalCode
+);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn name(raw: &str) -> Result<String, Problem> {
+        PersonName::parse(raw).map(String::from)
+    }
+
+    #[test]
+    fn names_are_trimmed_composed_and_free_of_hidden_or_foreign_characters() {
+        for (raw, parsed) in [
+            ("Zoë", "Zoë"),
+            ("Łukasz", "Łukasz"),
+            ("O'Polo", "O'Polo"),
+            ("Müller-Lüdenscheidt", "Müller-Lüdenscheidt"),
+            ("Anna Maria", "Anna Maria"),
+            ("X-AUTOTEST-HAPPYPATH", "X-AUTOTEST-HAPPYPATH"),
+            (" Anna ", "Anna"),
+            ("Zoe\u{0308}", "Zoë"), // a combining diaeresis becomes the one letter
+            ("Nguyễn", "Nguyễn"),
+        ] {
+            assert_eq!(name(raw).as_deref(), Ok(parsed), "{raw:?}");
+        }
+        for (raw, problem) in [
+            ("", Problem::Required),
+            ("   ", Problem::Required),
+            (&"a".repeat(51), Problem::TooLong),
+            ("Anna😀", Problem::NameChars),
+            ("Anna#", Problem::NameChars),
+            ("Anna2", Problem::NameChars),
+            ("An\u{200B}na", Problem::NameChars), // zero-width space
+            ("Anna\u{00AD}", Problem::NameChars), // soft hyphen
+            ("\u{3164}", Problem::NameChars),     // Hangul filler, a "letter" that prints blank
+            ("𝐀𝐧𝐧𝐚", Problem::NameChars),         // mathematical bold letters
+            ("Ａｎｎａ", Problem::NameChars),     // full-width letters
+            ("Anna\u{0007}", Problem::NameChars),
+            ("-'.", Problem::NameChars),
+        ] {
+            assert_eq!(name(raw), Err(problem), "{raw:?}");
+        }
+    }
+
+    #[test]
+    fn birth_dates_must_be_real_and_of_the_minimum_age() {
+        let today = NaiveDate::from_ymd_opt(2026, 11, 25).unwrap();
+        assert!(BirthDate::parse("2008-11-25", today, 18).is_ok());
+        assert_eq!(
+            BirthDate::parse("2008-11-26", today, 18),
+            Err(Problem::TooYoung { minimum_age: 18 })
+        );
+        assert!(BirthDate::parse("2008-11-26", today, 16).is_ok());
+        assert_eq!(
+            BirthDate::parse("1990-02-30", today, 18),
+            Err(Problem::Date)
+        );
+        assert_eq!(
+            BirthDate::parse("2030-01-01", today, 18),
+            Err(Problem::Future)
+        );
+        assert_eq!(
+            BirthDate::parse("1899-12-31", today, 18),
+            Err(Problem::Date)
+        );
+    }
+
+    #[test]
+    fn mobile_numbers_are_read_as_people_write_them_and_stored_in_e164() {
+        for (raw, e164) in [
+            ("+49 (0)151 2345678", "+491512345678"),
+            ("0151 2345678", "+491512345678"),
+            ("0151 2345 6789", "+4915123456789"),
+            ("0049 151 23456789", "+4915123456789"),
+            ("+49 (151) 23456789", "+4915123456789"),
+            ("0151/234 567 89", "+4915123456789"),
+            ("0043 664 1234567", "+436641234567"),
+            ("+15550101", "+15550101"),
+        ] {
+            assert_eq!(
+                MobileNumber::parse(raw).map(String::from).as_deref(),
+                Ok(e164),
+                "{raw:?}"
+            );
+        }
+        for raw in [
+            "030 1234567",
+            "+49 30 1234567",
+            "0800 1234567",
+            "12345",
+            "+999999999999999",
+            "0151 CALLME",
+        ] {
+            assert_eq!(MobileNumber::parse(raw), Err(Problem::Mobile), "{raw:?}");
+        }
+        assert_eq!(MobileNumber::parse(" "), Err(Problem::Required));
+    }
+
+    #[test]
+    fn email_addresses_need_a_domain_with_a_dot() {
+        assert_eq!(
+            EmailAddress::parse(" erika@example.com ")
+                .map(String::from)
+                .as_deref(),
+            Ok("erika@example.com")
+        );
+        for raw in [
+            "a@b",
+            "erika@example.",
+            "erika@.com",
+            "erika",
+            "@example.com",
+            "erika@exa mple.com",
+        ] {
+            assert_eq!(EmailAddress::parse(raw), Err(Problem::Email), "{raw:?}");
+        }
+        assert_eq!(EmailAddress::parse(""), Err(Problem::Required));
+    }
+
+    #[test]
+    fn postal_codes_follow_their_country() {
+        let code = |c: &str| CountryCode::parse(c).unwrap();
+        assert!(PostalCode::parse("10115", &code("DE")).is_ok());
+        assert_eq!(
+            PostalCode::parse("1011", &code("DE")),
+            Err(Problem::PostalCode)
+        );
+        assert!(PostalCode::parse("1010", &code("AT")).is_ok());
+        assert_eq!(
+            PostalCode::parse("10100", &code("AT")),
+            Err(Problem::PostalCode)
+        );
+        assert_eq!(
+            PostalCode::parse("1234 ab", &code("NL"))
+                .map(String::from)
+                .as_deref(),
+            Ok("1234 AB")
+        );
+        assert!(PostalCode::parse("00-950", &code("PL")).is_ok());
+        assert!(PostalCode::parse("SW1A 1AA", &code("GB")).is_ok());
+    }
+
+    #[test]
+    fn free_text_is_trimmed_and_refuses_hidden_characters() {
+        assert_eq!(
+            FreeText::parse(" Berlin ", 100)
+                .map(String::from)
+                .as_deref(),
+            Ok("Berlin")
+        );
+        assert_eq!(FreeText::parse("Ber\u{200B}lin", 100), Err(Problem::Text));
+        assert_eq!(FreeText::parse(&"x".repeat(101), 100), Err(Problem::Text));
+        assert_eq!(FreeText::parse_optional("", 20), Ok(None));
+        assert_eq!(CountryCode::parse("XX"), Err(Problem::Country));
+        assert_eq!(CountryCode::parse(""), Err(Problem::Choose));
+    }
+}
