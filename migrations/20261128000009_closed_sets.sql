@@ -89,6 +89,10 @@ alter table application_new rename to application;
 alter table consent_new rename to consent;
 alter table solaris_work_new rename to solaris_work;
 
+-- The indexes of the old tables, recreated: webhooks find an application by its person or
+-- identification, the live status stream reads what changed since its last look, and
+-- reconciliation reads the applications whose status can still change (migration 0008, whose
+-- file name says "open" for that reason; an applied migration is never edited).
 create index application_person on application (person_id);
 create index application_identification on application (identification_id);
 create index application_updated on application (updated_at);
