@@ -5,7 +5,7 @@ mod common;
 
 use std::time::Duration;
 
-use common::customer::{sign_up, spawn, Customer, CONTACT};
+use common::customer::{person_with, sign_up, spawn, Customer, CONTACT};
 use reqwest::StatusCode;
 
 #[tokio::test]
@@ -310,21 +310,12 @@ async fn pages_carry_the_security_headers() {
 /// Accepts both consents and saves a valid first screen.
 async fn through_person(c: &Customer) {
     c.consent().await;
-    c.submit(
-        "/details/person",
-        &[
-            ("salutation", "NONE"),
-            ("first_name", "Zoë"),
-            ("last_name", "Müller-Lüdenscheidt"),
-            ("birth_date", "1990-01-01"),
-            ("birth_city", "Musterstadt"),
-            ("birth_country", "DE"),
-            ("nationality", "DE"),
-            ("employment_status", "STUDENT"),
-        ],
-    )
-    .await
-    .redirected_to("/details/contact");
+    let mut person = person_with("Zoë");
+    person.retain(|(name, _)| *name != "last_name");
+    person.push(("last_name", "Müller-Lüdenscheidt"));
+    c.submit("/details/person", &person)
+        .await
+        .redirected_to("/details/contact");
 }
 
 #[tokio::test]
@@ -635,20 +626,6 @@ async fn a_storage_failure_on_the_return_page_is_a_503_not_a_lost_application() 
     assert!(!page.body.contains("We could not find your application"));
 }
 
-/// The person screen of `through_person`, with `first_name` as typed.
-fn person_with(first_name: &str) -> Vec<(&str, &str)> {
-    vec![
-        ("salutation", "NONE"),
-        ("first_name", first_name),
-        ("last_name", "Beispiel"),
-        ("birth_date", "1990-01-01"),
-        ("birth_city", "Musterstadt"),
-        ("birth_country", "DE"),
-        ("nationality", "DE"),
-        ("employment_status", "STUDENT"),
-    ]
-}
-
 /// The message next to input `id` of a refused page.
 fn message_at(page: &common::customer::Page, id: &str) -> String {
     let marker = format!("id=\"{id}-error\"");
@@ -668,7 +645,7 @@ async fn names_mobile_numbers_and_e_mail_addresses_follow_their_rules_in_english
     let email =
         "Please enter a valid e-mail address|Bitte geben Sie eine gültige E-Mail-Adresse ein";
     // (input, typed, the message it gets in English|German, or None when accepted)
-    let person: &[(&str, &str, Option<&str>)] = &[
+    let person_cases: &[(&str, &str, Option<&str>)] = &[
         ("first_name", "An\u{200B}na", Some(names)), // a zero-width space
         ("first_name", "Ann\u{00AD}a", Some(names)), // a soft hyphen
         ("first_name", "\u{3164}", Some(names)),     // a Hangul filler, printed blank
@@ -677,7 +654,7 @@ async fn names_mobile_numbers_and_e_mail_addresses_follow_their_rules_in_english
         ("first_name", "Anna 😀", Some(names)),
         ("first_name", " Zoe\u{0308} ", None), // trimmed, and composed to "Zoë"
     ];
-    let contact: &[(&str, &str, Option<&str>)] = &[
+    let contact_cases: &[(&str, &str, Option<&str>)] = &[
         ("mobile_number", "+999999999999999", Some(mobile)),
         ("mobile_number", "030 1234567", Some(mobile)), // a landline
         ("mobile_number", "12345", Some(mobile)),
@@ -690,38 +667,33 @@ async fn names_mobile_numbers_and_e_mail_addresses_follow_their_rules_in_english
     for (lang, index) in [("en", 0), ("de", 1)] {
         let c = spawn(lang).await;
         c.consent().await;
-        for (input, typed, message) in person {
-            let mut fields = person_with("Zoë");
-            fields.retain(|(name, _)| name != input);
-            fields.push((input, typed));
-            let page = c.submit("/details/person", &fields).await;
-            match message {
-                Some(message) => {
-                    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY, "{typed:?}");
-                    let expected = message.split('|').nth(index).unwrap();
-                    assert!(
-                        message_at(&page, input).contains(expected),
-                        "{lang} {typed:?}"
-                    );
+        let person = person_with("Zoë");
+        let screens = [
+            (
+                "/details/person",
+                person.as_slice(),
+                person_cases,
+                "/details/contact",
+            ),
+            ("/details/contact", CONTACT, contact_cases, "/review"),
+        ];
+        for (path, valid, cases, next) in screens {
+            for (input, typed, message) in cases {
+                let mut fields = valid.to_vec();
+                fields.retain(|(name, _)| name != input);
+                fields.push((input, typed));
+                let page = c.submit(path, &fields).await;
+                match message {
+                    Some(message) => {
+                        assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY, "{typed:?}");
+                        let expected = message.split('|').nth(index).unwrap();
+                        assert!(
+                            message_at(&page, input).contains(expected),
+                            "{lang} {typed:?}"
+                        );
+                    }
+                    None => page.redirected_to(next),
                 }
-                None => page.redirected_to("/details/contact"),
-            }
-        }
-        for (input, typed, message) in contact {
-            let mut fields = common::customer::CONTACT.to_vec();
-            fields.retain(|(name, _)| name != input);
-            fields.push((input, typed));
-            let page = c.submit("/details/contact", &fields).await;
-            match message {
-                Some(message) => {
-                    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY, "{typed:?}");
-                    let expected = message.split('|').nth(index).unwrap();
-                    assert!(
-                        message_at(&page, input).contains(expected),
-                        "{lang} {typed:?}"
-                    );
-                }
-                None => page.redirected_to("/review"),
             }
         }
         // What was accepted last is stored as parsed: composed, trimmed, E.164.

@@ -260,27 +260,28 @@ pub const CONTACT: &[(&str, &str)] = &[
     ("tax_information[tax_assessment_country]", "DE"),
 ];
 
+/// The person screen filled in validly, with `first_name` as typed.
+pub fn person_with(first_name: &str) -> Vec<(&str, &str)> {
+    vec![
+        ("salutation", "NONE"),
+        ("first_name", first_name),
+        ("last_name", "Beispiel"),
+        ("birth_date", "1990-01-01"),
+        ("birth_city", "Musterstadt"),
+        ("birth_country", "DE"),
+        ("nationality", "DE"),
+        ("employment_status", "STUDENT"),
+    ]
+}
+
 /// From the welcome page to the redirect to IDnow; returns the IDnow URL.
 pub async fn sign_up(c: &Customer, first_name: &str) -> String {
     c.subscribed().await;
     assert_eq!(c.get("/").await.status, StatusCode::OK);
     c.consent().await;
-    c.submit(
-        "/details/person",
-        &[
-            ("salutation", "MS"),
-            ("title", ""),
-            ("first_name", first_name),
-            ("last_name", "Beispiel"),
-            ("birth_date", "1990-01-01"),
-            ("birth_city", "Musterstadt"),
-            ("birth_country", "DE"),
-            ("nationality", "DE"),
-            ("employment_status", "EMPLOYED"),
-        ],
-    )
-    .await
-    .redirected_to("/details/contact");
+    c.submit("/details/person", &person_with(first_name))
+        .await
+        .redirected_to("/details/contact");
     c.submit("/details/contact", CONTACT)
         .await
         .redirected_to("/review");
