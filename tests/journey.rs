@@ -553,15 +553,22 @@ async fn an_odd_solaris_answer_gives_a_translated_page_and_the_step_works_again_
     c.set_faults(serde_json::json!({"routes": [{"path": "/v1/persons/*/identifications/*/supported_documents", "status": 404, "times": 1}]}))
         .await;
     let page = c.get("/documents").await;
-    assert_eq!(page.status, StatusCode::SERVICE_UNAVAILABLE);
-    assert!(
-        page.body
-            .contains("Bitte versuchen Sie es in einer Minute erneut"),
+    assert_try_again(&page, TRY_AGAIN_DE);
+    assert!(!page.body.contains("404") && !page.body.contains("model_not_found"));
+    assert_eq!(c.get("/documents").await.status, StatusCode::OK);
+}
+
+const TRY_AGAIN_DE: &str = "Bitte versuchen Sie es in einer Minute erneut";
+
+/// The calm 503 page, in the customer's language.
+fn assert_try_again(page: &common::customer::Page, text: &str) {
+    assert_eq!(
+        page.status,
+        StatusCode::SERVICE_UNAVAILABLE,
         "{}",
         page.body
     );
-    assert!(!page.body.contains("404") && !page.body.contains("model_not_found"));
-    assert_eq!(c.get("/documents").await.status, StatusCode::OK);
+    assert!(page.body.contains(text), "{}", page.body);
 }
 
 /// Breaks the stored application so that reading it fails, as a storage fault would.
@@ -579,30 +586,11 @@ async fn a_storage_failure_on_a_journey_page_is_a_translated_503_that_keeps_the_
     c.get("/").await;
     c.consent().await;
     corrupt_stored_application(&c).await;
-    let page = c.get("/details/person").await;
-    assert_eq!(page.status, StatusCode::SERVICE_UNAVAILABLE);
-    assert!(
-        page.body
-            .contains("Bitte versuchen Sie es in einer Minute erneut"),
-        "{}",
-        page.body
-    );
-    // The welcome page neither shows a start nor starts a second application.
-    let welcome = c.get("/").await;
-    assert_eq!(welcome.status, StatusCode::SERVICE_UNAVAILABLE);
-    assert!(welcome
-        .body
-        .contains("Bitte versuchen Sie es in einer Minute erneut"));
-    // Nor does the start button (a second click, another tab).
-    let start = c.post("/start", "", &[]).await;
-    assert_eq!(start.status, StatusCode::SERVICE_UNAVAILABLE);
-    assert!(
-        start
-            .body
-            .contains("Bitte versuchen Sie es in einer Minute erneut"),
-        "{}",
-        start.body
-    );
+    assert_try_again(&c.get("/details/person").await, TRY_AGAIN_DE);
+    // The welcome page neither shows a start nor starts a second application; nor does the
+    // start button (a second click, another tab).
+    assert_try_again(&c.get("/").await, TRY_AGAIN_DE);
+    assert_try_again(&c.post("/start", "", &[]).await, TRY_AGAIN_DE);
     let (applications,): (i64,) = sqlx::query_as("select count(*) from application")
         .fetch_one(&c.db.pool)
         .await
@@ -617,12 +605,7 @@ async fn a_storage_failure_on_the_return_page_is_a_503_not_a_lost_application() 
     c.status_becomes("pending").await;
     corrupt_stored_application(&c).await;
     let page = c.get("/identification/return").await;
-    assert_eq!(page.status, StatusCode::SERVICE_UNAVAILABLE);
-    assert!(
-        page.body.contains("Please try again in a minute"),
-        "{}",
-        page.body
-    );
+    assert_try_again(&page, "Please try again in a minute");
     assert!(!page.body.contains("We could not find your application"));
 }
 
