@@ -393,3 +393,39 @@ async fn a_returning_customer_keeps_their_session_with_at_most_one_write_an_hour
     let again = http.get(format!("{base}/terms")).send().await.unwrap();
     assert!(!writes_cookie(&again));
 }
+
+#[tokio::test]
+async fn the_welcome_page_the_404_and_a_journey_page_share_one_shell_without_framework_leftovers() {
+    let app = spawn_app().await;
+    let (_, _, welcome) = app.get("/", "en").await;
+    let (_, _, missing) = app.get("/no-such-page", "en").await;
+    let started = app
+        .http
+        .post(format!("{}/start", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(started.status(), 303);
+    let (_, _, terms) = app.get("/terms", "en").await;
+    for (name, html) in [("welcome", &welcome), ("404", &missing), ("terms", &terms)] {
+        assert!(
+            html.starts_with("<!DOCTYPE html><html lang=\"en\">"),
+            "{name}"
+        );
+        assert_eq!(
+            html.matches("<header class=\"site-header\">").count(),
+            1,
+            "{name}"
+        );
+        assert_eq!(
+            html.matches("<footer class=\"site-footer\">").count(),
+            1,
+            "{name}"
+        );
+        assert!(html.contains("provided by Solaris SE"), "{name}");
+        assert!(html.ends_with("</html>"), "{name}: nothing after </html>");
+        for leftover in ["<!>", "<!--", "<script>", "__RESOLVED_RESOURCES"] {
+            assert!(!html.contains(leftover), "{name} carries {leftover}");
+        }
+    }
+}

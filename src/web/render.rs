@@ -1,6 +1,6 @@
 //! The one shell of every HTML page: Leptos views rendered to a string on the server inside
-//! one document with one header (the bank's name, the language switch) and the `<main>` the
-//! page fills. No hydration scripts and nothing after `</html>`: the pages work without
+//! one document with one header (the bank's name, the language switch), the `<main>` the
+//! page fills, and one footer. No hydration scripts and nothing after `</html>`: the pages work without
 //! JavaScript, and the only script (the return page's live status) is a file the CSP allows.
 
 use axum::http::{header, HeaderValue, StatusCode};
@@ -21,6 +21,16 @@ pub fn SiteHeader(lang: Lang, #[prop(into)] switch_href: String) -> impl IntoVie
                 {t.switch_language}
             </a>
         </header>
+    }
+}
+
+/// The footer of every page: the one place for what the bank says on each page.
+#[component]
+pub fn SiteFooter(lang: Lang) -> impl IntoView {
+    view! {
+        <footer class="site-footer">
+            <p>{lang.t().footer_provider}</p>
+        </footer>
     }
 }
 
@@ -107,6 +117,7 @@ pub fn page(
                 <body>
                     <SiteHeader lang=lang switch_href=switch/>
                     <main id="main">{body}{auto}</main>
+                    <SiteFooter lang=lang/>
                 </body>
             </html>
         }
