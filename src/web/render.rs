@@ -123,10 +123,7 @@ pub fn page(
         }
         .to_html()
     });
-    // Leptos marks the end of every list with `<!>` for hydration, which these pages never do.
-    // Text and attribute values are escaped (`<` becomes `&lt;`), so a literal `<!>` can only
-    // be such a marker.
-    let html = html.replace("<!>", "");
+    let html = without_list_markers(html);
     let mut res = (status, Html(html)).into_response();
     res.headers_mut()
         .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
@@ -135,6 +132,26 @@ pub fn page(
             .insert(header::REFRESH, HeaderValue::from(s));
     }
     res
+}
+
+/// Leptos ends every rendered list with a `<!>` marker for hydration, which these pages never
+/// do (the Nu HTML checker calls it a bogus comment). Text and attribute values are escaped
+/// (`<` becomes `&lt;`), so a literal `<!>` can only be such a marker. A SIMD search and one
+/// copy: `str::replace` searched byte by byte and cost the pages measurable throughput.
+fn without_list_markers(html: String) -> String {
+    let mut markers = memchr::memmem::find_iter(html.as_bytes(), b"<!>").peekable();
+    if markers.peek().is_none() {
+        return html;
+    }
+    let mut out = String::with_capacity(html.len());
+    let mut from = 0;
+    for at in markers {
+        // `at` is the position of an ASCII `<`, so always a character boundary.
+        out.push_str(&html[from..at]);
+        from = at + 3;
+    }
+    out.push_str(&html[from..]);
+    out
 }
 
 /// Storage did not answer: the calm page of every customer page, in the customer's language.
@@ -153,4 +170,18 @@ pub fn unavailable(lang: Lang, path: &str) -> Response {
             <p><a href=path.clone()>{t.refresh_now}</a></p>
         },
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::without_list_markers;
+
+    #[test]
+    fn list_markers_go_and_everything_else_stays() {
+        assert_eq!(
+            without_list_markers("<ol><li>ä</li><!></ol><p>&lt;!&gt;</p><!>".into()),
+            "<ol><li>ä</li></ol><p>&lt;!&gt;</p>"
+        );
+        assert_eq!(without_list_markers("<p>none</p>".into()), "<p>none</p>");
+    }
 }
