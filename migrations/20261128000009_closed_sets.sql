@@ -4,6 +4,8 @@
 -- tables are rebuilt the same way on both: new tables (children pointing at the new parent),
 -- rows copied, old tables dropped children first, new tables renamed (SQLite rewrites the
 -- children's references on the rename, PostgreSQL follows the table itself).
+-- `mobile_number_event` is not carried over: it stored what a webhook header claimed, and a
+-- mobile-number event now only makes the app read the person from Solaris.
 
 create table application_new (
     id text primary key,
@@ -27,7 +29,6 @@ create table application_new (
     last_refresh_at bigint,
     last_webhook_at bigint,
     reconcile_count bigint not null default 0,
-    mobile_number_event text,
     erased_at bigint,
     created_at bigint not null,
     updated_at bigint not null
@@ -36,12 +37,12 @@ insert into application_new (id, language, details, document, person_request,
     identification_request, person_id, identification_id, identification_status,
     identification_url, failure_reason, identification_completed_at, solaris_person,
     solaris_error, checklist_done_at, person_synced_at, last_refresh_at, last_webhook_at,
-    reconcile_count, mobile_number_event, erased_at, created_at, updated_at)
+    reconcile_count, erased_at, created_at, updated_at)
 select id, language, details, document, person_request, identification_request, person_id,
     identification_id, identification_status, identification_url, failure_reason,
     identification_completed_at, solaris_person, solaris_error, checklist_done_at,
-    person_synced_at, last_refresh_at, last_webhook_at, reconcile_count, mobile_number_event,
-    erased_at, created_at, updated_at
+    person_synced_at, last_refresh_at, last_webhook_at, reconcile_count, erased_at, created_at,
+    updated_at
 from application;
 
 create table consent_new (
@@ -65,7 +66,8 @@ create table solaris_work_new (
     application_id text not null references application_new (id),
     seq bigint not null,
     kind text not null check (kind in ('create_person', 'create_identification',
-        'request_identification', 'refresh_identification', 'sync_person')),
+        'request_identification', 'refresh_identification', 'sync_person',
+        'confirm_person_deleted')),
     state text not null default 'pending' check (state in ('pending', 'done', 'failed', 'canceled')),
     attempts bigint not null default 0,
     next_attempt_at bigint not null,

@@ -67,10 +67,22 @@ fn identification_delivery(
     webhook_id: &str,
     body: String,
 ) -> reqwest::RequestBuilder {
+    delivery(c, "IDENTIFICATION", subscription, secret, webhook_id, body)
+}
+
+/// A delivery of `event_type` whose body is signed as Solaris signs it.
+fn delivery(
+    c: &Customer,
+    event_type: &str,
+    subscription: &str,
+    secret: &str,
+    webhook_id: &str,
+    body: String,
+) -> reqwest::RequestBuilder {
     let signature = solaris_onboarding::sandbox::delivery::signature(secret, body.as_bytes());
     c.http
         .post(c.url("/webhooks/solaris"))
-        .header("solaris-webhook-event-type", "IDENTIFICATION")
+        .header("solaris-webhook-event-type", event_type)
         .header("solaris-webhook-subscription-id", subscription)
         .header("solaris-webhook-id", webhook_id)
         .header("solaris-webhook-signature", signature)
@@ -419,6 +431,59 @@ async fn person_deleted_erases_every_personal_datum_of_the_application() {
             .unwrap();
     assert_eq!(id.as_deref(), Some(person.as_str()));
     assert!(erased.is_some());
+}
+
+#[tokio::test]
+async fn a_signed_body_replayed_as_person_deleted_for_another_person_erases_nothing() {
+    let c = spawn("en").await;
+    subscriptions(&c).await;
+    sign_up(&c, "X-MANUALTEST-HAPPYPATH").await;
+    let (person,): (String,) = sqlx::query_as("select person_id from application")
+        .fetch_one(&c.db.pool)
+        .await
+        .unwrap();
+    // Solaris signs only the body, and person events carry `{}`: a captured delivery can be
+    // sent again with another event type, another customer's id and a fresh webhook id.
+    let (subscription, secret): (String, String) = sqlx::query_as(
+        "select subscription_id, secret from webhook_subscription where event_type = 'PERSON_DELETED'",
+    )
+    .fetch_one(&c.db.pool)
+    .await
+    .unwrap();
+    let res = delivery(
+        &c,
+        "PERSON_DELETED",
+        &subscription,
+        &secret,
+        "replayed-1",
+        "{}".into(),
+    )
+    .header("solaris-entity-id", &person)
+    .send()
+    .await
+    .unwrap();
+    assert_eq!(res.status(), 200);
+    // The app asks Solaris, which still holds the person: nothing is erased.
+    let asked = "select count(*) from solaris_work where kind = 'confirm_person_deleted' and state = 'done'";
+    for _ in 0..400 {
+        let (done,): (i64,) = sqlx::query_as(asked).fetch_one(&c.db.pool).await.unwrap();
+        if done == 1 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    let (done,): (i64,) = sqlx::query_as(asked).fetch_one(&c.db.pool).await.unwrap();
+    assert_eq!(done, 1, "Solaris was asked");
+    let (erased,): (Option<i64>,) = sqlx::query_as("select erased_at from application")
+        .fetch_one(&c.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(erased, None);
+    assert!(!personal_data_in(&c.db).await.is_empty());
+    assert_eq!(
+        c.get("/identification/return").await.status,
+        reqwest::StatusCode::OK
+    );
 }
 
 /// Every text of every table the app owns that holds one of the test person's data.

@@ -480,44 +480,28 @@ pub(super) async fn heard_from_solaris(
     Ok(rows.into_iter().map(|(id,)| id).collect())
 }
 
-/// A mobile-number event of the person, recorded as `EVENT time`.
-pub(super) async fn record_mobile_number_event(
-    tx: &mut sqlx::Transaction<'_, Any>,
-    application_id: &str,
-    event: &str,
-    now: i64,
-) -> Result<(), StoreError> {
-    sqlx::query("update application set mobile_number_event = $1, updated_at = $2 where id = $3")
-        .bind(format!(
-            "{event} {}",
-            chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ")
-        ))
-        .bind(now)
-        .bind(application_id)
-        .execute(&mut **tx)
-        .await?;
-    Ok(())
-}
-
-/// PERSON_DELETED: every personal datum of the application goes at once; ids, statuses,
-/// timestamps and the consents' versions stay as the proof that the erasure happened.
-pub(super) async fn erase(
-    tx: &mut sqlx::Transaction<'_, Any>,
-    application_id: &str,
-    now: i64,
-) -> Result<(), StoreError> {
+/// Solaris answered that the application's person no longer exists (after `PERSON_DELETED`):
+/// every personal datum of the application goes at once; ids, statuses, timestamps and the
+/// consents' versions stay as the proof that the erasure happened.
+pub async fn erase_deleted_person(db: &Db, application_id: &str) -> Result<(), StoreError> {
+    let now = wall_clock_ms();
+    let mut tx = db.begin_write().await?;
     sqlx::query(
         "update application set details = null, document = null, person_request = null, \
          identification_request = null, solaris_person = null, solaris_error = null, \
-         identification_url = null, mobile_number_event = null, erased_at = $1, updated_at = $1 \
+         identification_url = null, erased_at = $1, updated_at = $1 \
          where id = $2",
     )
     .bind(now)
     .bind(application_id)
-    .execute(&mut **tx)
+    .execute(&mut *tx)
     .await?;
-    work::cancel_pending(tx, application_id, now).await?;
-    tracing::info!(application_id, "personal data erased after PERSON_DELETED");
+    work::cancel_pending(&mut tx, application_id, now).await?;
+    tx.commit().await?;
+    tracing::info!(
+        application_id,
+        "personal data erased: Solaris no longer holds the person"
+    );
     Ok(())
 }
 

@@ -126,8 +126,10 @@ pub async fn store_batch(db: &Db, batch: &[&Delivery]) -> Result<Vec<bool>, Stor
     Ok(stored)
 }
 
-/// Stores one delivery and queues what it causes. Webhooks only make us read again, except
-/// `PERSON_DELETED`, which erases the person's data at once.
+/// Stores one delivery and queues what it causes. Everything outside the signed body (the event
+/// type and entity id headers) is only a hint: every event makes us ask Solaris, and only its
+/// answer changes an application. `PERSON_DELETED` erases nothing here; the worker erases once
+/// Solaris answers that the person no longer exists.
 async fn store_one(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
     delivery: &Delivery,
@@ -150,32 +152,21 @@ async fn store_one(
     let Some(entity) = delivery.entity_id.as_deref() else {
         return Ok(true);
     };
-    let by_identification = match delivery.event_type {
-        WebhookEventType::Identification => true,
+    // Which of the application's ids the entity is, and what to ask Solaris.
+    let (by_identification, read) = match delivery.event_type {
+        WebhookEventType::Identification => (true, WorkKind::RefreshIdentification),
+        WebhookEventType::PersonDeleted => (false, WorkKind::ConfirmPersonDeleted),
+        // A changed person, or a mobile number created or deleted: the person as Solaris holds
+        // it now (the mobile number is one of its fields).
         WebhookEventType::PersonChanged
-        | WebhookEventType::PersonDeleted
         | WebhookEventType::PersonMobileNumberCreated
-        | WebhookEventType::PersonMobileNumberDeleted => false,
+        | WebhookEventType::PersonMobileNumberDeleted => (false, WorkKind::SyncPerson),
         WebhookEventType::Other(_) => return Ok(true),
     };
     for application_id in
         applications::heard_from_solaris(tx, by_identification, entity, now).await?
     {
-        match &delivery.event_type {
-            WebhookEventType::Identification => {
-                work::enqueue_read(tx, &application_id, WorkKind::RefreshIdentification).await?
-            }
-            WebhookEventType::PersonChanged => {
-                work::enqueue_read(tx, &application_id, WorkKind::SyncPerson).await?
-            }
-            WebhookEventType::PersonDeleted => {
-                applications::erase(tx, &application_id, now).await?
-            }
-            event => {
-                applications::record_mobile_number_event(tx, &application_id, event.as_str(), now)
-                    .await?
-            }
-        }
+        work::enqueue_read(tx, &application_id, read).await?;
     }
     Ok(true)
 }

@@ -43,13 +43,15 @@ macro_rules! stored_enum {
 }
 
 stored_enum!(
-    /// The kinds of Solaris work.
+    /// The kinds of Solaris work. Each asks Solaris something; `confirm_person_deleted` follows
+    /// a `PERSON_DELETED` delivery and erases only when Solaris no longer holds the person.
     WorkKind {
         CreatePerson => "create_person",
         CreateIdentification => "create_identification",
         RequestIdentification => "request_identification",
         RefreshIdentification => "refresh_identification",
         SyncPerson => "sync_person",
+        ConfirmPersonDeleted => "confirm_person_deleted",
     }
 );
 

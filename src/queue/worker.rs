@@ -244,6 +244,24 @@ impl Worker {
                 let person = self.client.get_person(&person_id).await?;
                 applications::store_solaris_person(&self.db, &item.application_id, &person).await?;
             }
+            WorkKind::ConfirmPersonDeleted => {
+                let person_id = person_id.ok_or_else(|| missing("person"))?;
+                match self.client.get_person(&person_id).await {
+                    Err(e) if e.status() == Some(404) => {
+                        applications::erase_deleted_person(&self.db, &item.application_id).await?;
+                    }
+                    Ok(_) => {
+                        // A signed delivery can be replayed with another event type or entity
+                        // header: only Solaris' answer counts, and it still holds the person.
+                        tracing::warn!(
+                            application_id = %item.application_id,
+                            code = "person_deleted_not_confirmed",
+                            "suspicious PERSON_DELETED: Solaris still holds the person; nothing erased"
+                        );
+                    }
+                    Err(e) => return Err(e.into()),
+                }
+            }
         }
         Ok(())
     }
