@@ -39,6 +39,9 @@ pub struct SandboxSettings {
     pub public_url: Option<Url>,
     /// Fault rules applied from the start (JSON, the body of `PUT /_sandbox/faults`).
     pub faults: Option<String>,
+    /// `SANDBOX=on`: the sandbox may serve beyond loopback. Its control endpoints then need the
+    /// client credentials, and every customer page says that this is a test system.
+    pub exposed: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -73,6 +76,9 @@ pub struct ConfigError(pub String);
 fn invalid(name: &str, why: impl std::fmt::Display) -> ConfigError {
     ConfigError(format!("{name} is invalid: {why}"))
 }
+
+/// The sandbox's documented default secret: fine on loopback, refused anywhere else.
+const DEFAULT_SANDBOX_SECRET: &str = "sandbox-secret";
 
 /// Reads a variable; an empty value counts as unset.
 fn var(get: &impl Fn(&str) -> Option<String>, name: &str) -> Option<String> {
@@ -140,7 +146,7 @@ impl Settings {
         let sandbox_credentials = Credentials {
             client_id: var(&get, "SANDBOX_CLIENT_ID").unwrap_or_else(|| "sandbox-client".into()),
             client_secret: var(&get, "SANDBOX_CLIENT_SECRET")
-                .unwrap_or_else(|| "sandbox-secret".into())
+                .unwrap_or_else(|| DEFAULT_SANDBOX_SECRET.into())
                 .into(),
         };
 
@@ -271,6 +277,49 @@ impl Settings {
             None => std::time::Duration::from_secs(20),
         };
 
+        // SANDBOX: `on` lets the sandbox serve where it is not on loopback (a shared test
+        // system); `off` never embeds it. Unset: embedded only when the app is reached on
+        // loopback, so a deployment never exposes the sandbox by accident.
+        let exposed = match var(&get, "SANDBOX").as_deref() {
+            None => false,
+            Some("on") => true,
+            Some("off") => {
+                if matches!(solaris, SolarisMode::Embedded) {
+                    return Err(ConfigError(
+                        "SANDBOX=off needs real Solaris: set SOLARIS_API_URL, SOLARIS_AUTH_URL, \
+                         SOLARIS_CLIENT_ID and SOLARIS_CLIENT_SECRET"
+                            .into(),
+                    ));
+                }
+                false
+            }
+            Some(other) => return Err(invalid("SANDBOX", format!("{other:?} is not on or off"))),
+        };
+        if exposed {
+            let secret = var(&get, "SANDBOX_CLIENT_SECRET").unwrap_or_default();
+            if secret == DEFAULT_SANDBOX_SECRET || secret.chars().count() < 32 {
+                return Err(invalid(
+                    "SANDBOX_CLIENT_SECRET",
+                    "with SANDBOX=on it must be set, not the default, and at least 32 characters \
+                     (it guards the sandbox's token and control endpoints)",
+                ));
+            }
+        }
+        if matches!(solaris, SolarisMode::Embedded) && !exposed {
+            let reached_on_loopback =
+                listen_addr.ip().is_loopback() && public_url.as_ref().is_none_or(is_loopback);
+            if !reached_on_loopback {
+                return Err(ConfigError(
+                    "without Solaris configured the app would serve the sandbox beyond loopback \
+                     (PUBLIC_URL or LISTEN_ADDR is not a loopback address): configure real \
+                     Solaris (SOLARIS_API_URL, SOLARIS_AUTH_URL, SOLARIS_CLIENT_ID, \
+                     SOLARIS_CLIENT_SECRET), or set SANDBOX=on with a SANDBOX_CLIENT_SECRET of at \
+                     least 32 characters for a test system"
+                        .into(),
+                ));
+            }
+        }
+
         Ok(Settings {
             reconcile_after_seconds,
             shutdown_grace,
@@ -288,6 +337,7 @@ impl Settings {
                 company_id,
                 public_url: sandbox_public_url,
                 faults,
+                exposed,
             },
             log_format,
         })
@@ -329,6 +379,42 @@ mod tests {
             s.solaris_credentials.client_id,
             s.sandbox.credentials.client_id
         );
+    }
+
+    #[test]
+    fn the_sandbox_is_embedded_only_on_loopback_unless_explicitly_on_with_a_strong_secret() {
+        // An https deployment without Solaris: refused, with the choice named.
+        let https = [("PUBLIC_URL", "https://onboarding.example")];
+        let refused = from(&https).unwrap_err().to_string();
+        assert!(
+            refused.contains("SOLARIS_API_URL") && refused.contains("SANDBOX=on"),
+            "{refused}"
+        );
+        // Listening on every interface is beyond loopback too.
+        assert!(from(&[("LISTEN_ADDR", "0.0.0.0:3000")]).is_err());
+        // SANDBOX=on needs a secret that is not the default and long enough.
+        let strong = "a-test-system-secret-of-forty-characters!";
+        for secret in ["", "sandbox-secret", "short-secret"] {
+            let vars = [
+                https[0],
+                ("SANDBOX", "on"),
+                ("SANDBOX_CLIENT_SECRET", secret),
+            ];
+            let refused = from(&vars).unwrap_err().to_string();
+            assert!(refused.contains("SANDBOX_CLIENT_SECRET"), "{refused}");
+        }
+        let on = from(&[
+            https[0],
+            ("SANDBOX", "on"),
+            ("SANDBOX_CLIENT_SECRET", strong),
+        ])
+        .unwrap();
+        assert!(on.sandbox_embedded() && on.sandbox.exposed);
+        // On loopback nothing is needed, and nothing is exposed.
+        let demo = from(&[]).unwrap();
+        assert!(demo.sandbox_embedded() && !demo.sandbox.exposed);
+        assert!(from(&[("SANDBOX", "off")]).is_err());
+        assert!(from(&[("SANDBOX", "maybe")]).is_err());
     }
 
     #[test]

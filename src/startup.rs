@@ -169,15 +169,18 @@ impl Server {
         }
         let listener = TcpListener::bind(addr).await?;
         let addr = listener.local_addr()?;
-        let public_url = match std::env::var("SANDBOX_PUBLIC_URL")
-            .ok()
-            .filter(|v| !v.is_empty())
-        {
-            Some(v) => {
-                Url::parse(&v).map_err(|e| anyhow::anyhow!("SANDBOX_PUBLIC_URL is invalid: {e}"))?
-            }
+        let public_url = match &settings.sandbox.public_url {
+            Some(url) => url.clone(),
             None => Url::parse(&format!("http://{addr}"))?,
         };
+        // The same rule as the embedded sandbox's: beyond loopback only when asked for.
+        let on_loopback = addr.ip().is_loopback() && crate::config::is_loopback(&public_url);
+        if !on_loopback && !settings.sandbox.exposed {
+            anyhow::bail!(
+                "the sandbox would serve beyond loopback ({public_url}); set SANDBOX=on with a \
+                 SANDBOX_CLIENT_SECRET of at least 32 characters for a shared test system"
+            );
+        }
         let db = Db::connect(&settings.database_url).await?;
         // Standalone, the partner's return page is by default the app's on its usual address.
         let app_url = match &settings.public_url {

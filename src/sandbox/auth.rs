@@ -63,6 +63,47 @@ fn credentials_match(sandbox: &Sandbox, id: &str, secret: &str) -> bool {
     bool::from(id_ok & secret_ok)
 }
 
+/// The `user:password` of a Basic `Authorization` header.
+fn basic_credentials(req: &Request) -> Option<(String, String)> {
+    let decoded = req
+        .headers()
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Basic "))
+        .and_then(|b| STANDARD.decode(b.trim()).ok())
+        .and_then(|b| String::from_utf8(b).ok())?;
+    decoded
+        .split_once(':')
+        .map(|(id, secret)| (id.to_string(), secret.to_string()))
+}
+
+/// The control endpoints (`/_sandbox/...`: clock, faults, log, person erasure) of a sandbox
+/// that serves beyond loopback (`SANDBOX=on`) answer only the sandbox's client credentials as
+/// Basic auth; refusals are logged.
+pub async fn require_control_credentials(
+    State(sandbox): State<Sandbox>,
+    req: Request,
+    next: Next,
+) -> Response {
+    let allowed = !sandbox.settings.exposed
+        || basic_credentials(&req)
+            .is_some_and(|(id, secret)| credentials_match(&sandbox, &id, &secret));
+    if allowed {
+        return next.run(req).await;
+    }
+    tracing::warn!(path = %req.uri().path(), "sandbox control endpoint without credentials refused");
+    let mut res = unauthorized(
+        "invalid_client",
+        "The sandbox's control endpoints need its client credentials as Basic auth.",
+    )
+    .into_response();
+    res.headers_mut().insert(
+        header::WWW_AUTHENTICATE,
+        axum::http::HeaderValue::from_static("Basic realm=\"sandbox control\""),
+    );
+    res
+}
+
 /// The fields of the token request's form that the sandbox reads.
 struct TokenForm {
     grant_type: Option<String>,
@@ -71,26 +112,20 @@ struct TokenForm {
 
 /// `POST /oauth2/token` with Basic auth and `grant_type=client_credentials&scope=partners`.
 pub async fn token(State(sandbox): State<Sandbox>, req: Request) -> Response {
-    let basic = req
-        .headers()
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Basic "))
-        .and_then(|b| STANDARD.decode(b.trim()).ok())
-        .and_then(|b| String::from_utf8(b).ok());
+    let basic = basic_credentials(&req);
     let form_encoded = req
         .headers()
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
-    let Some((id, secret)) = basic.as_deref().and_then(|b| b.split_once(':')) else {
+    let Some((id, secret)) = basic else {
         return unauthorized(
             "invalid_client",
             "Client credentials are required as Basic auth.",
         )
         .into_response();
     };
-    if !credentials_match(&sandbox, id, secret) {
+    if !credentials_match(&sandbox, &id, &secret) {
         return unauthorized("invalid_client", "The client credentials are wrong.").into_response();
     }
     if !form_encoded {

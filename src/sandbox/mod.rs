@@ -173,7 +173,10 @@ impl Sandbox {
             .merge(solaris)
             .merge(idnow::router())
             .layer(from_fn_with_state(self.clone(), log::layer))
-            .merge(control::router())
+            .merge(control::router().route_layer(from_fn_with_state(
+                self.clone(),
+                auth::require_control_credentials,
+            )))
             .fallback(|| async {
                 error::ApiError::new(
                     axum::http::StatusCode::NOT_FOUND,

@@ -57,7 +57,7 @@ pub const SEEN_KEY: &str = "seen";
 /// application is renewed (see [`SESSION_RENEWAL_SECONDS`]). (One layer for all three: each
 /// layer costs every request a boxed service and future.)
 async fn customer_context(
-    axum::extract::State(db): axum::extract::State<Db>,
+    axum::extract::State(context): axum::extract::State<CustomerContext>,
     session: Session,
     mut req: Request,
     next: Next,
@@ -87,25 +87,36 @@ async fn customer_context(
     req.extensions_mut().insert(lang);
     renew(&session).await;
     let welcome = req.method() == axum::http::Method::GET && req.uri().path() == "/";
-    let redirect = if welcome {
-        start::resume(&db, &session).await
-    } else {
-        Ok(None)
-    };
-    let mut res = match redirect {
-        Ok(Some(redirect)) => redirect,
-        Ok(None) => next.run(req).await,
-        // Never the welcome page (whose start would open a second application).
-        Err(e) => {
-            tracing::error!(error = %e, "reading the session's application");
-            render::unavailable(lang, "/")
+    let page = async move {
+        let redirect = if welcome {
+            start::resume(&context.db, &session).await
+        } else {
+            Ok(None)
+        };
+        match redirect {
+            Ok(Some(redirect)) => redirect,
+            Ok(None) => next.run(req).await,
+            // Never the welcome page (whose start would open a second application).
+            Err(e) => {
+                tracing::error!(error = %e, "reading the session's application");
+                render::unavailable(lang, "/")
+            }
         }
     };
+    let mut res = render::TEST_SYSTEM.scope(context.test_system, page).await;
     res.headers_mut().insert(
         header::VARY,
         HeaderValue::from_static("accept-language, cookie"),
     );
     res
+}
+
+/// What [`customer_context`] needs: the database, and whether this is a test system.
+#[derive(Clone, Debug)]
+struct CustomerContext {
+    db: Db,
+    /// The sandbox serves beyond loopback (`SANDBOX=on`): every page says so.
+    test_system: bool,
 }
 
 /// Saves the session of a customer with an application when its last save by a visit is
@@ -175,7 +186,13 @@ pub fn router(settings: &Settings, public_url: &Url, parts: Parts) -> Router {
         .route("/", get(pages::welcome::welcome_page))
         .merge(journey)
         .fallback(pages::welcome::not_found)
-        .layer(middleware::from_fn_with_state(db.clone(), customer_context))
+        .layer(middleware::from_fn_with_state(
+            CustomerContext {
+                db: db.clone(),
+                test_system: settings.sandbox_embedded() && settings.sandbox.exposed,
+            },
+            customer_context,
+        ))
         .layer(sessions)
         .layer(middleware::from_fn(security::headers));
 

@@ -24,6 +24,12 @@ pub fn SiteHeader(lang: Lang, #[prop(into)] switch_href: String) -> impl IntoVie
     }
 }
 
+tokio::task_local! {
+    /// Set for each customer request: the app embeds a sandbox that serves beyond loopback
+    /// (`SANDBOX=on`), so every page says that this is a test system.
+    pub static TEST_SYSTEM: bool;
+}
+
 /// The footer of every page: the one place for what the bank says on each page.
 #[component]
 pub fn SiteFooter(lang: Lang) -> impl IntoView {
@@ -103,6 +109,7 @@ pub fn page(
             </p>
         }
     });
+    let test_system = TEST_SYSTEM.try_with(|on| *on).unwrap_or(false);
     let html = Owner::new().with(move || {
         view! {
             <!DOCTYPE html>
@@ -115,6 +122,7 @@ pub fn page(
                     <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
                 </head>
                 <body>
+                    {test_system.then(|| view! { <p class="test-system" role="note">{lang.t().test_system}</p> })}
                     <SiteHeader lang=lang switch_href=switch/>
                     <main id="main">{body}{auto}</main>
                     <SiteFooter lang=lang/>

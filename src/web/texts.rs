@@ -39,6 +39,7 @@ texts! {
     not_found_title: "Page not found" / "Seite nicht gefunden",
     not_found_text: "This page does not exist." / "Diese Seite gibt es nicht.",
     back_home: "Back to the start" / "Zurück zum Anfang",
+    test_system: "Test system: do not enter real personal data. Nothing here opens a real account." / "Testsystem: Bitte geben Sie keine echten personenbezogenen Daten ein. Hier wird kein echtes Konto eröffnet.",
     footer_provider: "Your account is provided by Solaris SE, a bank licensed in Germany." / "Ihr Konto wird von der Solaris SE bereitgestellt, einer in Deutschland zugelassenen Bank.",
 
     continue_: "Continue" / "Weiter",
