@@ -67,6 +67,9 @@ pub struct Settings {
     pub reconcile_after_seconds: u64,
     /// How long a stopping process may take to finish its requests and work items.
     pub shutdown_grace: std::time::Duration,
+    /// The origins of IDnow's pages, where the redirect form may send the browser with real
+    /// Solaris (the CSP's `form-action`).
+    pub idnow_origins: Vec<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -320,8 +323,20 @@ impl Settings {
             }
         }
 
+        // IDNOW_ORIGINS: where identification links of real Solaris lead (space-separated),
+        // default IDnow's live and test hosts. With a standalone sandbox as "Solaris", its origin.
+        let idnow_origins = var(&get, "IDNOW_ORIGINS")
+            .unwrap_or_else(|| "https://go.idnow.de https://go.test.idnow.de".into())
+            .split_whitespace()
+            .map(|o| {
+                let url = parse_url("IDNOW_ORIGINS", o)?;
+                Ok(url.origin().ascii_serialization())
+            })
+            .collect::<Result<Vec<_>, ConfigError>>()?;
+
         Ok(Settings {
             reconcile_after_seconds,
+            idnow_origins,
             shutdown_grace,
             minimum_age,
             listen_addr,

@@ -25,6 +25,7 @@ use crate::queue::{Worker, WorkerOptions};
 use crate::sandbox::Sandbox;
 use crate::solaris::{ClientOptions, SolarisClient};
 use crate::supervisor::Supervisor;
+use crate::web::security::SecurityHeaders;
 use crate::{telemetry, web, webhooks};
 
 /// Why a build without the cargo feature `sandbox` needs real Solaris.
@@ -42,9 +43,14 @@ pub struct Server {
     pub db: Db,
 }
 
-/// Request ids (generated, or taken from `x-request-id`) and one span per request.
-fn with_tracing(router: Router) -> Router {
+/// What every response of a server gets: the security headers, request ids (generated, or
+/// taken from `x-request-id`) and one span per request.
+fn outermost(router: Router, security: SecurityHeaders) -> Router {
     router
+        .layer(axum::middleware::from_fn_with_state(
+            security,
+            crate::web::security::headers,
+        ))
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(
             TraceLayer::new_for_http()
@@ -147,9 +153,20 @@ impl Server {
         if let Some(sandbox) = sandbox_router {
             router = router.nest("/sandbox", sandbox);
         }
+        // Forms redirect to IDnow's pages; the embedded sandbox's IDnow page is our own origin.
+        let form_targets = match &settings.solaris {
+            SolarisMode::Embedded => Vec::new(),
+            SolarisMode::Remote { .. } => settings.idnow_origins.clone(),
+        };
+        let style_hashes = match &settings.solaris {
+            #[cfg(feature = "sandbox")]
+            SolarisMode::Embedded => vec![crate::sandbox::idnow::style_hash()],
+            _ => Vec::new(),
+        };
+        let security = SecurityHeaders::new(&public_url, &form_targets, &style_hashes)?;
         Ok(Server {
             listener,
-            router: with_tracing(router),
+            router: outermost(router, security),
             supervisor,
             shutdown_grace: settings.shutdown_grace,
             addr,
@@ -195,9 +212,18 @@ impl Server {
         .await?;
         let mut supervisor = Supervisor::new();
         sandbox.supervise_workers(&mut supervisor);
+        // The IDnow page's form sends the browser back to the partner's return page.
+        let return_origin = Url::parse(&sandbox.return_url("x"))
+            .map(|u| vec![u.origin().ascii_serialization()])
+            .unwrap_or_default();
+        let security = SecurityHeaders::new(
+            &public_url,
+            &return_origin,
+            &[crate::sandbox::idnow::style_hash()],
+        )?;
         Ok(Server {
             listener,
-            router: with_tracing(sandbox.router()),
+            router: outermost(sandbox.router(), security),
             supervisor,
             shutdown_grace: settings.shutdown_grace,
             addr,

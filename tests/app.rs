@@ -429,3 +429,47 @@ async fn the_welcome_page_the_404_and_a_journey_page_share_one_shell_without_fra
         }
     }
 }
+
+#[tokio::test]
+async fn every_kind_of_route_carries_the_security_headers() {
+    let app = spawn_app().await;
+    let http = reqwest::Client::new();
+    let get = |path: &str| http.get(format!("{}{path}", app.base)).send();
+    let responses = vec![
+        ("page", get("/").await.unwrap()),
+        ("404", get("/no-such-page").await.unwrap()),
+        ("stylesheet", get("/style/main.css").await.unwrap()),
+        ("static file", get("/public/status.js").await.unwrap()),
+        ("favicon", get("/favicon.svg").await.unwrap()),
+        ("sandbox API", get("/sandbox/v1/persons").await.unwrap()),
+        (
+            "sandbox IDnow page",
+            get("/sandbox/idnow/x/identifications/y").await.unwrap(),
+        ),
+        (
+            "webhook intake",
+            http.post(format!("{}/webhooks/solaris", app.base))
+                .body("{}")
+                .send()
+                .await
+                .unwrap(),
+        ),
+    ];
+    for (what, res) in responses {
+        let h = res.headers();
+        let csp = h["content-security-policy"].to_str().unwrap();
+        // The embedded sandbox's IDnow page is our own origin: forms go nowhere else.
+        assert!(csp.contains("form-action 'self';"), "{what}: {csp}");
+        assert!(csp.contains("frame-ancestors 'none'"), "{what}");
+        assert!(!csp.contains("127.0.0.1"), "{what}: {csp}");
+        let permissions = h["permissions-policy"].to_str().unwrap();
+        for feature in ["camera=()", "microphone=()", "geolocation=()"] {
+            assert!(permissions.contains(feature), "{what}: {permissions}");
+        }
+        assert_eq!(h["x-content-type-options"], "nosniff", "{what}");
+        assert_eq!(h["x-frame-options"], "DENY", "{what}");
+        assert_eq!(h["referrer-policy"], "same-origin", "{what}");
+        // Plain http on loopback: no HSTS (it would pin the demo's browser to https).
+        assert!(!h.contains_key("strict-transport-security"), "{what}");
+    }
+}

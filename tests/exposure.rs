@@ -67,6 +67,12 @@ async fn a_test_system_guards_the_sandbox_controls_and_says_so_on_every_page() {
     let base = format!("http://{}", server.addr);
     let task = tokio::spawn(server.run());
     let http = reqwest::Client::new();
+    let home = http.get(format!("{base}/")).send().await.unwrap();
+    assert_eq!(
+        home.headers()["strict-transport-security"],
+        "max-age=31536000; includeSubDomains",
+        "an https deployment pins browsers to https"
+    );
     for control in ["/sandbox/_sandbox/log", "/sandbox/_sandbox/clock"] {
         let res = http.get(format!("{base}{control}")).send().await.unwrap();
         assert_eq!(res.status(), 401, "{control} without credentials");

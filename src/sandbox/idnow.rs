@@ -36,6 +36,25 @@ fn escape(s: &str) -> String {
         .replace('\'', "&#39;")
 }
 
+/// The page's stylesheet, inline so the page stands alone; the CSP allows exactly this text by
+/// its hash ([`style_hash`]).
+const STYLE: &str = "body{font-family:system-ui,sans-serif;max-width:40rem;margin:2rem auto;padding:0 1rem;color:#1d2433;line-height:1.5}
+header{border-bottom:3px solid #ff6a13;margin-bottom:1rem}label{display:block;margin:.5rem 0}
+input[type=text],select{font:inherit;padding:.4rem;width:100%;max-width:24rem}button{font:inherit;padding:.5rem 1.2rem;background:#1d2433;color:#fff;border:0;border-radius:4px}
+button:focus,input:focus,select:focus{outline:3px solid #ff6a13;outline-offset:2px}.error{color:#a4000f;font-weight:600}.note{background:#f3f4f7;padding:.75rem}
+";
+
+/// `'sha256-…'` of [`STYLE`], for the `style-src` of the Content-Security-Policy.
+pub fn style_hash() -> String {
+    use base64::Engine;
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::digest(STYLE.as_bytes());
+    format!(
+        "'sha256-{}'",
+        base64::engine::general_purpose::STANDARD.encode(digest)
+    )
+}
+
 fn page(status: StatusCode, title: &str, body: &str, refresh: bool) -> Response {
     let meta = if refresh {
         r#"<meta http-equiv="refresh" content="2">"#
@@ -43,12 +62,7 @@ fn page(status: StatusCode, title: &str, body: &str, refresh: bool) -> Response 
         ""
     };
     let html = format!(
-        r#"<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">{meta}<title>{title} – IDnow sandbox</title><style>
-body{{font-family:system-ui,sans-serif;max-width:40rem;margin:2rem auto;padding:0 1rem;color:#1d2433;line-height:1.5}}
-header{{border-bottom:3px solid #ff6a13;margin-bottom:1rem}}label{{display:block;margin:.5rem 0}}
-input[type=text],select{{font:inherit;padding:.4rem;width:100%;max-width:24rem}}button{{font:inherit;padding:.5rem 1.2rem;background:#1d2433;color:#fff;border:0;border-radius:4px}}
-button:focus,input:focus,select:focus{{outline:3px solid #ff6a13;outline-offset:2px}}.error{{color:#a4000f;font-weight:600}}.note{{background:#f3f4f7;padding:.75rem}}
-</style></head><body><header><p><strong>IDnow</strong> · sandbox video identification</p></header><main><h1>{title}</h1>{body}</main></body></html>"#
+        r#"<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">{meta}<title>{title} – IDnow sandbox</title><style>{STYLE}</style></head><body><header><p><strong>IDnow</strong> · sandbox video identification</p></header><main><h1>{title}</h1>{body}</main></body></html>"#
     );
     (status, [(header::CACHE_CONTROL, "no-store")], Html(html)).into_response()
 }

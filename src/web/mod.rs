@@ -193,8 +193,7 @@ pub fn router(settings: &Settings, public_url: &Url, parts: Parts) -> Router {
             },
             customer_context,
         ))
-        .layer(sessions)
-        .layer(middleware::from_fn(security::headers));
+        .layer(sessions);
 
     Router::new()
         .route("/style/main.css", get(stylesheet))

@@ -1,7 +1,8 @@
-//! Headers every response of the app carries, and the checks on state-changing requests:
-//! the `Origin` must be our own, and the form must carry the session's CSRF token.
+//! Headers every response carries (pages, static files, the sandbox, the webhook intake,
+//! errors), and the checks on state-changing requests: the `Origin` must be our own, and the
+//! form must carry the session's CSRF token.
 
-use axum::extract::Request;
+use axum::extract::{Request, State};
 use axum::http::{header, HeaderValue, Method};
 use axum::middleware::Next;
 use axum::response::Response;
@@ -10,18 +11,62 @@ use tower_sessions::Session;
 
 const CSRF_KEY: &str = "csrf";
 
-/// Content-Security-Policy and friends. No inline script is allowed; forms may post to us and
-/// be redirected to IDnow (Chrome applies `form-action` to the redirect too).
-pub async fn headers(req: Request, next: Next) -> Response {
+/// The browser features no page of ours uses: all denied, so nothing embedded or injected
+/// can ask for the camera, the microphone or the location.
+const PERMISSIONS_POLICY: &str = "accelerometer=(), autoplay=(), camera=(), display-capture=(), \
+     fullscreen=(), geolocation=(), gyroscope=(), hid=(), magnetometer=(), microphone=(), \
+     midi=(), payment=(), publickey-credentials-get=(), screen-wake-lock=(), serial=(), \
+     usb=(), xr-spatial-tracking=()";
+
+/// The security headers of every response, built once from the configuration.
+#[derive(Clone, Debug)]
+pub struct SecurityHeaders {
+    csp: HeaderValue,
+    /// `Strict-Transport-Security`, when the app is reached over https.
+    hsts: Option<HeaderValue>,
+}
+
+impl SecurityHeaders {
+    /// `form_targets`: the origins besides our own that a form post may be redirected to
+    /// (Chrome applies `form-action` to the redirect too), such as IDnow's. `style_hashes`:
+    /// inline stylesheets allowed by their `'sha256-…'` (the sandbox's IDnow page).
+    pub fn new(
+        public_url: &url::Url,
+        form_targets: &[String],
+        style_hashes: &[String],
+    ) -> anyhow::Result<SecurityHeaders> {
+        let form_action = std::iter::once("'self'".to_string())
+            .chain(form_targets.iter().cloned())
+            .collect::<Vec<_>>()
+            .join(" ");
+        let style_src = std::iter::once("'self'".to_string())
+            .chain(style_hashes.iter().cloned())
+            .collect::<Vec<_>>()
+            .join(" ");
+        let csp = format!(
+            "default-src 'self'; script-src 'self'; style-src {style_src}; img-src 'self' data:; \
+             connect-src 'self'; form-action {form_action}; frame-ancestors 'none'; \
+             base-uri 'none'; object-src 'none'"
+        );
+        Ok(SecurityHeaders {
+            csp: HeaderValue::from_str(&csp)?,
+            hsts: (public_url.scheme() == "https")
+                .then(|| HeaderValue::from_static("max-age=31536000; includeSubDomains")),
+        })
+    }
+}
+
+/// Puts [`SecurityHeaders`] on every response.
+pub async fn headers(State(set): State<SecurityHeaders>, req: Request, next: Next) -> Response {
     let mut res = next.run(req).await;
     let h = res.headers_mut();
+    h.insert(header::CONTENT_SECURITY_POLICY, set.csp.clone());
+    if let Some(hsts) = &set.hsts {
+        h.insert(header::STRICT_TRANSPORT_SECURITY, hsts.clone());
+    }
     h.insert(
-        header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static(
-            "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
-             connect-src 'self'; form-action 'self' https://*.idnow.de http://127.0.0.1:*; \
-             frame-ancestors 'none'; base-uri 'none'; object-src 'none'",
-        ),
+        "permissions-policy",
+        HeaderValue::from_static(PERMISSIONS_POLICY),
     );
     h.insert(
         header::X_CONTENT_TYPE_OPTIONS,
@@ -80,5 +125,31 @@ pub fn same_origin(
         Some(o) => o == public_origin,
         // Neither header: a non-browser client; the CSRF token still has to match.
         None => true,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn form_action_names_exactly_the_configured_targets() {
+        let public = url::Url::parse("https://onboarding.example").unwrap();
+        let idnow = ["https://go.idnow.de".to_string()];
+        let set = SecurityHeaders::new(&public, &idnow, &[]).unwrap();
+        let csp = set.csp.to_str().unwrap();
+        assert!(
+            csp.contains("form-action 'self' https://go.idnow.de;"),
+            "{csp}"
+        );
+        assert!(!csp.contains('*') && !csp.contains("127.0.0.1"), "{csp}");
+        assert!(set.hsts.is_some());
+        let demo = url::Url::parse("http://127.0.0.1:3000").unwrap();
+        let set = SecurityHeaders::new(&demo, &[], &["'sha256-abc'".into()]).unwrap();
+        let csp = set.csp.to_str().unwrap();
+        assert!(
+            csp.contains("form-action 'self';") && csp.contains("style-src 'self' 'sha256-abc';")
+        );
+        assert!(set.hsts.is_none());
     }
 }
