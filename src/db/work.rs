@@ -262,6 +262,20 @@ pub async fn claim(
     Ok(claimed.rows_affected() == 1)
 }
 
+/// Moves the lease of an item its owner still holds; false when the owner no longer holds it.
+pub async fn renew_lease(db: &Db, id: &str, owner: &str, until: i64) -> Result<bool, StoreError> {
+    let renewed = sqlx::query(
+        "update solaris_work set lease_until = $1 where id = $2 and lease_owner = $3 and state = $4",
+    )
+    .bind(until)
+    .bind(id)
+    .bind(owner)
+    .bind(WorkState::Pending.as_str())
+    .execute(&db.writer)
+    .await?;
+    Ok(renewed.rows_affected() == 1)
+}
+
 /// The item ran; only its lease holder may say so.
 pub async fn finish(db: &Db, id: &str, owner: &str) -> Result<(), StoreError> {
     sqlx::query(

@@ -15,7 +15,9 @@ use crate::supervisor::Shutdown;
 
 #[derive(Clone, Debug)]
 pub struct WorkerOptions {
-    /// How long a taken item belongs to its worker; longer than a call's retry budget.
+    /// How long a taken item belongs to its worker without a sign of life. The worker renews
+    /// it every third of this while the item runs, so an item whose worker died (a crash, a
+    /// killed instance) is taken over after about this long, however long a live call takes.
     pub lease: Duration,
     /// How often an idle worker looks for due items (it is also woken on new work).
     pub poll: Duration,
@@ -27,7 +29,7 @@ pub struct WorkerOptions {
 impl Default for WorkerOptions {
     fn default() -> Self {
         WorkerOptions {
-            lease: Duration::from_secs(60),
+            lease: Duration::from_secs(10),
             poll: Duration::from_millis(250),
             backoff_base: Duration::from_secs(1),
             backoff_max: Duration::from_secs(300),
@@ -127,7 +129,11 @@ impl Worker {
 
     async fn process(&self, item: Due) -> Result<(), StoreError> {
         let span = tracing::info_span!("work", application_id = %item.application_id, kind = %item.kind, attempt = item.attempts);
-        let outcome = tracing::Instrument::instrument(self.execute(&item), span).await;
+        let run = tracing::Instrument::instrument(self.execute(&item), span);
+        let outcome = tokio::select! {
+            outcome = run => outcome,
+            lost = self.keep_lease(&item) => Err(Failure::Retry(lost)),
+        };
         match outcome {
             Ok(()) => {
                 work::finish(&self.db, &item.id, &self.owner).await?;
@@ -145,6 +151,24 @@ impl Worker {
             }
         }
         Ok(())
+    }
+
+    /// Renews the item's lease every third of it while the item runs; returns only when the
+    /// lease is lost (another worker took the item, or it could not be renewed in time), and
+    /// then the running attempt is given up.
+    async fn keep_lease(&self, item: &Due) -> String {
+        let every = self.options.lease / 3;
+        loop {
+            tokio::time::sleep(every).await;
+            let until = wall_clock_ms() + self.options.lease.as_millis() as i64;
+            match work::renew_lease(&self.db, &item.id, &self.owner, until).await {
+                Ok(true) => {}
+                Ok(false) => return "the lease was lost to another worker".into(),
+                Err(e) => {
+                    tracing::warn!(application_id = %item.application_id, error = %e, "renewing a work lease");
+                }
+            }
+        }
     }
 
     fn backoff(&self, attempts: i64) -> Duration {

@@ -48,6 +48,24 @@ async fn application(db: &Db, id: &str) -> AppState {
         .unwrap()
 }
 
+/// Waits (bounded) until a worker holds the application's person creation.
+async fn wait_until_leased(db: &Db, app: &str) {
+    for _ in 0..200 {
+        let (owner,): (Option<String>,) = sqlx::query_as(
+            "select lease_owner from solaris_work where application_id = $1 and kind = 'create_person'",
+        )
+        .bind(app)
+        .fetch_one(&db.pool)
+        .await
+        .unwrap();
+        if owner.is_some() {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    panic!("no worker took the person creation");
+}
+
 /// Runs the worker until the application has no pending work (bounded).
 async fn settle(db: &Db, worker: &Worker, id: &str) -> Progress {
     for _ in 0..400 {
@@ -241,18 +259,8 @@ async fn an_item_whose_worker_died_is_taken_again_after_its_lease_and_completes_
     let first = Worker::new(db.clone(), client.clone(), short.clone());
     let app = new_application(&db, "Erika").await;
     let running = tokio::spawn(async move { first.run_once().await });
-    // Wait until the first worker holds the item, then kill it in the middle of the call.
-    for _ in 0..200 {
-        let (owner,): (Option<String>,) = sqlx::query_as("select lease_owner from solaris_work where application_id = $1 and kind = 'create_person'")
-            .bind(&app)
-            .fetch_one(&db.pool)
-            .await
-            .unwrap();
-        if owner.is_some() {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(10)).await;
-    }
+    // Once the first worker holds the item, kill it in the middle of the call.
+    wait_until_leased(&db, &app).await;
     tokio::time::sleep(Duration::from_millis(100)).await;
     running.abort();
     tokio::time::sleep(short.lease).await;
@@ -269,6 +277,41 @@ async fn an_item_whose_worker_died_is_taken_again_after_its_lease_and_completes_
     .await
     .unwrap();
     assert_eq!(attempts, 2);
+}
+
+#[tokio::test]
+async fn a_live_worker_keeps_its_item_through_a_call_longer_than_the_lease() {
+    let (sandbox, db, client) = setup().await;
+    sandbox.set_faults(json!({"routes": [{"method": "POST", "path": "/v1/persons", "latency_ms": 2000, "times": 1}]})).await;
+    let mut short = options();
+    short.lease = Duration::from_millis(500);
+    let first = Worker::new(db.clone(), client.clone(), short.clone());
+    let second = Worker::new(db.clone(), client, short);
+    let app = new_application(&db, "Erika").await;
+    let running = tokio::spawn(async move { first.run_once().await });
+    wait_until_leased(&db, &app).await;
+    // The second worker looks for due work all through the first one's slow call: the renewed
+    // lease keeps the item with the worker that runs it.
+    let mut taken_by_second = 0;
+    while !running.is_finished() {
+        taken_by_second += second.run_once().await.unwrap();
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(running.await.unwrap().unwrap(), 1);
+    assert_eq!(
+        taken_by_second, 0,
+        "the person creation was taken from a live worker"
+    );
+    let (attempts,): (i64,) = sqlx::query_as(
+        "select attempts from solaris_work where application_id = $1 and kind = 'create_person'",
+    )
+    .bind(&app)
+    .fetch_one(&db.pool)
+    .await
+    .unwrap();
+    assert_eq!(attempts, 1);
+    let (_, headers, _) = sandbox.call("GET", "/v1/persons", None).await;
+    assert_eq!(headers["total"], "1");
 }
 
 #[tokio::test]
