@@ -47,6 +47,9 @@ pub struct Server {
 /// taken from `x-request-id`) and one span per request.
 fn outermost(router: Router, security: SecurityHeaders) -> Router {
     router
+        .layer(axum::middleware::from_fn(
+            crate::web::security::refuse_long_uris,
+        ))
         .layer(axum::middleware::from_fn_with_state(
             security,
             crate::web::security::headers,

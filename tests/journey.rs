@@ -625,6 +625,7 @@ fn message_at(page: &common::customer::Page, id: &str) -> String {
 async fn names_mobile_numbers_and_e_mail_addresses_follow_their_rules_in_english_and_german() {
     let names = "letters only (also with accents)|nur Buchstaben (auch mit Akzenten)";
     let mobile = "Please enter a mobile number|Bitte geben Sie eine Mobilnummer ein";
+    let mixed = "in one alphabet|in einem Alphabet";
     let email =
         "Please enter a valid e-mail address|Bitte geben Sie eine gültige E-Mail-Adresse ein";
     // (input, typed, the message it gets in English|German, or None when accepted)
@@ -635,7 +636,8 @@ async fn names_mobile_numbers_and_e_mail_addresses_follow_their_rules_in_english
         ("first_name", "𝐀𝐧𝐧𝐚", Some(names)),         // mathematical letters
         ("first_name", "Anna3", Some(names)),
         ("first_name", "Anna 😀", Some(names)),
-        ("first_name", " Zoe\u{0308} ", None), // trimmed, and composed to "Zoë"
+        ("first_name", "\u{0410}nna", Some(mixed)), // a Cyrillic А before Latin letters
+        ("first_name", " Zoe\u{0308} ", None),      // trimmed, and composed to "Zoë"
     ];
     let contact_cases: &[(&str, &str, Option<&str>)] = &[
         ("mobile_number", "+999999999999999", Some(mobile)),
@@ -700,4 +702,55 @@ async fn the_too_young_message_states_the_configured_minimum_age() {
     let page = c.submit("/details/person", &fields).await;
     assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(message_at(&page, "birth_date").contains("mindestens 21 Jahre alt"));
+}
+
+#[tokio::test]
+async fn a_form_with_a_field_sent_twice_gets_the_translated_error_page() {
+    let c = spawn("de").await;
+    let started = c
+        .http
+        .post(c.url("/start"))
+        .header("origin", &c.base)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(started.status(), StatusCode::SEE_OTHER);
+    // A consent form (a fixed form) with `accept` twice.
+    let terms = c.get("/terms").await;
+    let version = terms.value_of("version");
+    let page = c
+        .post(
+            "/terms",
+            &terms.csrf(),
+            &[("accept", "yes"), ("accept", "yes"), ("version", &version)],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::BAD_REQUEST);
+    assert!(
+        page.body.contains("konnte nicht gelesen werden"),
+        "{}",
+        page.body
+    );
+    assert!(!page.body.contains("Failed to deserialize"));
+    // A data screen (read as typed) with the first name twice.
+    c.consent().await;
+    let person = c.get("/details/person").await;
+    let mut fields = person_with("Erika");
+    fields.push(("first_name", "Mallory"));
+    let page = c.post("/details/person", &person.csrf(), &fields).await;
+    assert_eq!(page.status, StatusCode::BAD_REQUEST);
+    assert!(page.body.contains("konnte nicht gelesen werden"));
+    // Nothing was saved from it.
+    assert_eq!(
+        c.get("/details/contact").await.status,
+        StatusCode::SEE_OTHER
+    );
+}
+
+#[tokio::test]
+async fn an_over_long_url_is_refused_with_414() {
+    let c = spawn("en").await;
+    let page = c.get(&format!("/{}", "a".repeat(20 * 1024))).await;
+    assert_eq!(page.status, StatusCode::URI_TOO_LONG);
+    assert_eq!(c.get("/").await.status, StatusCode::OK);
 }

@@ -15,6 +15,8 @@ pub enum Problem {
     Choose,
     TooLong,
     NameChars,
+    /// Letters of Latin, Greek and Cyrillic mixed: look-alikes (a Cyrillic `а` in "Anna").
+    MixedScripts,
     Date,
     /// Younger than the configured minimum age.
     TooYoung {
@@ -50,6 +52,31 @@ fn combining(c: char) -> bool {
     matches!(c,
         '\u{0300}'..='\u{036F}' | '\u{1AB0}'..='\u{1AFF}' | '\u{1DC0}'..='\u{1DFF}'
         | '\u{20D0}'..='\u{20FF}' | '\u{FE20}'..='\u{FE2F}')
+}
+
+/// The alphabets whose letters look alike.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Alphabet {
+    Latin,
+    Greek,
+    Cyrillic,
+}
+
+fn alphabet(c: char) -> Option<Alphabet> {
+    match c {
+        'a'..='z' | 'A'..='Z' => Some(Alphabet::Latin),
+        '\u{00C0}'..='\u{024F}'
+        | '\u{1E00}'..='\u{1EFF}'
+        | '\u{2C60}'..='\u{2C7F}'
+        | '\u{A720}'..='\u{A7FF}'
+        | '\u{AB30}'..='\u{AB6F}' => c.is_alphabetic().then_some(Alphabet::Latin),
+        '\u{0370}'..='\u{03FF}' | '\u{1F00}'..='\u{1FFF}' => Some(Alphabet::Greek),
+        '\u{0400}'..='\u{052F}'
+        | '\u{1C80}'..='\u{1C8F}'
+        | '\u{2DE0}'..='\u{2DFF}'
+        | '\u{A640}'..='\u{A69F}' => Some(Alphabet::Cyrillic),
+        _ => None,
+    }
 }
 
 /// Trimmed and in Unicode NFC, so that the same name typed on two keyboards is the same text.
@@ -100,6 +127,12 @@ impl PersonName {
         };
         if !s.chars().all(allowed) || !s.chars().any(char::is_alphabetic) {
             return Err(Problem::NameChars);
+        }
+        let mut alphabets = s.chars().filter_map(alphabet);
+        if let Some(first) = alphabets.next() {
+            if alphabets.any(|a| a != first) {
+                return Err(Problem::MixedScripts);
+            }
         }
         Ok(PersonName(s))
     }
@@ -305,6 +338,8 @@ mod tests {
             (" Anna ", "Anna"),
             ("Zoe\u{0308}", "Zoë"), // a combining diaeresis becomes the one letter
             ("Nguyễn", "Nguyễn"),
+            ("Иванова", "Иванова"),
+            ("Παπαδόπουλος", "Παπαδόπουλος"),
         ] {
             assert_eq!(name(raw).as_deref(), Ok(parsed), "{raw:?}");
         }
@@ -322,6 +357,9 @@ mod tests {
             ("Ａｎｎａ", Problem::NameChars),     // full-width letters
             ("Anna\u{0007}", Problem::NameChars),
             ("-'.", Problem::NameChars),
+            ("Аnna", Problem::MixedScripts), // a Cyrillic А before Latin letters
+            ("Anna Иванова", Problem::MixedScripts),
+            ("Ωmega", Problem::MixedScripts),
         ] {
             assert_eq!(name(raw), Err(problem), "{raw:?}");
         }

@@ -56,6 +56,23 @@ impl SecurityHeaders {
     }
 }
 
+/// The longest URI (path and query) served: far above any of our links, far below what would
+/// make every log line and routing step expensive.
+pub const MAX_URI_BYTES: usize = 8 * 1024;
+
+/// `414 URI Too Long` for a longer URI, before anything else looks at it.
+pub async fn refuse_long_uris(req: Request, next: Next) -> Response {
+    let length = req.uri().path_and_query().map_or(0, |pq| pq.as_str().len());
+    if length > MAX_URI_BYTES {
+        tracing::warn!(bytes = length, "URI too long refused");
+        return axum::response::IntoResponse::into_response((
+            axum::http::StatusCode::URI_TOO_LONG,
+            "URI too long",
+        ));
+    }
+    next.run(req).await
+}
+
 /// Puts [`SecurityHeaders`] on every response.
 pub async fn headers(State(set): State<SecurityHeaders>, req: Request, next: Next) -> Response {
     let mut res = next.run(req).await;

@@ -1,14 +1,13 @@
 //! The legal and compliance screens: Solaris' Terms and Conditions, then the data-processing
 //! terms, each accepted on its own, with the UTC time of acceptance and the exact text version.
 
-use axum::extract::Form;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use leptos::prelude::*;
 use serde::Deserialize;
 
 use super::fields::Problem;
-use super::{at, Csrf, Journey, Page, PageResult, Step};
+use super::{at, Csrf, Journey, Page, PageForm, PageResult, Step};
 use crate::db::applications::{self, NewConsent};
 use crate::domain::ConsentKind as Kind;
 use crate::web::i18n::Lang;
@@ -139,10 +138,16 @@ async fn accept<P: Page>(j: Journey<P>, kind: Kind, form: AcceptForm) -> PageRes
     Ok(Redirect::to(next.path()).into_response())
 }
 
-pub async fn accept_terms(j: Journey<at::Terms>, Form(form): Form<AcceptForm>) -> PageResult {
+pub async fn accept_terms(
+    j: Journey<at::Terms>,
+    PageForm(form): PageForm<AcceptForm>,
+) -> PageResult {
     accept(j, Kind::TermsConditions, form).await
 }
 
-pub async fn accept_privacy(j: Journey<at::Privacy>, Form(form): Form<AcceptForm>) -> PageResult {
+pub async fn accept_privacy(
+    j: Journey<at::Privacy>,
+    PageForm(form): PageForm<AcceptForm>,
+) -> PageResult {
     accept(j, Kind::DataProcessing, form).await
 }

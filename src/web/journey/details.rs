@@ -2,7 +2,6 @@
 //! is described once below; the screens parse what was typed into domain values, and a
 //! refused screen comes back with every value as typed and the problems next to the fields.
 
-use axum::extract::Form;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use leptos::prelude::*;
@@ -11,7 +10,7 @@ use super::fields::{
     country_name, country_options, employment_options, one_of, owned, ErrorSummary, Errors, Input,
     RawForm, SelectField, TextField, GERMAN_STATES, TITLES,
 };
-use super::{at, Csrf, Journey, Page, PageResult, Step};
+use super::{at, Csrf, Journey, Page, PageForm, PageResult, Step};
 use crate::db::applications;
 use crate::domain::application::{ContactDetails, Details, PersonDetails};
 use crate::domain::countries::EU;
@@ -255,7 +254,7 @@ pub async fn person_page(j: Journey<at::Person>) -> Response {
     person_view(j.lang, j.csrf, form, Errors::default())
 }
 
-pub async fn save_person(j: Journey<at::Person>, Form(form): Form<RawForm>) -> PageResult {
+pub async fn save_person(j: Journey<at::Person>, PageForm(form): PageForm<RawForm>) -> PageResult {
     match parse_person(&form, j.state.minimum_age) {
         Err(errors) => Ok(person_view(j.lang, j.csrf, form, errors)),
         Ok(person) => {
@@ -400,7 +399,10 @@ pub async fn contact_page(j: Journey<at::Contact>) -> Response {
     contact_view(j.lang, j.csrf, form, Errors::default())
 }
 
-pub async fn save_contact(j: Journey<at::Contact>, Form(form): Form<RawForm>) -> PageResult {
+pub async fn save_contact(
+    j: Journey<at::Contact>,
+    PageForm(form): PageForm<RawForm>,
+) -> PageResult {
     match parse_contact(&form) {
         Err(errors) => Ok(contact_view(j.lang, j.csrf, form, errors)),
         Ok(contact) => {

@@ -22,6 +22,7 @@ impl Problem {
             Problem::Choose => t.err_choose.into(),
             Problem::TooLong => t.err_too_long.into(),
             Problem::NameChars => t.err_name_chars.into(),
+            Problem::MixedScripts => t.err_mixed_scripts.into(),
             Problem::Date => t.err_date.into(),
             Problem::TooYoung { minimum_age } => {
                 t.err_too_young.replace("{age}", &minimum_age.to_string())
@@ -66,10 +67,26 @@ impl Input {
 }
 
 /// A form as the browser sent it: every value as typed, by input name, so that a refused form
-/// comes back with exactly what the customer typed.
+/// comes back with exactly what the customer typed. A name sent twice makes the form unreadable
+/// (a browser never does that; which of the two values would count is anyone's guess).
 #[derive(Clone, Debug, Default, Deserialize)]
-#[serde(transparent)]
+#[serde(try_from = "Vec<(String, String)>")]
 pub struct RawForm(HashMap<String, String>);
+
+impl TryFrom<Vec<(String, String)>> for RawForm {
+    type Error = String;
+
+    fn try_from(pairs: Vec<(String, String)>) -> Result<RawForm, String> {
+        let mut values = HashMap::with_capacity(pairs.len());
+        for (name, value) in pairs {
+            if values.contains_key(&name) {
+                return Err(format!("the field {name:?} was sent twice"));
+            }
+            values.insert(name, value);
+        }
+        Ok(RawForm(values))
+    }
+}
 
 impl RawForm {
     /// The value typed into `input` (empty when it was not sent).

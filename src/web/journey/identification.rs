@@ -1,7 +1,7 @@
 //! After the confirmation: preparing, documents, the checklist, the redirect to IDnow, the
 //! return page that follows the status, a new identification after expiry, and completion.
 
-use axum::extract::{Form, Query};
+use axum::extract::Query;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::Months;
@@ -12,7 +12,7 @@ use super::fields::{
     country_name, country_options, owned, ErrorSummary, Errors, Input, Problem, RawForm,
     SelectField, TextField,
 };
-use super::{at, Csrf, Journey, PageError, PageResult, Step, Visit};
+use super::{at, Csrf, Journey, PageError, PageForm, PageResult, Step, Visit};
 use crate::db::applications;
 use crate::db::work::{self, Progress as WorkProgress};
 use crate::domain::application::DocumentChoice;
@@ -215,7 +215,7 @@ pub async fn documents_page(j: Journey<at::Documents>) -> PageResult {
 
 pub async fn save_documents(
     journey: Journey<at::Documents>,
-    Form(form): Form<RawForm>,
+    PageForm(form): PageForm<RawForm>,
 ) -> PageResult {
     let docs = supported(&journey).await?;
     let Journey {

@@ -125,6 +125,9 @@ pub enum PageError {
     Unavailable(String),
     /// The customer belongs on another page (their step, or the welcome page).
     Elsewhere(&'static str),
+    /// The posted form could not be read (a field sent twice, a value that is not text): the
+    /// translated "please check" page, never the framework's message.
+    BadForm(String),
 }
 
 impl From<StoreError> for PageError {
@@ -138,6 +141,12 @@ impl IntoResponse for PageError {
         match self {
             PageError::Unavailable(cause) => unavailable(cause),
             PageError::Elsewhere(path) => Redirect::to(path).into_response(),
+            PageError::BadForm(why) => {
+                tracing::warn!(why, "unreadable form refused");
+                let mut res = StatusCode::BAD_REQUEST.into_response();
+                res.extensions_mut().insert(Translate::BadForm);
+                res
+            }
         }
     }
 }
@@ -262,13 +271,37 @@ fn may_show(page: Step, current: Step, submitted: bool) -> bool {
 pub fn unavailable(e: impl std::fmt::Display) -> Response {
     tracing::error!(error = %e, "journey storage or Solaris unavailable");
     let mut res = StatusCode::SERVICE_UNAVAILABLE.into_response();
-    res.extensions_mut().insert(Unavailable);
+    res.extensions_mut().insert(Translate::Unavailable);
     res
 }
 
-/// Marks a response that [`protect`] turns into a page in the customer's language.
+/// Marks a response that [`protect`] turns into a page in the customer's language (a handler
+/// or an extractor does not know the language everywhere it fails).
 #[derive(Clone, Copy, Debug)]
-struct Unavailable;
+enum Translate {
+    Unavailable,
+    BadForm,
+}
+
+/// A journey form's values: axum's `Form`, whose refusal (a field sent twice, a value that is
+/// not text) is the translated error page.
+pub struct PageForm<T>(pub T);
+
+impl<T, S> axum::extract::FromRequest<S> for PageForm<T>
+where
+    axum::extract::Form<T>:
+        axum::extract::FromRequest<S, Rejection = axum::extract::rejection::FormRejection>,
+    S: Send + Sync,
+{
+    type Rejection = PageError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, PageError> {
+        match axum::extract::Form::<T>::from_request(req, state).await {
+            Ok(axum::extract::Form(form)) => Ok(PageForm(form)),
+            Err(refused) => Err(PageError::BadForm(refused.body_text())),
+        }
+    }
+}
 
 /// The hidden CSRF input of every form.
 #[component]
@@ -294,10 +327,29 @@ async fn protect(
     } else {
         next.run(req).await
     };
-    if res.extensions().get::<Unavailable>().is_none() {
-        return res;
+    match res.extensions().get::<Translate>() {
+        None => res,
+        Some(Translate::Unavailable) => render::unavailable(lang, uri.path()),
+        Some(Translate::BadForm) => unreadable_form(lang, uri.path()),
     }
-    render::unavailable(lang, uri.path())
+}
+
+/// A form that could not be read: what happened and the way back to it.
+fn unreadable_form(lang: Lang, path: &str) -> Response {
+    let t = lang.t();
+    let path = path.to_string();
+    render::page(
+        lang,
+        &path,
+        t.errors_title,
+        StatusCode::BAD_REQUEST,
+        None,
+        view! {
+            <h1>{t.errors_title}</h1>
+            <p role="alert">{t.form_unreadable}</p>
+            <p><a href=path.clone()>{t.back}</a></p>
+        },
+    )
 }
 
 /// The POST with its body read, when it comes from our site with the session's token.
