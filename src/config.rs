@@ -44,6 +44,20 @@ pub struct SandboxSettings {
     pub exposed: bool,
 }
 
+/// What slow or idle clients are allowed before they are cut off.
+#[derive(Clone, Copy, Debug)]
+pub struct ClientLimits {
+    /// A request's headers must arrive within this, and so must the next request on an idle
+    /// keep-alive connection.
+    pub header_timeout: std::time::Duration,
+    /// A request's body must arrive within this.
+    pub body_timeout: std::time::Duration,
+    /// A response must begin within this (live status streams go on streaming after it).
+    pub request_timeout: std::time::Duration,
+    /// Connections open at once; more are closed as they arrive.
+    pub max_connections: usize,
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum LogFormat {
     Pretty,
@@ -67,6 +81,8 @@ pub struct Settings {
     pub reconcile_after_seconds: u64,
     /// How long a stopping process may take to finish its requests and work items.
     pub shutdown_grace: std::time::Duration,
+    /// How long clients may take, and how many may be connected at once.
+    pub limits: ClientLimits,
     /// The origins of IDnow's pages, where the redirect form may send the browser with real
     /// Solaris (the CSP's `form-action`).
     pub idnow_origins: Vec<String>,
@@ -323,6 +339,31 @@ impl Settings {
             }
         }
 
+        // HEADER_TIMEOUT_SECONDS (10), BODY_TIMEOUT_SECONDS (20), REQUEST_TIMEOUT_SECONDS (30),
+        // MAX_CONNECTIONS (4096): what slow, idle or too many clients are allowed.
+        let seconds = |name: &str, default: u64| -> Result<std::time::Duration, ConfigError> {
+            let n: u64 = match var(&get, name) {
+                Some(v) => v.parse().map_err(|e| invalid(name, e))?,
+                None => default,
+            };
+            if n == 0 {
+                return Err(invalid(name, "must be positive"));
+            }
+            Ok(std::time::Duration::from_secs(n))
+        };
+        let max_connections: usize = match var(&get, "MAX_CONNECTIONS") {
+            Some(v) => v.parse().map_err(|e| invalid("MAX_CONNECTIONS", e))?,
+            None => 4096,
+        };
+        if max_connections == 0 {
+            return Err(invalid("MAX_CONNECTIONS", "must be positive"));
+        }
+        let limits = ClientLimits {
+            header_timeout: seconds("HEADER_TIMEOUT_SECONDS", 10)?,
+            body_timeout: seconds("BODY_TIMEOUT_SECONDS", 20)?,
+            request_timeout: seconds("REQUEST_TIMEOUT_SECONDS", 30)?,
+            max_connections,
+        };
         // IDNOW_ORIGINS: where identification links of real Solaris lead (space-separated),
         // default IDnow's live and test hosts. With a standalone sandbox as "Solaris", its origin.
         let idnow_origins = var(&get, "IDNOW_ORIGINS")
@@ -337,6 +378,7 @@ impl Settings {
         Ok(Settings {
             reconcile_after_seconds,
             idnow_origins,
+            limits,
             shutdown_grace,
             minimum_age,
             listen_addr,

@@ -2,11 +2,14 @@
 //! with a [`Supervisor`] that owns its background loops. Tests call the same functions with
 //! port 0.
 
-use std::future::IntoFuture;
 use std::net::SocketAddr;
 use std::time::Duration;
 
+use axum::extract::ConnectInfo;
 use axum::Router;
+use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
+use hyper_util::server::conn::auto::Builder as ConnectionBuilder;
+use hyper_util::server::graceful::GracefulShutdown;
 use tokio::net::TcpListener;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
@@ -17,7 +20,7 @@ use std::sync::Arc;
 
 #[cfg(feature = "sandbox")]
 use crate::config::SandboxSettings;
-use crate::config::{Settings, SolarisMode};
+use crate::config::{ClientLimits, Settings, SolarisMode};
 use crate::db::session_store::DbSessionStore;
 use crate::db::Db;
 use crate::queue::{Worker, WorkerOptions};
@@ -38,15 +41,43 @@ pub struct Server {
     router: Router,
     supervisor: Supervisor,
     shutdown_grace: Duration,
+    limits: ClientLimits,
     pub addr: SocketAddr,
     pub public_url: Url,
     pub db: Db,
 }
 
+/// A response that has not begun within `limit` becomes a 503, so a stuck request frees its
+/// connection. Only the head counts: a live status stream goes on streaming after it.
+async fn respond_within(
+    axum::extract::State(limit): axum::extract::State<Duration>,
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    match tokio::time::timeout(limit, next.run(req)).await {
+        Ok(res) => res,
+        Err(_) => {
+            tracing::warn!(
+                limit_seconds = limit.as_secs(),
+                "no response in time; answered 503"
+            );
+            axum::response::IntoResponse::into_response(axum::http::StatusCode::SERVICE_UNAVAILABLE)
+        }
+    }
+}
+
 /// What every response of a server gets: the security headers, request ids (generated, or
-/// taken from `x-request-id`) and one span per request.
-fn outermost(router: Router, security: SecurityHeaders) -> Router {
+/// taken from `x-request-id`), one span per request, and time limits on the body and the
+/// response.
+fn outermost(router: Router, security: SecurityHeaders, limits: ClientLimits) -> Router {
     router
+        .layer(tower_http::timeout::RequestBodyTimeoutLayer::new(
+            limits.body_timeout,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            limits.request_timeout,
+            respond_within,
+        ))
         .layer(axum::middleware::from_fn(
             crate::web::security::refuse_long_uris,
         ))
@@ -169,9 +200,10 @@ impl Server {
         let security = SecurityHeaders::new(&public_url, &form_targets, &style_hashes)?;
         Ok(Server {
             listener,
-            router: outermost(router, security),
+            router: outermost(router, security, settings.limits),
             supervisor,
             shutdown_grace: settings.shutdown_grace,
+            limits: settings.limits,
             addr,
             public_url,
             db,
@@ -226,9 +258,10 @@ impl Server {
         )?;
         Ok(Server {
             listener,
-            router: outermost(sandbox.router(), security),
+            router: outermost(sandbox.router(), security, settings.limits),
             supervisor,
             shutdown_grace: settings.shutdown_grace,
+            limits: settings.limits,
             addr,
             public_url,
             db,
@@ -252,44 +285,98 @@ impl Server {
             router,
             supervisor,
             shutdown_grace,
+            limits,
             ..
         } = self;
-        let mut stopping = supervisor.shutdown();
-        let deadline = {
-            // `into_make_service` prepares the routes once; serving the `Router` itself would
-            // rebuild every route for each accepted connection (axum clones and re-states the
-            // whole router per connection), about 85 KB a connection with our routes.
-            let serve = axum::serve(listener, router.into_make_service())
-                .with_graceful_shutdown(async move { stopping.requested().await })
-                .into_future();
-            tokio::pin!(serve);
-            tokio::select! {
-                served = &mut serve => {
-                    supervisor.drain(tokio::time::Instant::now() + shutdown_grace).await;
-                    return served;
-                }
-                () = stop => {}
-            }
-            tracing::info!(
-                grace_seconds = shutdown_grace.as_secs(),
-                "shutting down: finishing open requests and work"
-            );
-            supervisor.request_shutdown();
-            let deadline = tokio::time::Instant::now() + shutdown_grace;
-            match tokio::time::timeout_at(deadline, &mut serve).await {
-                Ok(served) => served?,
-                Err(_) => tracing::warn!(
-                    "requests still open at the end of the grace period; closing them"
-                ),
-            }
-            deadline
-            // The router goes here, and with it the webhook intake's queue, so the webhook
-            // writer ends once it has stored what was accepted.
-        };
+        let graceful = GracefulShutdown::new();
+        {
+            let connections = serve_until(listener, router, limits, &graceful, stop);
+            connections.await;
+            // The router goes here with the accept loop, and with the last connection the
+            // webhook intake's queue, so the webhook writer ends once it stored what it accepted.
+        }
+        tracing::info!(
+            grace_seconds = shutdown_grace.as_secs(),
+            "shutting down: finishing open requests and work"
+        );
+        // Live status streams end now, with a last event, so their connections can close.
+        supervisor.request_shutdown();
+        let deadline = tokio::time::Instant::now() + shutdown_grace;
+        if tokio::time::timeout_at(deadline, graceful.shutdown())
+            .await
+            .is_err()
+        {
+            tracing::warn!("requests still open at the end of the grace period; closing them");
+        }
         if supervisor.drain(deadline).await {
             tracing::info!("stopped cleanly");
         }
         Ok(())
+    }
+}
+
+/// Accepts connections until `stop`: HTTP/1 and HTTP/2, each request with the client's address
+/// (`ConnectInfo`), slow and idle clients cut off, at most `limits.max_connections` at once.
+/// Every connection is watched by `graceful`, which then lets the open ones finish.
+async fn serve_until(
+    listener: TcpListener,
+    router: Router,
+    limits: ClientLimits,
+    graceful: &GracefulShutdown,
+    stop: impl std::future::Future<Output = ()>,
+) {
+    let open = Arc::new(tokio::sync::Semaphore::new(limits.max_connections));
+    let mut builder = ConnectionBuilder::new(TokioExecutor::new());
+    // hyper waits for a request head both for a new request and on an idle keep-alive
+    // connection, so this one timeout covers a half-sent request and an idle client alike.
+    builder
+        .http1()
+        .timer(TokioTimer::new())
+        .header_read_timeout(limits.header_timeout);
+    builder
+        .http2()
+        .timer(TokioTimer::new())
+        .keep_alive_interval(limits.header_timeout);
+    tokio::pin!(stop);
+    loop {
+        let (stream, peer) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(accepted) => accepted,
+                Err(e) => {
+                    // Out of file descriptors and the like: wait a moment rather than spin.
+                    tracing::warn!(error = %e, "accepting a connection");
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+            () = &mut stop => return,
+        };
+        let Ok(permit) = open.clone().try_acquire_owned() else {
+            tracing::warn!(
+                max = limits.max_connections,
+                "too many connections; one closed"
+            );
+            continue;
+        };
+        // Cloning the prepared router is cheap (its routes are shared); rebuilding it per
+        // connection, as serving a `Router` with state does, costs about 85 KB a connection.
+        let router = router.clone();
+        let service =
+            hyper::service::service_fn(move |req: hyper::Request<hyper::body::Incoming>| {
+                let mut req = req.map(axum::body::Body::new);
+                req.extensions_mut().insert(ConnectInfo(peer));
+                tower::ServiceExt::oneshot(router.clone(), req)
+            });
+        let connection = builder
+            .serve_connection_with_upgrades(TokioIo::new(stream), service)
+            .into_owned();
+        let connection = graceful.watch(connection);
+        tokio::spawn(async move {
+            if let Err(e) = connection.await {
+                tracing::debug!(error = %e, "connection ended with an error");
+            }
+            drop(permit);
+        });
     }
 }
 
