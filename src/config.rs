@@ -44,6 +44,17 @@ pub struct SandboxSettings {
     pub exposed: bool,
 }
 
+/// Per-client rates, and whom to believe about the client's address.
+#[derive(Clone, Debug)]
+pub struct RateSettings {
+    /// Applications one client may start per hour.
+    pub starts_per_hour: u32,
+    /// Journey forms one client may post per minute.
+    pub posts_per_minute: u32,
+    /// Proxies whose `X-Forwarded-For` names the client (addresses or ranges).
+    pub trusted_proxies: Vec<ipnet::IpNet>,
+}
+
 /// What slow or idle clients are allowed before they are cut off.
 #[derive(Clone, Copy, Debug)]
 pub struct ClientLimits {
@@ -83,6 +94,11 @@ pub struct Settings {
     pub shutdown_grace: std::time::Duration,
     /// How long clients may take, and how many may be connected at once.
     pub limits: ClientLimits,
+    /// How often one client may start applications and post journey forms.
+    pub rates: RateSettings,
+    /// New Solaris persons per minute across all instances; more confirmed applications wait
+    /// in the queue.
+    pub solaris_persons_per_minute: u32,
     /// The origins of IDnow's pages, where the redirect form may send the browser with real
     /// Solaris (the CSP's `form-action`).
     pub idnow_origins: Vec<String>,
@@ -364,6 +380,36 @@ impl Settings {
             request_timeout: seconds("REQUEST_TIMEOUT_SECONDS", 30)?,
             max_connections,
         };
+        // START_LIMIT_PER_HOUR (20), POST_LIMIT_PER_MINUTE (60): per client address.
+        // TRUSTED_PROXIES: addresses or ranges (space- or comma-separated) whose
+        // X-Forwarded-For names the client; without them the connection's address counts.
+        // SOLARIS_PERSONS_PER_MINUTE (60): new Solaris persons per minute, all instances.
+        let count = |name: &str, default: u32| -> Result<u32, ConfigError> {
+            let n: u32 = match var(&get, name) {
+                Some(v) => v.parse().map_err(|e| invalid(name, e))?,
+                None => default,
+            };
+            if n == 0 {
+                return Err(invalid(name, "must be positive"));
+            }
+            Ok(n)
+        };
+        let trusted_proxies = var(&get, "TRUSTED_PROXIES")
+            .unwrap_or_default()
+            .split(|c: char| c == ',' || c.is_whitespace())
+            .filter(|p| !p.is_empty())
+            .map(|p| {
+                p.parse::<ipnet::IpNet>()
+                    .or_else(|_| p.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+                    .map_err(|e| invalid("TRUSTED_PROXIES", format!("{p:?}: {e}")))
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        let rates = RateSettings {
+            starts_per_hour: count("START_LIMIT_PER_HOUR", 20)?,
+            posts_per_minute: count("POST_LIMIT_PER_MINUTE", 60)?,
+            trusted_proxies,
+        };
+        let solaris_persons_per_minute = count("SOLARIS_PERSONS_PER_MINUTE", 60)?;
         // IDNOW_ORIGINS: where identification links of real Solaris lead (space-separated),
         // default IDnow's live and test hosts. With a standalone sandbox as "Solaris", its origin.
         let idnow_origins = var(&get, "IDNOW_ORIGINS")
@@ -379,6 +425,8 @@ impl Settings {
             reconcile_after_seconds,
             idnow_origins,
             limits,
+            rates,
+            solaris_persons_per_minute,
             shutdown_grace,
             minimum_age,
             listen_addr,

@@ -143,7 +143,11 @@ impl Server {
             settings.solaris_credentials.clone(),
             ClientOptions::default(),
         )?);
-        let worker = Worker::new(db.clone(), client.clone(), WorkerOptions::default());
+        let options = WorkerOptions {
+            persons_per_window: settings.solaris_persons_per_minute,
+            ..WorkerOptions::default()
+        };
+        let worker = Worker::new(db.clone(), client.clone(), options);
         let work = worker.waker();
         supervisor.spawn_draining("work queue", move |shutdown| worker.clone().run(shutdown));
         let webhook_url = public_url.join(webhooks::PATH.trim_start_matches('/'))?;
@@ -176,12 +180,18 @@ impl Server {
             let sessions = sessions.clone();
             move |_| web::purge_sessions_forever(sessions.clone())
         });
+        let rates = web::rates::RateLimits::new(&settings.rates);
+        supervisor.spawn("rate limit memory", {
+            let rates = rates.clone();
+            move |_| web::rates::forget_idle_forever(rates.clone())
+        });
         let parts = web::Parts {
             db: db.clone(),
             client,
             work,
             feed,
             sessions,
+            rates,
         };
         let mut router = web::router(&settings, &public_url, parts).merge(intake);
         if let Some(sandbox) = sandbox_router {

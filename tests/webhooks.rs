@@ -532,7 +532,15 @@ async fn hundreds_of_applications_end_equal_to_the_sandbox_under_a_mixture_of_we
         IdentificationMethod, Language, NewIdentification, NewPerson,
     };
 
-    let c = spawn_with("en", &[("RECONCILE_AFTER_SECONDS", "1")]).await;
+    // 200 persons at once: a budget that lets them all through (the budget has its own test).
+    let c = spawn_with(
+        "en",
+        &[
+            ("RECONCILE_AFTER_SECONDS", "1"),
+            ("SOLARIS_PERSONS_PER_MINUTE", "1000"),
+        ],
+    )
+    .await;
     c.subscribed().await;
     set_webhook_faults(
         &c,

@@ -238,6 +238,23 @@ pub async fn due(db: &Db, now: i64, limit: i64) -> Result<Vec<Due>, StoreError> 
         .collect()
 }
 
+/// Person creations started since `since` (ms) across all instances: the finished ones and
+/// those running now. The worker's budget of new Solaris persons counts these.
+pub async fn person_creations_since(db: &Db, since: i64, now: i64) -> Result<i64, StoreError> {
+    let (n,): (i64,) = sqlx::query_as(
+        "select count(*) from solaris_work where kind = $1 and \
+         ((state = $2 and updated_at >= $3) or (state = $4 and lease_until >= $5))",
+    )
+    .bind(WorkKind::CreatePerson.as_str())
+    .bind(WorkState::Done.as_str())
+    .bind(since)
+    .bind(WorkState::Pending.as_str())
+    .bind(now)
+    .fetch_one(&db.pool)
+    .await?;
+    Ok(n)
+}
+
 /// Takes an item for `owner` until `lease_until`, counting the attempt; false when another
 /// worker was first.
 pub async fn claim(

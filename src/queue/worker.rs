@@ -24,6 +24,11 @@ pub struct WorkerOptions {
     /// Backoff of a failed attempt: doubled per attempt from `base`, capped at `max`.
     pub backoff_base: Duration,
     pub backoff_max: Duration,
+    /// At most this many new Solaris persons per `person_window`, across all instances, so a
+    /// flood of confirmed applications cannot spend the bank's Solaris quota; the others wait
+    /// in the queue, in order, and are never refused.
+    pub persons_per_window: u32,
+    pub person_window: Duration,
 }
 
 impl Default for WorkerOptions {
@@ -33,6 +38,8 @@ impl Default for WorkerOptions {
             poll: Duration::from_millis(250),
             backoff_base: Duration::from_secs(1),
             backoff_max: Duration::from_secs(300),
+            persons_per_window: 60,
+            person_window: Duration::from_secs(60),
         }
     }
 }
@@ -112,11 +119,36 @@ impl Worker {
         let now = wall_clock_ms();
         let lease_until = now + self.options.lease.as_millis() as i64;
         let mut taken = Vec::new();
+        // New persons this worker may still create now; counted on the first person creation.
+        let mut persons_left: Option<i64> = None;
+        let mut waiting_for_budget = 0;
         for mut item in work::due(&self.db, now, 16).await? {
+            if item.kind == WorkKind::CreatePerson {
+                let left = match persons_left {
+                    Some(left) => left,
+                    None => {
+                        let since = now - self.options.person_window.as_millis() as i64;
+                        let started = work::person_creations_since(&self.db, since, now).await?;
+                        i64::from(self.options.persons_per_window) - started
+                    }
+                };
+                if left <= 0 {
+                    persons_left = Some(0);
+                    waiting_for_budget += 1;
+                    continue;
+                }
+                persons_left = Some(left - 1);
+            }
             if work::claim(&self.db, &item.id, &self.owner, now, lease_until).await? {
                 item.attempts += 1;
                 taken.push(item);
             }
+        }
+        if waiting_for_budget > 0 {
+            tracing::info!(
+                waiting = waiting_for_budget,
+                "Solaris person budget reached; confirmed applications wait in the queue"
+            );
         }
         let count = taken.len();
         let results =

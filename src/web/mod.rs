@@ -7,6 +7,7 @@ pub mod journey;
 pub mod legal;
 pub mod live;
 pub mod pages;
+pub mod rates;
 pub mod reasons;
 pub mod render;
 pub mod security;
@@ -155,6 +156,8 @@ pub struct Parts {
     pub feed: live::StatusFeed,
     /// Purged by [`purge_sessions_forever`].
     pub sessions: DbSessionStore,
+    /// Per-client limits; idle clients forgotten by [`rates::forget_idle_forever`].
+    pub rates: rates::RateLimits,
 }
 
 /// The page routes with sessions; static files stay outside the session layer. Starts
@@ -166,6 +169,7 @@ pub fn router(settings: &Settings, public_url: &Url, parts: Parts) -> Router {
         work,
         feed,
         sessions: store,
+        rates,
     } = parts;
     let sessions = SessionManagerLayer::new(store)
         .with_name("onboarding_session")
@@ -182,6 +186,7 @@ pub fn router(settings: &Settings, public_url: &Url, parts: Parts) -> Router {
         minimum_age: settings.minimum_age,
         feed,
     }));
+    let journey = journey.layer(middleware::from_fn_with_state(rates, rates::limit));
     let pages = Router::new()
         .route("/", get(pages::welcome::welcome_page))
         .merge(journey)

@@ -40,6 +40,8 @@ texts! {
     not_found_text: "This page does not exist." / "Diese Seite gibt es nicht.",
     back_home: "Back to the start" / "Zurück zum Anfang",
     test_system: "Test system: do not enter real personal data. Nothing here opens a real account." / "Testsystem: Bitte geben Sie keine echten personenbezogenen Daten ein. Hier wird kein echtes Konto eröffnet.",
+    too_many_title: "Please wait a moment" / "Bitte warten Sie einen Moment",
+    too_many_text: "Many requests came from your connection in a short time, so we paused them to protect our service. Please try again in {minutes} minute(s); nothing you confirmed is lost." / "Von Ihrer Verbindung kamen in kurzer Zeit viele Anfragen, deshalb haben wir sie zum Schutz unseres Dienstes angehalten. Bitte versuchen Sie es in {minutes} Minute(n) erneut; nichts, was Sie bestätigt haben, geht verloren.",
     footer_provider: "Your account is provided by Solaris SE, a bank licensed in Germany." / "Ihr Konto wird von der Solaris SE bereitgestellt, einer in Deutschland zugelassenen Bank.",
 
     continue_: "Continue" / "Weiter",

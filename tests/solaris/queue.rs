@@ -17,6 +17,7 @@ fn options() -> WorkerOptions {
         poll: Duration::from_millis(20),
         backoff_base: Duration::from_millis(50),
         backoff_max: Duration::from_millis(400),
+        ..WorkerOptions::default()
     }
 }
 
@@ -312,6 +313,47 @@ async fn a_live_worker_keeps_its_item_through_a_call_longer_than_the_lease() {
     assert_eq!(attempts, 1);
     let (_, headers, _) = sandbox.call("GET", "/v1/persons", None).await;
     assert_eq!(headers["total"], "1");
+}
+
+#[tokio::test]
+async fn person_creations_beyond_the_budget_wait_in_the_queue_and_are_never_refused() {
+    let (sandbox, db, client) = setup().await;
+    let budget = WorkerOptions {
+        persons_per_window: 1,
+        person_window: Duration::from_secs(2),
+        ..options()
+    };
+    let worker = Worker::new(db.clone(), client, budget);
+    let first = new_application(&db, "Erika").await;
+    let second = new_application(&db, "Anna").await;
+    // The first person is created; the second waits, untouched, while the budget is spent.
+    for _ in 0..10 {
+        worker.run_once().await.unwrap();
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let (_, headers, _) = sandbox.call("GET", "/v1/persons", None).await;
+    assert_eq!(headers["total"], "1");
+    let waiting = "select state, attempts from solaris_work where kind = 'create_person' \
+                   and application_id = $1";
+    let (state, attempts): (String, i64) = sqlx::query_as(waiting)
+        .bind(&second)
+        .fetch_one(&db.pool)
+        .await
+        .unwrap();
+    assert_eq!((state.as_str(), attempts), ("pending", 0));
+    assert!(matches!(
+        queue::progress(&db, &second).await.unwrap(),
+        Progress::Working {
+            retrying: false,
+            ..
+        }
+    ));
+    // Once the window has passed, it goes on by itself.
+    tokio::time::sleep(Duration::from_millis(2100)).await;
+    assert_eq!(settle(&db, &worker, &second).await, Progress::Idle);
+    assert_eq!(settle(&db, &worker, &first).await, Progress::Idle);
+    let (_, headers, _) = sandbox.call("GET", "/v1/persons", None).await;
+    assert_eq!(headers["total"], "2");
 }
 
 #[tokio::test]

@@ -1,0 +1,106 @@
+//! One client cannot start applications or post forms without limit; others are unaffected,
+//! and a forged `X-Forwarded-For` changes nothing.
+
+mod common;
+
+use common::{fresh_database_url, settings};
+use solaris_onboarding::startup::Server;
+
+async fn app(extra: &[(&str, &str)]) -> (String, tokio::task::JoinHandle<std::io::Result<()>>) {
+    let db = fresh_database_url().await;
+    let mut vars = vec![
+        ("LISTEN_ADDR", "127.0.0.1:0"),
+        ("DATABASE_URL", db.as_str()),
+    ];
+    vars.extend_from_slice(extra);
+    let server = Server::app(settings(&vars)).await.expect("the app starts");
+    let base = format!("http://{}", server.addr);
+    (base, tokio::spawn(server.run()))
+}
+
+/// A start by a new browser (no cookie) behind the proxy as `client`.
+async fn start(base: &str, client: &str) -> reqwest::Response {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+        .post(format!("{base}/start"))
+        .header("origin", base)
+        .header("x-forwarded-for", client)
+        .header("accept-language", "de")
+        .send()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_burst_of_starts_gets_429_while_a_second_client_is_unaffected() {
+    let (base, task) = app(&[
+        ("START_LIMIT_PER_HOUR", "3"),
+        ("TRUSTED_PROXIES", "127.0.0.1"),
+    ])
+    .await;
+    for _ in 0..3 {
+        assert_eq!(start(&base, "203.0.113.7").await.status(), 303);
+    }
+    let refused = start(&base, "203.0.113.7").await;
+    assert_eq!(refused.status(), 429);
+    let retry_after: u64 = refused.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((1..=3600).contains(&retry_after), "{retry_after}");
+    let page = refused.text().await.unwrap();
+    assert!(page.contains("Bitte warten Sie einen Moment"), "{page}");
+    assert_eq!(
+        start(&base, "198.51.100.23").await.status(),
+        303,
+        "another client"
+    );
+    task.abort();
+}
+
+#[tokio::test]
+async fn without_a_trusted_proxy_x_forwarded_for_is_ignored() {
+    let (base, task) = app(&[("START_LIMIT_PER_HOUR", "2")]).await;
+    assert_eq!(start(&base, "203.0.113.7").await.status(), 303);
+    assert_eq!(start(&base, "203.0.113.8").await.status(), 303);
+    // A third "client" is the same connection address with another header: refused.
+    assert_eq!(start(&base, "203.0.113.9").await.status(), 429);
+    task.abort();
+}
+
+#[tokio::test]
+async fn journey_forms_are_limited_per_client_too() {
+    let (base, task) = app(&[("POST_LIMIT_PER_MINUTE", "2")]).await;
+    let browser = reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let started = browser
+        .post(format!("{base}/start"))
+        .header("origin", &base)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(started.status(), 303);
+    let mut statuses = Vec::new();
+    for _ in 0..3 {
+        // The answer to an empty acceptance (422, or 403 without a token) does not matter:
+        // each POST counts.
+        let res = browser
+            .post(format!("{base}/terms"))
+            .header("origin", &base)
+            .form(&[("accept", "")])
+            .send()
+            .await
+            .unwrap();
+        statuses.push(res.status().as_u16());
+    }
+    assert_ne!(statuses[0], 429);
+    assert_ne!(statuses[1], 429);
+    assert_eq!(statuses[2], 429, "{statuses:?}");
+    task.abort();
+}
