@@ -28,7 +28,7 @@ use crate::queue::{Worker, WorkerOptions};
 use crate::sandbox::Sandbox;
 use crate::solaris::{ClientOptions, SolarisClient};
 use crate::supervisor::Supervisor;
-use crate::web::security::SecurityHeaders;
+use crate::web::security::{Edge, SecurityHeaders};
 use crate::{telemetry, web, webhooks};
 
 /// Why a build without the cargo feature `sandbox` needs real Solaris.
@@ -47,25 +47,6 @@ pub struct Server {
     pub db: Db,
 }
 
-/// A response that has not begun within `limit` becomes a 503, so a stuck request frees its
-/// connection. Only the head counts: a live status stream goes on streaming after it.
-async fn respond_within(
-    axum::extract::State(limit): axum::extract::State<Duration>,
-    req: axum::extract::Request,
-    next: axum::middleware::Next,
-) -> axum::response::Response {
-    match tokio::time::timeout(limit, next.run(req)).await {
-        Ok(res) => res,
-        Err(_) => {
-            tracing::warn!(
-                limit_seconds = limit.as_secs(),
-                "no response in time; answered 503"
-            );
-            axum::response::IntoResponse::into_response(axum::http::StatusCode::SERVICE_UNAVAILABLE)
-        }
-    }
-}
-
 /// What every response of a server gets: the security headers, request ids (generated, or
 /// taken from `x-request-id`), one span per request, and time limits on the body and the
 /// response.
@@ -75,15 +56,11 @@ fn outermost(router: Router, security: SecurityHeaders, limits: ClientLimits) ->
             limits.body_timeout,
         ))
         .layer(axum::middleware::from_fn_with_state(
-            limits.request_timeout,
-            respond_within,
-        ))
-        .layer(axum::middleware::from_fn(
-            crate::web::security::refuse_long_uris,
-        ))
-        .layer(axum::middleware::from_fn_with_state(
-            security,
-            crate::web::security::headers,
+            Edge {
+                headers: security,
+                respond_within: limits.request_timeout,
+            },
+            crate::web::security::edge,
         ))
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(
@@ -361,6 +338,11 @@ async fn serve_until(
             },
             () = &mut stop => return,
         };
+        // Responses are written in parts (head, then body): with Nagle's algorithm the second
+        // part waits for the client's delayed acknowledgement, up to 40 ms a response.
+        if let Err(e) = stream.set_nodelay(true) {
+            tracing::debug!(error = %e, "setting TCP_NODELAY");
+        }
         let Ok(permit) = open.clone().try_acquire_owned() else {
             tracing::warn!(
                 max = limits.max_connections,

@@ -185,8 +185,8 @@ pub fn router(settings: &Settings, public_url: &Url, parts: Parts) -> Router {
         public_origin: public_url.origin().ascii_serialization(),
         minimum_age: settings.minimum_age,
         feed,
+        rates,
     }));
-    let journey = journey.layer(middleware::from_fn_with_state(rates, rates::limit));
     let pages = Router::new()
         .route("/", get(pages::welcome::welcome_page))
         .merge(journey)

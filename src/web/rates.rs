@@ -9,9 +9,8 @@ use std::num::NonZeroU32;
 use std::sync::Arc;
 use std::time::Duration;
 
-use axum::extract::{ConnectInfo, Request, State};
-use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
-use axum::middleware::Next;
+use axum::extract::ConnectInfo;
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::Response;
 use governor::clock::{Clock, DefaultClock};
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
@@ -94,31 +93,42 @@ pub async fn forget_idle_forever(limits: RateLimits) {
     }
 }
 
-/// Checks every POST of the journey (starts against their own, lower limit) before anything
-/// else reads it.
-pub async fn limit(State(limits): State<RateLimits>, req: Request, next: Next) -> Response {
-    if req.method() != Method::POST {
-        return next.run(req).await;
-    }
-    let peer = req
-        .extensions()
-        .get::<ConnectInfo<SocketAddr>>()
-        .map(|ConnectInfo(addr)| addr.ip())
-        .unwrap_or(IpAddr::from([0, 0, 0, 0]));
-    let client = limits.client(peer, req.headers());
-    let limiter = if req.uri().path() == "/start" {
-        &limits.starts
-    } else {
-        &limits.posts
-    };
-    match limiter.check_key(&client) {
-        Ok(()) => next.run(req).await,
-        Err(not_until) => {
-            let wait = not_until.wait_time_from(DefaultClock::default().now());
-            tracing::warn!(path = %req.uri().path(), retry_after_s = wait.as_secs(), "client over its limit refused");
-            let lang = req.extensions().get::<Lang>().copied().unwrap_or_default();
-            too_many(lang, req.uri().path(), wait)
-        }
+/// Which limit a POST counts against.
+#[derive(Clone, Copy, Debug)]
+pub enum Limit {
+    /// Starting an application (each may lead to a Solaris person).
+    Start,
+    /// Any other journey form.
+    Post,
+}
+
+impl RateLimits {
+    /// Counts a POST of the client at `peer` (with the request's `headers`) against `limit`;
+    /// over it, the 429 page to answer instead.
+    pub fn check(
+        &self,
+        limit: Limit,
+        peer: Option<&ConnectInfo<SocketAddr>>,
+        headers: &HeaderMap,
+        lang: Lang,
+        path: &str,
+    ) -> Option<Response> {
+        let peer = peer
+            .map(|ConnectInfo(addr)| addr.ip())
+            .unwrap_or(IpAddr::from([0, 0, 0, 0]));
+        let client = self.client(peer, headers);
+        let limiter = match limit {
+            Limit::Start => &self.starts,
+            Limit::Post => &self.posts,
+        };
+        let not_until = limiter.check_key(&client).err()?;
+        let wait = not_until.wait_time_from(DefaultClock::default().now());
+        tracing::warn!(
+            path,
+            retry_after_s = wait.as_secs(),
+            "client over its limit refused"
+        );
+        Some(too_many(lang, path, wait))
     }
 }
 

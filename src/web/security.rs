@@ -5,7 +5,7 @@
 use axum::extract::{Request, State};
 use axum::http::{header, HeaderValue, Method};
 use axum::middleware::Next;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use rand::RngCore;
 use tower_sessions::Session;
 
@@ -60,22 +60,29 @@ impl SecurityHeaders {
 /// make every log line and routing step expensive.
 pub const MAX_URI_BYTES: usize = 8 * 1024;
 
-/// `414 URI Too Long` for a longer URI, before anything else looks at it.
-pub async fn refuse_long_uris(req: Request, next: Next) -> Response {
+/// The edge of every server, in one layer (each layer costs every request a boxed future):
+/// a URI over [`MAX_URI_BYTES`] is answered `414` before anything else looks at it; a
+/// response that has not begun within `respond_within` becomes a `503`, so a stuck request
+/// frees its connection (only the head counts: a live status stream goes on streaming after
+/// it); and every response gets the [`SecurityHeaders`].
+pub async fn edge(State(edge): State<Edge>, req: Request, next: Next) -> Response {
     let length = req.uri().path_and_query().map_or(0, |pq| pq.as_str().len());
-    if length > MAX_URI_BYTES {
+    let mut res = if length > MAX_URI_BYTES {
         tracing::warn!(bytes = length, "URI too long refused");
-        return axum::response::IntoResponse::into_response((
-            axum::http::StatusCode::URI_TOO_LONG,
-            "URI too long",
-        ));
-    }
-    next.run(req).await
-}
-
-/// Puts [`SecurityHeaders`] on every response.
-pub async fn headers(State(set): State<SecurityHeaders>, req: Request, next: Next) -> Response {
-    let mut res = next.run(req).await;
+        (axum::http::StatusCode::URI_TOO_LONG, "URI too long").into_response()
+    } else {
+        match tokio::time::timeout(edge.respond_within, next.run(req)).await {
+            Ok(res) => res,
+            Err(_) => {
+                tracing::warn!(
+                    limit_seconds = edge.respond_within.as_secs(),
+                    "no response in time; answered 503"
+                );
+                axum::http::StatusCode::SERVICE_UNAVAILABLE.into_response()
+            }
+        }
+    };
+    let set = &edge.headers;
     let h = res.headers_mut();
     h.insert(header::CONTENT_SECURITY_POLICY, set.csp.clone());
     if let Some(hsts) = &set.hsts {
@@ -95,6 +102,13 @@ pub async fn headers(State(set): State<SecurityHeaders>, req: Request, next: Nex
     );
     h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     res
+}
+
+/// What [`edge`] needs.
+#[derive(Clone, Debug)]
+pub struct Edge {
+    pub headers: SecurityHeaders,
+    pub respond_within: std::time::Duration,
 }
 
 /// The session's CSRF token, created on first use.

@@ -42,9 +42,17 @@ pub async fn resume(db: &Db, session: &Session) -> Result<Option<Response>, Stor
 pub async fn start(
     State(state): State<JourneyState>,
     Extension(lang): Extension<Lang>,
+    peer: axum::extract::ConnectInfo<std::net::SocketAddr>,
     session: Session,
     headers: axum::http::HeaderMap,
 ) -> Response {
+    let limit = super::rates::Limit::Start;
+    if let Some(refused) = state
+        .rates
+        .check(limit, Some(&peer), &headers, lang, "/start")
+    {
+        return refused;
+    }
     let unavailable = |what: &str, e: &dyn std::fmt::Display| {
         tracing::error!(error = %e, "{what}");
         render::unavailable(lang, "/")

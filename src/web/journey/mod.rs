@@ -48,6 +48,8 @@ pub struct Shared {
     pub minimum_age: u32,
     /// Status changes of applications, for the live status stream.
     pub feed: crate::web::live::StatusFeed,
+    /// Per-client limits on starts and forms.
+    pub rates: crate::web::rates::RateLimits,
 }
 
 impl JourneyState {
@@ -320,6 +322,16 @@ async fn protect(
     let lang = req.extensions().get::<Lang>().copied().unwrap_or_default();
     let uri = req.uri().clone();
     let res = if req.method() == Method::POST {
+        let peer = req
+            .extensions()
+            .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>();
+        let limit = crate::web::rates::Limit::Post;
+        if let Some(refused) = state
+            .rates
+            .check(limit, peer, req.headers(), lang, uri.path())
+        {
+            return refused;
+        }
         match checked_post(&state, lang, req).await {
             Ok(req) => next.run(req).await,
             Err(refused) => return refused,
