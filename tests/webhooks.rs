@@ -644,3 +644,42 @@ async fn wait_until(db: &Db, what: &str, count_query: &str, wanted: i64) {
     }
     panic!("never reached: {what}");
 }
+
+/// The GETs of the application's identification the sandbox has served so far.
+async fn identification_reads(c: &Customer) -> usize {
+    let log: Value = c
+        .http
+        .get(c.url("/sandbox/_sandbox/log"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    log.as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| {
+            let path = e["path"].as_str().unwrap_or_default();
+            e["method"] == "GET" && path.contains("/identifications/") && path.ends_with("cidt")
+        })
+        .count()
+}
+
+#[tokio::test]
+async fn the_first_reconciliation_read_waits_the_configured_delay_after_the_redirect() {
+    let c = spawn_with("en", &[("RECONCILE_AFTER_SECONDS", "4")]).await;
+    subscriptions(&c).await;
+    set_webhook_faults(&c, json!({"drop_rate": 1})).await;
+    sign_up(&c, "X-MANUALTEST-HAPPYPATH").await;
+    // The reconciliation looks every second; a read before the delay would show up here.
+    tokio::time::sleep(Duration::from_millis(2500)).await;
+    assert_eq!(identification_reads(&c).await, 0, "a read before the delay");
+    for _ in 0..400 {
+        if identification_reads(&c).await > 0 {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("no reconciliation read after the delay");
+}

@@ -279,7 +279,8 @@ pub async fn record_request(
 ) -> Result<(), StoreError> {
     sqlx::query(
         "update application set identification_status = $1, identification_url = $2, \
-         failure_reason = null, updated_at = $3 where id = $4",
+         failure_reason = null, last_refresh_at = $3, reconcile_count = 0, updated_at = $3 \
+         where id = $4",
     )
     .bind(status_text(status)?)
     .bind(url)
@@ -375,6 +376,8 @@ pub async fn record_identification(
         "update application set identification_id = $1, identification_status = $2, \
          identification_url = coalesce($3, identification_url), failure_reason = $4, \
          identification_completed_at = coalesce($5, identification_completed_at), \
+         solaris_error = null, last_refresh_at = $6, reconcile_count = case \
+         when identification_status = $2 then reconcile_count else 0 end, \
          updated_at = $6 where id = $7 \
          and (identification_id = $1 or (identification_id is null and $8 = 1))",
     )

@@ -73,6 +73,15 @@ impl WorkKind {
             WorkKind::CreatePerson | WorkKind::CreateIdentification
         )
     }
+
+    /// Reads: they change nothing at Solaris, so a refused or odd answer is worth asking again
+    /// later, and their failure is no refusal of the customer's application.
+    pub fn reads(self) -> bool {
+        matches!(
+            self,
+            WorkKind::RefreshIdentification | WorkKind::SyncPerson | WorkKind::ConfirmPersonDeleted
+        )
+    }
 }
 
 /// Adds an item after the application's other items, inside the caller's transaction.
@@ -172,7 +181,11 @@ pub async fn progress(db: &Db, application_id: &str) -> Result<Progress, StoreEr
             row.last_error,
         ));
     }
-    if let Some((kind, _, _, error)) = items.iter().find(|i| i.1 == WorkState::Failed) {
+    // A read that failed refuses nothing: the customer waits on what it would have read.
+    if let Some((kind, _, _, error)) = items
+        .iter()
+        .find(|i| i.1 == WorkState::Failed && !i.0.reads())
+    {
         return Ok(Progress::Failed {
             kind: *kind,
             error: error.clone().unwrap_or_default(),
@@ -330,8 +343,9 @@ pub async fn retry_later(
     Ok(())
 }
 
-/// Solaris refused the item: it fails, the application records Solaris' answer (`detail`), and
-/// when it was a creation, the application's later items are canceled (they depend on it).
+/// Solaris refused the item: it fails; unless it was a read, the application records Solaris'
+/// answer (`detail`), and when it was a creation, the application's later items are canceled
+/// (they depend on it).
 pub async fn fail(db: &Db, item: &Due, why: &str, detail: Option<&str>) -> Result<(), StoreError> {
     let now = wall_clock_ms();
     let mut tx = db.begin_write().await?;
@@ -358,12 +372,14 @@ pub async fn fail(db: &Db, item: &Due, why: &str, detail: Option<&str>) -> Resul
         .execute(&mut *tx)
         .await?;
     }
-    sqlx::query("update application set solaris_error = $1, updated_at = $2 where id = $3")
-        .bind(detail)
-        .bind(now)
-        .bind(&item.application_id)
-        .execute(&mut *tx)
-        .await?;
+    if !item.kind.reads() {
+        sqlx::query("update application set solaris_error = $1, updated_at = $2 where id = $3")
+            .bind(detail)
+            .bind(now)
+            .bind(&item.application_id)
+            .execute(&mut *tx)
+            .await?;
+    }
     Ok(tx.commit().await?)
 }
 

@@ -13,6 +13,10 @@ use crate::solaris::types::{IdentificationStatus, NewIdentification, NewPerson, 
 use crate::solaris::{SolarisClient, SolarisError};
 use crate::supervisor::Shutdown;
 
+/// How often a refused read is asked before its item fails; the reconciliation queues a new
+/// read of an open identification later in any case.
+pub const READ_ATTEMPTS: i64 = 6;
+
 #[derive(Clone, Debug)]
 pub struct WorkerOptions {
     /// How long a taken item belongs to its worker without a sign of life. The worker renews
@@ -174,6 +178,16 @@ impl Worker {
             Err(Failure::Retry(why)) => {
                 let delay = self.backoff(item.attempts);
                 tracing::warn!(application_id = %item.application_id, kind = %item.kind, error = %why, retry_in_ms = delay.as_millis() as u64, "work will be retried");
+                let next = wall_clock_ms() + delay.as_millis() as i64;
+                work::retry_later(&self.db, &item.id, &self.owner, &why, next).await?;
+            }
+            // A read refused or answered oddly (a 404 for an identification Solaris is still
+            // indexing, a body that does not parse) is asked again with backoff, a few times.
+            Err(Failure::Permanent(why, _))
+                if item.kind.reads() && item.attempts < READ_ATTEMPTS =>
+            {
+                let delay = self.backoff(item.attempts);
+                tracing::warn!(application_id = %item.application_id, kind = %item.kind, error = %why, retry_in_ms = delay.as_millis() as u64, "a read was refused; asking again later");
                 let next = wall_clock_ms() + delay.as_millis() as i64;
                 work::retry_later(&self.db, &item.id, &self.owner, &why, next).await?;
             }

@@ -402,3 +402,70 @@ async fn two_workers_on_one_database_run_each_item_once() {
         assert!(application(&db, &app).await.1.is_some());
     }
 }
+
+#[tokio::test]
+async fn a_refused_status_read_is_asked_again_and_a_good_read_clears_the_stored_error() {
+    let (sandbox, db, client) = setup().await;
+    let worker = Worker::new(db.clone(), client, options());
+    let app = new_application(&db, "X-MANUALTEST-HAPPYPATH").await;
+    assert_eq!(settle(&db, &worker, &app).await, Progress::Idle);
+    // An error an earlier item left on the application.
+    sqlx::query("update application set solaris_error = '{\"status\":404}' where id = $1")
+        .bind(&app)
+        .execute(&db.pool)
+        .await
+        .unwrap();
+    sandbox
+        .set_faults(json!({"routes": [{"method": "GET", "path": "/v1/persons/*/identifications/*", "status": 404, "times": 2}]}))
+        .await;
+    queue::enqueue_one(&db, &app, WorkKind::RefreshIdentification)
+        .await
+        .unwrap();
+    assert_eq!(settle(&db, &worker, &app).await, Progress::Idle);
+    let reads: Vec<u64> = served(&sandbox, "GET", "/v1/persons/")
+        .await
+        .into_iter()
+        .filter(|(p, _)| p.ends_with("cidt"))
+        .map(|(_, status)| status)
+        .collect();
+    assert_eq!(reads, [404, 404, 200], "asked again after each refusal");
+    let (_, _, status, _, error) = application(&db, &app).await;
+    assert_eq!(status.as_deref(), Some("created"));
+    assert_eq!(error, None, "the good read cleared the stored error");
+}
+
+#[tokio::test]
+async fn a_read_refused_every_time_fails_alone_and_refuses_nothing_of_the_application() {
+    let (sandbox, db, client) = setup().await;
+    let worker = Worker::new(db.clone(), client, options());
+    let app = new_application(&db, "X-MANUALTEST-HAPPYPATH").await;
+    assert_eq!(settle(&db, &worker, &app).await, Progress::Idle);
+    sandbox
+        .set_faults(json!({"routes": [{"method": "GET", "path": "/v1/persons/*/identifications/*", "status": 404}]}))
+        .await;
+    queue::enqueue_one(&db, &app, WorkKind::RefreshIdentification)
+        .await
+        .unwrap();
+    assert_eq!(settle(&db, &worker, &app).await, Progress::Idle);
+    let reads = served(&sandbox, "GET", "/v1/persons/")
+        .await
+        .into_iter()
+        .filter(|(p, _)| p.ends_with("cidt"))
+        .count();
+    assert_eq!(reads as i64, queue::READ_ATTEMPTS);
+    let (state,): (String,) = sqlx::query_as(
+        "select state from solaris_work where application_id = $1 and kind = 'refresh_identification'",
+    )
+    .bind(&app)
+    .fetch_one(&db.pool)
+    .await
+    .unwrap();
+    assert_eq!(state, "failed");
+    let (_, ident, status, _, error) = application(&db, &app).await;
+    assert!(ident.is_some());
+    assert_eq!(status.as_deref(), Some("created"));
+    assert_eq!(
+        error, None,
+        "a failed read is no refusal of the application"
+    );
+}
