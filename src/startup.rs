@@ -135,7 +135,7 @@ impl Server {
                     db.clone(),
                     client.clone(),
                     webhook_url.to_string(),
-                    Duration::from_secs(600),
+                    webhooks::Schedule::default(),
                 )
             }
         });

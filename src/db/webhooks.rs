@@ -54,6 +54,18 @@ pub async fn claim(db: &Db, event: &WebhookEventType, claim_ms: i64) -> Result<b
     Ok(claimed.rows_affected() == 1)
 }
 
+/// Gives up this instance's right to create the subscription (after a failed attempt).
+pub async fn release_claim(db: &Db, event: &WebhookEventType) -> Result<(), StoreError> {
+    sqlx::query(
+        "update webhook_subscription set claimed_until = null, updated_at = $1 where event_type = $2",
+    )
+    .bind(wall_clock_ms())
+    .bind(event.as_str())
+    .execute(&db.writer)
+    .await?;
+    Ok(())
+}
+
 /// The subscription Solaris created, with the secret that signs its deliveries.
 pub async fn store_created(
     db: &Db,

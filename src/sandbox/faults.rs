@@ -71,6 +71,10 @@ pub struct WebhookFaults {
     /// Every notification waits a random time up to this long, so they arrive out of order.
     #[serde(default)]
     pub reorder_window_ms: u64,
+    /// A new subscription is answered without its `secret`, as one implementation of the API
+    /// did: its deliveries cannot be verified.
+    #[serde(default)]
+    pub omit_secret: bool,
 }
 
 #[derive(Clone, Debug, Default, Deserialize, Serialize)]

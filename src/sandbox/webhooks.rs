@@ -111,7 +111,9 @@ pub async fn create(State(sandbox): State<Sandbox>, body: Bytes) -> ApiResult<Re
     .execute(&sandbox.db.writer)
     .await?;
     let mut out = render(&id, event_type, url);
-    out["secret"] = json!(secret);
+    if !sandbox.faults.webhooks().omit_secret {
+        out["secret"] = json!(secret);
+    }
     Ok((StatusCode::CREATED, Json(out)).into_response())
 }
 

@@ -7,7 +7,7 @@ pub mod reconcile;
 mod subscriptions;
 
 pub use intake::{intake, Writer};
-pub use subscriptions::{ensure_forever, ensure_once, EVENT_TYPES};
+pub use subscriptions::{ensure_forever, ensure_once, Schedule, Trouble, EVENT_TYPES};
 
 /// The path of the one route that takes every event type.
 pub const PATH: &str = "/webhooks/solaris";

@@ -6,6 +6,7 @@ mod common;
 
 mod client;
 mod queue;
+mod subscriptions;
 
 use std::sync::Arc;
 use std::time::Duration;
