@@ -211,6 +211,10 @@ pub struct Due {
     pub kind: WorkKind,
     /// Attempts before this one.
     pub attempts: i64,
+    /// When the first attempt began (ms); `None` before it.
+    pub first_attempt_at: Option<i64>,
+    /// An earlier attempt may have reached Solaris without our seeing the answer.
+    pub outcome_unknown: bool,
 }
 
 #[derive(sqlx::FromRow)]
@@ -220,13 +224,16 @@ struct DueRow {
     seq: i64,
     kind: String,
     attempts: i64,
+    first_attempt_at: Option<i64>,
+    outcome_unknown: i64,
 }
 
 /// Up to `limit` items due at `now`: the first pending item of each application only, so an
 /// application's items run in order; items whose lease passed are due again.
 pub async fn due(db: &Db, now: i64, limit: i64) -> Result<Vec<Due>, StoreError> {
     let rows: Vec<DueRow> = sqlx::query_as(
-        "select w.id, w.application_id, w.seq, w.kind, w.attempts from solaris_work w \
+        "select w.id, w.application_id, w.seq, w.kind, w.attempts, w.first_attempt_at, \
+         w.outcome_unknown from solaris_work w \
          where w.state = $2 and w.next_attempt_at <= $1 \
          and (w.lease_until is null or w.lease_until < $1) \
          and not exists (select 1 from solaris_work e where e.application_id = w.application_id \
@@ -246,6 +253,8 @@ pub async fn due(db: &Db, now: i64, limit: i64) -> Result<Vec<Due>, StoreError> 
                 application_id: r.application_id,
                 seq: r.seq,
                 attempts: r.attempts,
+                first_attempt_at: r.first_attempt_at,
+                outcome_unknown: r.outcome_unknown != 0,
             })
         })
         .collect()
@@ -279,7 +288,8 @@ pub async fn claim(
 ) -> Result<bool, StoreError> {
     let claimed = sqlx::query(
         "update solaris_work set lease_owner = $1, lease_until = $2, attempts = attempts + 1, \
-         updated_at = $3 where id = $4 and state = $5 \
+         first_attempt_at = coalesce(first_attempt_at, $3), updated_at = $3 \
+         where id = $4 and state = $5 \
          and (lease_until is null or lease_until < $3)",
     )
     .bind(owner)
@@ -321,23 +331,28 @@ pub async fn finish(db: &Db, id: &str, owner: &str) -> Result<(), StoreError> {
     Ok(())
 }
 
-/// The attempt failed in a way worth trying again at `next_attempt_at`.
+/// The attempt failed in a way worth trying again at `next_attempt_at`; `outcome_unknown`
+/// when it may have reached Solaris all the same (remembered for every later attempt).
 pub async fn retry_later(
     db: &Db,
     id: &str,
     owner: &str,
     why: &str,
     next_attempt_at: i64,
+    outcome_unknown: bool,
 ) -> Result<(), StoreError> {
     sqlx::query(
         "update solaris_work set lease_owner = null, lease_until = null, last_error = $1, \
-         next_attempt_at = $2, updated_at = $3 where id = $4 and lease_owner = $5",
+         next_attempt_at = $2, updated_at = $3, \
+         outcome_unknown = case when $6 = 1 then 1 else outcome_unknown end \
+         where id = $4 and lease_owner = $5",
     )
     .bind(why)
     .bind(next_attempt_at)
     .bind(wall_clock_ms())
     .bind(id)
     .bind(owner)
+    .bind(i64::from(outcome_unknown))
     .execute(&db.writer)
     .await?;
     Ok(())

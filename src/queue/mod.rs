@@ -13,4 +13,4 @@ mod worker;
 
 pub use crate::db::applications::submit;
 pub use crate::db::work::{enqueue_one, progress, Progress, WorkKind, WorkState};
-pub use worker::{Worker, WorkerOptions, READ_ATTEMPTS};
+pub use worker::{Worker, WorkerOptions, PERSON_SEARCH_PAGES, READ_ATTEMPTS};

@@ -13,6 +13,22 @@ use crate::solaris::types::{IdentificationStatus, NewIdentification, NewPerson, 
 use crate::solaris::{SolarisClient, SolarisError};
 use crate::supervisor::Shutdown;
 
+/// The search for an earlier copy of a person reads pages of this many persons…
+const PERSON_PAGE: u64 = 100;
+/// …at most this many of them, newest first (plus one to learn the count).
+pub const PERSON_SEARCH_PAGES: u64 = 5;
+/// Persons created this long before our first attempt began still count as candidates.
+const CLOCK_SKEW_MS: i64 = 10 * 60 * 1000;
+
+/// What the search for an earlier copy of a person found.
+enum Search {
+    Found(String),
+    /// Not among the persons created since the first attempt.
+    Absent,
+    /// Not among the newest persons read; older ones were not read.
+    Capped,
+}
+
 /// How often a refused read is asked before its item fails; the reconciliation queues a new
 /// read of an open identification later in any case.
 pub const READ_ATTEMPTS: i64 = 6;
@@ -58,8 +74,11 @@ pub struct Worker {
 }
 
 enum Failure {
-    /// Try again after a backoff (Solaris unavailable, or the outcome unknown).
+    /// Try again after a backoff: Solaris was unavailable and did nothing.
     Retry(String),
+    /// Try again after a backoff: the attempt may have reached Solaris (no answer after
+    /// sending, a timeout, a 5xx), so a creation looks for its copy first.
+    Unknown(String),
     /// Solaris refused it; retrying would not help.
     Permanent(String, Option<String>),
 }
@@ -72,7 +91,9 @@ impl From<StoreError> for Failure {
 
 impl From<SolarisError> for Failure {
     fn from(e: SolarisError) -> Self {
-        if e.is_retryable() {
+        if e.is_retryable() && e.is_ambiguous() {
+            Failure::Unknown(e.to_string())
+        } else if e.is_retryable() {
             Failure::Retry(e.to_string())
         } else {
             let fields: Vec<serde_json::Value> = e
@@ -168,18 +189,22 @@ impl Worker {
         let run = tracing::Instrument::instrument(self.execute(&item), span);
         let outcome = tokio::select! {
             outcome = run => outcome,
-            lost = self.keep_lease(&item) => Err(Failure::Retry(lost)),
+            lost = self.keep_lease(&item) => Err(Failure::Unknown(lost)),
         };
         match outcome {
             Ok(()) => {
                 work::finish(&self.db, &item.id, &self.owner).await?;
                 tracing::info!(application_id = %item.application_id, kind = %item.kind, "work done");
             }
-            Err(Failure::Retry(why)) => {
+            Err(failure @ (Failure::Retry(_) | Failure::Unknown(_))) => {
+                let (why, unknown) = match failure {
+                    Failure::Unknown(why) => (why, true),
+                    Failure::Retry(why) | Failure::Permanent(why, _) => (why, false),
+                };
                 let delay = self.backoff(item.attempts);
-                tracing::warn!(application_id = %item.application_id, kind = %item.kind, error = %why, retry_in_ms = delay.as_millis() as u64, "work will be retried");
+                tracing::warn!(application_id = %item.application_id, kind = %item.kind, error = %why, outcome_unknown = unknown, retry_in_ms = delay.as_millis() as u64, "work will be retried");
                 let next = wall_clock_ms() + delay.as_millis() as i64;
-                work::retry_later(&self.db, &item.id, &self.owner, &why, next).await?;
+                work::retry_later(&self.db, &item.id, &self.owner, &why, next, unknown).await?;
             }
             // A read refused or answered oddly (a 404 for an identification Solaris is still
             // indexing, a body that does not parse) is asked again with backoff, a few times.
@@ -189,7 +214,7 @@ impl Worker {
                 let delay = self.backoff(item.attempts);
                 tracing::warn!(application_id = %item.application_id, kind = %item.kind, error = %why, retry_in_ms = delay.as_millis() as u64, "a read was refused; asking again later");
                 let next = wall_clock_ms() + delay.as_millis() as i64;
-                work::retry_later(&self.db, &item.id, &self.owner, &why, next).await?;
+                work::retry_later(&self.db, &item.id, &self.owner, &why, next, false).await?;
             }
             Err(Failure::Permanent(why, detail)) => {
                 tracing::error!(application_id = %item.application_id, kind = %item.kind, error = %why, "Solaris refused the work");
@@ -245,15 +270,25 @@ impl Worker {
                 let request = person_request.ok_or_else(|| missing("person data"))?;
                 let person: NewPerson = serde_json::from_str(&request)
                     .map_err(|e| Failure::Permanent(e.to_string(), None))?;
-                if item.attempts > 1 {
-                    if let Some(found) = self.find_person(&person).await? {
-                        tracing::info!(person_id = %found, "adopting the person an earlier attempt created");
-                        return Ok(applications::set_person_id(
-                            &self.db,
-                            &item.application_id,
-                            &found,
-                        )
-                        .await?);
+                if item.outcome_unknown {
+                    let since = item.first_attempt_at.unwrap_or_else(wall_clock_ms);
+                    match self.find_person(&person, since).await? {
+                        Search::Found(found) => {
+                            tracing::info!(person_id = %found, "adopting the person an earlier attempt created");
+                            return Ok(applications::set_person_id(
+                                &self.db,
+                                &item.application_id,
+                                &found,
+                            )
+                            .await?);
+                        }
+                        Search::Absent => {}
+                        Search::Capped => tracing::warn!(
+                            application_id = %item.application_id,
+                            code = "duplicate_search_capped",
+                            pages = PERSON_SEARCH_PAGES,
+                            "no earlier copy among the newest persons; creating the person (an unused copy is deleted by Solaris after 90 days)"
+                        ),
                     }
                 }
                 let created = self.client.create_person(&person).await?;
@@ -267,7 +302,7 @@ impl Worker {
                 let request = ident_request.ok_or_else(|| missing("identification data"))?;
                 let new: NewIdentification = serde_json::from_str(&request)
                     .map_err(|e| Failure::Permanent(e.to_string(), None))?;
-                if item.attempts > 1 {
+                if item.outcome_unknown {
                     let existing = self.client.list_identifications(&person_id).await?;
                     if let Some(found) = existing.iter().rev().find(|i| {
                         i.status == IdentificationStatus::Created
@@ -336,8 +371,10 @@ impl Worker {
         Ok(())
     }
 
-    /// A person Solaris holds with exactly the submitted identity and consent timestamps.
-    async fn find_person(&self, wanted: &NewPerson) -> Result<Option<String>, Failure> {
+    /// Looks for a person Solaris holds with exactly the submitted identity and consent
+    /// timestamps, among the persons created since `since` (ms, the first attempt), newest
+    /// first, reading at most [`PERSON_SEARCH_PAGES`] pages after the one that gives the count.
+    async fn find_person(&self, wanted: &NewPerson, since: i64) -> Result<Search, Failure> {
         let same = |p: &Person| {
             p.first_name.as_deref() == Some(wanted.first_name.as_str())
                 && p.last_name.as_deref() == Some(wanted.last_name.as_str())
@@ -348,16 +385,42 @@ impl Worker {
                     == Some(wanted.terms_conditions_signed_at.as_str())
                 && p.data_terms_signed_at.as_deref() == Some(wanted.data_terms_signed_at.as_str())
         };
-        const PAGE: u32 = 1000;
-        for page in 1.. {
-            let persons = self.client.list_persons(page, PAGE).await?;
-            if let Some(p) = persons.iter().rev().find(|p| same(p)) {
-                return Ok(Some(p.id.clone()));
+        // Clocks of Solaris and ours may differ a little.
+        let oldest = since - CLOCK_SKEW_MS;
+        let older = |p: &Person| {
+            p.created_at
+                .as_deref()
+                .and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok())
+                .is_some_and(|t| t.timestamp_millis() < oldest)
+        };
+        // The list is in creation order: the newest persons are on the last page.
+        let first = self.client.list_persons(1, PERSON_PAGE).await?;
+        let total = first.total.unwrap_or(first.items.len() as u64);
+        let mut number = total.div_ceil(PERSON_PAGE).max(1);
+        let mut page = if number == 1 {
+            first
+        } else {
+            self.client.list_persons(number, PERSON_PAGE).await?
+        };
+        let mut read = 1;
+        loop {
+            for p in page.items.iter().rev() {
+                if same(p) {
+                    return Ok(Search::Found(p.id.clone()));
+                }
+                if older(p) {
+                    return Ok(Search::Absent);
+                }
             }
-            if persons.len() < PAGE as usize {
-                break;
+            if number <= 1 {
+                return Ok(Search::Absent);
             }
+            if read >= PERSON_SEARCH_PAGES {
+                return Ok(Search::Capped);
+            }
+            number -= 1;
+            page = self.client.list_persons(number, PERSON_PAGE).await?;
+            read += 1;
         }
-        Ok(None)
     }
 }

@@ -60,6 +60,21 @@ enum Safety {
     Unsafe,
 }
 
+/// A 2xx answer: its status, the `total` header of a paginated list, and the body.
+#[derive(Debug)]
+struct Answer {
+    status: u16,
+    total: Option<u64>,
+    body: Bytes,
+}
+
+/// One page of a paginated list, with the `total` count Solaris gives in a header.
+#[derive(Debug)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub total: Option<u64>,
+}
+
 /// The client; cheap to share behind an `Arc`.
 pub struct SolarisClient {
     http: reqwest::Client,
@@ -164,7 +179,7 @@ impl SolarisClient {
                 .instrument(span)
                 .await;
             match outcome {
-                Ok((_, body)) => {
+                Ok(Answer { body, .. }) => {
                     let answer: TokenAnswer =
                         serde_json::from_slice(&body).map_err(|e| SolarisError::Decode {
                             message: format!("token answer: {e}"),
@@ -186,7 +201,7 @@ impl SolarisClient {
         endpoint: &'static str,
         request: reqwest::RequestBuilder,
         started: Instant,
-    ) -> Result<(u16, Bytes), SolarisError> {
+    ) -> Result<Answer, SolarisError> {
         let outcome = self.read(request.send().await).await;
         self.record(endpoint, &outcome, started);
         outcome
@@ -196,18 +211,27 @@ impl SolarisClient {
     async fn read(
         &self,
         result: Result<reqwest::Response, reqwest::Error>,
-    ) -> Result<(u16, Bytes), SolarisError> {
+    ) -> Result<Answer, SolarisError> {
         let res = result.map_err(|e| SolarisError::Transport {
             sent: !e.is_connect(),
             message: e.to_string(),
         })?;
         let status = res.status().as_u16();
+        let total = res
+            .headers()
+            .get("total")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.trim().parse().ok());
         let body = res.bytes().await.map_err(|e| SolarisError::Transport {
             sent: true,
             message: e.to_string(),
         })?;
         if (200..300).contains(&status) {
-            Ok((status, body))
+            Ok(Answer {
+                status,
+                total,
+                body,
+            })
         } else {
             Err(SolarisError::Api {
                 status,
@@ -219,11 +243,11 @@ impl SolarisClient {
     fn record(
         &self,
         endpoint: &'static str,
-        outcome: &Result<(u16, Bytes), SolarisError>,
+        outcome: &Result<Answer, SolarisError>,
         started: Instant,
     ) {
         let (label, status) = match outcome {
-            Ok((s, _)) => ("ok", *s),
+            Ok(answer) => ("ok", answer.status),
             Err(SolarisError::Api { status, .. }) if *status >= 500 || *status == 429 => {
                 ("unavailable", *status)
             }
@@ -250,7 +274,7 @@ impl SolarisClient {
         path: &str,
         body: Option<&Value>,
         safety: Safety,
-    ) -> Result<Bytes, SolarisError> {
+    ) -> Result<Answer, SolarisError> {
         let url = join(&self.api_url, path);
         let started = Instant::now();
         let mut retry = 0;
@@ -269,7 +293,7 @@ impl SolarisClient {
             }
             let outcome = self.exchange(endpoint, req, started).instrument(span).await;
             match outcome {
-                Ok((_, bytes)) => return Ok(bytes),
+                Ok(answer) => return Ok(answer),
                 // An expired or revoked token: fetch a new one, once, and send again. The
                 // request was refused, so even a creation is safe to repeat.
                 Err(e) if e.status() == Some(401) && !refreshed => {
@@ -297,10 +321,14 @@ impl SolarisClient {
         body: Option<Value>,
         safety: Safety,
     ) -> Result<T, SolarisError> {
-        let bytes = self
+        let answer = self
             .call(endpoint, method, path, body.as_ref(), safety)
             .await?;
-        serde_json::from_slice(&bytes).map_err(|e| {
+        Self::decode(endpoint, &answer.body)
+    }
+
+    fn decode<T: DeserializeOwned>(endpoint: &'static str, body: &[u8]) -> Result<T, SolarisError> {
+        serde_json::from_slice(body).map_err(|e| {
             tracing::warn!(endpoint, error = %e, "an answer of Solaris does not match its documented shape");
             SolarisError::Decode {
                 message: format!("{endpoint}: {e}"),
@@ -335,11 +363,16 @@ impl SolarisClient {
         .await
     }
 
-    /// `GET /v1/persons`, one page (`size` at most 1000).
-    pub async fn list_persons(&self, page: u32, size: u32) -> Result<Vec<Person>, SolarisError> {
+    /// `GET /v1/persons`, one page (`size` at most 1000), with the total count.
+    pub async fn list_persons(&self, page: u64, size: u64) -> Result<Page<Person>, SolarisError> {
         let path = format!("/v1/persons?page[number]={page}&page[size]={size}");
-        self.json("persons.list", Method::GET, &path, None, Safety::Safe)
-            .await
+        let answer = self
+            .call("persons.list", Method::GET, &path, None, Safety::Safe)
+            .await?;
+        Ok(Page {
+            items: Self::decode("persons.list", &answer.body)?,
+            total: answer.total,
+        })
     }
 
     /// `PATCH /v1/persons/{id}` with updatable fields only. Repeating the same values changes
@@ -478,6 +511,7 @@ impl SolarisClient {
         let path = format!("/v1/persons/{person_id}/documents/{id}/file");
         self.call("documents.file", Method::GET, &path, None, Safety::Safe)
             .await
+            .map(|answer| answer.body)
     }
 
     pub async fn list_webhooks(&self) -> Result<Vec<WebhookSubscription>, SolarisError> {

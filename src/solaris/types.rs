@@ -263,6 +263,9 @@ pub struct Person {
     pub terms_conditions_signed_at: Option<String>,
     #[serde(default)]
     pub data_terms_signed_at: Option<String>,
+    /// When Solaris created the person, where it says (not in the official field list).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<String>,
 }
 
 /// The body of `PATCH /v1/persons/{id}`: only fields the guide lets a partner update.

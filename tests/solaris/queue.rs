@@ -469,3 +469,91 @@ async fn a_read_refused_every_time_fails_alone_and_refuses_nothing_of_the_applic
         "a failed read is no refusal of the application"
     );
 }
+
+/// Persons another system of the bank created at the sandbox, `offset_ms` from now each.
+async fn other_persons(sandbox: &TestSandbox, count: usize, offset_ms: impl Fn(usize) -> i64) {
+    let db = Db::connect(&sandbox.database_url).await.unwrap();
+    let now = chrono::Utc::now().timestamp_millis();
+    let mut tx = db.begin_write().await.unwrap();
+    for i in 0..count {
+        let at = now + offset_ms(i);
+        let created = chrono::DateTime::from_timestamp_millis(at)
+            .unwrap()
+            .format("%Y-%m-%dT%H:%M:%SZ")
+            .to_string();
+        let body = json!({"first_name": "Anna", "last_name": format!("Beispiel-{i}"),
+            "birth_date": "1980-01-01", "birth_city": "Köln", "created_at": created});
+        sqlx::query(
+            "insert into sandbox_person (id, first_name, last_name, birth_city, birth_date, body, \
+             created_at, updated_at) values ($1, 'Anna', $2, 'Köln', '1980-01-01', $3, $4, $4)",
+        )
+        .bind(format!("{:032x}cper", i + 1))
+        .bind(format!("Beispiel-{i}"))
+        .bind(body.to_string())
+        .bind(at)
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    }
+    tx.commit().await.unwrap();
+}
+
+fn person_lists(log: &[(String, u64)]) -> usize {
+    log.iter().filter(|(p, _)| p == "/v1/persons").count()
+}
+
+#[tokio::test]
+async fn a_dropped_creation_among_many_persons_finds_its_copy_with_few_calls() {
+    let (sandbox, db, client) = setup().await;
+    other_persons(&sandbox, 1500, |_| -3_600_000).await;
+    sandbox.set_faults(json!({"routes": [{"method": "POST", "path": "/v1/persons", "drop": "after", "times": 1}]})).await;
+    let worker = Worker::new(db.clone(), client, options());
+    let app = new_application(&db, "Erika").await;
+    assert_eq!(settle(&db, &worker, &app).await, Progress::Idle);
+    let lists = person_lists(&served(&sandbox, "GET", "/v1/persons").await);
+    assert_eq!(lists, 2, "the count, then the newest page");
+    let (_, headers, _) = sandbox.call("GET", "/v1/persons", None).await;
+    assert_eq!(headers["total"], "1501", "adopted, not created again");
+    let (person, ident, ..) = application(&db, &app).await;
+    assert!(person.is_some() && ident.is_some());
+}
+
+#[tokio::test]
+async fn a_creation_that_did_not_reach_solaris_looks_for_no_copy() {
+    let (sandbox, db, client) = setup().await;
+    sandbox
+        .set_faults(json!({"routes": [{"method": "POST", "path": "/v1/persons", "status": 429, "times": 1}]}))
+        .await;
+    let worker = Worker::new(db.clone(), client, options());
+    let app = new_application(&db, "Erika").await;
+    assert_eq!(settle(&db, &worker, &app).await, Progress::Idle);
+    let log = served(&sandbox, "GET", "/v1/persons").await;
+    assert_eq!(person_lists(&log), 0);
+    let (_, headers, _) = sandbox.call("GET", "/v1/persons", None).await;
+    assert_eq!(headers["total"], "1");
+}
+
+#[tokio::test]
+async fn the_search_for_a_copy_stops_at_its_cap_and_the_person_is_created() {
+    let (sandbox, db, client) = setup().await;
+    sandbox.set_faults(json!({"routes": [{"method": "POST", "path": "/v1/persons", "drop": "after", "times": 1}]})).await;
+    let worker = Worker::new(db.clone(), client, options());
+    let app = new_application(&db, "Erika").await;
+    worker.run_once().await.unwrap();
+    let (person, ..) = application(&db, &app).await;
+    assert_eq!(person, None, "the first answer was lost");
+    // Meanwhile other systems created more persons than the search reads.
+    let pages = queue::PERSON_SEARCH_PAGES as usize;
+    other_persons(&sandbox, 100 * pages + 50, |i| 1000 + i as i64).await;
+    assert_eq!(settle(&db, &worker, &app).await, Progress::Idle);
+    let lists = person_lists(&served(&sandbox, "GET", "/v1/persons").await);
+    assert_eq!(lists, 1 + pages, "the count, then the capped pages");
+    let (_, headers, _) = sandbox.call("GET", "/v1/persons", None).await;
+    assert_eq!(
+        headers["total"],
+        (100 * pages + 50 + 2).to_string(),
+        "created anew at the cap"
+    );
+    let (person, ident, ..) = application(&db, &app).await;
+    assert!(person.is_some() && ident.is_some());
+}
