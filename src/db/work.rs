@@ -278,7 +278,8 @@ pub async fn person_creations_since(db: &Db, since: i64, now: i64) -> Result<i64
 }
 
 /// Takes an item for `owner` until `lease_until`, counting the attempt; false when another
-/// worker was first.
+/// worker was first. An item still leased to a worker that stopped answering may have reached
+/// Solaris: its outcome is unknown.
 pub async fn claim(
     db: &Db,
     id: &str,
@@ -288,7 +289,8 @@ pub async fn claim(
 ) -> Result<bool, StoreError> {
     let claimed = sqlx::query(
         "update solaris_work set lease_owner = $1, lease_until = $2, attempts = attempts + 1, \
-         first_attempt_at = coalesce(first_attempt_at, $3), updated_at = $3 \
+         first_attempt_at = coalesce(first_attempt_at, $3), updated_at = $3, \
+         outcome_unknown = case when lease_owner is null then outcome_unknown else 1 end \
          where id = $4 and state = $5 \
          and (lease_until is null or lease_until < $3)",
     )

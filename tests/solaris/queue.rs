@@ -270,14 +270,18 @@ async fn an_item_whose_worker_died_is_taken_again_after_its_lease_and_completes_
     assert_eq!(settle(&db, &second, &app).await, Progress::Idle);
     let (_, headers, _) = sandbox.call("GET", "/v1/persons", None).await;
     assert_eq!(headers["total"], "1");
-    let (attempts,): (i64,) = sqlx::query_as(
-        "select attempts from solaris_work where application_id = $1 and kind = 'create_person'",
+    let (attempts, unknown): (i64, i64) = sqlx::query_as(
+        "select attempts, outcome_unknown from solaris_work where application_id = $1 and kind = 'create_person'",
     )
     .bind(&app)
     .fetch_one(&db.pool)
     .await
     .unwrap();
     assert_eq!(attempts, 2);
+    assert_eq!(
+        unknown, 1,
+        "the dead worker's call may have reached Solaris"
+    );
 }
 
 #[tokio::test]
