@@ -540,8 +540,99 @@ async fn the_return_page_stream_tells_each_status_change_without_asking_solaris(
     assert!(reads(&log) - reads(&log_before) <= webhooks as usize);
 }
 
+/// The supported documents GETs the sandbox served.
+async fn document_list_reads(c: &Customer) -> usize {
+    let log: Vec<serde_json::Value> = c
+        .http
+        .get(c.url("/sandbox/_sandbox/log"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    log.iter()
+        .filter(|e| {
+            e["path"]
+                .as_str()
+                .unwrap()
+                .ends_with("/supported_documents")
+        })
+        .count()
+}
+
 #[tokio::test]
-async fn an_odd_solaris_answer_gives_a_translated_page_and_the_step_works_again_afterwards() {
+async fn the_list_of_documents_is_read_once_per_identification() {
+    let c = spawn("en").await;
+    sign_up(&c, "X-MANUALTEST-HAPPYPATH").await;
+    assert_eq!(document_list_reads(&c).await, 1);
+}
+
+#[tokio::test]
+async fn when_solaris_cannot_list_the_documents_the_customer_chooses_from_the_guide_and_goes_on() {
+    let c = spawn("de").await;
+    c.subscribed().await;
+    // An odd answer (404 for an identification Solaris just created), every time.
+    c.set_faults(serde_json::json!({"routes": [{"path": "/v1/persons/*/identifications/*/supported_documents", "status": 404}]}))
+        .await;
+    through_person(&c).await;
+    c.submit("/details/contact", CONTACT)
+        .await
+        .redirected_to("/review");
+    c.submit("/review", &[]).await.redirected_to("/preparing");
+    c.wait_on("/preparing").await.redirected_to("/documents");
+    let page = c.get("/documents").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page
+        .body
+        .contains("Die Liste der akzeptierten Dokumente ist gerade nicht abrufbar"));
+    assert!(page
+        .body
+        .contains("https://go.idnow.de/bafin2017/documents"));
+    assert!(!page.body.contains("404") && !page.body.contains("model_not_found"));
+    // The guide's types only; the proof-of-address rule still applies.
+    let refused = c
+        .submit(
+            "/documents",
+            &[
+                ("document_type", "Residence Permit"),
+                ("document_country", "DE"),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused
+        .body
+        .contains("Dieses Dokument wird aus diesem Land nicht akzeptiert"));
+    let poa = c
+        .submit(
+            "/documents",
+            &[("document_type", "Passport"), ("document_country", "US")],
+        )
+        .await;
+    assert_eq!(poa.status, StatusCode::OK);
+    assert!(poa.body.contains("proof_of_address_type"));
+    c.submit(
+        "/documents",
+        &[
+            ("document_type", "National ID Card"),
+            ("document_country", "DE"),
+        ],
+    )
+    .await
+    .redirected_to("/checklist");
+    c.submit("/checklist", &[])
+        .await
+        .redirected_to("/identification/start");
+    let go = c.submit("/identification/start", &[]).await;
+    assert_eq!(go.status, StatusCode::SEE_OTHER);
+    assert!(go.location.unwrap().contains("/sandbox/idnow/"));
+    assert_eq!(document_list_reads(&c).await, 1, "asked once, not per view");
+}
+
+#[tokio::test]
+async fn when_idnow_cannot_be_started_the_customer_is_told_to_come_back_and_the_button_works_later()
+{
     let c = spawn("de").await;
     c.subscribed().await;
     through_person(&c).await;
@@ -550,12 +641,52 @@ async fn an_odd_solaris_answer_gives_a_translated_page_and_the_step_works_again_
         .redirected_to("/review");
     c.submit("/review", &[]).await.redirected_to("/preparing");
     c.wait_on("/preparing").await.redirected_to("/documents");
-    c.set_faults(serde_json::json!({"routes": [{"path": "/v1/persons/*/identifications/*/supported_documents", "status": 404, "times": 1}]}))
+    c.submit(
+        "/documents",
+        &[
+            ("document_type", "National ID Card"),
+            ("document_country", "DE"),
+        ],
+    )
+    .await
+    .redirected_to("/checklist");
+    c.submit("/checklist", &[])
+        .await
+        .redirected_to("/identification/start");
+    c.set_faults(serde_json::json!({"routes": [{"method": "PATCH", "path": "/v1/persons/*/identifications/*/request", "status": 400, "times": 1}]}))
         .await;
-    let page = c.get("/documents").await;
+    let page = c.submit("/identification/start", &[]).await;
     assert_try_again(&page, TRY_AGAIN_DE);
-    assert!(!page.body.contains("404") && !page.body.contains("model_not_found"));
-    assert_eq!(c.get("/documents").await.status, StatusCode::OK);
+    let go = c.submit("/identification/start", &[]).await;
+    assert_eq!(go.status, StatusCode::SEE_OTHER);
+    assert!(go.location.unwrap().contains("/sandbox/idnow/"));
+}
+
+#[tokio::test]
+async fn while_solaris_is_down_the_preparing_page_says_so_and_the_application_goes_on_by_itself() {
+    let c = spawn("en").await;
+    c.subscribed().await;
+    through_person(&c).await;
+    c.submit("/details/contact", CONTACT)
+        .await
+        .redirected_to("/review");
+    c.set_faults(serde_json::json!({"routes": [{"method": "POST", "path": "/v1/persons", "status": 503, "times": 3}]}))
+        .await;
+    c.submit("/review", &[]).await.redirected_to("/preparing");
+    let mut told = false;
+    for _ in 0..400 {
+        let page = c.get("/preparing").await;
+        if page.status == StatusCode::SEE_OTHER {
+            page.redirected_to("/documents");
+            assert!(told, "the customer was told while Solaris was down");
+            return;
+        }
+        told |= page
+            .body
+            .contains("Our bank partner is not reachable at the moment");
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    panic!("the application never went on");
 }
 
 const TRY_AGAIN_DE: &str = "Bitte versuchen Sie es in einer Minute erneut";

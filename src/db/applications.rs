@@ -9,7 +9,7 @@ use super::{from_json, to_json, wall_clock_ms, Db, StoreError};
 use crate::domain::application::{Consent, ConsentKind, Details, DocumentChoice};
 use crate::domain::Application;
 use crate::solaris::types::{
-    Identification, IdentificationStatus, NewIdentification, NewPerson, Person,
+    Identification, IdentificationStatus, NewIdentification, NewPerson, Person, SupportedDocument,
 };
 
 /// A stored identification status: one of the guide's, or an error.
@@ -60,6 +60,7 @@ struct ApplicationRow {
     failure_reason: Option<String>,
     solaris_person: Option<String>,
     solaris_error: Option<String>,
+    supported_documents: Option<String>,
     checklist_done_at: Option<i64>,
     identification_completed_at: Option<String>,
     person_synced_at: Option<i64>,
@@ -92,6 +93,10 @@ impl TryFrom<ApplicationRow> for Application {
                 .transpose()?,
             solaris_person: from_json("application.solaris_person", row.solaris_person.as_deref())?,
             solaris_error: from_json("application.solaris_error", row.solaris_error.as_deref())?,
+            supported_documents: from_json(
+                "application.supported_documents",
+                row.supported_documents.as_deref(),
+            )?,
             id: row.id,
             person_request: row.person_request,
             person_id: row.person_id,
@@ -113,6 +118,8 @@ pub async fn load(db: &Db, id: &str) -> Result<Option<Application>, StoreError> 
          a.person_id, a.identification_id, a.identification_status, a.identification_url, \
          a.failure_reason, a.solaris_person, a.solaris_error, a.checklist_done_at, \
          a.identification_completed_at, a.person_synced_at, \
+         case when a.supported_documents_for = a.identification_id \
+              then a.supported_documents end as supported_documents, \
          (select signed_at from consent c where c.application_id = a.id and c.kind = $2) as terms_at, \
          (select signed_at from consent c where c.application_id = a.id and c.kind = $3) as data_at \
          from application a where a.id = $1 and a.erased_at is null",
@@ -323,16 +330,39 @@ pub struct SolarisRefs {
     pub identification_request: Option<String>,
     pub person_id: Option<String>,
     pub identification_id: Option<String>,
+    /// The customer's document choice (JSON), once made.
+    pub document: Option<String>,
 }
 
 pub async fn solaris_refs(db: &Db, application_id: &str) -> Result<SolarisRefs, StoreError> {
     Ok(sqlx::query_as(
-        "select person_request, identification_request, person_id, identification_id \
+        "select person_request, identification_request, person_id, identification_id, document \
          from application where id = $1",
     )
     .bind(application_id)
     .fetch_one(&db.pool)
     .await?)
+}
+
+/// The documents IDnow accepts for the identification `identification_id`, as Solaris listed
+/// them.
+pub async fn store_supported_documents(
+    db: &Db,
+    application_id: &str,
+    identification_id: &str,
+    documents: &[SupportedDocument],
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "update application set supported_documents = $1, supported_documents_for = $2, \
+         updated_at = $3 where id = $4",
+    )
+    .bind(to_json("the supported documents", &documents)?)
+    .bind(identification_id)
+    .bind(wall_clock_ms())
+    .bind(application_id)
+    .execute(&db.writer)
+    .await?;
+    Ok(())
 }
 
 /// The Solaris person created (or adopted) for the application.

@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::solaris::types::{IdentificationStatus, NewIdentification, Person};
+use crate::solaris::types::{IdentificationStatus, NewIdentification, Person, SupportedDocument};
 
 /// The two acceptances the guide asks for before any data is collected.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -96,6 +96,9 @@ pub struct Application {
     pub failure_reason: Option<String>,
     pub solaris_person: Option<Person>,
     pub solaris_error: Option<Value>,
+    /// The documents IDnow accepts for the current identification, as Solaris listed them;
+    /// `None` when Solaris could not say.
+    pub supported_documents: Option<Vec<SupportedDocument>>,
     pub checklist_done: bool,
     pub identification_completed_at: Option<String>,
     /// The person was read back from Solaris after the identification succeeded.

@@ -259,6 +259,7 @@ impl Worker {
             identification_request: ident_request,
             person_id,
             identification_id: ident_id,
+            document,
         } = applications::solaris_refs(&self.db, &item.application_id).await?;
         let missing =
             |what: &str| Failure::Permanent(format!("the application has no {what}"), None);
@@ -310,6 +311,14 @@ impl Worker {
                             && i.proof_of_address_type == new.proof_of_address_type
                     }) {
                         tracing::info!(identification_id = %found.id, "adopting the identification an earlier attempt created");
+                        if document.is_none() {
+                            self.read_supported_documents(
+                                &item.application_id,
+                                &person_id,
+                                &found.id,
+                            )
+                            .await?;
+                        }
                         return Ok(applications::record_identification(
                             &self.db,
                             &item.application_id,
@@ -320,6 +329,12 @@ impl Worker {
                     }
                 }
                 let created = self.client.create_identification(&person_id, &new).await?;
+                // Read before the identification is recorded, so the documents page the
+                // customer is sent to next has the list (or knows it has none).
+                if document.is_none() {
+                    self.read_supported_documents(&item.application_id, &person_id, &created.id)
+                        .await?;
+                }
                 applications::record_identification(&self.db, &item.application_id, &created, true)
                     .await?;
             }
@@ -369,6 +384,40 @@ impl Worker {
             }
         }
         Ok(())
+    }
+
+    /// Reads once which documents IDnow accepts for a new identification and keeps the list.
+    /// The list is an aid to the customer, no condition: when Solaris cannot say, the customer
+    /// chooses from the guide's document types and goes on.
+    async fn read_supported_documents(
+        &self,
+        application_id: &str,
+        person_id: &str,
+        identification_id: &str,
+    ) -> Result<(), StoreError> {
+        match self
+            .client
+            .supported_documents(person_id, identification_id)
+            .await
+        {
+            Ok(documents) if !documents.is_empty() => {
+                applications::store_supported_documents(
+                    &self.db,
+                    application_id,
+                    identification_id,
+                    &documents,
+                )
+                .await
+            }
+            Ok(_) => {
+                tracing::warn!(application_id, code = "supported_documents_empty", "Solaris listed no supported documents; the customer chooses from the guide's document types");
+                Ok(())
+            }
+            Err(e) => {
+                tracing::warn!(application_id, code = "supported_documents_unavailable", error = %e, "supported documents unavailable; the customer chooses from the guide's document types");
+                Ok(())
+            }
+        }
     }
 
     /// Looks for a person Solaris holds with exactly the submitted identity and consent

@@ -58,6 +58,9 @@ enum Safety {
     Safe,
     /// Creations: a repeat could create a second person or identification.
     Unsafe,
+    /// Reads the caller can do without (an aid to the customer): asked once, so nobody waits
+    /// through the retries.
+    Once,
 }
 
 /// A 2xx answer: its status, the `total` header of a paginated list, and the body.
@@ -471,7 +474,7 @@ impl SolarisClient {
             Method::GET,
             &path,
             None,
-            Safety::Safe,
+            Safety::Once,
         )
         .await
     }

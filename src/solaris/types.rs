@@ -339,7 +339,7 @@ pub struct Identification {
     pub estimated_waiting_time: Option<i64>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SupportedDocument {
     #[serde(rename = "type")]
     pub kind: String,

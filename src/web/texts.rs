@@ -132,6 +132,8 @@ texts! {
 
     documents_title: "Which document will you show?" / "Welches Dokument zeigen Sie vor?",
     documents_intro: "In the video call you show an original, valid ID document. These documents are accepted:" / "Im Videoanruf zeigen Sie ein gültiges Original-Ausweisdokument. Diese Dokumente werden akzeptiert:",
+    documents_unlisted: "We could not get the list of accepted documents just now. Choose the original, valid ID document you will show in the video call: a passport or a national ID card." / "Die Liste der akzeptierten Dokumente ist gerade nicht abrufbar. Wählen Sie das gültige Original-Ausweisdokument, das Sie im Videoanruf zeigen: einen Reisepass oder einen Personalausweis.",
+    documents_idnow_list: "IDnow's list of accepted documents (external site)" / "Liste der akzeptierten Dokumente bei IDnow (externe Seite)",
     document_type: "Document" / "Dokument",
     document_country: "Issued by" / "Ausgestellt von",
     document_not_supported: "This document is not accepted from this country. Please choose another one." / "Dieses Dokument wird aus diesem Land nicht akzeptiert. Bitte wählen Sie ein anderes.",

@@ -133,6 +133,8 @@ async fn a_happy_path_issues_exactly_the_calls_it_needs() {
             "POST /oauth2/token",
             "POST /v1/persons",
             "POST /v1/persons",
+            // The supported documents, read once for the documents page.
+            "GET /v1/persons",
             "PATCH /v1/persons"
         ]
     );

@@ -132,26 +132,80 @@ mod input {
 }
 use input::*;
 
+/// The document types the guide names, offered when Solaris could not list the supported ones.
+const GUIDE_DOCUMENT_TYPES: &[&str] = &["Passport", "National ID Card"];
+
+/// IDnow's own list of accepted documents, which the guide points to.
+const IDNOW_DOCUMENTS: &str = "https://go.idnow.de/bafin2017/documents";
+
+/// What the documents page offers: the list Solaris gave for the identification, or (when it
+/// could not say) the guide's document types from any country.
+enum Accepted<'a> {
+    Listed(&'a [SupportedDocument]),
+    Unlisted,
+}
+
+impl Accepted<'_> {
+    fn of(app: &crate::domain::Application) -> Accepted<'_> {
+        match app.supported_documents.as_deref() {
+            Some(list) if !list.is_empty() => Accepted::Listed(list),
+            _ => Accepted::Unlisted,
+        }
+    }
+
+    fn types(&self, lang: Lang) -> Vec<(String, String)> {
+        match self {
+            Accepted::Listed(list) => list
+                .iter()
+                .map(|d| (d.kind.clone(), document_label(lang, &d.kind)))
+                .collect(),
+            Accepted::Unlisted => GUIDE_DOCUMENT_TYPES
+                .iter()
+                .map(|k| (k.to_string(), document_label(lang, k)))
+                .collect(),
+        }
+    }
+
+    fn accepts(&self, kind: &str, country: &str) -> bool {
+        match self {
+            Accepted::Listed(list) => list
+                .iter()
+                .any(|d| d.kind == kind && d.issuing_countries.iter().any(|c| c == country)),
+            Accepted::Unlisted => {
+                GUIDE_DOCUMENT_TYPES.contains(&kind)
+                    && crate::domain::countries::is_country(country)
+            }
+        }
+    }
+}
+
 fn documents_view(
     lang: Lang,
     token: String,
-    supported: &[SupportedDocument],
+    accepted: &Accepted,
     form: RawForm,
     errors: Errors,
     ask_poa: bool,
 ) -> Response {
     let j = lang.t();
-    let types: Vec<(String, String)> = supported
-        .iter()
-        .map(|d| (d.kind.clone(), document_label(lang, &d.kind)))
-        .collect();
-    let list = supported
-        .iter()
-        .map(|d| {
-            let names: Vec<String> = d.issuing_countries.iter().map(|c| country_name(lang, c)).collect();
-            view! { <li><strong>{document_label(lang, &d.kind)}</strong>": "{names.join(", ")}</li> }
-        })
-        .collect_view();
+    let types = accepted.types(lang);
+    let list = match accepted {
+        Accepted::Listed(list) => {
+            let items = list
+                .iter()
+                .map(|d| {
+                    let names: Vec<String> =
+                        d.issuing_countries.iter().map(|c| country_name(lang, c)).collect();
+                    view! { <li><strong>{document_label(lang, &d.kind)}</strong>": "{names.join(", ")}</li> }
+                })
+                .collect_view();
+            view! { <p>{j.documents_intro}</p><ul class="documents">{items}</ul> }.into_any()
+        }
+        Accepted::Unlisted => view! {
+            <p>{j.documents_unlisted}" "<a href=IDNOW_DOCUMENTS>{j.documents_idnow_list}</a></p>
+        }
+        .into_any(),
+    };
     let status = errors.status();
     let path = Step::Documents.path();
     render::page(
@@ -163,8 +217,7 @@ fn documents_view(
         view! {
             <Progress lang=lang current=3/>
             <h1>{j.documents_title}</h1>
-            <p>{j.documents_intro}</p>
-            <ul class="documents">{list}</ul>
+            {list}
             <ErrorSummary lang=lang errors=errors.clone()/>
             <form method="post" action=path novalidate=true>
                 <Csrf token=token/>
@@ -184,40 +237,25 @@ fn documents_view(
     )
 }
 
-async fn supported(j: &Journey<at::Documents>) -> Result<Vec<SupportedDocument>, PageError> {
-    let app = &j.app;
-    let (Some(person), Some(ident)) = (&app.person_id, &app.identification_id) else {
-        return Err(PageError::Elsewhere(Step::Preparing.path()));
-    };
-    j.state
-        .client
-        .supported_documents(person, ident)
-        .await
-        .map_err(|e| {
-            tracing::warn!(application_id = %app.id, error = %e, "supported documents unavailable");
-            PageError::Unavailable(e.to_string())
-        })
-}
-
-pub async fn documents_page(j: Journey<at::Documents>) -> PageResult {
-    let docs = supported(&j).await?;
+/// The documents page reads no Solaris: the work queue read the list once, when it created
+/// the identification.
+pub async fn documents_page(j: Journey<at::Documents>) -> Response {
     let nationality = j.app.details.person.as_ref().map(|p| p.nationality.clone());
     let form = RawForm::with([(DOCUMENT_COUNTRY, nationality.unwrap_or_default())]);
-    Ok(documents_view(
+    documents_view(
         j.lang,
         j.csrf,
-        &docs,
+        &Accepted::of(&j.app),
         form,
         Errors::default(),
         false,
-    ))
+    )
 }
 
 pub async fn save_documents(
     journey: Journey<at::Documents>,
     PageForm(form): PageForm<RawForm>,
 ) -> PageResult {
-    let docs = supported(&journey).await?;
     let Journey {
         lang,
         csrf: token,
@@ -225,6 +263,7 @@ pub async fn save_documents(
         state,
         ..
     } = journey;
+    let accepted = Accepted::of(&app);
     let mut errors = Errors::default();
     let kind = form.get(DOCUMENT_TYPE).to_string();
     let country = form.get(DOCUMENT_COUNTRY).to_string();
@@ -234,15 +273,11 @@ pub async fn save_documents(
     if country.is_empty() {
         errors.add(DOCUMENT_COUNTRY, Problem::Choose);
     }
-    if errors.is_empty()
-        && !docs
-            .iter()
-            .any(|d| d.kind == kind && d.issuing_countries.contains(&country))
-    {
+    if errors.is_empty() && !accepted.accepts(&kind, &country) {
         errors.add(DOCUMENT_COUNTRY, Problem::NotSupported);
     }
     if !errors.is_empty() {
-        return Ok(documents_view(lang, token, &docs, form, errors, false));
+        return Ok(documents_view(lang, token, &accepted, form, errors, false));
     }
     let needs_poa = !shows_address(&kind, &country);
     let mut choice = DocumentChoice {
@@ -259,7 +294,7 @@ pub async fn save_documents(
             return Ok(documents_view(
                 lang,
                 token,
-                &docs,
+                &accepted,
                 form,
                 Errors::default(),
                 true,
@@ -284,7 +319,7 @@ pub async fn save_documents(
             },
         );
         if !errors.is_empty() {
-            return Ok(documents_view(lang, token, &docs, form, errors, true));
+            return Ok(documents_view(lang, token, &accepted, form, errors, true));
         }
         choice.proof_of_address_type = poa_type.map(|t| t.as_str().to_string());
         choice.proof_of_address_issued_at = issued_at.map(|d| d.format("%Y-%m-%d").to_string());
