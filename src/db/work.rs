@@ -334,10 +334,12 @@ pub async fn finish(db: &Db, id: &str, owner: &str) -> Result<(), StoreError> {
 }
 
 /// The attempt failed in a way worth trying again at `next_attempt_at`; `outcome_unknown`
-/// when it may have reached Solaris all the same (remembered for every later attempt).
+/// when it may have reached Solaris all the same (remembered for every later attempt). A read
+/// steps aside while it waits: it moves behind the application's other items, so a read that
+/// keeps failing never holds up the work queued after it (nothing depends on a read).
 pub async fn retry_later(
     db: &Db,
-    id: &str,
+    item: &Due,
     owner: &str,
     why: &str,
     next_attempt_at: i64,
@@ -346,15 +348,19 @@ pub async fn retry_later(
     sqlx::query(
         "update solaris_work set lease_owner = null, lease_until = null, last_error = $1, \
          next_attempt_at = $2, updated_at = $3, \
-         outcome_unknown = case when $6 = 1 then 1 else outcome_unknown end \
+         outcome_unknown = case when $6 = 1 then 1 else outcome_unknown end, \
+         seq = case when $7 = 1 then (select max(s.seq) + 1 from solaris_work s \
+                                      where s.application_id = $8) else seq end \
          where id = $4 and lease_owner = $5",
     )
     .bind(why)
     .bind(next_attempt_at)
     .bind(wall_clock_ms())
-    .bind(id)
+    .bind(&item.id)
     .bind(owner)
     .bind(i64::from(outcome_unknown))
+    .bind(i64::from(item.kind.reads()))
+    .bind(&item.application_id)
     .execute(&db.writer)
     .await?;
     Ok(())

@@ -204,7 +204,7 @@ impl Worker {
                 let delay = self.backoff(item.attempts);
                 tracing::warn!(application_id = %item.application_id, kind = %item.kind, error = %why, outcome_unknown = unknown, retry_in_ms = delay.as_millis() as u64, "work will be retried");
                 let next = wall_clock_ms() + delay.as_millis() as i64;
-                work::retry_later(&self.db, &item.id, &self.owner, &why, next, unknown).await?;
+                work::retry_later(&self.db, &item, &self.owner, &why, next, unknown).await?;
             }
             // A read refused or answered oddly (a 404 for an identification Solaris is still
             // indexing, a body that does not parse) is asked again with backoff, a few times.
@@ -214,7 +214,7 @@ impl Worker {
                 let delay = self.backoff(item.attempts);
                 tracing::warn!(application_id = %item.application_id, kind = %item.kind, error = %why, retry_in_ms = delay.as_millis() as u64, "a read was refused; asking again later");
                 let next = wall_clock_ms() + delay.as_millis() as i64;
-                work::retry_later(&self.db, &item.id, &self.owner, &why, next, false).await?;
+                work::retry_later(&self.db, &item, &self.owner, &why, next, false).await?;
             }
             Err(Failure::Permanent(why, detail)) => {
                 tracing::error!(application_id = %item.application_id, kind = %item.kind, error = %why, "Solaris refused the work");

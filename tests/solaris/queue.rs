@@ -563,3 +563,48 @@ async fn the_search_for_a_copy_stops_at_its_cap_and_the_person_is_created() {
     let (person, ident, ..) = application(&db, &app).await;
     assert!(person.is_some() && ident.is_some());
 }
+
+#[tokio::test]
+async fn a_read_waiting_for_its_retry_does_not_hold_up_the_work_queued_after_it() {
+    let (sandbox, db, client) = setup().await;
+    let worker = Worker::new(db.clone(), client, options());
+    let app = new_application(&db, "X-MANUALTEST-HAPPYPATH").await;
+    assert_eq!(settle(&db, &worker, &app).await, Progress::Idle);
+    sandbox
+        .set_faults(json!({"routes": [{"method": "GET", "path": "/v1/persons/*/identifications/*", "status": 404}]}))
+        .await;
+    queue::enqueue_one(&db, &app, WorkKind::RefreshIdentification)
+        .await
+        .unwrap();
+    queue::enqueue_one(&db, &app, WorkKind::SyncPerson)
+        .await
+        .unwrap();
+    let state = |kind: &'static str| {
+        let db = db.clone();
+        let app = app.clone();
+        async move {
+            let (state,): (String,) = sqlx::query_as(
+                "select state from solaris_work where application_id = $1 and kind = $2",
+            )
+            .bind(&app)
+            .bind(kind)
+            .fetch_one(&db.pool)
+            .await
+            .unwrap();
+            state
+        }
+    };
+    for _ in 0..100 {
+        worker.run_once().await.unwrap();
+        if state("sync_person").await == "done" {
+            assert_eq!(
+                state("refresh_identification").await,
+                "pending",
+                "the read still waits for its retry"
+            );
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    panic!("the person read waited behind the failing status read");
+}
