@@ -885,3 +885,34 @@ async fn an_over_long_url_is_refused_with_414() {
     assert_eq!(page.status, StatusCode::URI_TOO_LONG);
     assert_eq!(c.get("/").await.status, StatusCode::OK);
 }
+
+#[tokio::test]
+async fn a_freelancer_is_registered_with_the_industry_set_to_null_as_the_guide_asks() {
+    let c = spawn("en").await;
+    c.subscribed().await;
+    assert_eq!(c.get("/").await.status, StatusCode::OK);
+    c.consent().await;
+    let mut person = person_with("Erika");
+    for field in person.iter_mut() {
+        if field.0 == "employment_status" {
+            field.1 = "FREELANCER";
+        }
+    }
+    c.submit("/details/person", &person)
+        .await
+        .redirected_to("/details/contact");
+    c.submit("/details/contact", CONTACT)
+        .await
+        .redirected_to("/review");
+    c.submit("/review", &[]).await.redirected_to("/preparing");
+    // The sandbox refuses a freelancer without a NACE code or a null industry, as Solaris does.
+    c.wait_on("/preparing").await.redirected_to("/documents");
+    let (request,): (String,) = sqlx::query_as("select person_request from application")
+        .fetch_one(&c.db.pool)
+        .await
+        .unwrap();
+    let request: serde_json::Value = serde_json::from_str(&request).unwrap();
+    assert_eq!(request["employment_status"], "FREELANCER");
+    assert_eq!(request["industry"], serde_json::Value::Null);
+    assert!(request.as_object().unwrap().contains_key("industry_key"));
+}

@@ -166,6 +166,12 @@ async fn delete_person(
     .bind(&id)
     .execute(&sandbox.db.writer)
     .await?;
+    for table in ["sandbox_mobile_number", "sandbox_change_request"] {
+        sqlx::query(&format!("delete from {table} where person_id = $1"))
+            .bind(&id)
+            .execute(&sandbox.db.writer)
+            .await?;
+    }
     delivery::notify(&sandbox, "PERSON_DELETED", &id, json!({})).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -81,6 +81,9 @@ pub async fn generate(
     for (offset, (document_type, name, content_type)) in [
         ("KYC_REPORT", "kyc_report.pdf", "application/pdf"),
         ("ID_DOCUMENT", "id_document_front.png", "image/png"),
+        // The customer's face, taken in the call (the guide: "the images of the ID document and
+        // the user's face").
+        ("PICTURE", "user_face.png", "image/png"),
     ]
     .into_iter()
     .enumerate()

@@ -199,13 +199,10 @@ pub async fn start_call(
     } else {
         save(sandbox, ident).await?;
     }
-    delivery::notify(
-        sandbox,
-        "PERSON_MOBILE_NUMBER_CREATED",
-        &ident.person_id,
-        json!({}),
-    )
-    .await
+    // Unless the person has a number already (a retry, or one the partner registered).
+    super::mobile::register(sandbox, &ident.person_id, mobile_number)
+        .await
+        .map(|_| ())
 }
 
 /// Starts the automated session of an `X-AUTOTEST` identification.
@@ -244,7 +241,14 @@ pub async fn end_call(
                 change_person_data(sandbox, &ident.person_id).await?;
             }
             ident.session_state = session::IN_REVIEW.into();
-            save(sandbox, ident).await?;
+            if *long_review {
+                // The call went well and the review takes its time: `pending_successful`, and
+                // IDnow has verified the mobile number with the ident code.
+                super::mobile::mark_verified(sandbox, &ident.person_id).await?;
+                set_status(sandbox, ident, "pending_successful", None).await?;
+            } else {
+                save(sandbox, ident).await?;
+            }
             let due = review_due(*long_review);
             schedule(sandbox, &ident.id, due, &Action::ReviewEnds { outcome }).await?;
         }
@@ -303,6 +307,7 @@ async fn succeed(sandbox: &Sandbox, ident: &mut Ident) -> ApiResult<()> {
         person.get("address").cloned().unwrap_or(Value::Null),
     );
     documents::generate(sandbox, &ident.person_id, &ident.id).await?;
+    super::mobile::mark_verified(sandbox, &ident.person_id).await?;
     ident.session_state = session::DONE.into();
     set_status(sandbox, ident, "successful", None).await
 }

@@ -6,6 +6,7 @@
 //! through the same client it uses for real Solaris.
 
 pub mod auth;
+pub mod change_requests;
 pub mod clock;
 pub mod control;
 pub mod delivery;
@@ -17,6 +18,7 @@ pub mod identifications;
 pub mod idnow;
 pub mod ids;
 pub mod log;
+pub mod mobile;
 pub mod pagination;
 pub mod persons;
 pub mod scenario;
@@ -154,6 +156,29 @@ impl Sandbox {
                 "/persons/{person_id}/identifications/{id}/idnow_attempts",
                 get(identifications::attempts),
             )
+            .route(
+                "/persons/{person_id}/mobile_number",
+                post(mobile::create)
+                    .get(mobile::get_one)
+                    .delete(mobile::delete),
+            )
+            .route(
+                "/persons/{person_id}/mobile_number/authorize",
+                post(mobile::authorize),
+            )
+            .route(
+                "/persons/{person_id}/mobile_number/confirm",
+                post(mobile::confirm),
+            )
+            .route("/change_requests/{id}", get(change_requests::get_one))
+            .route(
+                "/change_requests/{id}/authorize",
+                post(change_requests::authorize),
+            )
+            .route(
+                "/change_requests/{id}/confirm",
+                post(change_requests::confirm),
+            )
             .route("/persons/{person_id}/documents", get(documents::list))
             .route(
                 "/persons/{person_id}/documents/{id}/file",
@@ -183,6 +208,15 @@ impl Sandbox {
                     "not_found",
                     "Not Found",
                     "No such route in the Solaris API.",
+                )
+            })
+            // After every route: it applies to the routes present when it is called.
+            .method_not_allowed_fallback(|| async {
+                error::ApiError::new(
+                    axum::http::StatusCode::METHOD_NOT_ALLOWED,
+                    "method_not_allowed",
+                    "Method Not Allowed",
+                    "This route does not answer this method.",
                 )
             })
             .with_state(self.clone())

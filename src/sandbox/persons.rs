@@ -10,7 +10,7 @@ use serde_json::{Map, Value};
 use super::clock::format_utc;
 use super::error::{parse_object, ApiError, ApiResult};
 use super::pagination::{paginate, PageQuery};
-use super::validate::{self, check_person, known_fields};
+use super::validate::{self, check_person, known_fields, Errors};
 use super::{ids, Sandbox};
 
 /// The guide's sandbox rule: more identical persons than this are refused.
@@ -81,8 +81,11 @@ fn normalise_mobile(body: &mut Map<String, Value>) {
 
 /// `POST /v1/persons`
 pub async fn create(State(sandbox): State<Sandbox>, body: Bytes) -> ApiResult<Response> {
-    let mut body = known_fields(parse_object(&body)?, validate::PERSON_FIELDS);
-    let mut errors = check_person(&body);
+    let raw = parse_object(&body)?;
+    let mut errors = Errors::default();
+    validate::check_self_employed(&raw, &mut errors);
+    let mut body = known_fields(raw, validate::PERSON_FIELDS);
+    errors.0.extend(check_person(&body).0);
     for field in ["first_name", "last_name"] {
         if !body.contains_key(field) {
             errors.0.push((field.into(), "can't be blank".into()));
@@ -163,15 +166,52 @@ pub async fn list(
     paginate(&sandbox, "/v1/persons", &page, items)
 }
 
-/// `PATCH /v1/persons/{id}`: only the guide's updatable fields; others are refused.
-///
-/// Real Solaris routes a change of a field that already has a value through a change request
-/// confirmed by the customer; the sandbox applies the change at once and says so in the README.
+/// Applies a patch: nested objects are merged, so a PATCH of `address[city]` keeps the street.
+pub fn apply(person: &mut Map<String, Value>, patch: Map<String, Value>) {
+    for (k, v) in patch {
+        match (person.get_mut(&k), v) {
+            (Some(Value::Object(old)), Value::Object(new)) => old.extend(new),
+            (_, v) => {
+                person.insert(k, v);
+            }
+        }
+    }
+}
+
+fn is_blank(value: Option<&Value>) -> bool {
+    match value {
+        None | Some(Value::Null) => true,
+        Some(Value::String(s)) => s.is_empty(),
+        Some(Value::Object(o)) => o.values().all(|v| is_blank(Some(v))),
+        _ => false,
+    }
+}
+
+/// The patched fields that would change a value the person already has.
+fn changes_set_values(person: &Map<String, Value>, patch: &Map<String, Value>) -> Vec<String> {
+    patch
+        .iter()
+        .filter(|(k, v)| {
+            let current = person.get(k.as_str());
+            if is_blank(current) {
+                return false;
+            }
+            let mut after = person.clone();
+            apply(&mut after, Map::from_iter([((*k).clone(), (*v).clone())]));
+            after.get(k.as_str()) != current
+        })
+        .map(|(k, _)| k.clone())
+        .collect()
+}
+
+/// `PATCH /v1/persons/{id}`: only the guide's updatable fields; others are refused. Setting a
+/// field that has no value applies at once (200); changing one that has a value opens a change
+/// request the customer must confirm (202), as Solaris does.
 pub async fn update(
     State(sandbox): State<Sandbox>,
     Path(id): Path<String>,
     body: Bytes,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Response> {
     let patch = parse_object(&body)?;
     let refused: Vec<(String, String)> = patch
         .iter()
@@ -193,21 +233,32 @@ pub async fn update(
         }
         return Err(err);
     }
+    let mut errors = Errors::default();
+    validate::check_self_employed(&patch, &mut errors);
+    validate::check_aml_confirmed_on(&patch, sandbox.clock.now().date_naive(), &mut errors);
     let patch = known_fields(patch, validate::UPDATABLE_FIELDS);
-    let errors = check_person(&patch);
+    errors.0.extend(check_person(&patch).0);
     if !errors.0.is_empty() {
         return Err(ApiError::invalid_model(errors.0));
     }
-    for (k, v) in patch {
-        match (person.get_mut(&k), v) {
-            // Nested objects are merged: a PATCH of address[city] keeps the street.
-            (Some(Value::Object(old)), Value::Object(new)) => old.extend(new),
-            (_, v) => {
-                person.insert(k, v);
-            }
+    if !changes_set_values(&person, &patch).is_empty() {
+        let verified = super::mobile::find(&sandbox, &id)
+            .await?
+            .is_some_and(|m| m.verified == 1);
+        if !verified {
+            return Err(super::change_requests::unverified());
         }
+        let request = super::change_requests::open(
+            &sandbox,
+            &id,
+            super::change_requests::Action::UpdatePerson,
+            Value::Object(patch),
+        )
+        .await?;
+        return Ok((StatusCode::ACCEPTED, Json(request)).into_response());
     }
+    apply(&mut person, patch);
     store(&sandbox, &id, &person).await?;
     super::delivery::notify(&sandbox, "PERSON_CHANGED", &id, serde_json::json!({})).await?;
-    Ok(Json(render(&id, &person)))
+    Ok(Json(render(&id, &person)).into_response())
 }

@@ -29,6 +29,9 @@ pub enum Case {
     Fraudident,
     Longreview,
     Holdcertificate,
+    /// A word after the prefix that is no test case of the guide (IDnow has more, such as
+    /// `FRAUDREVIEW`): the identification fails instead of waiting for a tester.
+    Unknown,
 }
 
 impl Case {
@@ -44,7 +47,8 @@ impl Case {
             "FRAUDIDENT" => Case::Fraudident,
             "LONGREVIEW" => Case::Longreview,
             "HOLDCERTIFICATE" => Case::Holdcertificate,
-            _ => return None,
+            "" => return None,
+            _ => Case::Unknown,
         })
     }
 
@@ -59,6 +63,7 @@ impl Case {
             Case::Fraudident => "FRAUDIDENT",
             Case::Longreview => "LONGREVIEW",
             Case::Holdcertificate => "HOLDCERTIFICATE",
+            Case::Unknown => "UNKNOWN",
         }
     }
 }
@@ -149,7 +154,7 @@ impl Outcome {
             long_review: false,
             later_cancel: false,
         };
-        if retry {
+        if retry && case != Case::Unknown {
             return success;
         }
         match case {
@@ -179,6 +184,11 @@ impl Outcome {
             },
             Case::Fraudok => Outcome::FraudOk,
             Case::Fraudident => Outcome::Fraud,
+            // The robot agent knows no such case: aborted with a reason no retry can solve,
+            // on every attempt.
+            Case::Unknown => Outcome::Abort {
+                reason: "OTHER_MISCELLANEOUS_PERMANENT".into(),
+            },
         }
     }
 }

@@ -340,6 +340,47 @@ pub fn check_person(body: &Map<String, Value>) -> Errors {
     errors
 }
 
+/// The guide's rule for `FREELANCER` and `SELF_EMPLOYED`: the request (before nulls are
+/// dropped) carries a `nace_code`, or sets `industry` and `industry_key` to null.
+pub fn check_self_employed(raw: &Map<String, Value>, errors: &mut Errors) {
+    let status = raw.get("employment_status").and_then(Value::as_str);
+    if !matches!(status, Some("FREELANCER" | "SELF_EMPLOYED")) {
+        return;
+    }
+    let nace = raw
+        .get("nace_code")
+        .and_then(Value::as_str)
+        .is_some_and(|c| !c.trim().is_empty());
+    let industry_nulled = ["industry", "industry_key"]
+        .iter()
+        .all(|f| raw.get(*f) == Some(&Value::Null));
+    if !nace && !industry_nulled {
+        errors.add(
+            "nace_code",
+            "can't be blank for FREELANCER and SELF_EMPLOYED unless industry and industry_key are null",
+        );
+    }
+}
+
+/// `aml_confirmed_on` may only be today or tomorrow (`today` on the sandbox clock).
+pub fn check_aml_confirmed_on(
+    raw: &Map<String, Value>,
+    today: chrono::NaiveDate,
+    errors: &mut Errors,
+) {
+    let Some(value) = raw.get("aml_confirmed_on").filter(|v| !v.is_null()) else {
+        return;
+    };
+    let date = value
+        .as_str()
+        .and_then(|s| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").ok());
+    match date {
+        Some(d) if d == today || Some(d) == today.succ_opt() => {}
+        Some(_) => errors.add("aml_confirmed_on", "must be today or tomorrow"),
+        None => errors.add("aml_confirmed_on", "is not a valid date (YYYY-MM-DD)"),
+    }
+}
+
 /// Keeps the known person fields, drops nulls (Solaris ignores them) and unknown keys.
 pub fn known_fields(body: Map<String, Value>, allowed: &[&str]) -> Map<String, Value> {
     body.into_iter()

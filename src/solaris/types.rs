@@ -223,8 +223,44 @@ pub struct NewPerson {
     pub tax_information: Option<TaxInformation>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub employment_status: Option<EmploymentStatus>,
+    /// The NACE code of a freelancer's or self-employed person's business.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nace_code: Option<String>,
+    /// `Some(None)` sends `null`: the guide's alternative to a NACE code for a `FREELANCER` or
+    /// `SELF_EMPLOYED` person is `industry` and `industry_key` set to null.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "present"
+    )]
+    pub industry: Option<Option<String>>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "present"
+    )]
+    pub industry_key: Option<Option<String>>,
     pub terms_conditions_signed_at: String,
     pub data_terms_signed_at: String,
+}
+
+/// A field that is present, even as `null`, is `Some` (an absent one stays `None` by default).
+fn present<'de, D, T>(d: D) -> Result<Option<Option<T>>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    Option::<T>::deserialize(d).map(Some)
+}
+
+impl EmploymentStatus {
+    /// Freelancers and the self-employed: Solaris wants a NACE code or the industry set to null.
+    pub fn runs_a_business(&self) -> bool {
+        matches!(
+            self,
+            EmploymentStatus::Freelancer | EmploymentStatus::SelfEmployed
+        )
+    }
 }
 
 /// A person as Solaris holds it (after IDnow's corrections too).
@@ -337,6 +373,39 @@ pub struct Identification {
     pub documents: Option<Vec<IdentificationDocument>>,
     #[serde(default)]
     pub estimated_waiting_time: Option<i64>,
+}
+
+solaris_enum!(
+    /// Where a change request stands (Solaris' documented statuses).
+    ChangeRequestStatus {
+        Accepted => "ACCEPTED",
+        AuthorizationRequired => "AUTHORIZATION_REQUIRED",
+        ConfirmationRequired => "CONFIRMATION_REQUIRED",
+        Completed => "COMPLETED",
+        Failed => "FAILED",
+    }
+);
+
+/// A change Solaris holds until the customer confirms it with a one-time code on their
+/// verified mobile number: the 202 answer to a PATCH of a field that already has a value, or
+/// to the deletion of a verified mobile number.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+pub struct ChangeRequest {
+    pub id: String,
+    pub status: ChangeRequestStatus,
+    #[serde(default)]
+    pub updated_at: Option<String>,
+    /// Where to go on: the `authorize` or `confirm` endpoint.
+    #[serde(default)]
+    pub url: Option<String>,
+}
+
+/// What a person update did: applied at once (200), or waiting for the customer's
+/// confirmation (202).
+#[derive(Clone, Debug, PartialEq)]
+pub enum PersonUpdated {
+    Applied(Box<Person>),
+    ChangeRequest(ChangeRequest),
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -1,6 +1,6 @@
-use serde_json::json;
+use serde_json::{json, Value};
 
-use crate::common::TestSandbox;
+use crate::common::{self, TestSandbox};
 
 #[tokio::test]
 async fn a_person_is_created_with_a_solaris_id_and_read_back() {
@@ -121,20 +121,309 @@ async fn only_the_guides_updatable_fields_can_be_patched() {
     assert_eq!(status, 400);
     assert_eq!(body["errors"][0]["source"]["field"], "first_name");
 
+    // Fields without a value are set at once.
     let (status, _, body) = sandbox
         .call(
             "PATCH",
             &format!("/v1/persons/{id}"),
-            Some(json!({"email": "erika@example.com", "address": {"city": "Hamburg"}})),
+            Some(json!({"email": "erika@example.com", "job_title": "Testerin"})),
         )
         .await;
     assert_eq!(status, 200, "{body}");
     assert_eq!(body["email"], "erika@example.com");
-    assert_eq!(body["address"]["city"], "Hamburg");
+    assert_eq!(body["job_title"], "Testerin");
+    // The same value again changes nothing, so it needs no confirmation either.
+    let (status, _, _) = sandbox
+        .call(
+            "PATCH",
+            &format!("/v1/persons/{id}"),
+            Some(json!({"email": "erika@example.com", "address": {"city": "Berlin"}})),
+        )
+        .await;
+    assert_eq!(status, 200);
+}
+
+/// A person whose mobile number the customer verified with the one-time code.
+async fn verified_person(sandbox: &TestSandbox) -> String {
+    let id = sandbox.create_person("Erika").await;
+    let path = format!("/v1/persons/{id}/mobile_number");
+    let number = json!({"number": "+15550101"});
+    let (status, _, body) = sandbox.call("POST", &path, Some(number.clone())).await;
+    assert_eq!(status, 201, "{body}");
+    assert_eq!(body["verified"], false);
+    assert!(body["id"].as_str().unwrap().ends_with("cmno"));
+    let (status, _, _) = sandbox
+        .call("POST", &format!("{path}/authorize"), Some(number))
+        .await;
+    assert_eq!(status, 200);
+    let (status, _, body) = sandbox
+        .call(
+            "POST",
+            &format!("{path}/confirm"),
+            Some(json!({"number": "+15550101", "token": "212212"})),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["verified"], true);
+    id
+}
+
+#[tokio::test]
+async fn changing_a_field_that_has_a_value_needs_a_change_request_confirmed_by_the_customer() {
+    let sandbox = TestSandbox::spawn().await;
+    let unverified = sandbox.create_person("Erika").await;
+    let change = json!({"address": {"city": "Hamburg"}});
+    let (status, _, body) = sandbox
+        .call(
+            "PATCH",
+            &format!("/v1/persons/{unverified}"),
+            Some(change.clone()),
+        )
+        .await;
+    assert_eq!(status, 403, "no verified mobile number to confirm with");
+    assert_eq!(body["errors"][0]["code"], "mobile_number_not_verified");
+
+    let id = verified_person(&sandbox).await;
+    let (status, _, request) = sandbox
+        .call("PATCH", &format!("/v1/persons/{id}"), Some(change))
+        .await;
+    assert_eq!(status, 202, "{request}");
+    assert_eq!(request["status"], "AUTHORIZATION_REQUIRED");
+    let cr = request["id"].as_str().unwrap();
+    assert!(cr.ends_with("csc"));
+    assert!(request["url"]
+        .as_str()
+        .unwrap()
+        .ends_with(&format!("/v1/change_requests/{cr}/authorize")));
     assert_eq!(
-        body["address"]["line_1"], "Teststraße",
-        "a nested patch keeps the other parts"
+        sandbox.person(&id).await["address"]["city"],
+        "Berlin",
+        "not yet"
     );
+
+    let confirm = format!("/v1/change_requests/{cr}/confirm");
+    let (status, _, body) = sandbox
+        .call(
+            "POST",
+            &confirm,
+            Some(json!({"person_id": id, "tan": "212212"})),
+        )
+        .await;
+    assert_eq!(status, 400, "authorised first");
+    assert_eq!(body["errors"][0]["code"], "change_request_not_authorized");
+    let (status, _, body) = sandbox
+        .call(
+            "POST",
+            &format!("/v1/change_requests/{cr}/authorize"),
+            Some(json!({"person_id": id, "delivery_method": "mobile_number"})),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["status"], "CONFIRMATION_REQUIRED");
+    let (status, _, body) = sandbox
+        .call(
+            "POST",
+            &confirm,
+            Some(json!({"person_id": id, "tan": "000000"})),
+        )
+        .await;
+    assert_eq!(status, 403);
+    assert_eq!(body["errors"][0]["code"], "invalid_tan");
+    let (status, _, body) = sandbox
+        .call(
+            "POST",
+            &confirm,
+            Some(json!({"person_id": id, "tan": "212212"})),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["status"], "COMPLETED");
+    let person = sandbox.person(&id).await;
+    assert_eq!(person["address"]["city"], "Hamburg");
+    assert_eq!(
+        person["address"]["line_1"], "Teststraße",
+        "a nested change keeps the rest"
+    );
+    let (status, _, _) = sandbox
+        .call(
+            "POST",
+            &confirm,
+            Some(json!({"person_id": id, "tan": "212212"})),
+        )
+        .await;
+    assert_eq!(status, 400, "a change is applied once");
+}
+
+#[tokio::test]
+async fn deleting_a_mobile_number_tells_person_mobile_number_deleted() {
+    let sandbox = TestSandbox::spawn().await;
+    let receiver = common::Receiver::start().await;
+    sandbox
+        .subscribe("PERSON_MOBILE_NUMBER_DELETED", &receiver.url)
+        .await;
+    // An unverified number goes at once.
+    let id = sandbox.create_person("Erika").await;
+    let path = format!("/v1/persons/{id}/mobile_number");
+    let (status, _, created) = sandbox
+        .call("POST", &path, Some(json!({"number": "+15550101"})))
+        .await;
+    assert_eq!(status, 201);
+    let (status, _, _) = sandbox
+        .call("POST", &path, Some(json!({"number": "+15550101"})))
+        .await;
+    assert_eq!(status, 409, "one number per person");
+    let (status, _, _) = sandbox
+        .call("DELETE", &path, Some(json!({"number": "+15550101"})))
+        .await;
+    assert_eq!(status, 200);
+    let (status, _, _) = sandbox.call("GET", &path, None).await;
+    assert_eq!(status, 404);
+    let got = receiver
+        .wait_for("PERSON_MOBILE_NUMBER_DELETED", |r| {
+            r.iter()
+                .any(|d| d.header("solaris-webhook-event-type") == "PERSON_MOBILE_NUMBER_DELETED")
+        })
+        .await;
+    let delivery = got
+        .iter()
+        .find(|d| d.header("solaris-webhook-event-type") == "PERSON_MOBILE_NUMBER_DELETED")
+        .unwrap();
+    assert_eq!(delivery.json()["id"], created["id"]);
+    assert_eq!(delivery.header("solaris-entity-id"), id);
+
+    // A verified number needs the customer's confirmation.
+    let verified = verified_person(&sandbox).await;
+    let (status, _, request) = sandbox
+        .call(
+            "DELETE",
+            &format!("/v1/persons/{verified}/mobile_number"),
+            Some(json!({"number": "+15550101"})),
+        )
+        .await;
+    assert_eq!(status, 202, "{request}");
+    let cr = request["id"].as_str().unwrap();
+    for (step, body) in [
+        (
+            "authorize",
+            json!({"person_id": verified, "delivery_method": "mobile_number"}),
+        ),
+        ("confirm", json!({"person_id": verified, "tan": "212212"})),
+    ] {
+        let (status, _, body) = sandbox
+            .call(
+                "POST",
+                &format!("/v1/change_requests/{cr}/{step}"),
+                Some(body),
+            )
+            .await;
+        assert_eq!(status, 200, "{step}: {body}");
+    }
+    let (status, _, _) = sandbox
+        .call(
+            "GET",
+            &format!("/v1/persons/{verified}/mobile_number"),
+            None,
+        )
+        .await;
+    assert_eq!(status, 404);
+    receiver
+        .wait_for("a second PERSON_MOBILE_NUMBER_DELETED", |r| {
+            r.iter()
+                .filter(|d| {
+                    d.header("solaris-webhook-event-type") == "PERSON_MOBILE_NUMBER_DELETED"
+                })
+                .count()
+                == 2
+        })
+        .await;
+}
+
+#[tokio::test]
+async fn aml_confirmed_on_may_only_be_today_or_tomorrow() {
+    let sandbox = TestSandbox::spawn().await;
+    let clock: Value = sandbox
+        .http
+        .get(sandbox.url("/_sandbox/clock"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let today = chrono::DateTime::parse_from_rfc3339(clock["now"].as_str().unwrap())
+        .unwrap()
+        .date_naive();
+    for (day, expected) in [(-1, 400), (2, 400), (1, 200), (0, 200)] {
+        let date = (today + chrono::Duration::days(day))
+            .format("%Y-%m-%d")
+            .to_string();
+        let id = sandbox.create_person("Erika").await;
+        let (status, _, body) = sandbox
+            .call(
+                "PATCH",
+                &format!("/v1/persons/{id}"),
+                Some(json!({"aml_confirmed_on": date})),
+            )
+            .await;
+        assert_eq!(status, expected, "{day}: {body}");
+        if expected == 400 {
+            assert_eq!(body["errors"][0]["source"]["field"], "aml_confirmed_on");
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_freelancer_needs_a_nace_code_or_industry_set_to_null() {
+    let sandbox = TestSandbox::spawn().await;
+    let id = sandbox.create_person("Erika").await;
+    let path = format!("/v1/persons/{id}");
+    let (status, _, body) = sandbox
+        .call(
+            "PATCH",
+            &path,
+            Some(json!({"employment_status": "FREELANCER"})),
+        )
+        .await;
+    assert_eq!(status, 400, "{body}");
+    assert_eq!(body["errors"][0]["source"]["field"], "nace_code");
+    for allowed in [
+        json!({"employment_status": "FREELANCER", "nace_code": "M69.1"}),
+        json!({"employment_status": "SELF_EMPLOYED", "industry": null, "industry_key": null}),
+    ] {
+        let other = sandbox.create_person("Erika").await;
+        let (status, _, body) = sandbox
+            .call("PATCH", &format!("/v1/persons/{other}"), Some(allowed))
+            .await;
+        assert_eq!(status, 200, "{body}");
+    }
+    let mut person = json!({
+        "first_name": "Erika", "last_name": "Beispiel", "employment_status": "SELF_EMPLOYED",
+        "terms_conditions_signed_at": "2026-11-25T10:00:00Z",
+        "data_terms_signed_at": "2026-11-25T10:00:01Z"
+    });
+    let (status, _, _) = sandbox
+        .call("POST", "/v1/persons", Some(person.clone()))
+        .await;
+    assert_eq!(status, 400, "the same rule on creation");
+    person["industry"] = Value::Null;
+    person["industry_key"] = Value::Null;
+    let (status, _, body) = sandbox.call("POST", "/v1/persons", Some(person)).await;
+    assert_eq!(status, 201, "{body}");
+}
+
+#[tokio::test]
+async fn every_error_answer_has_the_errors_shape_405_and_404_included() {
+    let sandbox = TestSandbox::spawn().await;
+    for (method, path, expected, code) in [
+        ("DELETE", "/v1/persons", 405, "method_not_allowed"),
+        ("PUT", "/v1/webhooks", 405, "method_not_allowed"),
+        ("GET", "/v1/nothing/here", 404, "not_found"),
+    ] {
+        let (status, _, body) = sandbox.call(method, path, None).await;
+        assert_eq!(status, expected, "{method} {path}");
+        assert_eq!(body["errors"][0]["code"], code, "{method} {path}: {body}");
+        assert_eq!(body["errors"][0]["status"], expected);
+    }
 }
 
 #[tokio::test]

@@ -41,7 +41,8 @@ async fn happypath_ends_successful_with_documents() {
         .iter()
         .map(|d| d["document_type"].as_str().unwrap())
         .collect();
-    assert_eq!(types, ["KYC_REPORT", "ID_DOCUMENT"]);
+    // The KYC report, the ID document and the customer's face.
+    assert_eq!(types, ["KYC_REPORT", "ID_DOCUMENT", "PICTURE"]);
     let doc = ident["documents"][0]["id"].as_str().unwrap();
     let token = sandbox.token().await;
     let res = sandbox
@@ -183,9 +184,11 @@ async fn longreview_takes_24_hours() {
     plays(
         "LONGREVIEW",
         &[
-            (60, "pending"),
-            (90, "pending"),
-            (23 * 3600, "pending"),
+            (0, "pending"),
+            // The call went well; the review takes a day.
+            (60, "pending_successful"),
+            (90, "pending_successful"),
+            (23 * 3600, "pending_successful"),
             (3600, "successful"),
         ],
     )
@@ -333,4 +336,33 @@ async fn supported_documents_list_types_with_issuing_countries() {
         .as_array()
         .unwrap()
         .contains(&json!("DE")));
+}
+
+#[tokio::test]
+async fn an_unknown_test_case_is_aborted_for_good_instead_of_waiting_for_a_tester() {
+    let (sandbox, person, ident_id, ident) =
+        plays("FRAUDREVIEW", &[(0, "pending"), (60, "aborted")]).await;
+    assert_eq!(ident["failure_reason"], "OTHER_MISCELLANEOUS_PERMANENT");
+    let info = solaris_onboarding::domain::failure_reason::lookup("OTHER_MISCELLANEOUS_PERMANENT")
+        .unwrap();
+    assert!(info.permanent);
+    // A retry with the same URL ends the same way: the case stays unknown.
+    let url = ident["url"].as_str().unwrap();
+    let res = sandbox
+        .http
+        .post(format!("{url}/start"))
+        .form(&[
+            ("terms", "on"),
+            ("recording", "on"),
+            ("document", "on"),
+            ("mobile_number", "+15550101"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 303);
+    sandbox.advance(60).await;
+    let again = sandbox.identification(&person, &ident_id).await;
+    assert_eq!(again["status"], "aborted");
+    assert_eq!(again["failure_reason"], "OTHER_MISCELLANEOUS_PERMANENT");
 }

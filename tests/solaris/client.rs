@@ -2,7 +2,8 @@ use std::time::Duration;
 
 use serde_json::json;
 use solaris_onboarding::solaris::types::{
-    IdentificationMethod, IdentificationStatus, Language, NewIdentification, NewPerson,
+    Address, ChangeRequestStatus, IdentificationMethod, IdentificationStatus, Language,
+    NewIdentification, NewPerson, PersonUpdate, PersonUpdated,
 };
 use solaris_onboarding::solaris::SolarisError;
 
@@ -217,7 +218,8 @@ async fn the_typed_calls_cover_the_guides_journey() {
         .await
         .unwrap();
     assert_eq!(done.status, IdentificationStatus::Successful);
-    assert_eq!(done.documents.unwrap().len(), 2);
+    // The KYC report, the ID document and the face.
+    assert_eq!(done.documents.unwrap().len(), 3);
     assert_eq!(client.list_identifications(&p.id).await.unwrap().len(), 1);
     assert_eq!(
         client.idnow_attempts(&p.id, &ident.id).await.unwrap()[0]
@@ -240,17 +242,83 @@ async fn the_typed_calls_cover_the_guides_journey() {
     assert_eq!(client.list_webhooks().await.unwrap().len(), 1);
     client.delete_webhook(&sub.id).await.unwrap();
     assert!(client.list_webhooks().await.unwrap().is_empty());
-    let update = solaris_onboarding::solaris::types::PersonUpdate {
+    let update = PersonUpdate {
         email: Some("erika@example.com".into()),
         ..Default::default()
     };
+    match client.update_person(&p.id, &update).await.unwrap() {
+        PersonUpdated::Applied(person) => {
+            assert_eq!(person.email.as_deref(), Some("erika@example.com"))
+        }
+        other => panic!("a field without a value is set at once: {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn a_change_of_a_set_field_is_a_change_request_applied_once_authorised_and_confirmed() {
+    let sandbox = TestSandbox::spawn().await;
+    let client = client_for(&sandbox, quick());
+    let p = client.create_person(&person("Erika")).await.unwrap();
+    // The customer's mobile number, verified with the one-time code.
+    let path = format!("/v1/persons/{}/mobile_number", p.id);
+    let number = serde_json::json!({"number": "+15550101"});
+    assert_eq!(sandbox.call("POST", &path, Some(number)).await.0, 201);
+    let confirm = serde_json::json!({"number": "+15550101", "token": "212212"});
     assert_eq!(
-        client
-            .update_person(&p.id, &update)
+        sandbox
+            .call("POST", &format!("{path}/confirm"), Some(confirm))
             .await
-            .unwrap()
-            .email
-            .as_deref(),
-        Some("erika@example.com")
+            .0,
+        200
     );
+    let update = PersonUpdate {
+        address: Some(Address {
+            city: Some("Hamburg".into()),
+            ..Address::default()
+        }),
+        ..PersonUpdate::default()
+    };
+    let set = PersonUpdate {
+        email: Some("erika@example.com".into()),
+        ..PersonUpdate::default()
+    };
+    assert!(matches!(
+        client.update_person(&p.id, &set).await.unwrap(),
+        PersonUpdated::Applied(_)
+    ));
+    let changed = PersonUpdate {
+        email: Some("erika.beispiel@example.com".into()),
+        ..update
+    };
+    let PersonUpdated::ChangeRequest(request) =
+        client.update_person(&p.id, &changed).await.unwrap()
+    else {
+        panic!("changing a set field needs the customer's confirmation");
+    };
+    assert_eq!(request.status, ChangeRequestStatus::AuthorizationRequired);
+    assert!(request.url.unwrap().ends_with("/authorize"));
+    assert_eq!(
+        client.get_person(&p.id).await.unwrap().email.as_deref(),
+        Some("erika@example.com"),
+        "nothing changes before the confirmation"
+    );
+    let authorized = client
+        .authorize_change_request(&request.id, &p.id)
+        .await
+        .unwrap();
+    assert_eq!(authorized.status, ChangeRequestStatus::ConfirmationRequired);
+    let wrong = client
+        .confirm_change_request(&request.id, &p.id, "000000")
+        .await
+        .unwrap_err();
+    assert_eq!(wrong.status(), Some(403));
+    assert_eq!(wrong.code(), Some("invalid_tan"));
+    let done = client
+        .confirm_change_request(&request.id, &p.id, "212212")
+        .await
+        .unwrap();
+    assert_eq!(done.status, ChangeRequestStatus::Completed);
+    let person = client.get_person(&p.id).await.unwrap();
+    assert_eq!(person.email.as_deref(), Some("erika.beispiel@example.com"));
+    assert_eq!(person.address.unwrap().city.as_deref(), Some("Hamburg"));
 }

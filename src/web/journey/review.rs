@@ -17,6 +17,7 @@ use crate::web::render::{self, Progress};
 pub fn new_person(app: &Application) -> Option<NewPerson> {
     let p = app.details.person.as_ref()?;
     let c = app.details.contact.as_ref()?;
+    let employment = EmploymentStatus::parse(&p.employment_status);
     Some(NewPerson {
         salutation: p.salutation.as_deref().map(Salutation::parse),
         title: p.title.clone(),
@@ -40,7 +41,11 @@ pub fn new_person(app: &Application) -> Option<NewPerson> {
             tax_assessment_country: Some(c.tax_country.clone()),
             marital_status: None,
         }),
-        employment_status: Some(EmploymentStatus::parse(&p.employment_status)),
+        employment_status: Some(employment.clone()),
+        nace_code: None,
+        // The journey asks no NACE code: the guide's alternative is the industry set to null.
+        industry: employment.runs_a_business().then_some(None),
+        industry_key: employment.runs_a_business().then_some(None),
         terms_conditions_signed_at: app.consent(ConsentKind::TermsConditions)?.signed_at.clone(),
         data_terms_signed_at: app.consent(ConsentKind::DataProcessing)?.signed_at.clone(),
     })
