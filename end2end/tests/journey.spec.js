@@ -18,7 +18,7 @@ async function shot(page, info, name) {
   expect(bad.map((v) => `${v.id}: ${v.nodes.map((n) => n.target).join(' ')}`), `axe on ${name}`).toEqual([]);
 }
 
-async function signUp(page, info, firstName, lang) {
+async function signUp(page, info, firstName, lang, { onDocuments } = {}) {
   const de = lang === 'de';
   await page.goto(`/?lang=${lang}`);
   await shot(page, info, '01-welcome');
@@ -62,6 +62,7 @@ async function signUp(page, info, firstName, lang) {
   await page.getByRole('button', { name: de ? 'Bestätigen und weiter' : 'Confirm and continue' }).click();
 
   await expect(page).toHaveURL(/\/documents$/, { timeout: 15000 });
+  if (onDocuments) await onDocuments();
   await page.getByLabel(de ? 'Dokument' : 'Document', { exact: true }).selectOption('Passport');
   await page.getByLabel(de ? 'Ausgestellt von' : 'Issued by').selectOption('DE');
   await page.getByRole('button', { name: de ? 'Weiter' : 'Continue' }).click();
@@ -137,4 +138,23 @@ test('an aborted identification is explained and retried with the same link', as
     await page.goto('/identification/return');
     await expect(page.locator('[data-status="successful"]')).toBeVisible({ timeout: 500 });
   }).toPass({ timeout: 20000 });
+});
+
+test('without a list of documents from Solaris the customer chooses from the guide and goes on', async ({ page, request }, info) => {
+  const faults = await request.put('/sandbox/_sandbox/faults', {
+    data: { routes: [{ path: '/v1/persons/*/identifications/*/supported_documents', status: 503 }] },
+  });
+  expect(faults.status()).toBe(200);
+  try {
+    await signUp(page, info, 'X-MANUALTEST-HAPPYPATH', 'de', {
+      onDocuments: async () => {
+        await expect(page.getByText('Die Liste der akzeptierten Dokumente ist gerade nicht abrufbar')).toBeVisible();
+        await expect(page.getByRole('link', { name: /Liste der akzeptierten Dokumente bei IDnow/ }))
+          .toHaveAttribute('href', 'https://go.idnow.de/bafin2017/documents');
+        await shot(page, info, '14-documents-unlisted');
+      },
+    });
+  } finally {
+    await request.delete('/sandbox/_sandbox/faults');
+  }
 });
