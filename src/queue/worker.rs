@@ -444,7 +444,18 @@ impl Worker {
         };
         // The list is in creation order: the newest persons are on the last page.
         let first = self.client.list_persons(1, PERSON_PAGE).await?;
-        let total = first.total.unwrap_or(first.items.len() as u64);
+        let total = match first.total {
+            Some(total) => total,
+            None if (first.items.len() as u64) < PERSON_PAGE => first.items.len() as u64,
+            // A full first page without the documented count: the newest persons cannot be
+            // found, only the oldest ones were read.
+            None => {
+                return Ok(match first.items.iter().rev().find(|p| same(p)) {
+                    Some(p) => Search::Found(p.id.clone()),
+                    None => Search::Capped,
+                })
+            }
+        };
         let mut number = total.div_ceil(PERSON_PAGE).max(1);
         let mut page = if number == 1 {
             first
