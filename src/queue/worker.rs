@@ -196,25 +196,14 @@ impl Worker {
                 work::finish(&self.db, &item.id, &self.owner).await?;
                 tracing::info!(application_id = %item.application_id, kind = %item.kind, "work done");
             }
-            Err(failure @ (Failure::Retry(_) | Failure::Unknown(_))) => {
-                let (why, unknown) = match failure {
-                    Failure::Unknown(why) => (why, true),
-                    Failure::Retry(why) | Failure::Permanent(why, _) => (why, false),
-                };
-                let delay = self.backoff(item.attempts);
-                tracing::warn!(application_id = %item.application_id, kind = %item.kind, error = %why, outcome_unknown = unknown, retry_in_ms = delay.as_millis() as u64, "work will be retried");
-                let next = wall_clock_ms() + delay.as_millis() as i64;
-                work::retry_later(&self.db, &item, &self.owner, &why, next, unknown).await?;
-            }
+            Err(Failure::Retry(why)) => self.later(&item, &why, false).await?,
+            Err(Failure::Unknown(why)) => self.later(&item, &why, true).await?,
             // A read refused or answered oddly (a 404 for an identification Solaris is still
             // indexing, a body that does not parse) is asked again with backoff, a few times.
             Err(Failure::Permanent(why, _))
                 if item.kind.reads() && item.attempts < READ_ATTEMPTS =>
             {
-                let delay = self.backoff(item.attempts);
-                tracing::warn!(application_id = %item.application_id, kind = %item.kind, error = %why, retry_in_ms = delay.as_millis() as u64, "a read was refused; asking again later");
-                let next = wall_clock_ms() + delay.as_millis() as i64;
-                work::retry_later(&self.db, &item, &self.owner, &why, next, false).await?;
+                self.later(&item, &why, false).await?
             }
             Err(Failure::Permanent(why, detail)) => {
                 tracing::error!(application_id = %item.application_id, kind = %item.kind, error = %why, "Solaris refused the work");
@@ -222,6 +211,15 @@ impl Worker {
             }
         }
         Ok(())
+    }
+
+    /// Gives the item back to be tried again after the backoff; `unknown` when the attempt may
+    /// have reached Solaris all the same.
+    async fn later(&self, item: &Due, why: &str, unknown: bool) -> Result<(), StoreError> {
+        let delay = self.backoff(item.attempts);
+        tracing::warn!(application_id = %item.application_id, kind = %item.kind, error = %why, outcome_unknown = unknown, retry_in_ms = delay.as_millis() as u64, "work will be retried");
+        let next = wall_clock_ms() + delay.as_millis() as i64;
+        work::retry_later(&self.db, item, &self.owner, why, next, unknown).await
     }
 
     /// Renews the item's lease every third of it while the item runs; returns only when the

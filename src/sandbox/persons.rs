@@ -187,21 +187,18 @@ fn is_blank(value: Option<&Value>) -> bool {
     }
 }
 
-/// The patched fields that would change a value the person already has.
-fn changes_set_values(person: &Map<String, Value>, patch: &Map<String, Value>) -> Vec<String> {
-    patch
-        .iter()
-        .filter(|(k, v)| {
-            let current = person.get(k.as_str());
-            if is_blank(current) {
-                return false;
-            }
-            let mut after = person.clone();
-            apply(&mut after, Map::from_iter([((*k).clone(), (*v).clone())]));
-            after.get(k.as_str()) != current
-        })
-        .map(|(k, _)| k.clone())
-        .collect()
+/// Whether the patch would change a value the person already has.
+fn changes_a_set_value(person: &Map<String, Value>, patch: &Map<String, Value>) -> bool {
+    patch.iter().any(|(k, v)| {
+        let current = person.get(k.as_str());
+        if is_blank(current) {
+            return false;
+        }
+        let mut after = Map::new();
+        after.insert(k.clone(), current.cloned().unwrap_or(Value::Null));
+        apply(&mut after, Map::from_iter([(k.clone(), v.clone())]));
+        after.get(k.as_str()) != current
+    })
 }
 
 /// `PATCH /v1/persons/{id}`: only the guide's updatable fields; others are refused. Setting a
@@ -241,7 +238,7 @@ pub async fn update(
     if !errors.0.is_empty() {
         return Err(ApiError::invalid_model(errors.0));
     }
-    if !changes_set_values(&person, &patch).is_empty() {
+    if changes_a_set_value(&person, &patch) {
         let verified = super::mobile::find(&sandbox, &id)
             .await?
             .is_some_and(|m| m.verified == 1);
