@@ -12,9 +12,9 @@ use serde::Deserialize;
 
 use super::engine::{self, session, Ident};
 use super::error::ApiError;
+use super::failure_reasons;
 use super::scenario::{Case, ChangeAt, Driver, Outcome};
 use super::Sandbox;
-use crate::domain::failure_reason::FAILURE_REASONS;
 
 /// The static ident code of the sandbox, as in the guide's tutorial.
 pub const IDENT_CODE: &str = "123456";
@@ -144,23 +144,37 @@ fn consent_page(action: &str, form: &StartForm, errors: &[&str]) -> Response {
     page(status, "Video identification", &body, false)
 }
 
+/// The guide's two columns of a reason, for the tester choosing it.
+fn flags(r: &failure_reasons::Reason) -> &'static str {
+    match (r.permanent, r.caused_by_user) {
+        (true, Some(true)) => "permanent, caused by the user",
+        (true, Some(false)) => "permanent, not caused by the user",
+        (true, None) => "permanent",
+        (false, Some(true)) => "temporary, caused by the user",
+        (false, Some(false)) => "temporary, not caused by the user",
+        (false, None) => "temporary",
+    }
+}
+
 fn outcome_choices() -> String {
     let mut html = String::from(
         r#"<label for="outcome">Outcome of this test identification</label><select id="outcome" name="outcome">
 <option value="success">Successful</option><option value="changeall">Successful, the agent corrects the data</option>
 <option value="fraud">Fraud suspicion, confirmed in review (failed)</option><option value="fraudok">Fraud suspicion, cleared in review (canceled, then successful)</option><optgroup label="Aborted by the agent">"#,
     );
-    for r in FAILURE_REASONS {
+    for r in failure_reasons::all() {
         html.push_str(&format!(
-            r#"<option value="abort:{0}">Aborted: {0}</option>"#,
-            r.code
+            r#"<option value="abort:{0}">Aborted: {0} ({1})</option>"#,
+            r.code,
+            flags(&r)
         ));
     }
     html.push_str(r#"</optgroup><optgroup label="Canceled in review">"#);
-    for r in FAILURE_REASONS {
+    for r in failure_reasons::all() {
         html.push_str(&format!(
-            r#"<option value="cancel:{0}">Canceled: {0}</option>"#,
-            r.code
+            r#"<option value="cancel:{0}">Canceled: {0} ({1})</option>"#,
+            r.code,
+            flags(&r)
         ));
     }
     html.push_str("</optgroup></select>");
@@ -293,7 +307,7 @@ fn chosen_outcome(choice: &str) -> Option<Outcome> {
         long_review: false,
         later_cancel: false,
     };
-    let known = |code: &str| FAILURE_REASONS.iter().any(|r| r.code == code);
+    let known = |code: &str| failure_reasons::lookup(code).is_some();
     Some(match choice.split_once(':') {
         None if choice == "success" => success(None),
         None if choice == "changeall" => success(Some(ChangeAt::Call)),

@@ -98,7 +98,7 @@ async fn changeallreview_changes_the_data_only_at_the_review() {
 async fn abortident_aborts_with_a_user_caused_temporary_reason_and_the_same_url_can_be_retried() {
     let (sandbox, person, ident_id, ident) = plays("ABORTIDENT", &[(60, "aborted")]).await;
     let reason = ident["failure_reason"].as_str().unwrap();
-    let info = solaris_onboarding::domain::failure_reason::lookup(reason).unwrap();
+    let info = solaris_onboarding::sandbox::failure_reasons::lookup(reason).unwrap();
     assert!(
         !info.permanent && info.caused_by_user == Some(true),
         "{reason}"
@@ -167,7 +167,7 @@ async fn canceled_turns_a_successful_identification_into_canceled_with_a_reason(
         &[(60, "pending"), (90, "successful"), (90, "canceled")],
     )
     .await;
-    assert!(solaris_onboarding::domain::failure_reason::lookup(
+    assert!(solaris_onboarding::sandbox::failure_reasons::lookup(
         ident["failure_reason"].as_str().unwrap()
     )
     .is_some());
@@ -343,8 +343,9 @@ async fn an_unknown_test_case_is_aborted_for_good_instead_of_waiting_for_a_teste
     let (sandbox, person, ident_id, ident) =
         plays("FRAUDREVIEW", &[(0, "pending"), (60, "aborted")]).await;
     assert_eq!(ident["failure_reason"], "OTHER_MISCELLANEOUS_PERMANENT");
-    let info = solaris_onboarding::domain::failure_reason::lookup("OTHER_MISCELLANEOUS_PERMANENT")
-        .unwrap();
+    let info =
+        solaris_onboarding::sandbox::failure_reasons::lookup("OTHER_MISCELLANEOUS_PERMANENT")
+            .unwrap();
     assert!(info.permanent);
     // A retry with the same URL ends the same way: the case stays unknown.
     let url = ident["url"].as_str().unwrap();
@@ -365,4 +366,24 @@ async fn an_unknown_test_case_is_aborted_for_good_instead_of_waiting_for_a_teste
     let again = sandbox.identification(&person, &ident_id).await;
     assert_eq!(again["status"], "aborted");
     assert_eq!(again["failure_reason"], "OTHER_MISCELLANEOUS_PERMANENT");
+}
+
+/// The sandbox keeps its own copy of the guide's failure reasons; the app's table must agree
+/// with it row by row, so a wrong flag on either side shows here instead of passing unseen.
+#[tokio::test]
+async fn the_sandbox_and_the_app_transcribe_the_failure_reasons_alike() {
+    use solaris_onboarding::domain::failure_reason::{self as app, FAILURE_REASONS};
+    use solaris_onboarding::sandbox::failure_reasons as sandbox;
+    let sandbox_codes: Vec<&str> = sandbox::all().map(|r| r.code).collect();
+    let app_codes: Vec<&str> = FAILURE_REASONS.iter().map(|r| r.code).collect();
+    assert_eq!(sandbox_codes, app_codes);
+    for row in sandbox::all() {
+        let ours = app::lookup(row.code).unwrap();
+        assert_eq!(
+            (ours.permanent, ours.caused_by_user),
+            (row.permanent, row.caused_by_user),
+            "{}",
+            row.code
+        );
+    }
 }
