@@ -166,7 +166,11 @@ async fn delete_person(
     .bind(&id)
     .execute(&sandbox.db.writer)
     .await?;
-    for table in ["sandbox_mobile_number", "sandbox_change_request"] {
+    for table in [
+        "sandbox_mobile_number",
+        "sandbox_change_request",
+        "sandbox_document",
+    ] {
         sqlx::query(&format!("delete from {table} where person_id = $1"))
             .bind(&id)
             .execute(&sandbox.db.writer)

@@ -1,16 +1,19 @@
-//! Person documents of a successful identification (the KYC report and the ID document
-//! image), listed by `/v1/persons/{id}/documents` and downloaded from `.../{id}/file`.
-//! The files are rendered on request from the identification id, so nothing large is stored.
+//! Person documents: those of a successful identification (the KYC report, the ID document
+//! and the face), rendered on request from the identification id, and those a partner uploads
+//! (multipart, stored), listed by `/v1/persons/{id}/documents` and downloaded from
+//! `.../{id}/file`.
 
-use axum::extract::{Path, Query, State};
-use axum::http::header;
+use axum::extract::{Multipart, Path, Query, State};
+use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
+use axum::Json;
+use base64::Engine;
 use serde_json::{json, Value};
 
 use super::clock::format_utc;
 use super::error::{ApiError, ApiResult};
 use super::pagination::{paginate, PageQuery};
-use super::{ids, persons, Sandbox};
+use super::{engine, ids, persons, Sandbox};
 
 /// A 1×1 grey PNG: the sandbox's stand-in for the photo of an ID document.
 const ID_IMAGE_PNG: &[u8] = &[
@@ -166,16 +169,29 @@ pub async fn file(
     Path((person_id, id)): Path<(String, String)>,
 ) -> ApiResult<Response> {
     persons::load(&sandbox, &person_id).await?;
-    let row: Option<(String, String, String, String)> = sqlx::query_as(
-        "select identification_id, document_type, name, content_type from sandbox_document \
-         where id = $1 and person_id = $2",
+    let row: Option<(String, String, String, String, Option<String>)> = sqlx::query_as(
+        "select identification_id, document_type, name, content_type, content \
+         from sandbox_document where id = $1 and person_id = $2",
     )
     .bind(&id)
     .bind(&person_id)
     .fetch_optional(&sandbox.db.pool)
     .await?;
-    let Some((identification_id, document_type, name, content_type)) = row else {
+    let Some((identification_id, document_type, name, content_type, uploaded)) = row else {
         return Err(ApiError::not_found("Document", &id));
+    };
+    let bytes = match uploaded {
+        Some(encoded) => base64::engine::general_purpose::STANDARD
+            .decode(encoded)
+            .map_err(|e| {
+                ApiError::new(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "internal_error",
+                    "Internal Error",
+                    e.to_string(),
+                )
+            })?,
+        None => content(&document_type, &identification_id),
     };
     Ok((
         [
@@ -186,7 +202,181 @@ pub async fn file(
             ),
             (header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_string()),
         ],
-        content(&document_type, &identification_id),
+        bytes,
     )
         .into_response())
+}
+
+/// The document types of Solaris' upload enum (`Solaris-Enums-DocumentType`, as far as the
+/// docs we hold list it).
+const UPLOAD_TYPES: &[&str] = &[
+    "ACCOUNT_SNAPSHOT.FINTECSYSTEMS",
+    "ACCOUNT_STATEMENT",
+    "AML_POLICY",
+    "ANNUAL_FINANCIAL_STATEMENT",
+    "B2B_MANDATE",
+    "BALANCE_REPORT",
+    "BANK_REFERENCE",
+    "BUSINESS_ASSESSMENT",
+    "BUSINESS_FINANCIALS_XBRL",
+    "CREDIT_AGENCY_REPORT",
+    "CREDIT_RECORD.SCHUFA",
+    "CUSTOMER_COMMUNICATION",
+    "FATCA_SELF_DECLARATION",
+    "FOUNDATION_DOCUMENT",
+    "ID_DOCUMENT",
+    "INVOICE",
+    "KYC_BENEFICIAL_OWNER",
+    "KYC_CORPORATE_DOCUMENT",
+    "KYC_FORM",
+    "KYC_LEGAL_REPRESENTATIVE",
+    "KYC_RELIABILITY_CHECK",
+    "KYC_REPORT",
+    "LOAN_MANDATE_CONTRACT",
+    "OTHER",
+    "PAYMENT_CONFIRMATION",
+    "PICTURE",
+    "POWER_OF_ATTORNEY",
+    "PROOF_OF_ADDRESS",
+    "PROOF_OF_PHONE_CHANGE",
+    "PROOF_OF_PROFESSION",
+    "PROOF_OF_SALARY",
+    "PROOF_OF_TAX_ID",
+    "REFERENCE_LETTER",
+    "REGISTER_APPLICATION",
+    "REGISTER_EXTRACT",
+    "SALARY_INFORMATION",
+    "SCHUFA_COMPACT_REPORT",
+    "SCHUFA_FULL_REPORT",
+    "SCHUFA_GWG_REPORT",
+    "SCHUFA_SHORT_REPORT",
+    "SCORE_CARD.SOLARIS",
+    "SCREENING_REPORT",
+    "SIGNATURE",
+    "SIGNED_CONTRACT",
+    "VIDEO",
+];
+
+fn bad_request(detail: impl Into<String>) -> ApiError {
+    ApiError::new(
+        StatusCode::BAD_REQUEST,
+        "bad_request",
+        "Bad Request",
+        detail,
+    )
+}
+
+/// Reads the `file` and `document_type` parts of an upload.
+async fn upload_parts(mut form: Multipart) -> ApiResult<(String, String, String, Vec<u8>)> {
+    let (mut file, mut document_type) = (None, None);
+    while let Some(field) = form
+        .next_field()
+        .await
+        .map_err(|e| bad_request(format!("The multipart body cannot be read: {e}")))?
+    {
+        match field.name() {
+            Some("file") => {
+                // Kept to a safe alphabet: the name goes back in a header on download.
+                let name: String = field
+                    .file_name()
+                    .unwrap_or("upload")
+                    .chars()
+                    .map(|c| {
+                        if c.is_ascii_alphanumeric() || "._-".contains(c) {
+                            c
+                        } else {
+                            '_'
+                        }
+                    })
+                    .take(100)
+                    .collect();
+                let content_type = field
+                    .content_type()
+                    .unwrap_or("application/octet-stream")
+                    .to_string();
+                let bytes = field
+                    .bytes()
+                    .await
+                    .map_err(|e| bad_request(format!("The file cannot be read: {e}")))?;
+                file = Some((name, content_type, bytes.to_vec()));
+            }
+            Some("document_type") => {
+                document_type = Some(
+                    field
+                        .text()
+                        .await
+                        .map_err(|e| bad_request(format!("document_type cannot be read: {e}")))?,
+                );
+            }
+            _ => {}
+        }
+    }
+    let Some(document_type) = document_type else {
+        return Err(bad_request("document_type is missing"));
+    };
+    let Some((name, content_type, bytes)) = file.filter(|f| !f.2.is_empty()) else {
+        return Err(bad_request("file is missing"));
+    };
+    if !UPLOAD_TYPES.contains(&document_type.as_str()) {
+        return Err(ApiError::invalid_model(vec![(
+            "document_type".into(),
+            "is not included in the list".into(),
+        )]));
+    }
+    Ok((document_type, name, content_type, bytes))
+}
+
+/// Stores an uploaded document and answers it as Solaris does (201).
+async fn store_upload(
+    sandbox: &Sandbox,
+    person_id: &str,
+    identification_id: &str,
+    form: Multipart,
+) -> ApiResult<Response> {
+    let (document_type, name, content_type, bytes) = upload_parts(form).await?;
+    let row: DocRow = (
+        ids::document_id(),
+        document_type,
+        name,
+        content_type,
+        bytes.len() as i64,
+        sandbox.clock.now_ms(),
+    );
+    sqlx::query(
+        "insert into sandbox_document (id, person_id, identification_id, document_type, name, \
+         content_type, size, created_at, content) values ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+    )
+    .bind(&row.0)
+    .bind(person_id)
+    .bind(identification_id)
+    .bind(&row.1)
+    .bind(&row.2)
+    .bind(&row.3)
+    .bind(row.4)
+    .bind(row.5)
+    .bind(base64::engine::general_purpose::STANDARD.encode(&bytes))
+    .execute(&sandbox.db.writer)
+    .await?;
+    Ok((StatusCode::CREATED, Json(render(&row, true))).into_response())
+}
+
+/// `POST /v1/persons/{person_id}/documents` (multipart: `file`, `document_type`).
+pub async fn upload(
+    State(sandbox): State<Sandbox>,
+    Path(person_id): Path<String>,
+    form: Multipart,
+) -> ApiResult<Response> {
+    persons::load(&sandbox, &person_id).await?;
+    store_upload(&sandbox, &person_id, "", form).await
+}
+
+/// `POST /v1/persons/{person_id}/identifications/{id}/document_upload` (multipart: `file`,
+/// `document_type`): an additional document of the identification, listed with its documents.
+pub async fn upload_for_identification(
+    State(sandbox): State<Sandbox>,
+    Path((person_id, id)): Path<(String, String)>,
+    form: Multipart,
+) -> ApiResult<Response> {
+    engine::load_for(&sandbox, &person_id, &id).await?;
+    store_upload(&sandbox, &person_id, &id, form).await
 }

@@ -198,6 +198,25 @@ pub async fn list(
     )
 }
 
+/// `GET /v1/identifications`: every identification of the partner's persons, paginated.
+pub async fn list_all(
+    State(sandbox): State<Sandbox>,
+    Query(page): Query<PageQuery>,
+) -> ApiResult<Response> {
+    let ids: Vec<(String,)> = sqlx::query_as(
+        "select i.id from sandbox_identification i join sandbox_person p on p.id = i.person_id \
+         where p.deleted_at is null order by i.created_at, i.id",
+    )
+    .fetch_all(&sandbox.db.pool)
+    .await?;
+    let mut items = Vec::with_capacity(ids.len());
+    for (id,) in ids {
+        let ident = engine::load(&sandbox, &id).await?;
+        items.push(render_with_documents(&sandbox, &ident, false).await?);
+    }
+    paginate(&sandbox, "/v1/identifications", &page, items)
+}
+
 /// `PATCH /v1/persons/{person_id}/identifications/{id}/request`: starts the IDnow process.
 /// Asking again while the link is open answers the same link, so the call is safe to retry.
 pub async fn request(

@@ -180,7 +180,15 @@ impl Sandbox {
                 "/change_requests/{id}/confirm",
                 post(change_requests::confirm),
             )
-            .route("/persons/{person_id}/documents", get(documents::list))
+            .route("/identifications", get(identifications::list_all))
+            .route(
+                "/persons/{person_id}/identifications/{id}/document_upload",
+                post(documents::upload_for_identification),
+            )
+            .route(
+                "/persons/{person_id}/documents",
+                get(documents::list).post(documents::upload),
+            )
             .route(
                 "/persons/{person_id}/documents/{id}/file",
                 get(documents::file),

@@ -387,3 +387,126 @@ async fn the_sandbox_and_the_app_transcribe_the_failure_reasons_alike() {
         );
     }
 }
+
+#[tokio::test]
+async fn all_identifications_of_the_partner_are_listed_in_one_index() {
+    let sandbox = TestSandbox::spawn().await;
+    let (p1, i1) = sandbox.create_identification("Erika").await;
+    let (_, i2) = sandbox.create_identification("Anna").await;
+    let (status, headers, list) = sandbox.call("GET", "/v1/identifications", None).await;
+    assert_eq!(status, 200);
+    assert_eq!(headers["total"], "2");
+    let ids: Vec<&str> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, [i1.as_str(), i2.as_str()]);
+    assert_eq!(list[0]["person_id"], p1);
+}
+
+/// A multipart upload of `bytes` as `document_type` to `path`.
+async fn upload(
+    sandbox: &TestSandbox,
+    path: &str,
+    document_type: Option<&str>,
+    bytes: &[u8],
+) -> (u16, Value) {
+    let mut form = reqwest::multipart::Form::new().part(
+        "file",
+        reqwest::multipart::Part::bytes(bytes.to_vec())
+            .file_name("proof of address.pdf")
+            .mime_str("application/pdf")
+            .unwrap(),
+    );
+    if let Some(t) = document_type {
+        form = form.text("document_type", t.to_string());
+    }
+    let res = sandbox
+        .http
+        .post(sandbox.url(path))
+        .bearer_auth(sandbox.token().await)
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    let status = res.status().as_u16();
+    (status, res.json().await.unwrap_or(Value::Null))
+}
+
+#[tokio::test]
+async fn documents_can_be_uploaded_to_a_person_and_to_an_identification() {
+    let sandbox = TestSandbox::spawn().await;
+    let (person, ident) = sandbox.create_identification("Erika").await;
+    let bytes = b"%PDF-1.4 a gas bill of Erika Beispiel";
+    let (status, doc) = upload(
+        &sandbox,
+        &format!("/v1/persons/{person}/documents"),
+        Some("PROOF_OF_ADDRESS"),
+        bytes,
+    )
+    .await;
+    assert_eq!(status, 201, "{doc}");
+    assert_eq!(doc["document_type"], "PROOF_OF_ADDRESS");
+    assert_eq!(doc["size"], bytes.len());
+    assert_eq!(doc["name"], "proof_of_address.pdf");
+    assert_eq!(doc["customer_accessible"], false);
+    let res = sandbox
+        .http
+        .get(sandbox.url(&format!(
+            "/v1/persons/{person}/documents/{}/file",
+            doc["id"].as_str().unwrap()
+        )))
+        .bearer_auth(sandbox.token().await)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.headers()["content-type"], "application/pdf");
+    assert_eq!(res.bytes().await.unwrap().as_ref(), bytes);
+
+    let (status, extra) = upload(
+        &sandbox,
+        &format!("/v1/persons/{person}/identifications/{ident}/document_upload"),
+        Some("OTHER"),
+        b"more",
+    )
+    .await;
+    assert_eq!(status, 201, "{extra}");
+    let listed = sandbox.identification(&person, &ident).await;
+    assert_eq!(listed["documents"][0]["id"], extra["id"]);
+    let (_, _, all) = sandbox
+        .call("GET", &format!("/v1/persons/{person}/documents"), None)
+        .await;
+    assert_eq!(all.as_array().unwrap().len(), 2);
+
+    // Refused as Solaris refuses them.
+    let (status, body) = upload(
+        &sandbox,
+        &format!("/v1/persons/{person}/documents"),
+        None,
+        bytes,
+    )
+    .await;
+    assert_eq!(
+        (status, body["errors"][0]["code"].as_str()),
+        (400, Some("bad_request"))
+    );
+    let (status, body) = upload(
+        &sandbox,
+        &format!("/v1/persons/{person}/documents"),
+        Some("HOLIDAY_PHOTO"),
+        bytes,
+    )
+    .await;
+    assert_eq!(status, 400);
+    assert_eq!(body["errors"][0]["source"]["field"], "document_type");
+    let (status, _) = upload(
+        &sandbox,
+        &format!("/v1/persons/{person}/identifications/00000000000000000000000000000000cidt/document_upload"),
+        Some("OTHER"),
+        bytes,
+    )
+    .await;
+    assert_eq!(status, 404);
+}
