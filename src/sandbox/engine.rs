@@ -327,6 +327,7 @@ async fn review_ends(
             if change == Some(ChangeAt::Review) {
                 change_person_data(sandbox, &ident.person_id).await?;
             }
+            finish_attempt(sandbox, ident, "SUCCESS", None).await?;
             succeed(sandbox, ident).await?;
             if later_cancel {
                 let due = at + timing(sandbox).review(false);
@@ -334,12 +335,17 @@ async fn review_ends(
             }
             Ok(())
         }
-        Outcome::FraudOk => succeed(sandbox, ident).await,
+        Outcome::FraudOk => {
+            finish_attempt(sandbox, ident, "SUCCESS", None).await?;
+            succeed(sandbox, ident).await
+        }
         Outcome::Fraud => {
+            finish_attempt(sandbox, ident, "FRAUD_SUSPICION_CONFIRMED", None).await?;
             ident.session_state = session::DONE.into();
             set_status(sandbox, ident, "failed", None).await
         }
         Outcome::CancelInReview { reason } => {
+            finish_attempt(sandbox, ident, "CANCELED", Some(&reason)).await?;
             ident.session_state = session::WAITING.into();
             set_status(sandbox, ident, "canceled", Some(&reason)).await
         }
@@ -453,6 +459,98 @@ pub async fn change_person_data(sandbox: &Sandbox, person_id: &str) -> ApiResult
     delivery::notify(sandbox, "PERSON_CHANGED", person_id, json!({})).await
 }
 
+/// IDnow's `userdata` fields and where the person holds them.
+const USERDATA: &[(&str, &str, Option<&str>)] = &[
+    ("firstname", "first_name", None),
+    ("lastname", "last_name", None),
+    ("birthday", "birth_date", None),
+    ("birthplace", "birth_city", None),
+    ("nationality", "nationality", None),
+    ("street", "address", Some("line_1")),
+    ("zipcode", "address", Some("postal_code")),
+    ("city", "address", Some("city")),
+    ("country", "address", Some("country")),
+];
+
+/// IDnow's `userdata` of the person: each field `MATCH`, or, against the values the call
+/// started from (`before`, an earlier `userdata`), `CHANGE` with the `original` value.
+fn userdata(person: &serde_json::Map<String, Value>, before: Option<&Value>) -> Value {
+    let mut out = serde_json::Map::new();
+    let mut address = serde_json::Map::new();
+    for (name, field, part) in USERDATA {
+        let value = match part {
+            None => person.get(*field).cloned(),
+            Some(part) => person.get(*field).and_then(|a| a.get(*part)).cloned(),
+        }
+        .unwrap_or(Value::Null);
+        let original = before.and_then(|b| match part {
+            None => b.get(*name),
+            Some(_) => b.get("address").and_then(|a| a.get(*name)),
+        });
+        let original = original.and_then(|o| o.get("original").or_else(|| o.get("value")));
+        let item = match original {
+            Some(o) if *o != value => json!({ "status": "CHANGE", "value": value, "original": o }),
+            _ => json!({ "status": "MATCH", "value": value }),
+        };
+        match part {
+            None => out.insert((*name).into(), item),
+            Some(_) => address.insert((*name).into(), item),
+        };
+    }
+    out.insert("address".into(), Value::Object(address));
+    Value::Object(out)
+}
+
+/// Whether a `userdata` field (the address's parts included) is a `CHANGE`.
+fn has_change(data: &Value) -> bool {
+    match data.get("status") {
+        Some(status) => status == "CHANGE",
+        None => data
+            .as_object()
+            .is_some_and(|fields| fields.values().any(has_change)),
+    }
+}
+
+/// The final IDnow result of the identification's last call, after its review: `SUCCESS`, or
+/// `SUCCESS_DATA_CHANGED` with the original values where the agent changed the data, or the
+/// review's refusal (`FRAUD_SUSPICION_CONFIRMED`, `CANCELED` with its reason).
+async fn finish_attempt(
+    sandbox: &Sandbox,
+    ident: &Ident,
+    result: &str,
+    reason: Option<&str>,
+) -> ApiResult<()> {
+    let last: Option<(String, String)> = sqlx::query_as(
+        "select id, body from sandbox_idnow_attempt where identification_id = $1 \
+         order by created_at desc, id desc limit 1",
+    )
+    .bind(&ident.id)
+    .fetch_optional(&sandbox.db.pool)
+    .await?;
+    let Some((id, body)) = last else {
+        return Ok(());
+    };
+    let mut body: Value = serde_json::from_str(&body)?;
+    let person = persons::load(sandbox, &ident.person_id).await?;
+    let data = userdata(&person, body["payload"].get("userdata"));
+    let result = if result == "SUCCESS" && has_change(&data) {
+        "SUCCESS_DATA_CHANGED"
+    } else {
+        result
+    };
+    body["result"] = json!(result);
+    body["reason"] = json!(reason);
+    body["payload"]["identificationprocess"]["result"] = json!(result);
+    body["payload"]["identificationprocess"]["reason"] = json!(reason);
+    body["payload"]["userdata"] = data;
+    sqlx::query("update sandbox_idnow_attempt set body = $1 where id = $2")
+        .bind(serde_json::to_string(&body)?)
+        .bind(&id)
+        .execute(&sandbox.db.writer)
+        .await?;
+    Ok(())
+}
+
 async fn record_attempt(
     sandbox: &Sandbox,
     ident: &Ident,
@@ -483,13 +581,7 @@ async fn record_attempt(
                 "type": "WEB",
             },
             "contactdata": { "mobilephone": ident.body.get("_mobile_number"), "email": field("email") },
-            "userdata": {
-                "firstname": { "status": "MATCH", "value": field("first_name") },
-                "lastname": { "status": "MATCH", "value": field("last_name") },
-                "birthday": { "status": "MATCH", "value": field("birth_date") },
-                "birthplace": { "status": "MATCH", "value": field("birth_city") },
-                "nationality": { "status": "MATCH", "value": field("nationality") },
-            },
+            "userdata": userdata(&person, None),
         }
     });
     sqlx::query(

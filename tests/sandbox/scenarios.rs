@@ -146,7 +146,7 @@ async fn abortident_aborts_with_a_user_caused_temporary_reason_and_the_same_url_
         .iter()
         .map(|a| a["result"].as_str().unwrap())
         .collect();
-    assert_eq!(results, ["ABORTED", "REVIEW_PENDING"]);
+    assert_eq!(results, ["ABORTED", "SUCCESS"]);
     assert_eq!(attempts[0]["reason"], reason);
     assert_eq!(
         attempts[0]["payload"]["identificationprocess"]["transactionnumber"],
@@ -509,4 +509,67 @@ async fn documents_can_be_uploaded_to_a_person_and_to_an_identification() {
     )
     .await;
     assert_eq!(status, 404);
+}
+
+async fn attempts(sandbox: &TestSandbox, person: &str, ident: &str) -> Vec<Value> {
+    let (status, _, list) = sandbox
+        .call(
+            "GET",
+            &format!("/v1/persons/{person}/identifications/{ident}/idnow_attempts"),
+            None,
+        )
+        .await;
+    assert_eq!(status, 200);
+    list.as_array().unwrap().clone()
+}
+
+#[tokio::test]
+async fn the_attempts_carry_idnows_final_result_and_the_original_values_it_changed() {
+    for (case, steps, result) in [
+        (
+            "HAPPYPATH",
+            vec![(60, "pending"), (90, "successful")],
+            "SUCCESS",
+        ),
+        (
+            "CHANGEALL",
+            vec![(60, "pending"), (90, "successful")],
+            "SUCCESS_DATA_CHANGED",
+        ),
+        (
+            "CHANGEALLREVIEW",
+            vec![(60, "pending"), (90, "successful")],
+            "SUCCESS_DATA_CHANGED",
+        ),
+        (
+            "FRAUDIDENT",
+            vec![(60, "pending_failed"), (90, "failed")],
+            "FRAUD_SUSPICION_CONFIRMED",
+        ),
+    ] {
+        let (sandbox, person, ident, _) = plays(case, &steps).await;
+        let list = attempts(&sandbox, &person, &ident).await;
+        assert_eq!(list.len(), 1, "{case}");
+        let attempt = &list[0];
+        assert_eq!(attempt["result"], result, "{case}");
+        assert_eq!(
+            attempt["payload"]["identificationprocess"]["result"],
+            result
+        );
+        let first = &attempt["payload"]["userdata"]["firstname"];
+        let street = &attempt["payload"]["userdata"]["address"]["street"];
+        if result == "SUCCESS_DATA_CHANGED" {
+            let now = sandbox.person(&person).await;
+            assert_eq!(first["status"], "CHANGE", "{case}");
+            assert_eq!(first["original"], format!("X-AUTOTEST-{case}"));
+            assert_eq!(first["value"], now["first_name"]);
+            assert_eq!(street["status"], "CHANGE");
+            assert_eq!(street["original"], "Teststraße");
+            let city = &attempt["payload"]["userdata"]["address"]["city"];
+            assert_eq!(city["status"], "MATCH", "Berlin stays Berlin");
+        } else {
+            assert_eq!(first["status"], "MATCH", "{case}");
+            assert_eq!(first.get("original"), None);
+        }
+    }
 }

@@ -225,7 +225,7 @@ async fn the_typed_calls_cover_the_guides_journey() {
         client.idnow_attempts(&p.id, &ident.id).await.unwrap()[0]
             .result
             .as_deref(),
-        Some("REVIEW_PENDING")
+        Some("SUCCESS")
     );
     let files = client.person_documents(&p.id).await.unwrap();
     let pdf = client.download_document(&p.id, &files[0].id).await.unwrap();
