@@ -261,6 +261,7 @@ impl Walker {
                 ("birth_country", "DE"),
                 ("nationality", "DE"),
                 ("employment_status", "EMPLOYED"),
+                ("marital_status", "SINGLE"),
             ],
         )
         .await;

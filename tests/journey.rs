@@ -147,6 +147,7 @@ async fn typed_values_survive_a_validation_error_with_messages_next_to_the_field
                 ("birth_country", "XX"),
                 ("nationality", "DE"),
                 ("employment_status", "EMPLOYED"),
+                ("marital_status", "SINGLE"),
             ],
         )
         .await;
@@ -181,6 +182,7 @@ async fn a_customer_residing_outside_germany_is_told_and_never_reaches_solaris()
             ("birth_country", "AT"),
             ("nationality", "AT"),
             ("employment_status", "STUDENT"),
+            ("marital_status", "SINGLE"),
         ],
     )
     .await
@@ -410,6 +412,7 @@ async fn the_minimum_age_is_enforced() {
                 ("birth_country", "DE"),
                 ("nationality", "DE"),
                 ("employment_status", "STUDENT"),
+                ("marital_status", "SINGLE"),
             ],
         )
         .await;
@@ -913,6 +916,47 @@ async fn a_freelancer_is_registered_with_the_industry_set_to_null_as_the_guide_a
         .unwrap();
     let request: serde_json::Value = serde_json::from_str(&request).unwrap();
     assert_eq!(request["employment_status"], "FREELANCER");
+    assert_eq!(request["tax_information"]["marital_status"], "SINGLE");
     assert_eq!(request["industry"], serde_json::Value::Null);
     assert!(request.as_object().unwrap().contains_key("industry_key"));
+}
+
+#[tokio::test]
+async fn the_marital_status_german_retail_customers_need_is_asked_and_shown_for_review() {
+    let c = spawn("de").await;
+    assert_eq!(c.get("/").await.status, StatusCode::OK);
+    c.consent().await;
+    let without: Vec<(&str, &str)> = person_with("Erika")
+        .into_iter()
+        .filter(|(k, _)| *k != "marital_status")
+        .collect();
+    let page = c.submit("/details/person", &without).await;
+    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.body.contains("Familienstand"));
+    assert!(
+        page.body.contains(r#"id="marital_status-error""#),
+        "{}",
+        page.body
+    );
+    assert_eq!(
+        page.value_of("first_name"),
+        "Erika",
+        "nothing typed is lost"
+    );
+    let mut person = person_with("Erika");
+    for field in person.iter_mut() {
+        if field.0 == "marital_status" {
+            field.1 = "MARRIED";
+        }
+    }
+    c.submit("/details/person", &person)
+        .await
+        .redirected_to("/details/contact");
+    c.submit("/details/contact", CONTACT)
+        .await
+        .redirected_to("/review");
+    let review = c.get("/review").await;
+    assert!(review
+        .body
+        .contains("Verheiratet oder eingetragene Lebenspartnerschaft"));
 }

@@ -40,6 +40,7 @@ async function signUp(page, info, firstName, lang, { onDocuments } = {}) {
   await page.getByLabel(de ? 'Geburtsland' : 'Country of birth').selectOption('DE');
   await page.getByLabel(de ? 'Staatsangehörigkeit' : 'Nationality').selectOption('DE');
   await page.getByLabel(de ? 'Beschäftigungsstatus' : 'Employment status').selectOption('EMPLOYED');
+  await page.getByLabel(de ? 'Familienstand' : 'Marital status').selectOption('MARRIED');
   await shot(page, info, '03-person');
   await page.getByRole('button', { name: de ? 'Weiter' : 'Continue' }).click();
   await expect(page).toHaveURL(/\/details\/contact$/);

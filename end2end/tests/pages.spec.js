@@ -26,6 +26,7 @@ test('a customer living outside Germany is told why and can change the address',
   await page.getByLabel('Country of birth').selectOption('AT');
   await page.getByLabel('Nationality').selectOption('AT');
   await page.getByLabel('Employment status').selectOption('EMPLOYED');
+  await page.getByLabel('Marital status').selectOption('SINGLE');
   await page.getByRole('button', { name: 'Continue' }).click();
   await page.getByLabel('Mobile number').fill('0151 23456789');
   await page.getByLabel('E-mail address').fill('erika@example.com');

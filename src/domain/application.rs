@@ -41,6 +41,10 @@ pub struct PersonDetails {
     pub birth_country: String,
     pub nationality: String,
     pub employment_status: String,
+    /// Required for German retail customers (`tax_information.marital_status`); absent in
+    /// applications saved before it was asked.
+    #[serde(default)]
+    pub marital_status: Option<String>,
 }
 
 /// The second data screen, parsed. `mobile_number` is E.164.

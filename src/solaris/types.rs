@@ -140,6 +140,17 @@ solaris_enum!(EmploymentStatus {
     MilitaryOrCommunityService => "MILITARY_OR_COMMUNITY_SERVICE",
 });
 
+solaris_enum!(
+    /// `tax_information.marital_status`: the values the docs we hold list; a value Solaris
+    /// adds later is kept as `Other`.
+    MaritalStatus {
+        Single => "SINGLE",
+        Married => "MARRIED",
+        Divorced => "DIVORCED",
+        Unknown => "UNKNOWN",
+    }
+);
+
 solaris_enum!(DocumentType {
     KycReport => "KYC_REPORT",
     IdDocument => "ID_DOCUMENT",

@@ -85,6 +85,7 @@ texts! {
     birth_country: "Country of birth" / "Geburtsland",
     nationality: "Nationality" / "Staatsangehörigkeit",
     employment_status: "Employment status" / "Beschäftigungsstatus",
+    marital_status: "Marital status" / "Familienstand",
     mobile_number: "Mobile number" / "Mobilnummer",
     mobile_hint: "You will receive a code by SMS on this phone during the video call." / "Während des Videoanrufs erhalten Sie auf dieses Telefon einen Code per SMS.",
     email: "E-mail address" / "E-Mail-Adresse",

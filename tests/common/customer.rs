@@ -271,6 +271,7 @@ pub fn person_with(first_name: &str) -> Vec<(&str, &str)> {
         ("birth_country", "DE"),
         ("nationality", "DE"),
         ("employment_status", "STUDENT"),
+        ("marital_status", "SINGLE"),
     ]
 }
 

@@ -7,8 +7,8 @@ use axum::response::{IntoResponse, Redirect, Response};
 use leptos::prelude::*;
 
 use super::fields::{
-    country_name, country_options, employment_options, one_of, owned, ErrorSummary, Errors, Input,
-    RawForm, SelectField, TextField, GERMAN_STATES, TITLES,
+    country_name, country_options, employment_options, marital_options, one_of, owned,
+    ErrorSummary, Errors, Input, RawForm, SelectField, TextField, GERMAN_STATES, TITLES,
 };
 use super::{at, Csrf, Journey, Page, PageForm, PageResult, Step};
 use crate::db::applications;
@@ -17,7 +17,7 @@ use crate::domain::countries::EU;
 use crate::domain::values::{
     BirthDate, CountryCode, EmailAddress, FreeText, MobileNumber, PersonName, PostalCode, Problem,
 };
-use crate::solaris::types::{EmploymentStatus, Salutation};
+use crate::solaris::types::{EmploymentStatus, MaritalStatus, Salutation};
 use crate::web::i18n::Lang;
 use crate::web::render::{self, Progress};
 
@@ -60,6 +60,10 @@ mod input {
     pub const EMPLOYMENT_STATUS: Input = Input {
         name: "employment_status",
         label: |t| t.employment_status,
+    };
+    pub const MARITAL_STATUS: Input = Input {
+        name: "marital_status",
+        label: |t| t.marital_status,
     };
 
     pub const MOBILE_NUMBER: Input = Input {
@@ -122,6 +126,7 @@ fn person_form(d: &PersonDetails) -> RawForm {
         (BIRTH_COUNTRY, d.birth_country.clone()),
         (NATIONALITY, d.nationality.clone()),
         (EMPLOYMENT_STATUS, d.employment_status.clone()),
+        (MARITAL_STATUS, d.marital_status.clone().unwrap_or_default()),
     ])
 }
 
@@ -159,6 +164,12 @@ fn parse_person(form: &RawForm, minimum_age: u32) -> Result<PersonDetails, Error
             known => Ok(known),
         }
     });
+    let marital_status = e.check(MARITAL_STATUS, {
+        match MaritalStatus::parse(form.get(MARITAL_STATUS)) {
+            MaritalStatus::Other(_) => Err(Problem::Choose),
+            known => Ok(known),
+        }
+    });
     let (
         Some(salutation),
         Some(title),
@@ -169,6 +180,7 @@ fn parse_person(form: &RawForm, minimum_age: u32) -> Result<PersonDetails, Error
         Some(birth_country),
         Some(nationality),
         Some(employment_status),
+        Some(marital_status),
     ) = (
         salutation,
         title,
@@ -179,6 +191,7 @@ fn parse_person(form: &RawForm, minimum_age: u32) -> Result<PersonDetails, Error
         birth_country,
         nationality,
         employment_status,
+        marital_status,
     )
     else {
         return Err(e);
@@ -193,6 +206,7 @@ fn parse_person(form: &RawForm, minimum_age: u32) -> Result<PersonDetails, Error
         birth_country: birth_country.into(),
         nationality: nationality.into(),
         employment_status: employment_status.as_str().to_string(),
+        marital_status: Some(marital_status.as_str().to_string()),
     })
 }
 
@@ -234,6 +248,7 @@ fn person_view(lang: Lang, token: String, form: RawForm, errors: Errors) -> Resp
                 <SelectField lang=lang input=BIRTH_COUNTRY options=countries.clone() selected=form.get(BIRTH_COUNTRY) errors=errors.clone()/>
                 <SelectField lang=lang input=NATIONALITY options=countries selected=form.get(NATIONALITY) errors=errors.clone()/>
                 <SelectField lang=lang input=EMPLOYMENT_STATUS options=employment_options(lang) selected=form.get(EMPLOYMENT_STATUS) errors=errors.clone()/>
+                <SelectField lang=lang input=MARITAL_STATUS options=marital_options(lang) selected=form.get(MARITAL_STATUS) errors=errors.clone()/>
                 <div class="actions">
                     <button type="submit" class="primary">{t.continue_}</button>
                     <a href=Step::Privacy.path() class="secondary">{t.back}</a>

@@ -8,7 +8,7 @@ use leptos::prelude::*;
 use serde::Deserialize;
 
 use crate::domain::countries;
-use crate::solaris::types::EmploymentStatus;
+use crate::solaris::types::{EmploymentStatus, MaritalStatus};
 use crate::web::i18n::Lang;
 use crate::web::texts::Texts;
 
@@ -211,6 +211,36 @@ pub fn employment_label(status: &EmploymentStatus) -> (&'static str, &'static st
         ),
         EmploymentStatus::Other(_) => ("", ""),
     }
+}
+
+/// A marital status in English and German.
+pub fn marital_label(status: &MaritalStatus) -> (&'static str, &'static str) {
+    match status {
+        MaritalStatus::Single => ("Single", "Ledig"),
+        MaritalStatus::Married => (
+            "Married or in a civil partnership",
+            "Verheiratet oder eingetragene Lebenspartnerschaft",
+        ),
+        MaritalStatus::Divorced => ("Divorced", "Geschieden"),
+        MaritalStatus::Unknown => (
+            "Other (for example widowed) or not stated",
+            "Anderer (zum Beispiel verwitwet) oder keine Angabe",
+        ),
+        MaritalStatus::Other(_) => ("", ""),
+    }
+}
+
+/// The marital status options of the page's language.
+pub fn marital_options(lang: Lang) -> Vec<(String, String)> {
+    MaritalStatus::ALL
+        .iter()
+        .map(|s| {
+            (
+                s.as_str().to_string(),
+                lang.pick(marital_label(s)).to_string(),
+            )
+        })
+        .collect()
 }
 
 /// The employment status options of the page's language.

@@ -5,7 +5,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use leptos::prelude::*;
 
-use super::fields::{country_name, employment_label, GERMAN_STATES, TITLES};
+use super::fields::{country_name, employment_label, marital_label, GERMAN_STATES, TITLES};
 use super::{at, Csrf, Journey, PageResult, Step};
 use crate::db::applications;
 use crate::domain::{Application, ConsentKind};
@@ -39,7 +39,7 @@ pub fn new_person(app: &Application) -> Option<NewPerson> {
         }),
         tax_information: Some(TaxInformation {
             tax_assessment_country: Some(c.tax_country.clone()),
-            marital_status: None,
+            marital_status: p.marital_status.clone(),
         }),
         employment_status: Some(employment.clone()),
         nace_code: None,
@@ -119,6 +119,17 @@ pub async fn review_page(journey: Journey<at::Review>) -> Response {
             )))
             .to_string(),
             &["employment_status"],
+        ),
+        (
+            j.marital_status,
+            p.marital_status
+                .as_deref()
+                .map(|m| {
+                    lang.pick(marital_label(&MaritalStatus::parse(m)))
+                        .to_string()
+                })
+                .unwrap_or_default(),
+            &["tax_information[marital_status]", "tax_information"],
         ),
     ];
     let contact_rows: Vec<(&'static str, String, &'static [&'static str])> = vec![
