@@ -960,3 +960,60 @@ async fn the_marital_status_german_retail_customers_need_is_asked_and_shown_for_
         .body
         .contains("Verheiratet oder eingetragene Lebenspartnerschaft"));
 }
+
+#[tokio::test]
+async fn the_exact_text_of_a_consent_stays_provable_after_the_text_changes() {
+    let c = spawn("en").await;
+    c.consent().await;
+    let (sha, version): (String, String) =
+        sqlx::query_as("select text_sha256, version from consent where kind = 'terms_conditions'")
+            .fetch_one(&c.db.pool)
+            .await
+            .unwrap();
+    let res = c
+        .http
+        .get(c.url(&format!("/legal/{sha}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(res.headers()["content-type"], "text/plain; charset=utf-8");
+    let current = include_str!("../legal/terms_conditions.en.txt");
+    assert_eq!(res.text().await.unwrap(), current);
+    assert!(version.starts_with("terms_conditions/en/"));
+
+    // A consent given to an earlier wording, which the binary no longer holds.
+    let old =
+        "Terms and Conditions of Solaris SE\n\nAn earlier wording, accepted before the update.\n";
+    let old_sha = {
+        use sha2::Digest;
+        hex::encode(sha2::Sha256::digest(old.as_bytes()))
+    };
+    assert_ne!(old_sha, sha);
+    sqlx::query(
+        "insert into consent_text (text_sha256, kind, language, version, text, created_at) \
+         values ($1, 'terms_conditions', 'en', $2, $3, 0)",
+    )
+    .bind(&old_sha)
+    .bind(format!("terms_conditions/en/{}", &old_sha[..12]))
+    .bind(old)
+    .execute(&c.db.pool)
+    .await
+    .unwrap();
+    let res = c
+        .http
+        .get(c.url(&format!("/legal/{old_sha}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(res.text().await.unwrap(), old, "byte for byte");
+
+    // Nobody accepted this one, and a hash must be one.
+    for path in [
+        format!("/legal/{}", "0".repeat(64)),
+        "/legal/terms".to_string(),
+    ] {
+        assert_eq!(c.get(&path).await.status, StatusCode::NOT_FOUND, "{path}");
+    }
+}

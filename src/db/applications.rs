@@ -143,14 +143,29 @@ pub struct NewConsent<'a> {
     pub text_sha256: &'a str,
     pub language: &'a str,
     pub signed_at: &'a str,
+    /// The exact text accepted, kept by its SHA-256 with the consent.
+    pub text: &'a str,
 }
 
-/// Records an acceptance; the first one of a kind stands.
+/// Records an acceptance with the text accepted; the first one of a kind stands.
 pub async fn record_consent(
     db: &Db,
     application_id: &str,
     consent: &NewConsent<'_>,
 ) -> Result<(), StoreError> {
+    let mut tx = db.begin_write().await?;
+    sqlx::query(
+        "insert into consent_text (text_sha256, kind, language, version, text, created_at) \
+         values ($1, $2, $3, $4, $5, $6) on conflict (text_sha256) do nothing",
+    )
+    .bind(consent.text_sha256)
+    .bind(consent.kind.as_str())
+    .bind(consent.language)
+    .bind(consent.version)
+    .bind(consent.text)
+    .bind(wall_clock_ms())
+    .execute(&mut *tx)
+    .await?;
     sqlx::query(
         "insert into consent (id, application_id, kind, version, text_sha256, language, signed_at, created_at) \
          values ($1, $2, $3, $4, $5, $6, $7, $8) on conflict (application_id, kind) do nothing",
@@ -163,9 +178,19 @@ pub async fn record_consent(
     .bind(consent.language)
     .bind(consent.signed_at)
     .bind(wall_clock_ms())
-    .execute(&db.writer)
+    .execute(&mut *tx)
     .await?;
-    Ok(())
+    Ok(tx.commit().await?)
+}
+
+/// A legal text as a customer accepted it, by its SHA-256 (lowercase hex).
+pub async fn consent_text(db: &Db, sha256: &str) -> Result<Option<String>, StoreError> {
+    let row: Option<(String,)> =
+        sqlx::query_as("select text from consent_text where text_sha256 = $1")
+            .bind(sha256)
+            .fetch_optional(&db.pool)
+            .await?;
+    Ok(row.map(|(text,)| text))
 }
 
 /// Saves the data screens. After Solaris refused the person, a change of data withdraws the

@@ -1,9 +1,14 @@
 //! The legal texts the customer accepts, from `legal/`, compiled in. A text's version is its
 //! kind, language and the start of its SHA-256, so changing a text makes a new version.
 
+use axum::extract::{Path, State};
+use axum::http::{header, Uri};
+use axum::response::{IntoResponse, Response};
+use axum::Extension;
 use sha2::{Digest, Sha256};
 
 use super::i18n::Lang;
+use crate::db::{applications, Db};
 
 pub use crate::domain::ConsentKind as Kind;
 
@@ -48,6 +53,43 @@ impl LegalText {
         let mut lines = self.text.lines().filter(|l| !l.trim().is_empty());
         let title = lines.next().unwrap_or_default();
         (title, lines.collect())
+    }
+}
+
+/// `GET /legal/{sha256}`: a legal text exactly as a customer accepted it, by the SHA-256 its
+/// consent records, however the text in `legal/` changed since; a translated 404 for a hash no
+/// consent refers to.
+pub async fn accepted_text(
+    State(db): State<Db>,
+    Path(sha256): Path<String>,
+    lang: Extension<Lang>,
+    uri: Uri,
+) -> Response {
+    let well_formed = sha256.len() == 64
+        && sha256
+            .bytes()
+            .all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'));
+    let text = if well_formed {
+        match applications::consent_text(&db, &sha256).await {
+            Ok(text) => text,
+            Err(e) => {
+                tracing::error!(error = %e, "reading an accepted legal text");
+                return super::render::unavailable(lang.0, uri.path());
+            }
+        }
+    } else {
+        None
+    };
+    match text {
+        Some(text) => (
+            [
+                (header::CONTENT_TYPE, "text/plain; charset=utf-8"),
+                (header::CACHE_CONTROL, "public, max-age=31536000, immutable"),
+            ],
+            text,
+        )
+            .into_response(),
+        None => super::pages::welcome::not_found(lang, uri).await,
     }
 }
 

@@ -189,6 +189,11 @@ pub fn router(settings: &Settings, public_url: &Url, parts: Parts) -> Router {
     }));
     let pages = Router::new()
         .route("/", get(pages::welcome::welcome_page))
+        .merge(
+            Router::new()
+                .route("/legal/{sha256}", get(legal::accepted_text))
+                .with_state(db.clone()),
+        )
         .merge(journey)
         .fallback(pages::welcome::not_found)
         .layer(middleware::from_fn_with_state(

@@ -132,6 +132,7 @@ async fn accept<P: Page>(j: Journey<P>, kind: Kind, form: AcceptForm) -> PageRes
         text_sha256: &shown.sha256(),
         language: shown.lang.code(),
         signed_at: &utc_now_seconds(),
+        text: shown.text,
     };
     applications::record_consent(&j.state.db, &j.app.id, &consent).await?;
     tracing::info!(application_id = %j.app.id, kind = kind.as_str(), version = %consent.version, "consent recorded");
