@@ -291,6 +291,7 @@ impl Walker {
             &[
                 ("document_type", "National ID Card"),
                 ("document_country", "DE"),
+                ("document_version", "DEU-BO-02001"),
             ],
         )
         .await;

@@ -620,6 +620,7 @@ async fn when_solaris_cannot_list_the_documents_the_customer_chooses_from_the_gu
         &[
             ("document_type", "National ID Card"),
             ("document_country", "DE"),
+            ("document_version", "DEU-BO-02001"),
         ],
     )
     .await
@@ -649,6 +650,7 @@ async fn when_idnow_cannot_be_started_the_customer_is_told_to_come_back_and_the_
         &[
             ("document_type", "National ID Card"),
             ("document_country", "DE"),
+            ("document_version", "DEU-BO-02001"),
         ],
     )
     .await
@@ -1016,4 +1018,136 @@ async fn the_exact_text_of_a_consent_stays_provable_after_the_text_changes() {
     ] {
         assert_eq!(c.get(&path).await.status, StatusCode::NOT_FOUND, "{path}");
     }
+}
+
+/// A customer at the documents step.
+async fn at_documents(lang: &'static str) -> Customer {
+    let c = spawn(lang).await;
+    c.subscribed().await;
+    through_person(&c).await;
+    c.submit("/details/contact", CONTACT)
+        .await
+        .redirected_to("/review");
+    c.submit("/review", &[]).await.redirected_to("/preparing");
+    c.wait_on("/preparing").await.redirected_to("/documents");
+    c
+}
+
+#[tokio::test]
+async fn the_proof_of_address_is_asked_exactly_for_the_document_versions_the_guide_does_not_list() {
+    use solaris_onboarding::domain::address_documents::{register_url, WITH_ADDRESS};
+    let c = at_documents("en").await;
+    let supported: Vec<serde_json::Value> = {
+        let (list,): (String,) = sqlx::query_as("select supported_documents from application")
+            .fetch_one(&c.db.pool)
+            .await
+            .unwrap();
+        serde_json::from_str(&list).unwrap()
+    };
+    let listed = |kind: &str, country: &str| {
+        supported.iter().any(|d| {
+            d["type"] == kind
+                && d["issuing_countries"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .any(|c| c == country)
+        })
+    };
+    // Each kind and country of the guide's table: the customer is asked which version theirs
+    // is, with exactly the table's versions (and "another version"), each linked to the register.
+    let mut pairs: Vec<(&str, &str)> = WITH_ADDRESS.iter().map(|d| (d.kind, d.country)).collect();
+    pairs.dedup();
+    let mut asked = 0;
+    for (kind, country) in pairs {
+        if !listed(kind, country) {
+            continue; // IDnow does not take it at all (the sandbox's list)
+        }
+        let page = c
+            .submit(
+                "/documents",
+                &[("document_type", kind), ("document_country", country)],
+            )
+            .await;
+        assert_eq!(page.status, StatusCode::OK, "{kind} {country}");
+        let options: Vec<&str> = page
+            .body
+            .split(r#"<option value=""#)
+            .skip(1)
+            .filter_map(|o| o.split('"').next())
+            .filter(|v| v.contains("-BO-") || v.contains("-AO-") || *v == "other")
+            .collect();
+        let mut expected: Vec<&str> = WITH_ADDRESS
+            .iter()
+            .filter(|d| d.kind == kind && d.country == country)
+            .map(|d| d.code)
+            .collect();
+        for code in &expected {
+            assert!(page.body.contains(&register_url(code)), "{code}");
+        }
+        expected.push("other");
+        assert_eq!(options, expected, "{kind} {country}");
+        assert!(
+            !page.body.contains("proof_of_address_type"),
+            "not yet: {kind} {country}"
+        );
+        asked += 1;
+    }
+    assert!(asked >= 15, "{asked} kinds and countries asked");
+    // A kind and country without listed versions: the proof of address at once.
+    let page = c
+        .submit(
+            "/documents",
+            &[("document_type", "Passport"), ("document_country", "DE")],
+        )
+        .await;
+    assert!(page.body.contains("proof_of_address_type"));
+    assert!(!page.body.contains("document_version"));
+    // Another version: the proof of address; a version that is not one of the kind's: an error.
+    let page = c
+        .submit(
+            "/documents",
+            &[
+                ("document_type", "National ID Card"),
+                ("document_country", "FR"),
+                ("document_version", "other"),
+            ],
+        )
+        .await;
+    assert!(page.body.contains("proof_of_address_type"));
+    assert!(
+        page.body.contains(r#"<option value="other" selected"#),
+        "nothing chosen is lost: {}",
+        page.body
+    );
+    let page = c
+        .submit(
+            "/documents",
+            &[
+                ("document_type", "National ID Card"),
+                ("document_country", "FR"),
+                ("document_version", "DEU-BO-02001"),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.body.contains(r#"id="document_version-error""#));
+    // A listed version: no proof of address, and the version is kept with the choice.
+    c.submit(
+        "/documents",
+        &[
+            ("document_type", "National ID Card"),
+            ("document_country", "FR"),
+            ("document_version", "FRA-BO-02002"),
+        ],
+    )
+    .await
+    .redirected_to("/checklist");
+    let (document,): (String,) = sqlx::query_as("select document from application")
+        .fetch_one(&c.db.pool)
+        .await
+        .unwrap();
+    let document: serde_json::Value = serde_json::from_str(&document).unwrap();
+    assert_eq!(document["version"], "FRA-BO-02002");
+    assert_eq!(document["needs_proof_of_address"], false);
 }

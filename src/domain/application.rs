@@ -72,6 +72,10 @@ pub struct Details {
 pub struct DocumentChoice {
     pub kind: String,
     pub country: String,
+    /// The PRADO number of the document's version, when its kind and country have versions
+    /// that show the address (the guide's appendix).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
     pub needs_proof_of_address: bool,
     pub proof_of_address_type: Option<String>,
     pub proof_of_address_issued_at: Option<String>,

@@ -297,6 +297,7 @@ pub async fn sign_up(c: &Customer, first_name: &str) -> String {
         &[
             ("document_type", "National ID Card"),
             ("document_country", "DE"),
+            ("document_version", "DEU-BO-02001"),
         ],
     )
     .await

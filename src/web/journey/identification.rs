@@ -15,6 +15,7 @@ use super::fields::{
 use super::{at, Csrf, Journey, PageError, PageForm, PageResult, Step, Visit};
 use crate::db::applications;
 use crate::db::work::{self, Progress as WorkProgress};
+use crate::domain::address_documents::{self, AddressDocument};
 use crate::domain::application::DocumentChoice;
 use crate::solaris::types::{
     FailureReason, IdentificationStatus as Status, ProofOfAddressType, SupportedDocument,
@@ -52,19 +53,6 @@ pub async fn preparing_page(
             <p><a href=Step::Preparing.path()>{j.refresh_now}</a></p>
         },
     ))
-}
-
-/// Documents with the bearer's address (guide appendix: "List of passports with address").
-fn shows_address(kind: &str, country: &str) -> bool {
-    const ID_CARDS: &[&str] = &[
-        "HR", "CZ", "FR", "DE", "IT", "MT", "PL", "SG", "SK", "SI", "ES",
-    ];
-    const PASSPORTS: &[&str] = &["BG", "CN", "HR", "FR", "IN", "MA", "SI"];
-    match kind {
-        "National ID Card" => ID_CARDS.contains(&country),
-        "Passport" => PASSPORTS.contains(&country),
-        _ => false,
-    }
 }
 
 fn document_label(lang: Lang, kind: &str) -> String {
@@ -121,6 +109,10 @@ mod input {
         name: "document_country",
         label: |t| t.document_country,
     };
+    pub const DOCUMENT_VERSION: Input = Input {
+        name: "document_version",
+        label: |t| t.document_version,
+    };
     pub const POA_TYPE: Input = Input {
         name: "proof_of_address_type",
         label: |t| t.poa_type,
@@ -133,7 +125,7 @@ mod input {
 use input::*;
 
 /// The document types the guide names, offered when Solaris could not list the supported ones.
-const GUIDE_DOCUMENT_TYPES: &[&str] = &["Passport", "National ID Card"];
+const GUIDE_DOCUMENT_TYPES: &[&str] = &[address_documents::PASSPORT, address_documents::ID_CARD];
 
 /// IDnow's own list of accepted documents, which the guide points to.
 const IDNOW_DOCUMENTS: &str = "https://go.idnow.de/bafin2017/documents";
@@ -179,15 +171,45 @@ impl Accepted<'_> {
     }
 }
 
+/// The value of the version select for a version the guide does not list.
+const OTHER_VERSION: &str = "other";
+
+/// What the documents page asks besides the document: its version (when its kind and country
+/// have versions that show the address), and a proof of address.
+#[derive(Default)]
+struct Ask {
+    versions: Vec<&'static AddressDocument>,
+    proof_of_address: bool,
+}
+
 fn documents_view(
     lang: Lang,
     token: String,
     accepted: &Accepted,
     form: RawForm,
     errors: Errors,
-    ask_poa: bool,
+    ask: Ask,
 ) -> Response {
     let j = lang.t();
+    let ask_poa = ask.proof_of_address;
+    let version_field = (!ask.versions.is_empty()).then(|| {
+        let options: Vec<(String, String)> = ask
+            .versions
+            .iter()
+            .map(|d| (d.code.to_string(), d.code.to_string()))
+            .chain([(OTHER_VERSION.to_string(), j.document_version_other.to_string())])
+            .collect();
+        let links = ask
+            .versions
+            .iter()
+            .map(|d| view! { <li><a href=address_documents::register_url(d.code)>{d.code}</a></li> })
+            .collect_view();
+        view! {
+            <p class="hint-box">{j.document_version_hint}</p>
+            <ul class="documents">{links}</ul>
+            <SelectField lang=lang input=DOCUMENT_VERSION options=options selected=form.get(DOCUMENT_VERSION) errors=errors.clone()/>
+        }
+    });
     let types = accepted.types(lang);
     let list = match accepted {
         Accepted::Listed(list) => {
@@ -223,6 +245,7 @@ fn documents_view(
                 <Csrf token=token/>
                 <SelectField lang=lang input=DOCUMENT_TYPE options=types selected=form.get(DOCUMENT_TYPE) errors=errors.clone()/>
                 <SelectField lang=lang input=DOCUMENT_COUNTRY options=country_options(lang) selected=form.get(DOCUMENT_COUNTRY) errors=errors.clone()/>
+                {version_field}
                 {ask_poa.then(|| view! {
                     <fieldset>
                         <legend>{j.poa_type}</legend>
@@ -248,7 +271,7 @@ pub async fn documents_page(j: Journey<at::Documents>) -> Response {
         &Accepted::of(&j.app),
         form,
         Errors::default(),
-        false,
+        Ask::default(),
     )
 }
 
@@ -277,10 +300,32 @@ pub async fn save_documents(
         errors.add(DOCUMENT_COUNTRY, Problem::NotSupported);
     }
     if !errors.is_empty() {
-        return Ok(documents_view(lang, token, &accepted, form, errors, false));
+        return Ok(documents_view(
+            lang,
+            token,
+            &accepted,
+            form,
+            errors,
+            Ask::default(),
+        ));
     }
-    let needs_poa = !shows_address(&kind, &country);
+    // The guide lists the versions that show the address; the customer says which one theirs is.
+    let versions = address_documents::versions(&kind, &country);
+    let version = form.get(DOCUMENT_VERSION).trim().to_string();
+    let known_version = versions.iter().any(|d| d.code == version);
+    if !versions.is_empty() && !known_version && version != OTHER_VERSION {
+        if !version.is_empty() {
+            errors.add(DOCUMENT_VERSION, Problem::Choose);
+        }
+        let ask = Ask {
+            versions,
+            proof_of_address: false,
+        };
+        return Ok(documents_view(lang, token, &accepted, form, errors, ask));
+    }
+    let needs_poa = !address_documents::shows_address(&kind, &country, &version);
     let mut choice = DocumentChoice {
+        version: known_version.then(|| version.clone()),
         kind,
         country,
         needs_proof_of_address: needs_poa,
@@ -291,13 +336,17 @@ pub async fn save_documents(
         let (poa_type, issued_at) = (form.get(POA_TYPE), form.get(POA_ISSUED_AT).trim());
         if poa_type.is_empty() && issued_at.is_empty() {
             // First answer: this document has no address, so ask for the proof of address.
+            let ask = Ask {
+                versions,
+                proof_of_address: true,
+            };
             return Ok(documents_view(
                 lang,
                 token,
                 &accepted,
                 form,
                 Errors::default(),
-                true,
+                ask,
             ));
         }
         let poa_type = errors.check(
@@ -319,7 +368,11 @@ pub async fn save_documents(
             },
         );
         if !errors.is_empty() {
-            return Ok(documents_view(lang, token, &accepted, form, errors, true));
+            let ask = Ask {
+                versions,
+                proof_of_address: true,
+            };
+            return Ok(documents_view(lang, token, &accepted, form, errors, ask));
         }
         choice.proof_of_address_type = poa_type.map(|t| t.as_str().to_string());
         choice.proof_of_address_issued_at = issued_at.map(|d| d.format("%Y-%m-%d").to_string());
