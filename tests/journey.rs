@@ -5,7 +5,7 @@ mod common;
 
 use std::time::Duration;
 
-use common::customer::{person_with, sign_up, spawn, Customer, CONTACT};
+use common::customer::{person_with, personal_data_in, sign_up, spawn, Customer, CONTACT};
 use reqwest::StatusCode;
 
 #[tokio::test]
@@ -1150,4 +1150,97 @@ async fn the_proof_of_address_is_asked_exactly_for_the_document_versions_the_gui
     let document: serde_json::Value = serde_json::from_str(&document).unwrap();
     assert_eq!(document["version"], "FRA-BO-02002");
     assert_eq!(document["needs_proof_of_address"], false);
+}
+
+#[tokio::test]
+async fn a_withdrawal_before_solaris_erases_the_data_at_once_and_keeps_a_proof() {
+    let c = spawn("en").await;
+    c.subscribed().await;
+    through_person(&c).await;
+    let contact = c.submit("/details/contact", CONTACT).await;
+    contact.redirected_to("/review");
+    let review = c.get("/review").await;
+    assert!(
+        review.body.contains(r#"href="/withdraw""#),
+        "every journey page offers it"
+    );
+    assert!(!personal_data_in(&c.db).await.is_empty());
+    let confirm = c.get("/withdraw").await;
+    assert_eq!(confirm.status, StatusCode::OK);
+    assert!(confirm.body.contains("Withdraw your application?"));
+    assert!(
+        confirm.body.contains(r#"href="/review""#),
+        "a way back to the step"
+    );
+    let done = c.post("/withdraw", &confirm.csrf(), &[]).await;
+    assert_eq!(done.status, StatusCode::OK);
+    assert!(done.body.contains("We have deleted your data"));
+    assert_eq!(personal_data_in(&c.db).await, Vec::<String>::new());
+    let (withdrawn, erased, consents): (Option<i64>, Option<i64>, i64) = sqlx::query_as(
+        "select withdrawn_at, erased_at, (select count(*) from consent) from application",
+    )
+    .fetch_one(&c.db.pool)
+    .await
+    .unwrap();
+    assert!(
+        withdrawn.is_some() && erased.is_some(),
+        "the proof row stays"
+    );
+    assert_eq!(
+        consents, 2,
+        "the consents (no personal data) stay as evidence"
+    );
+    c.get("/review").await.redirected_to("/");
+    let log: Vec<serde_json::Value> = c
+        .http
+        .get(c.url("/sandbox/_sandbox/log"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(log
+        .iter()
+        .all(|e| !e["path"].as_str().unwrap().starts_with("/v1/persons")));
+}
+
+#[tokio::test]
+async fn a_withdrawal_after_solaris_stops_the_application_and_records_the_request_for_staff() {
+    let c = spawn("de").await;
+    sign_up(&c, "X-MANUALTEST-HAPPYPATH").await;
+    let status = c.get("/identification/return").await;
+    assert!(
+        status.body.contains(r#"href="/withdraw""#),
+        "the return page offers it too"
+    );
+    let confirm = c.get("/withdraw").await;
+    assert!(confirm.body.contains("Antrag zurückziehen?"));
+    c.post("/withdraw", &confirm.csrf(), &[])
+        .await
+        .redirected_to("/withdraw");
+    let page = c.get("/withdraw").await;
+    assert!(page.body.contains("Wir haben Ihren Antrag gestoppt"));
+    assert!(page.body.contains("Solaris SE"));
+    let (requested, erased, waiting): (Option<i64>, Option<i64>, i64) = sqlx::query_as(
+        "select deletion_requested_at, erased_at, \
+         (select count(*) from solaris_work where state = 'pending') from application",
+    )
+    .fetch_one(&c.db.pool)
+    .await
+    .unwrap();
+    assert!(requested.is_some());
+    assert_eq!(
+        erased, None,
+        "staff decide with Solaris what may be deleted"
+    );
+    assert_eq!(waiting, 0, "no more Solaris work");
+    for path in [
+        "/identification/return",
+        "/documents",
+        "/identification/start",
+        "/",
+    ] {
+        c.get(path).await.redirected_to("/withdraw");
+    }
 }

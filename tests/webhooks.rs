@@ -5,10 +5,9 @@ mod common;
 
 use std::time::Duration;
 
-use common::customer::{sign_up, spawn, spawn_with, Customer};
+use common::customer::{personal_data_in, sign_up, spawn, spawn_with, Customer};
 use serde_json::{json, Value};
 use solaris_onboarding::db::Db;
-use sqlx::Row;
 
 async fn sandbox_json(c: &Customer, path: &str) -> Value {
     let token: Value = c
@@ -480,45 +479,6 @@ async fn a_signed_body_replayed_as_person_deleted_for_another_person_erases_noth
         c.get("/identification/return").await.status,
         reqwest::StatusCode::OK
     );
-}
-
-/// Every text of every table the app owns that holds one of the test person's data.
-async fn personal_data_in(db: &Db) -> Vec<String> {
-    let mut found = Vec::new();
-    for table in [
-        "application",
-        "consent",
-        "solaris_work",
-        "webhook_inbox",
-        "webhook_subscription",
-        "session",
-    ] {
-        let rows = sqlx::query(&format!("select * from {table}"))
-            .fetch_all(&db.pool)
-            .await
-            .unwrap();
-        for row in rows {
-            for i in 0..row.len() {
-                // Text columns only; numbers do not decode as text.
-                let Ok(Some(text)) = row.try_get::<Option<String>, _>(i) else {
-                    continue;
-                };
-                for datum in [
-                    "X-MANUALTEST-HAPPYPATH",
-                    "Beispiel",
-                    "Musterstadt",
-                    "erika@example.com",
-                    "4915123456789",
-                    "Teststraße",
-                ] {
-                    if text.contains(datum) {
-                        found.push(format!("{table}: {datum}"));
-                    }
-                }
-            }
-        }
-    }
-    found
 }
 
 #[tokio::test]

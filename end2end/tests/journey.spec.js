@@ -159,3 +159,16 @@ test('without a list of documents from Solaris the customer chooses from the gui
     await request.delete('/sandbox/_sandbox/faults');
   }
 });
+
+test('a customer withdraws the application from a journey page and the data is deleted', async ({ page }, info) => {
+  await page.goto('/?lang=en');
+  await page.getByRole('button', { name: 'Start' }).click();
+  await expect(page).toHaveURL(/\/terms$/);
+  await page.getByRole('link', { name: 'Withdraw my application' }).click();
+  await expect(page).toHaveURL(/\/withdraw$/);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Withdraw your application?');
+  await shot(page, info, '15-withdraw-confirm');
+  await page.getByRole('button', { name: 'Withdraw and delete my data' }).click();
+  await expect(page.getByRole('status')).toContainText('We have deleted your data');
+  await shot(page, info, '16-withdrawn');
+});

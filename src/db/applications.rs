@@ -64,6 +64,7 @@ struct ApplicationRow {
     checklist_done_at: Option<i64>,
     identification_completed_at: Option<String>,
     person_synced_at: Option<i64>,
+    withdrawn_at: Option<i64>,
     terms_at: Option<String>,
     data_at: Option<String>,
 }
@@ -104,6 +105,7 @@ impl TryFrom<ApplicationRow> for Application {
             identification_url: row.identification_url,
             failure_reason: row.failure_reason,
             checklist_done: row.checklist_done_at.is_some(),
+            withdrawn: row.withdrawn_at.is_some(),
             identification_completed_at: row.identification_completed_at,
             person_synced: row.person_synced_at.is_some(),
             consents,
@@ -117,7 +119,7 @@ pub async fn load(db: &Db, id: &str) -> Result<Option<Application>, StoreError> 
         "select a.id, a.details, a.document, a.person_request, a.identification_request, \
          a.person_id, a.identification_id, a.identification_status, a.identification_url, \
          a.failure_reason, a.solaris_person, a.solaris_error, a.checklist_done_at, \
-         a.identification_completed_at, a.person_synced_at, \
+         a.identification_completed_at, a.person_synced_at, a.withdrawn_at, \
          case when a.supported_documents_for = a.identification_id \
               then a.supported_documents end as supported_documents, \
          (select signed_at from consent c where c.application_id = a.id and c.kind = $2) as terms_at, \
@@ -452,6 +454,64 @@ pub async fn record_identification(
     Ok(tx.commit().await?)
 }
 
+/// What a withdrawal did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Withdrawal {
+    /// The application had not reached Solaris: its personal data is erased.
+    Erased,
+    /// Solaris may hold the person: the request is recorded for the bank's staff and the
+    /// application stops.
+    Requested,
+}
+
+/// The customer withdraws the application; its waiting Solaris work is canceled either way.
+/// It has reached Solaris when it has a person, or when a person creation was attempted and
+/// not refused (its outcome may be unknown).
+pub async fn withdraw(db: &Db, application_id: &str) -> Result<Withdrawal, StoreError> {
+    let now = wall_clock_ms();
+    let mut tx = db.begin_write().await?;
+    let (person_id,): (Option<String>,) =
+        sqlx::query_as("select person_id from application where id = $1")
+            .bind(application_id)
+            .fetch_one(&mut *tx)
+            .await?;
+    let (attempted,): (i64,) = sqlx::query_as(
+        "select count(*) from solaris_work where application_id = $1 and kind = $2 \
+         and attempts > 0 and state <> $3",
+    )
+    .bind(application_id)
+    .bind(WorkKind::CreatePerson.as_str())
+    .bind(work::WorkState::Failed.as_str())
+    .fetch_one(&mut *tx)
+    .await?;
+    work::cancel_pending(&mut tx, application_id, now).await?;
+    let outcome = if person_id.is_some() || attempted > 0 {
+        sqlx::query(
+            "update application set withdrawn_at = $1, deletion_requested_at = $1, \
+             updated_at = $1 where id = $2",
+        )
+        .bind(now)
+        .bind(application_id)
+        .execute(&mut *tx)
+        .await?;
+        Withdrawal::Requested
+    } else {
+        sqlx::query(
+            "update application set details = null, document = null, person_request = null, \
+             identification_request = null, solaris_person = null, solaris_error = null, \
+             identification_url = null, supported_documents = null, withdrawn_at = $1, \
+             erased_at = $1, updated_at = $1 where id = $2",
+        )
+        .bind(now)
+        .bind(application_id)
+        .execute(&mut *tx)
+        .await?;
+        Withdrawal::Erased
+    };
+    tx.commit().await?;
+    Ok(outcome)
+}
+
 /// The person as Solaris holds it, read after the identification succeeded.
 pub async fn store_solaris_person(
     db: &Db,
@@ -579,7 +639,8 @@ pub async fn queue_reconciliation_reads(db: &Db, after_ms: i64) -> Result<usize,
         .join(", ");
     let candidates: Vec<(String, i64)> = sqlx::query_as(&format!(
         "select id, reconcile_count from application where identification_status in ({open}) \
-         and identification_id is not null and erased_at is null and reconcile_count < $2 \
+         and identification_id is not null and erased_at is null and withdrawn_at is null \
+         and reconcile_count < $2 \
          and coalesce(last_webhook_at, 0) < $1 and coalesce(last_refresh_at, 0) < $1"
     ))
     .bind(now - after_ms)

@@ -108,6 +108,8 @@ pub struct Application {
     /// `None` when Solaris could not say.
     pub supported_documents: Option<Vec<SupportedDocument>>,
     pub checklist_done: bool,
+    /// The customer withdrew it after it had reached Solaris; staff handle the deletion.
+    pub withdrawn: bool,
     pub identification_completed_at: Option<String>,
     /// The person was read back from Solaris after the identification succeeded.
     pub person_synced: bool,

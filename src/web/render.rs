@@ -28,14 +28,18 @@ tokio::task_local! {
     /// Set for each customer request: the app embeds a sandbox that serves beyond loopback
     /// (`SANDBOX=on`), so every page says that this is a test system.
     pub static TEST_SYSTEM: bool;
+    /// Set for the journey's pages: their footer offers to withdraw the application.
+    pub static JOURNEY_PAGE: bool;
 }
 
 /// The footer of every page: the one place for what the bank says on each page.
 #[component]
-pub fn SiteFooter(lang: Lang) -> impl IntoView {
+pub fn SiteFooter(lang: Lang, withdraw: bool) -> impl IntoView {
+    let t = lang.t();
     view! {
         <footer class="site-footer">
-            <p>{lang.t().footer_provider}</p>
+            {withdraw.then(|| view! { <p><a href="/withdraw">{t.withdraw_link}</a></p> })}
+            <p>{t.footer_provider}</p>
         </footer>
     }
 }
@@ -110,6 +114,7 @@ pub fn page(
         }
     });
     let test_system = TEST_SYSTEM.try_with(|on| *on).unwrap_or(false);
+    let withdraw = JOURNEY_PAGE.try_with(|on| *on).unwrap_or(false) && path != "/withdraw";
     let html = Owner::new().with(move || {
         view! {
             <!DOCTYPE html>
@@ -125,7 +130,7 @@ pub fn page(
                     {test_system.then(|| view! { <p class="test-system" role="note">{lang.t().test_system}</p> })}
                     <SiteHeader lang=lang switch_href=switch/>
                     <main id="main">{body}{auto}</main>
-                    <SiteFooter lang=lang/>
+                    <SiteFooter lang=lang withdraw=withdraw/>
                 </body>
             </html>
         }

@@ -324,3 +324,43 @@ impl Customer {
         panic!("the completion page never showed the data");
     }
 }
+
+/// Every text of every table the app owns that holds one of the test person's data.
+pub async fn personal_data_in(db: &solaris_onboarding::db::Db) -> Vec<String> {
+    use sqlx::Row;
+    let mut found = Vec::new();
+    for table in [
+        "application",
+        "consent",
+        "solaris_work",
+        "webhook_inbox",
+        "webhook_subscription",
+        "session",
+    ] {
+        let rows = sqlx::query(&format!("select * from {table}"))
+            .fetch_all(&db.pool)
+            .await
+            .unwrap();
+        for row in rows {
+            for i in 0..row.len() {
+                // Text columns only; numbers do not decode as text.
+                let Ok(Some(text)) = row.try_get::<Option<String>, _>(i) else {
+                    continue;
+                };
+                for datum in [
+                    "X-MANUALTEST-HAPPYPATH",
+                    "Beispiel",
+                    "Musterstadt",
+                    "erika@example.com",
+                    "4915123456789",
+                    "Teststraße",
+                ] {
+                    if text.contains(datum) {
+                        found.push(format!("{table}: {datum}"));
+                    }
+                }
+            }
+        }
+    }
+    found
+}

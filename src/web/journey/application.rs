@@ -9,6 +9,9 @@ use crate::solaris::types::IdentificationStatus;
 impl Application {
     /// The step the customer is at, from what the application holds.
     pub async fn current_step(&self, db: &Db) -> Result<Step, StoreError> {
+        if self.withdrawn {
+            return Ok(Step::Withdrawn);
+        }
         if self.consent(ConsentKind::TermsConditions).is_none() {
             return Ok(Step::Terms);
         }

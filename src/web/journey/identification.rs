@@ -584,7 +584,7 @@ pub async fn status_page(
         }
     }
     let current = app.current_step(&state.db).await?;
-    if current < Step::Redirect {
+    if current < Step::Redirect || current == Step::Withdrawn {
         return Ok(Redirect::to(current.path()).into_response());
     }
     let status = app.status();
@@ -655,6 +655,9 @@ pub async fn status_page(
 
 /// After expiry: a new identification with the same data, nothing to type again.
 pub async fn new_identification(j: Journey<at::AnyStep>) -> PageResult {
+    if j.app.withdrawn {
+        return Ok(Redirect::to(Step::Withdrawn.path()).into_response());
+    }
     if j.app.status() != Status::Expired {
         return Ok(Redirect::to(Step::Status.path()).into_response());
     }

@@ -9,6 +9,7 @@ mod details;
 pub mod fields;
 mod identification;
 mod review;
+mod withdraw;
 
 use std::marker::PhantomData;
 use std::sync::Arc;
@@ -87,6 +88,8 @@ pub enum Step {
     Redirect,
     Status,
     Complete,
+    /// The customer withdrew the application (it had reached Solaris: staff take it on).
+    Withdrawn,
 }
 
 impl Step {
@@ -104,6 +107,7 @@ impl Step {
             Step::Redirect => "/identification/start",
             Step::Status => "/identification/return",
             Step::Complete => "/complete",
+            Step::Withdrawn => "/withdraw",
         }
     }
 
@@ -333,11 +337,11 @@ async fn protect(
             return refused;
         }
         match checked_post(&state, lang, req).await {
-            Ok(req) => next.run(req).await,
+            Ok(req) => render::JOURNEY_PAGE.scope(true, next.run(req)).await,
             Err(refused) => return refused,
         }
     } else {
-        next.run(req).await
+        render::JOURNEY_PAGE.scope(true, next.run(req)).await
     };
     match res.extensions().get::<Translate>() {
         None => res,
@@ -446,6 +450,10 @@ pub fn router(state: JourneyState) -> Router {
             post(identification::new_identification),
         )
         .route("/complete", get(identification::complete_page))
+        .route(
+            "/withdraw",
+            get(withdraw::withdraw_page).post(withdraw::withdraw),
+        )
         .layer(axum::middleware::from_fn_with_state(state.clone(), protect))
         // The start carries no token yet (the welcome page has no session); it checks the
         // `Origin` itself.
