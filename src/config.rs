@@ -102,6 +102,9 @@ pub struct Settings {
     /// The origins of IDnow's pages, where the redirect form may send the browser with real
     /// Solaris (the CSP's `form-action`).
     pub idnow_origins: Vec<String>,
+    /// The bank's other way to identify (another provider, a branch): offered to a customer
+    /// who has no document the video identification accepts.
+    pub alternative_kyc_url: Option<Url>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -421,7 +424,20 @@ impl Settings {
             })
             .collect::<Result<Vec<_>, ConfigError>>()?;
 
+        // ALTERNATIVE_KYC_URL: the bank's other identification route, https (http on loopback).
+        let alternative_kyc_url = match var(&get, "ALTERNATIVE_KYC_URL") {
+            None => None,
+            Some(raw) => {
+                let url = parse_url("ALTERNATIVE_KYC_URL", &raw)?;
+                if url.scheme() != "https" && !is_loopback(&url) {
+                    return Err(invalid("ALTERNATIVE_KYC_URL", "must use https"));
+                }
+                Some(url)
+            }
+        };
+
         Ok(Settings {
+            alternative_kyc_url,
             reconcile_after_seconds,
             idnow_origins,
             limits,

@@ -5,7 +5,9 @@ mod common;
 
 use std::time::Duration;
 
-use common::customer::{person_with, personal_data_in, sign_up, spawn, Customer, CONTACT};
+use common::customer::{
+    person_with, personal_data_in, sign_up, spawn, spawn_with, Customer, CONTACT,
+};
 use reqwest::StatusCode;
 
 #[tokio::test]
@@ -1022,7 +1024,10 @@ async fn the_exact_text_of_a_consent_stays_provable_after_the_text_changes() {
 
 /// A customer at the documents step.
 async fn at_documents(lang: &'static str) -> Customer {
-    let c = spawn(lang).await;
+    documents_step(spawn(lang).await).await
+}
+
+async fn documents_step(c: Customer) -> Customer {
     c.subscribed().await;
     through_person(&c).await;
     c.submit("/details/contact", CONTACT)
@@ -1243,4 +1248,37 @@ async fn a_withdrawal_after_solaris_stops_the_application_and_records_the_reques
     ] {
         c.get(path).await.redirected_to("/withdraw");
     }
+}
+
+#[tokio::test]
+async fn a_customer_without_an_accepted_document_is_shown_the_other_way() {
+    let c = at_documents("en").await;
+    let documents = c.get("/documents").await;
+    assert!(documents.body.contains(r#"href="/documents/none""#));
+    let page = c.get("/documents/none").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("Please contact our customer service"));
+    assert!(page.body.contains(r#"href="/documents""#));
+
+    let alternative = "https://bank.example/identify-in-branch";
+    let c = documents_step(spawn_with("de", &[("ALTERNATIVE_KYC_URL", alternative)]).await).await;
+    let page = c.get("/documents/none").await;
+    assert!(
+        page.body.contains(&format!(r#"href="{alternative}""#)),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("Andere Wege der Identifizierung"));
+}
+
+#[test]
+fn the_alternative_route_must_use_https() {
+    let refused = solaris_onboarding::config::Settings::from_source(|k| match k {
+        "ALTERNATIVE_KYC_URL" => Some("http://bank.example/identify".to_string()),
+        _ => None,
+    });
+    assert!(refused
+        .unwrap_err()
+        .to_string()
+        .contains("ALTERNATIVE_KYC_URL"));
 }

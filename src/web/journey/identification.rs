@@ -240,6 +240,7 @@ fn documents_view(
             <Progress lang=lang current=3/>
             <h1>{j.documents_title}</h1>
             {list}
+            <p><a href="/documents/none">{j.no_document_link}</a></p>
             <ErrorSummary lang=lang errors=errors.clone()/>
             <form method="post" action=path novalidate=true>
                 <Csrf token=token/>
@@ -256,6 +257,34 @@ fn documents_view(
                 })}
                 <div class="actions"><button type="submit" class="primary">{j.continue_}</button></div>
             </form>
+        },
+    )
+}
+
+/// `GET /documents/none`: the customer has no document IDnow accepts; the bank's other route
+/// (`ALTERNATIVE_KYC_URL`), or what to do without one.
+pub async fn no_document_page(j: Journey<at::Documents>) -> Response {
+    let lang = j.lang;
+    let t = lang.t();
+    let way = match j.state.alternative_kyc_url.clone() {
+        Some(url) => view! {
+            <p>{t.no_document_alternative}" "<a href=url>{t.no_document_alternative_link}</a></p>
+        }
+        .into_any(),
+        None => view! { <p>{t.no_document_contact}</p> }.into_any(),
+    };
+    render::page(
+        lang,
+        "/documents/none",
+        t.no_document_title,
+        StatusCode::OK,
+        None,
+        view! {
+            <Progress lang=lang current=3/>
+            <h1>{t.no_document_title}</h1>
+            <p>{t.no_document_text}</p>
+            {way}
+            <p><a href=Step::Documents.path()>{t.back}</a></p>
         },
     )
 }

@@ -47,6 +47,8 @@ pub struct Shared {
     /// `scheme://host:port` of `PUBLIC_URL`, for the Origin check.
     pub public_origin: String,
     pub minimum_age: u32,
+    /// The bank's other identification route, for customers without an accepted document.
+    pub alternative_kyc_url: Option<String>,
     /// Status changes of applications, for the live status stream.
     pub feed: crate::web::live::StatusFeed,
     /// Per-client limits on starts and forms.
@@ -435,6 +437,7 @@ pub fn router(state: JourneyState) -> Router {
             "/documents",
             get(identification::documents_page).post(identification::save_documents),
         )
+        .route("/documents/none", get(identification::no_document_page))
         .route(
             "/checklist",
             get(identification::checklist_page).post(identification::checklist_done),
