@@ -207,15 +207,7 @@ async fn a_customer_residing_outside_germany_is_told_and_never_reaches_solaris()
     let page = c.get("/not-eligible").await;
     assert!(page.body.contains("Fourthline"));
     c.get("/review").await.redirected_to("/not-eligible");
-    let log: Vec<serde_json::Value> = c
-        .http
-        .get(c.url("/sandbox/_sandbox/log"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let log: Vec<serde_json::Value> = c.sandbox_log().await;
     assert!(
         log.iter()
             .all(|e| !e["path"].as_str().unwrap().starts_with("/v1/persons")),
@@ -277,15 +269,7 @@ async fn a_repeated_confirmation_creates_one_person() {
         StatusCode::SEE_OTHER,
         "the review is behind the customer now"
     );
-    let log: Vec<serde_json::Value> = c
-        .http
-        .get(c.url("/sandbox/_sandbox/log"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let log: Vec<serde_json::Value> = c.sandbox_log().await;
     let creations = log
         .iter()
         .filter(|e| e["method"] == "POST" && e["path"] == "/v1/persons")
@@ -489,15 +473,7 @@ async fn the_return_page_stream_tells_each_status_change_without_asking_solaris(
         .await
         .unwrap();
     assert_eq!(stream.headers()["content-type"], "text/event-stream");
-    let log_before: Vec<serde_json::Value> = c
-        .http
-        .get(c.url("/sandbox/_sandbox/log"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let log_before: Vec<serde_json::Value> = c.sandbox_log().await;
     let mut seen = String::new();
     let mut advanced = false;
     let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
@@ -521,15 +497,7 @@ async fn the_return_page_stream_tells_each_status_change_without_asking_solaris(
     assert_eq!(statuses.first(), Some(&"pending"));
     assert_eq!(statuses.last(), Some(&"failed"));
     // The stream itself sent nothing to Solaris: every identification read came from a webhook.
-    let log: Vec<serde_json::Value> = c
-        .http
-        .get(c.url("/sandbox/_sandbox/log"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let log: Vec<serde_json::Value> = c.sandbox_log().await;
     let reads = |log: &[serde_json::Value]| {
         log.iter()
             .filter(|e| {
@@ -547,15 +515,7 @@ async fn the_return_page_stream_tells_each_status_change_without_asking_solaris(
 
 /// The supported documents GETs the sandbox served.
 async fn document_list_reads(c: &Customer) -> usize {
-    let log: Vec<serde_json::Value> = c
-        .http
-        .get(c.url("/sandbox/_sandbox/log"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let log: Vec<serde_json::Value> = c.sandbox_log().await;
     log.iter()
         .filter(|e| {
             e["path"]
@@ -576,16 +536,10 @@ async fn the_list_of_documents_is_read_once_per_identification() {
 #[tokio::test]
 async fn when_solaris_cannot_list_the_documents_the_customer_chooses_from_the_guide_and_goes_on() {
     let c = spawn("de").await;
-    c.subscribed().await;
     // An odd answer (404 for an identification Solaris just created), every time.
     c.set_faults(serde_json::json!({"routes": [{"path": "/v1/persons/*/identifications/*/supported_documents", "status": 404}]}))
         .await;
-    through_person(&c).await;
-    c.submit("/details/contact", CONTACT)
-        .await
-        .redirected_to("/review");
-    c.submit("/review", &[]).await.redirected_to("/preparing");
-    c.wait_on("/preparing").await.redirected_to("/documents");
+    let c = documents_step(c).await;
     let page = c.get("/documents").await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(page
@@ -639,14 +593,7 @@ async fn when_solaris_cannot_list_the_documents_the_customer_chooses_from_the_gu
 #[tokio::test]
 async fn when_idnow_cannot_be_started_the_customer_is_told_to_come_back_and_the_button_works_later()
 {
-    let c = spawn("de").await;
-    c.subscribed().await;
-    through_person(&c).await;
-    c.submit("/details/contact", CONTACT)
-        .await
-        .redirected_to("/review");
-    c.submit("/review", &[]).await.redirected_to("/preparing");
-    c.wait_on("/preparing").await.redirected_to("/documents");
+    let c = at_documents("de").await;
     c.submit(
         "/documents",
         &[
@@ -1196,15 +1143,7 @@ async fn a_withdrawal_before_solaris_erases_the_data_at_once_and_keeps_a_proof()
         "the consents (no personal data) stay as evidence"
     );
     c.get("/review").await.redirected_to("/");
-    let log: Vec<serde_json::Value> = c
-        .http
-        .get(c.url("/sandbox/_sandbox/log"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let log: Vec<serde_json::Value> = c.sandbox_log().await;
     assert!(log
         .iter()
         .all(|e| !e["path"].as_str().unwrap().starts_with("/v1/persons")));

@@ -603,17 +603,8 @@ async fn wait_until(db: &Db, what: &str, count_query: &str, wanted: i64) {
 
 /// The GETs of the application's identification the sandbox has served so far.
 async fn identification_reads(c: &Customer) -> usize {
-    let log: Value = c
-        .http
-        .get(c.url("/sandbox/_sandbox/log"))
-        .send()
+    c.sandbox_log()
         .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    log.as_array()
-        .unwrap()
         .iter()
         .filter(|e| {
             let path = e["path"].as_str().unwrap_or_default();

@@ -199,6 +199,18 @@ impl Customer {
     }
 
     /// Sets the embedded sandbox's faults (`{"routes": [...], "webhooks": {...}}`).
+    /// The requests the embedded sandbox served, oldest first.
+    pub async fn sandbox_log(&self) -> Vec<serde_json::Value> {
+        self.http
+            .get(self.url("/sandbox/_sandbox/log"))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap()
+    }
+
     pub async fn set_faults(&self, faults: serde_json::Value) {
         let res = self
             .http

@@ -5,6 +5,23 @@ use serde_json::{json, Value};
 use crate::common::TestSandbox;
 
 /// After `request`, advance the clock by each step's seconds and expect that status.
+/// The customer opens the same link again and starts another call on the IDnow page.
+async fn start_again(sandbox: &TestSandbox, url: &str) {
+    let res = sandbox
+        .http
+        .post(format!("{url}/start"))
+        .form(&[
+            ("terms", "on"),
+            ("recording", "on"),
+            ("document", "on"),
+            ("mobile_number", "+15550101"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 303);
+}
+
 async fn plays(case: &str, steps: &[(u64, &str)]) -> (TestSandbox, String, String, Value) {
     let sandbox = TestSandbox::spawn().await;
     let (person, ident) = sandbox
@@ -109,19 +126,7 @@ async fn abortident_aborts_with_a_user_caused_temporary_reason_and_the_same_url_
     let page = sandbox.http.get(url).send().await.unwrap();
     assert_eq!(page.status(), 200);
     assert!(page.text().await.unwrap().contains("Start identification"));
-    let res = sandbox
-        .http
-        .post(format!("{url}/start"))
-        .form(&[
-            ("terms", "on"),
-            ("recording", "on"),
-            ("document", "on"),
-            ("mobile_number", "+15550101"),
-        ])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), 303);
+    start_again(&sandbox, url).await;
     assert_eq!(
         sandbox.identification(&person, &ident_id).await["status"],
         "pending"
@@ -349,19 +354,7 @@ async fn an_unknown_test_case_is_aborted_for_good_instead_of_waiting_for_a_teste
     assert!(info.permanent);
     // A retry with the same URL ends the same way: the case stays unknown.
     let url = ident["url"].as_str().unwrap();
-    let res = sandbox
-        .http
-        .post(format!("{url}/start"))
-        .form(&[
-            ("terms", "on"),
-            ("recording", "on"),
-            ("document", "on"),
-            ("mobile_number", "+15550101"),
-        ])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), 303);
+    start_again(&sandbox, url).await;
     sandbox.advance(60).await;
     let again = sandbox.identification(&person, &ident_id).await;
     assert_eq!(again["status"], "aborted");

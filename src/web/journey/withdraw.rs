@@ -13,7 +13,8 @@ use crate::web::i18n::Lang;
 use crate::web::render;
 use crate::web::start::APPLICATION_KEY;
 
-fn requested_view(lang: Lang) -> Response {
+/// After the withdrawal: what became of the application, and what happens next.
+fn withdrawn_view(lang: Lang, body: impl IntoView + 'static) -> Response {
     let t = lang.t();
     render::page(
         lang,
@@ -23,6 +24,16 @@ fn requested_view(lang: Lang) -> Response {
         None,
         view! {
             <h1>{t.withdrawn_title}</h1>
+            {body}
+        },
+    )
+}
+
+fn requested_view(lang: Lang) -> Response {
+    let t = lang.t();
+    withdrawn_view(
+        lang,
+        view! {
             <p role="status">{t.withdrawn_requested}</p>
             <p>{t.withdrawn_next}</p>
         },
@@ -76,14 +87,9 @@ pub async fn withdraw(j: Journey<at::AnyStep>) -> PageResult {
                 tracing::warn!(error = %e, "forgetting a withdrawn application in the session");
             }
             let t = j.lang.t();
-            Ok(render::page(
+            Ok(withdrawn_view(
                 j.lang,
-                Step::Withdrawn.path(),
-                t.withdrawn_title,
-                StatusCode::OK,
-                None,
                 view! {
-                    <h1>{t.withdrawn_title}</h1>
                     <p role="status">{t.withdrawn_erased}</p>
                     <p><a href="/">{t.start_again}</a></p>
                 },
