@@ -92,6 +92,8 @@ pub struct Settings {
     pub reconcile_after_seconds: u64,
     /// How long a stopping process may take to finish its requests and work items.
     pub shutdown_grace: std::time::Duration,
+    /// After SIGTERM, how long the app serves on while it reports itself not ready.
+    pub drain_notice: std::time::Duration,
     /// How long clients may take, and how many may be connected at once.
     pub limits: ClientLimits,
     /// How often one client may start applications and post journey forms.
@@ -315,6 +317,16 @@ impl Settings {
             None => std::time::Duration::from_secs(20),
         };
 
+        // DRAIN_NOTICE_SECONDS: after SIGTERM, how long the app keeps serving while
+        // `/health/ready` already answers 503, so a load balancer stops sending new customers
+        // before connections are refused; default 0 (stop accepting at once).
+        let drain_notice = match var(&get, "DRAIN_NOTICE_SECONDS") {
+            Some(v) => std::time::Duration::from_secs(
+                v.parse().map_err(|e| invalid("DRAIN_NOTICE_SECONDS", e))?,
+            ),
+            None => std::time::Duration::ZERO,
+        };
+
         // SANDBOX: `on` lets the sandbox serve where it is not on loopback (a shared test
         // system); `off` never embeds it. Unset: embedded only when the app is reached on
         // loopback, so a deployment never exposes the sandbox by accident.
@@ -444,6 +456,7 @@ impl Settings {
             rates,
             solaris_persons_per_minute,
             shutdown_grace,
+            drain_notice,
             minimum_age,
             listen_addr,
             public_url,

@@ -16,6 +16,7 @@ use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tracing::Level;
 use url::Url;
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 #[cfg(feature = "sandbox")]
@@ -41,6 +42,9 @@ pub struct Server {
     router: Router,
     supervisor: Supervisor,
     shutdown_grace: Duration,
+    /// Set when shutdown begins; `/health/ready` then answers 503.
+    draining: Arc<AtomicBool>,
+    drain_notice: Duration,
     limits: ClientLimits,
     pub addr: SocketAddr,
     pub public_url: Url,
@@ -170,7 +174,15 @@ impl Server {
             sessions,
             rates,
         };
-        let mut router = web::router(&settings, &public_url, parts).merge(intake);
+        let draining = Arc::new(AtomicBool::new(false));
+        let health = web::health::Health {
+            db: db.clone(),
+            loops: supervisor.loops(),
+            draining: draining.clone(),
+        };
+        let mut router = web::router(&settings, &public_url, parts)
+            .merge(intake)
+            .merge(web::health::router(health));
         if let Some(sandbox) = sandbox_router {
             router = router.nest("/sandbox", sandbox);
         }
@@ -190,6 +202,8 @@ impl Server {
             router: outermost(router, security, settings.limits),
             supervisor,
             shutdown_grace: settings.shutdown_grace,
+            draining,
+            drain_notice: settings.drain_notice,
             limits: settings.limits,
             addr,
             public_url,
@@ -248,6 +262,8 @@ impl Server {
             router: outermost(sandbox.router(), security, settings.limits),
             supervisor,
             shutdown_grace: settings.shutdown_grace,
+            draining: Arc::new(AtomicBool::new(false)),
+            drain_notice: Duration::ZERO,
             limits: settings.limits,
             addr,
             public_url,
@@ -272,9 +288,23 @@ impl Server {
             router,
             supervisor,
             shutdown_grace,
+            draining,
+            drain_notice,
             limits,
             ..
         } = self;
+        // First no longer ready, then (after the notice) no longer accepting.
+        let stop = async move {
+            stop.await;
+            draining.store(true, Ordering::SeqCst);
+            if !drain_notice.is_zero() {
+                tracing::info!(
+                    notice_seconds = drain_notice.as_secs(),
+                    "shutdown requested: reporting not ready, still serving"
+                );
+                tokio::time::sleep(drain_notice).await;
+            }
+        };
         let graceful = GracefulShutdown::new();
         {
             let connections = serve_until(listener, router, limits, &graceful, stop);

@@ -4,7 +4,9 @@
 //! silently while pages keep serving. On shutdown, loops that hold work finish it
 //! ([`Supervisor::spawn_draining`]); the others stop at once ([`Supervisor::spawn`]).
 
+use std::collections::HashMap;
 use std::future::Future;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use futures::FutureExt;
@@ -50,6 +52,45 @@ impl Shutdown {
 pub struct Supervisor {
     stop: watch::Sender<bool>,
     tasks: JoinSet<()>,
+    loops: Loops,
+}
+
+/// A loop's failures in a row after which it counts as not alive (it keeps being restarted).
+const FAILURES_NOT_ALIVE: u32 = 3;
+
+/// How the supervised loops are doing, for the health endpoints.
+#[derive(Clone, Debug, Default)]
+pub struct Loops(Arc<Mutex<HashMap<&'static str, LoopState>>>);
+
+#[derive(Clone, Copy, Debug, Default)]
+struct LoopState {
+    running: bool,
+    /// Ends and panics since the loop last ran for a while.
+    failures_in_a_row: u32,
+}
+
+impl Loops {
+    fn set(&self, name: &'static str, change: impl FnOnce(&mut LoopState)) {
+        if let Ok(mut loops) = self.0.lock() {
+            change(loops.entry(name).or_default());
+        }
+    }
+
+    /// Every loop runs, or is being restarted after fewer than three failures in a row.
+    pub fn alive(&self) -> bool {
+        self.0.lock().is_ok_and(|loops| {
+            loops
+                .values()
+                .all(|l| l.running || l.failures_in_a_row < FAILURES_NOT_ALIVE)
+        })
+    }
+
+    /// The loop `name` runs now.
+    pub fn running(&self, name: &str) -> bool {
+        self.0
+            .lock()
+            .is_ok_and(|loops| loops.get(name).is_some_and(|l| l.running))
+    }
 }
 
 /// The first wait before a restart; it doubles up to [`RESTART_MAX`].
@@ -69,7 +110,13 @@ impl Supervisor {
         Supervisor {
             stop: watch::channel(false).0,
             tasks: JoinSet::new(),
+            loops: Loops::default(),
         }
+    }
+
+    /// How the loops are doing.
+    pub fn loops(&self) -> Loops {
+        self.loops.clone()
     }
 
     /// The shutdown signal the loops and the live streams follow.
@@ -103,10 +150,13 @@ impl Supervisor {
         Fut: Future<Output = ()> + Send + 'static,
     {
         let mut shutdown = self.shutdown();
+        let loops = self.loops.clone();
+        loops.set(name, |l| l.running = true);
         self.tasks.spawn(async move {
             let mut wait = RESTART_FIRST;
             loop {
                 let started = Instant::now();
+                loops.set(name, |l| l.running = true);
                 let run = std::panic::AssertUnwindSafe(make(shutdown.clone())).catch_unwind();
                 let outcome = if drains {
                     Some(run.await)
@@ -116,6 +166,14 @@ impl Supervisor {
                         _ = shutdown.requested() => None,
                     }
                 };
+                loops.set(name, |l| {
+                    l.running = false;
+                    l.failures_in_a_row = if started.elapsed() >= RESTART_RESET_AFTER {
+                        1
+                    } else {
+                        l.failures_in_a_row + 1
+                    };
+                });
                 if shutdown.is_requested() {
                     tracing::debug!(task = name, "background task stopped");
                     return;

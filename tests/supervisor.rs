@@ -65,3 +65,25 @@ async fn a_draining_loop_finishes_its_work_before_the_drain_returns() {
     assert!(supervisor.drain(deadline).await);
     assert_eq!(finished.load(Ordering::SeqCst), 1);
 }
+
+#[tokio::test]
+async fn a_loop_that_keeps_failing_makes_the_process_not_alive() {
+    let mut supervisor = Supervisor::new();
+    let loops = supervisor.loops();
+    supervisor.spawn("steady", |_| std::future::pending::<()>());
+    until("the steady loop runs", || loops.running("steady")).await;
+    assert!(loops.alive());
+    let runs = Arc::new(AtomicUsize::new(0));
+    supervisor.spawn("broken", {
+        let runs = runs.clone();
+        move |_| {
+            runs.fetch_add(1, Ordering::SeqCst);
+            async { panic!("fails at once, every time") }
+        }
+    });
+    until("two failures", || runs.load(Ordering::SeqCst) >= 2).await;
+    until("three failures in a row", || !loops.alive()).await;
+    assert!(loops.running("steady"));
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
+    supervisor.drain(deadline).await;
+}

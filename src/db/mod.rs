@@ -67,6 +67,15 @@ const READERS: usize = 4;
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 
 impl Db {
+    /// Whether every migration of this build is applied (false while another version's
+    /// migrations are missing); an error when the database does not answer.
+    pub async fn applied_migrations(&self) -> Result<bool, StoreError> {
+        let (applied,): (i64,) = sqlx::query_as("select count(*) from _sqlx_migrations")
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(applied >= MIGRATOR.iter().count() as i64)
+    }
+
     /// Connects, creating the SQLite file (and its folder) on first start, and migrates.
     pub async fn connect(url: &str) -> anyhow::Result<Db> {
         sqlx::any::install_default_drivers();

@@ -2,6 +2,7 @@
 //! ([`render::page`]), with sessions, the language choice, the stylesheet and the files of
 //! `public/`.
 
+pub mod health;
 pub mod i18n;
 pub mod journey;
 pub mod legal;
