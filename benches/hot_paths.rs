@@ -544,7 +544,7 @@ async fn run() {
                 .bind(format!("{id}cper"))
                 .bind(format!("{id}cidt"))
                 .bind(status)
-                .bind(solaris_onboarding::webhooks::reconcile::MAX_READS)
+                .bind(12_i64)
                 .execute(&mut *tx)
                 .await
                 .unwrap();

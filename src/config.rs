@@ -90,6 +90,8 @@ pub struct Settings {
     pub minimum_age: u32,
     /// A waiting application without a webhook for this long is read from Solaris again.
     pub reconcile_after_seconds: u64,
+    /// The longest wait between two reconciliation reads of an identification.
+    pub reconcile_max_wait: std::time::Duration,
     /// How long a stopping process may take to finish its requests and work items.
     pub shutdown_grace: std::time::Duration,
     /// After SIGTERM, how long the app serves on while it reports itself not ready.
@@ -317,6 +319,17 @@ impl Settings {
             None => std::time::Duration::from_secs(20),
         };
 
+        // RECONCILE_MAX_WAIT_SECONDS: the longest wait between two reconciliation reads of an
+        // identification that can still change, default an hour.
+        let reconcile_max_wait = match var(&get, "RECONCILE_MAX_WAIT_SECONDS") {
+            Some(v) => match v.parse::<u64>() {
+                Ok(0) => return Err(invalid("RECONCILE_MAX_WAIT_SECONDS", "must be positive")),
+                Ok(n) => std::time::Duration::from_secs(n),
+                Err(e) => return Err(invalid("RECONCILE_MAX_WAIT_SECONDS", e)),
+            },
+            None => std::time::Duration::from_secs(3600),
+        };
+
         // DRAIN_NOTICE_SECONDS: after SIGTERM, how long the app keeps serving while
         // `/health/ready` already answers 503, so a load balancer stops sending new customers
         // before connections are refused; default 0 (stop accepting at once).
@@ -451,6 +464,7 @@ impl Settings {
         Ok(Settings {
             alternative_kyc_url,
             reconcile_after_seconds,
+            reconcile_max_wait,
             idnow_origins,
             limits,
             rates,

@@ -146,7 +146,10 @@ impl Server {
         supervisor.spawn("reconciliation", {
             let (db, work) = (db.clone(), work.clone());
             let after = Duration::from_secs(settings.reconcile_after_seconds);
-            move |_| webhooks::reconcile::reconcile_forever(db.clone(), work.clone(), after)
+            let max_wait = settings.reconcile_max_wait;
+            move |_| {
+                webhooks::reconcile::reconcile_forever(db.clone(), work.clone(), after, max_wait)
+            }
         });
         let (intake, writer) = webhooks::intake(db.clone(), work.clone());
         // Drains: it stores what the intake verified until the server has stopped.

@@ -630,3 +630,78 @@ async fn the_first_reconciliation_read_waits_the_configured_delay_after_the_redi
     }
     panic!("no reconciliation read after the delay");
 }
+
+#[tokio::test]
+async fn a_longreview_result_reaches_the_customer_though_every_webhook_is_lost() {
+    let c = spawn_with(
+        "en",
+        &[
+            ("RECONCILE_AFTER_SECONDS", "1"),
+            ("RECONCILE_MAX_WAIT_SECONDS", "2"),
+        ],
+    )
+    .await;
+    subscriptions(&c).await;
+    set_webhook_faults(&c, json!({"drop_rate": 1})).await;
+    sign_up(&c, "X-AUTOTEST-LONGREVIEW").await;
+    c.advance(60).await;
+    stored_status(&c.db, "pending_successful").await;
+    // A day of reads without news (more than reconciliation used to make before giving up).
+    sqlx::query("update application set reconcile_count = 30")
+        .execute(&c.db.pool)
+        .await
+        .unwrap();
+    c.advance(24 * 3600).await;
+    stored_status(&c.db, "successful").await;
+    let page = c.get("/identification/return").await;
+    assert!(page.body.contains(r#"data-status="successful""#));
+}
+
+#[tokio::test]
+async fn reconciliation_waits_at_most_the_configured_maximum_and_stops_after_fifteen_days() {
+    use solaris_onboarding::webhooks::reconcile::reconcile_once;
+    let c = spawn("en").await;
+    let now = chrono::Utc::now().timestamp_millis();
+    let day = 24 * 3600 * 1000_i64;
+    for (id, requested, count) in [
+        ("fresh", now - day, 0),
+        ("many_reads", now - 3 * day, 40),
+        ("past_its_days", now - 16 * day, 3),
+    ] {
+        sqlx::query(
+            "insert into application (id, identification_id, identification_status, \
+             identification_requested_at, last_refresh_at, reconcile_count, created_at, updated_at) \
+             values ($1, $2, 'pending', $3, $4, $5, 0, 0)",
+        )
+        .bind(id)
+        .bind(format!("{id}cidt"))
+        .bind(requested)
+        .bind(now - 2 * 3600 * 1000)
+        .bind(count)
+        .execute(&c.db.pool)
+        .await
+        .unwrap();
+    }
+    let queued = reconcile_once(&c.db, Duration::from_secs(120), Duration::from_secs(3600))
+        .await
+        .unwrap();
+    assert_eq!(queued, 2);
+    let reads: Vec<(String,)> = sqlx::query_as(
+        "select application_id from solaris_work where kind = 'refresh_identification' order by application_id",
+    )
+    .fetch_all(&c.db.pool)
+    .await
+    .unwrap();
+    let reads: Vec<&str> = reads.iter().map(|(a,)| a.as_str()).collect();
+    assert_eq!(reads, ["fresh", "many_reads"], "none after 15 days");
+    let (due,): (i64,) =
+        sqlx::query_as("select reconcile_due_at from application where id = 'many_reads'")
+            .fetch_one(&c.db.pool)
+            .await
+            .unwrap();
+    assert!(
+        due - now <= 3600 * 1000 + 5000,
+        "at most an hour until the next read"
+    );
+    assert!(due - now >= 3600 * 1000 - 5000);
+}

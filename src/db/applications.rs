@@ -282,6 +282,7 @@ pub async fn choose_document(
         sqlx::query(
             "update application set identification_request = $1, identification_id = null, \
              identification_status = null, identification_url = null, failure_reason = null, \
+             identification_requested_at = null, reconcile_due_at = null, reconcile_count = 0, \
              updated_at = $2 where id = $3",
         )
         .bind(request)
@@ -313,7 +314,8 @@ pub async fn record_request(
 ) -> Result<(), StoreError> {
     sqlx::query(
         "update application set identification_status = $1, identification_url = $2, \
-         failure_reason = null, last_refresh_at = $3, reconcile_count = 0, updated_at = $3 \
+         failure_reason = null, last_refresh_at = $3, reconcile_count = 0, reconcile_due_at = null, \
+         identification_requested_at = coalesce(identification_requested_at, $3), updated_at = $3 \
          where id = $4",
     )
     .bind(status_text(status)?)
@@ -334,7 +336,8 @@ pub async fn renew_expired_identification(
     let mut tx = db.begin_write().await?;
     let reset = sqlx::query(
         "update application set identification_id = null, identification_status = null, \
-         identification_url = null, failure_reason = null, updated_at = $1 \
+         identification_url = null, failure_reason = null, identification_requested_at = null, \
+         reconcile_due_at = null, reconcile_count = 0, updated_at = $1 \
          where id = $2 and identification_status = $3",
     )
     .bind(wall_clock_ms())
@@ -435,6 +438,9 @@ pub async fn record_identification(
          identification_completed_at = coalesce($5, identification_completed_at), \
          solaris_error = null, last_refresh_at = $6, reconcile_count = case \
          when identification_status = $2 then reconcile_count else 0 end, \
+         reconcile_due_at = case when identification_status = $2 then reconcile_due_at end, \
+         identification_requested_at = case when $2 = $9 then identification_requested_at \
+         else coalesce(identification_requested_at, $6) end, \
          updated_at = $6 where id = $7 \
          and (identification_id = $1 or (identification_id is null and $8 = 1))",
     )
@@ -446,6 +452,7 @@ pub async fn record_identification(
     .bind(wall_clock_ms())
     .bind(application_id)
     .bind(i64::from(created))
+    .bind(IdentificationStatus::Created.as_str())
     .execute(&mut *tx)
     .await?;
     if ident.status == IdentificationStatus::Successful && !was_successful {
@@ -623,13 +630,19 @@ pub async fn erase_deleted_person(db: &Db, application_id: &str) -> Result<(), S
     Ok(())
 }
 
-/// Reads without any webhook in between after which an application is left alone (with the
-/// doubling wait, about 15 hours at the default 120 s).
-pub const MAX_RECONCILE_READS: i64 = 12;
+/// How long reconciliation follows an identification after its request: its link lives 14
+/// days, after which Solaris reports it `expired`; one more day covers a late answer.
+pub const RECONCILE_FOR_MS: i64 = 15 * 24 * 3600 * 1000;
 
-/// Queues a status read for every open application whose last webhook and last read are older
-/// than `after_ms` × 2^(reads so far, at most 6); returns how many were queued.
-pub async fn queue_reconciliation_reads(db: &Db, after_ms: i64) -> Result<usize, StoreError> {
+/// Queues a status read for every application whose identification can still change, whose
+/// last webhook is older than `after_ms` and whose next read is due: `after_ms` after the last
+/// status learned, then doubling per read without news up to `max_wait_ms`, until the status is
+/// final or [`RECONCILE_FOR_MS`] after the request. Returns how many were queued.
+pub async fn queue_reconciliation_reads(
+    db: &Db,
+    after_ms: i64,
+    max_wait_ms: i64,
+) -> Result<usize, StoreError> {
     let now = wall_clock_ms();
     // The open statuses are the enum's own constants, never input.
     let open = IdentificationStatus::OPEN
@@ -637,28 +650,34 @@ pub async fn queue_reconciliation_reads(db: &Db, after_ms: i64) -> Result<usize,
         .map(|s| format!("'{}'", s.as_str()))
         .collect::<Vec<_>>()
         .join(", ");
+    let due = "coalesce(reconcile_due_at, coalesce(last_refresh_at, 0) + $2) <= $1 \
+               and coalesce(last_webhook_at, 0) < $1 - $2";
     let candidates: Vec<(String, i64)> = sqlx::query_as(&format!(
         "select id, reconcile_count from application where identification_status in ({open}) \
          and identification_id is not null and erased_at is null and withdrawn_at is null \
-         and reconcile_count < $2 \
-         and coalesce(last_webhook_at, 0) < $1 and coalesce(last_refresh_at, 0) < $1"
+         and coalesce(identification_requested_at, last_refresh_at, 0) > $1 - $3 and {due}"
     ))
-    .bind(now - after_ms)
-    .bind(MAX_RECONCILE_READS)
+    .bind(now)
+    .bind(after_ms)
+    .bind(RECONCILE_FOR_MS)
     .fetch_all(&db.pool)
     .await?;
     let mut queued = 0;
     for (id, count) in candidates {
-        let wait = after_ms.saturating_mul(1 << count.clamp(0, 6));
+        let next = now
+            + after_ms
+                .saturating_mul(1 << (count + 1).clamp(0, 30))
+                .min(max_wait_ms);
         let mut tx = db.begin_write().await?;
         // The conditional update makes one instance win when several reconcile at once.
-        let claimed = sqlx::query(
-            "update application set last_refresh_at = $1, reconcile_count = reconcile_count + 1 \
-             where id = $2 and coalesce(last_refresh_at, 0) < $3 and coalesce(last_webhook_at, 0) < $3",
-        )
+        let claimed = sqlx::query(&format!(
+            "update application set last_refresh_at = $1, reconcile_count = reconcile_count + 1, \
+             reconcile_due_at = $3 where id = $4 and {due}"
+        ))
         .bind(now)
+        .bind(after_ms)
+        .bind(next)
         .bind(&id)
-        .bind(now - wait)
         .execute(&mut *tx)
         .await?;
         if claimed.rows_affected() == 1 {

@@ -206,7 +206,13 @@ impl Worker {
                 self.later(&item, &why, false).await?
             }
             Err(Failure::Permanent(why, detail)) => {
-                tracing::error!(application_id = %item.application_id, kind = %item.kind, error = %why, "Solaris refused the work");
+                // A read that keeps failing leaves a customer waiting on a status nobody learns.
+                let code = if item.kind.reads() {
+                    "status_read_failing"
+                } else {
+                    "solaris_refused"
+                };
+                tracing::error!(application_id = %item.application_id, kind = %item.kind, code, error = %why, "Solaris refused the work");
                 work::fail(&self.db, &item, &why, detail.as_deref()).await?;
             }
         }

@@ -9,23 +9,31 @@ use tokio::sync::Notify;
 
 use crate::db::{applications, Db, StoreError};
 
-pub use applications::MAX_RECONCILE_READS as MAX_READS;
-
-/// Queues a read for every open application whose last webhook and last read are older than
-/// `after` × 2^(reads so far, at most 6); returns how many were queued.
-pub async fn reconcile_once(db: &Db, after: Duration) -> Result<usize, StoreError> {
-    let queued = applications::queue_reconciliation_reads(db, after.as_millis() as i64).await?;
+/// Queues a read for every application whose identification can still change and whose next
+/// read is due (`after` after the last status learned, doubling up to `max_wait`, for 15 days
+/// after the request); returns how many were queued.
+pub async fn reconcile_once(
+    db: &Db,
+    after: Duration,
+    max_wait: Duration,
+) -> Result<usize, StoreError> {
+    let queued = applications::queue_reconciliation_reads(
+        db,
+        after.as_millis() as i64,
+        max_wait.as_millis() as i64,
+    )
+    .await?;
     if queued > 0 {
         tracing::info!(queued, "reconciliation queued status reads");
     }
     Ok(queued)
 }
 
-pub async fn reconcile_forever(db: Db, work: Arc<Notify>, after: Duration) {
+pub async fn reconcile_forever(db: Db, work: Arc<Notify>, after: Duration, max_wait: Duration) {
     let tick = (after / 4).clamp(Duration::from_millis(200), Duration::from_secs(30));
     loop {
         tokio::time::sleep(tick).await;
-        match reconcile_once(&db, after).await {
+        match reconcile_once(&db, after, max_wait).await {
             Ok(n) if n > 0 => work.notify_one(),
             Ok(_) => {}
             Err(e) => tracing::error!(error = %e, "reconciliation"),
