@@ -109,6 +109,8 @@ pub struct Settings {
     /// The bank's other way to identify (another provider, a branch): offered to a customer
     /// who has no document the video identification accepts.
     pub alternative_kyc_url: Option<Url>,
+    /// How long data is kept that the bank may not keep for good.
+    pub retention: crate::retention::Policy,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -330,6 +332,24 @@ impl Settings {
             None => std::time::Duration::from_secs(3600),
         };
 
+        // RETENTION_*_DAYS: personal data of applications that never reached Solaris (90), of
+        // those of residents outside Germany (30), and webhook deliveries (30).
+        let days = |name: &str, default: u32| -> Result<u32, ConfigError> {
+            match var(&get, name) {
+                None => Ok(default),
+                Some(v) => match v.parse::<u32>() {
+                    Ok(0) => Err(invalid(name, "must be at least one day")),
+                    Ok(n) => Ok(n),
+                    Err(e) => Err(invalid(name, e)),
+                },
+            }
+        };
+        let retention = crate::retention::Policy {
+            unsubmitted_days: days("RETENTION_UNSUBMITTED_DAYS", 90)?,
+            not_resident_days: days("RETENTION_NOT_RESIDENT_DAYS", 30)?,
+            webhook_days: days("RETENTION_WEBHOOK_DAYS", 30)?,
+        };
+
         // DRAIN_NOTICE_SECONDS: after SIGTERM, how long the app keeps serving while
         // `/health/ready` already answers 503, so a load balancer stops sending new customers
         // before connections are refused; default 0 (stop accepting at once).
@@ -462,6 +482,7 @@ impl Settings {
         };
 
         Ok(Settings {
+            retention,
             alternative_kyc_url,
             reconcile_after_seconds,
             reconcile_max_wait,

@@ -16,6 +16,7 @@ pub mod config;
 pub mod db;
 pub mod domain;
 pub mod queue;
+pub mod retention;
 #[cfg(feature = "sandbox")]
 pub mod sandbox;
 pub mod solaris;

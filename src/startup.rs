@@ -160,6 +160,10 @@ impl Server {
             move |_| web::live::watch_forever(db.clone(), feed.clone())
         });
         let sessions = DbSessionStore::new(db.clone());
+        supervisor.spawn("retention", {
+            let (db, policy) = (db.clone(), settings.retention);
+            move |_| crate::retention::run_forever(db.clone(), policy)
+        });
         supervisor.spawn("session purge", {
             let sessions = sessions.clone();
             move |_| web::purge_sessions_forever(sessions.clone())

@@ -16,6 +16,7 @@
 //! is a [`StoreError`], never a silent default.
 
 pub mod applications;
+pub mod retention;
 pub mod session_store;
 pub mod webhooks;
 pub mod work;

@@ -186,6 +186,7 @@ pub fn router(settings: &Settings, public_url: &Url, parts: Parts) -> Router {
         public_origin: public_url.origin().ascii_serialization(),
         minimum_age: settings.minimum_age,
         alternative_kyc_url: settings.alternative_kyc_url.as_ref().map(|u| u.to_string()),
+        not_resident_days: settings.retention.not_resident_days,
         feed,
         rates,
     }));

@@ -116,6 +116,7 @@ texts! {
     ineligible_eu: "Video identification with IDnow is offered to customers living in Germany. For customers living in another EU country, this bank identifies with Fourthline, which is not offered on this page." / "Die Videoidentifikation mit IDnow wird Kundinnen und Kunden mit Wohnsitz in Deutschland angeboten. Für Kundinnen und Kunden mit Wohnsitz in einem anderen EU-Land nutzt diese Bank Fourthline, das auf dieser Seite nicht angeboten wird.",
     ineligible_other: "Video identification with IDnow is offered to customers living in Germany. For your country of residence another identification method is needed; please contact us." / "Die Videoidentifikation mit IDnow wird Kundinnen und Kunden mit Wohnsitz in Deutschland angeboten. Für Ihr Wohnsitzland ist ein anderes Identifikationsverfahren nötig; bitte kontaktieren Sie uns.",
     ineligible_fix: "If your address was entered wrongly, you can correct it." / "Falls Ihre Adresse falsch eingegeben wurde, können Sie sie korrigieren.",
+    ineligible_retention: "Otherwise we delete your data {days} days after your last change; nothing has been passed to Solaris SE." / "Andernfalls löschen wir Ihre Daten {days} Tage nach Ihrer letzten Änderung; an die Solaris SE wurde nichts übermittelt.",
 
     review_title: "Please check your data" / "Bitte prüfen Sie Ihre Daten",
     review_intro: "This is what we will send to our bank partner Solaris. It must match your ID document." / "Diese Daten senden wir an unseren Bankpartner Solaris. Sie müssen mit Ihrem Ausweisdokument übereinstimmen.",

@@ -131,6 +131,14 @@ fn header<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
         .filter(|v| !v.is_empty())
 }
 
+/// A delivery's body without IDnow's `reference` (the ident id the customer must never see).
+fn without_reference(
+    mut payload: serde_json::Map<String, Value>,
+) -> serde_json::Map<String, Value> {
+    payload.remove("reference");
+    payload
+}
+
 /// Constant-time check of `sha256=<hex>` against the raw body.
 fn signed(secret: &str, body: &[u8], signature: Option<&str>) -> bool {
     let Some((algorithm, hex_digest)) = signature.and_then(|s| s.split_once('=')) else {
@@ -206,7 +214,8 @@ async fn receive(State(intake): State<Intake>, headers: HeaderMap, body: Bytes) 
             webhook_id: webhook_id.clone(),
             event_type: WebhookEventType::parse(&event_type),
             entity_id,
-            body: String::from_utf8_lossy(&body).into_owned(),
+            // Kept for the record without IDnow's `reference`, which is never stored.
+            body: Value::Object(without_reference(payload)).to_string(),
         },
         stored,
     };

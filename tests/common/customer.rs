@@ -17,7 +17,7 @@ pub struct Customer {
     seen: std::sync::Mutex<Vec<String>>,
     /// The app's database, for tests that look at what is stored.
     pub db: solaris_onboarding::db::Db,
-    _task: tokio::task::JoinHandle<()>,
+    _task: Option<tokio::task::JoinHandle<()>>,
 }
 
 pub struct Page {
@@ -76,7 +76,7 @@ pub async fn spawn_with(lang: &'static str, extra: &[(&str, &str)]) -> Customer 
         lang,
         seen: Default::default(),
         db: db_handle,
-        _task: task,
+        _task: Some(task),
     }
 }
 
@@ -85,6 +85,22 @@ pub async fn spawn(lang: &'static str) -> Customer {
 }
 
 impl Customer {
+    /// Another customer, in a browser of their own, on the same app.
+    pub fn another(&self, lang: &'static str) -> Customer {
+        Customer {
+            base: self.base.clone(),
+            http: reqwest::Client::builder()
+                .cookie_store(true)
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .unwrap(),
+            lang,
+            seen: Default::default(),
+            db: self.db.clone(),
+            _task: None,
+        }
+    }
+
     /// Starts an application and accepts both consents, as the texts were shown.
     pub async fn consent(&self) {
         let res = self
@@ -339,14 +355,32 @@ impl Customer {
 
 /// Every text of every table the app owns that holds one of the test person's data.
 pub async fn personal_data_in(db: &solaris_onboarding::db::Db) -> Vec<String> {
+    found_in(
+        db,
+        &[
+            "X-MANUALTEST-HAPPYPATH",
+            "Beispiel",
+            "Musterstadt",
+            "erika@example.com",
+            "4915123456789",
+            "Teststraße",
+        ],
+    )
+    .await
+}
+
+/// Every text of every table the app owns that holds one of `data`, as `table: datum`.
+pub async fn found_in(db: &solaris_onboarding::db::Db, data: &[&str]) -> Vec<String> {
     use sqlx::Row;
     let mut found = Vec::new();
     for table in [
         "application",
         "consent",
+        "consent_text",
         "solaris_work",
         "webhook_inbox",
         "webhook_subscription",
+        "erasure_log",
         "session",
     ] {
         let rows = sqlx::query(&format!("select * from {table}"))
@@ -359,14 +393,7 @@ pub async fn personal_data_in(db: &solaris_onboarding::db::Db) -> Vec<String> {
                 let Ok(Some(text)) = row.try_get::<Option<String>, _>(i) else {
                     continue;
                 };
-                for datum in [
-                    "X-MANUALTEST-HAPPYPATH",
-                    "Beispiel",
-                    "Musterstadt",
-                    "erika@example.com",
-                    "4915123456789",
-                    "Teststraße",
-                ] {
+                for datum in data {
                     if text.contains(datum) {
                         found.push(format!("{table}: {datum}"));
                     }

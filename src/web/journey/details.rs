@@ -463,6 +463,7 @@ pub async fn ineligible_page(journey: Journey<at::Ineligible>) -> Response {
             <p>{text}</p>
             <p class="note">{j.country}": "{name}</p>
             <p>{j.ineligible_fix}" "<a href=Step::Contact.path()>{j.edit}</a></p>
+            <p>{j.ineligible_retention.replace("{days}", &journey.state.not_resident_days.to_string())}</p>
         },
     )
 }

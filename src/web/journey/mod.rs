@@ -49,6 +49,8 @@ pub struct Shared {
     pub minimum_age: u32,
     /// The bank's other identification route, for customers without an accepted document.
     pub alternative_kyc_url: Option<String>,
+    /// Days after which the data of a resident outside Germany is erased.
+    pub not_resident_days: u32,
     /// Status changes of applications, for the live status stream.
     pub feed: crate::web::live::StatusFeed,
     /// Per-client limits on starts and forms.

@@ -1,0 +1,94 @@
+//! The retention job's storage: erasing the personal data of applications that never reached
+//! Solaris, pruning the webhook inbox, and the proof rows of what was erased.
+
+use super::{wall_clock_ms, work, Db, StoreError};
+use crate::db::work::{WorkKind, WorkState};
+
+/// Why data was erased, as the proof row says.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Reason {
+    Unsubmitted,
+    NotResident,
+    WebhookInbox,
+}
+
+impl Reason {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Reason::Unsubmitted => "unsubmitted",
+            Reason::NotResident => "not_resident",
+            Reason::WebhookInbox => "webhook_inbox",
+        }
+    }
+}
+
+/// An application that never reached Solaris and has not changed since `before` (ms): its id
+/// and its data screens (JSON), to tell where the customer lives.
+#[derive(Debug, sqlx::FromRow)]
+pub struct Unreached {
+    pub id: String,
+    pub details: Option<String>,
+}
+
+/// Applications without a Solaris person, not erased, unchanged since `before`, and with no
+/// person creation under way (one attempted and not refused may have reached Solaris).
+pub async fn unreached_since(db: &Db, before: i64) -> Result<Vec<Unreached>, StoreError> {
+    Ok(sqlx::query_as(
+        "select a.id, a.details from application a where a.person_id is null \
+         and a.erased_at is null and a.updated_at < $1 and not exists (\
+           select 1 from solaris_work w where w.application_id = a.id and w.kind = $2 \
+           and w.attempts > 0 and w.state <> $3)",
+    )
+    .bind(before)
+    .bind(WorkKind::CreatePerson.as_str())
+    .bind(WorkState::Failed.as_str())
+    .fetch_all(&db.pool)
+    .await?)
+}
+
+/// Erases the personal data of an application that never reached Solaris, unless it changed
+/// since `before` meanwhile; true when erased. The row stays, without personal data.
+pub async fn erase_unreached(db: &Db, id: &str, before: i64, now: i64) -> Result<bool, StoreError> {
+    let mut tx = db.begin_write().await?;
+    let erased = sqlx::query(
+        "update application set details = null, document = null, person_request = null, \
+         identification_request = null, solaris_person = null, solaris_error = null, \
+         identification_url = null, supported_documents = null, erased_at = $1, updated_at = $1 \
+         where id = $2 and person_id is null and erased_at is null and updated_at < $3",
+    )
+    .bind(now)
+    .bind(id)
+    .bind(before)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected()
+        == 1;
+    if erased {
+        work::cancel_pending(&mut tx, id, now).await?;
+    }
+    tx.commit().await?;
+    Ok(erased)
+}
+
+/// Deletes the webhook deliveries received before `before`; returns how many.
+pub async fn prune_inbox(db: &Db, before: i64) -> Result<u64, StoreError> {
+    Ok(
+        sqlx::query("delete from webhook_inbox where received_at < $1")
+            .bind(before)
+            .execute(&db.writer)
+            .await?
+            .rows_affected(),
+    )
+}
+
+/// The proof of an erasure: when, why, how many.
+pub async fn log(db: &Db, reason: Reason, erased: u64) -> Result<(), StoreError> {
+    sqlx::query("insert into erasure_log (id, reason, erased, ran_at) values ($1, $2, $3, $4)")
+        .bind(uuid::Uuid::new_v4().simple().to_string())
+        .bind(reason.as_str())
+        .bind(erased as i64)
+        .bind(wall_clock_ms())
+        .execute(&db.writer)
+        .await?;
+    Ok(())
+}
