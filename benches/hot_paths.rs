@@ -326,6 +326,7 @@ async fn run() {
     let app = Process(
         Command::new(std::env::var("BENCH_APP").unwrap_or_else(|_| APP.to_string()))
             .env("LISTEN_ADDR", format!("127.0.0.1:{app_port}"))
+            .env("METRICS_LISTEN_ADDR", "127.0.0.1:0")
             .env("DATABASE_URL", format!("sqlite://{}", db_path.display()))
             .env("SANDBOX_TIME_SCALE", "0.001")
             .env("RUST_LOG", "warn")

@@ -111,6 +111,8 @@ pub struct Settings {
     pub alternative_kyc_url: Option<Url>,
     /// How long data is kept that the bank may not keep for good.
     pub retention: crate::retention::Policy,
+    /// Where the Prometheus metrics are served; never the public listener.
+    pub metrics_listen_addr: SocketAddr,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -481,7 +483,20 @@ impl Settings {
             }
         };
 
+        // METRICS_LISTEN_ADDR: the metrics' own listener, default 127.0.0.1:9464.
+        let metrics_listen_addr: SocketAddr = match var(&get, "METRICS_LISTEN_ADDR") {
+            Some(v) => v.parse().map_err(|e| invalid("METRICS_LISTEN_ADDR", e))?,
+            None => SocketAddr::from(([127, 0, 0, 1], 9464)),
+        };
+        if metrics_listen_addr == listen_addr && metrics_listen_addr.port() != 0 {
+            return Err(invalid(
+                "METRICS_LISTEN_ADDR",
+                "must differ from LISTEN_ADDR: metrics are never served on the public listener",
+            ));
+        }
+
         Ok(Settings {
+            metrics_listen_addr,
             retention,
             alternative_kyc_url,
             reconcile_after_seconds,

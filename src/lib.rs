@@ -15,6 +15,7 @@
 pub mod config;
 pub mod db;
 pub mod domain;
+pub mod monitoring;
 pub mod queue;
 pub mod retention;
 #[cfg(feature = "sandbox")]

@@ -74,6 +74,7 @@ pub async fn run_once(db: &Db, now: i64, policy: Policy) -> Result<Report, Store
     ] {
         if erased > 0 {
             store::log(db, reason, erased).await?;
+            crate::monitoring::erased(reason.as_str(), erased);
         }
     }
     Ok(report)

@@ -47,6 +47,8 @@ pub struct Server {
     drain_notice: Duration,
     limits: ClientLimits,
     pub addr: SocketAddr,
+    /// Where the metrics are served (the app only; not the standalone sandbox).
+    pub metrics_addr: Option<SocketAddr>,
     pub public_url: Url,
     pub db: Db,
 }
@@ -181,6 +183,22 @@ impl Server {
             sessions,
             rates,
         };
+        crate::monitoring::handle();
+        let metrics = crate::monitoring::bind(settings.metrics_listen_addr)?;
+        let metrics_addr = metrics.local_addr()?;
+        supervisor.spawn("metrics listener", {
+            let db = db.clone();
+            move |_| {
+                let listener = metrics.try_clone();
+                let db = db.clone();
+                async move {
+                    match listener {
+                        Ok(listener) => crate::monitoring::serve(listener, db).await,
+                        Err(e) => tracing::error!(error = %e, "metrics listener"),
+                    }
+                }
+            }
+        });
         let draining = Arc::new(AtomicBool::new(false));
         let health = web::health::Health {
             db: db.clone(),
@@ -211,6 +229,7 @@ impl Server {
             shutdown_grace: settings.shutdown_grace,
             draining,
             drain_notice: settings.drain_notice,
+            metrics_addr: Some(metrics_addr),
             limits: settings.limits,
             addr,
             public_url,
@@ -271,6 +290,7 @@ impl Server {
             shutdown_grace: settings.shutdown_grace,
             draining: Arc::new(AtomicBool::new(false)),
             drain_notice: Duration::ZERO,
+            metrics_addr: None,
             limits: settings.limits,
             addr,
             public_url,

@@ -16,6 +16,7 @@ fn an_https_deployment_without_solaris_refuses_to_start_and_names_the_choice() {
         .env_clear()
         .env("PUBLIC_URL", "https://onboarding.example")
         .env("LISTEN_ADDR", "127.0.0.1:0")
+        .env("METRICS_LISTEN_ADDR", "127.0.0.1:0")
         .output()
         .expect("the binary runs");
     assert_eq!(out.status.code(), Some(2));

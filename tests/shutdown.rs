@@ -34,6 +34,7 @@ async fn start(database_url: &str, faults: &str) -> App {
     let port = free_port();
     let child = Command::new(env!("CARGO_BIN_EXE_solaris-onboarding"))
         .env("LISTEN_ADDR", format!("127.0.0.1:{port}"))
+        .env("METRICS_LISTEN_ADDR", "127.0.0.1:0")
         .env("DATABASE_URL", database_url)
         .env("SANDBOX_TIME_SCALE", "1")
         .env("SANDBOX_FAULTS", faults)

@@ -418,20 +418,24 @@ pub async fn record_identification(
     application_id: &str,
     ident: &Identification,
     created: bool,
-) -> Result<(), StoreError> {
+) -> Result<Option<Transition>, StoreError> {
     let status = status_text(&ident.status)?;
     let mut tx = db.begin_write().await?;
-    let before: Option<(Option<String>,)> =
-        sqlx::query_as("select identification_status from application where id = $1")
-            .bind(application_id)
-            .fetch_optional(&mut *tx)
-            .await?;
-    let was_successful = before
-        .and_then(|(s,)| s)
+    let before: Option<(Option<String>, String, i64, Option<i64>)> = sqlx::query_as(
+        "select identification_status, language, created_at, identification_requested_at \
+         from application where id = $1",
+    )
+    .bind(application_id)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let Some((before_status, language, started_at, requested_at)) = before else {
+        return Ok(None);
+    };
+    let before_status = before_status
         .as_deref()
         .map(|s| status_from("application.identification_status", s))
-        .transpose()?
-        == Some(IdentificationStatus::Successful);
+        .transpose()?;
+    let was_successful = before_status == Some(IdentificationStatus::Successful);
     sqlx::query(
         "update application set identification_id = $1, identification_status = $2, \
          identification_url = coalesce($3, identification_url), failure_reason = $4, \
@@ -458,7 +462,26 @@ pub async fn record_identification(
     if ident.status == IdentificationStatus::Successful && !was_successful {
         work::enqueue(&mut tx, application_id, WorkKind::SyncPerson).await?;
     }
-    Ok(tx.commit().await?)
+    tx.commit().await?;
+    Ok(
+        (before_status.as_ref() != Some(&ident.status)).then_some(Transition {
+            language,
+            started_at,
+            requested_at,
+        }),
+    )
+}
+
+/// An identification status that changed, with what the metrics need to know of the
+/// application (no personal data).
+#[derive(Clone, Debug)]
+pub struct Transition {
+    /// `EN` or `DE`.
+    pub language: String,
+    /// When the application started (ms).
+    pub started_at: i64,
+    /// When the identification was requested (ms), if it was.
+    pub requested_at: Option<i64>,
 }
 
 /// What a withdrawal did.

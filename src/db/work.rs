@@ -228,6 +228,25 @@ struct DueRow {
     outcome_unknown: i64,
 }
 
+/// Per kind: the items waiting (pending, due or not) and the age in ms of the oldest at `now`.
+pub async fn waiting_by_kind(db: &Db, now: i64) -> Result<Vec<(WorkKind, i64, i64)>, StoreError> {
+    let rows: Vec<(String, i64, i64)> = sqlx::query_as(
+        "select kind, count(*), min(created_at) from solaris_work where state = $1 group by kind",
+    )
+    .bind(WorkState::Pending.as_str())
+    .fetch_all(&db.pool)
+    .await?;
+    rows.into_iter()
+        .map(|(kind, n, oldest)| {
+            Ok((
+                WorkKind::stored("solaris_work.kind", &kind)?,
+                n,
+                now - oldest,
+            ))
+        })
+        .collect()
+}
+
 /// Up to `limit` items due at `now`: the first pending item of each application only, so an
 /// application's items run in order; items whose lease passed are due again.
 pub async fn due(db: &Db, now: i64, limit: i64) -> Result<Vec<Due>, StoreError> {

@@ -9,7 +9,10 @@ use tokio::sync::Notify;
 
 use crate::db::work::{self, Due, WorkKind};
 use crate::db::{applications, wall_clock_ms, Db, StoreError};
-use crate::solaris::types::{IdentificationStatus, NewIdentification, NewPerson, Person};
+use crate::monitoring;
+use crate::solaris::types::{
+    Identification, IdentificationStatus, NewIdentification, NewPerson, Person,
+};
 use crate::solaris::{SolarisClient, SolarisError};
 use crate::supervisor::Shutdown;
 
@@ -323,13 +326,7 @@ impl Worker {
                             )
                             .await?;
                         }
-                        return Ok(applications::record_identification(
-                            &self.db,
-                            &item.application_id,
-                            found,
-                            true,
-                        )
-                        .await?);
+                        return Ok(self.record(&item.application_id, found, true).await?);
                     }
                 }
                 let created = self.client.create_identification(&person_id, &new).await?;
@@ -339,8 +336,7 @@ impl Worker {
                     self.read_supported_documents(&item.application_id, &person_id, &created.id)
                         .await?;
                 }
-                applications::record_identification(&self.db, &item.application_id, &created, true)
-                    .await?;
+                self.record(&item.application_id, &created, true).await?;
             }
             WorkKind::RequestIdentification | WorkKind::RefreshIdentification => {
                 let person_id = person_id.ok_or_else(|| missing("person"))?;
@@ -360,8 +356,7 @@ impl Worker {
                 };
                 // A status the guide does not list is refused by the store: the application
                 // stays as it was, and the read is tried again later.
-                applications::record_identification(&self.db, &item.application_id, &ident, false)
-                    .await?;
+                self.record(&item.application_id, &ident, false).await?;
             }
             WorkKind::SyncPerson => {
                 let person_id = person_id.ok_or_else(|| missing("person"))?;
@@ -386,6 +381,31 @@ impl Worker {
                     Err(e) => return Err(e.into()),
                 }
             }
+        }
+        Ok(())
+    }
+
+    /// Stores what Solaris answered for an identification; a changed status is counted in the
+    /// metrics (outcome, the funnel's last step, and how long the customer's way took).
+    async fn record(
+        &self,
+        application_id: &str,
+        ident: &Identification,
+        created: bool,
+    ) -> Result<(), StoreError> {
+        let Some(changed) =
+            applications::record_identification(&self.db, application_id, ident, created).await?
+        else {
+            return Ok(());
+        };
+        let now = wall_clock_ms();
+        monitoring::identification_outcome(&ident.status, ident.failure_reason.as_ref());
+        if ident.status == IdentificationStatus::Successful {
+            monitoring::reached(monitoring::Step::Identified, &changed.language);
+            monitoring::start_to_success((now - changed.started_at) as f64 / 1000.0);
+        }
+        if let (true, Some(requested)) = (ident.status.is_settled(), changed.requested_at) {
+            monitoring::redirect_to_result((now - requested) as f64 / 1000.0);
         }
         Ok(())
     }

@@ -259,6 +259,7 @@ impl SolarisClient {
             Err(SolarisError::Decode { .. }) => ("unreadable", 0),
         };
         self.metrics.count(endpoint, label);
+        crate::monitoring::solaris_call(endpoint, label, started.elapsed().as_secs_f64());
         tracing::Span::current().record("status", status);
         tracing::info!(
             endpoint,

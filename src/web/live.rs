@@ -98,9 +98,34 @@ pub async fn events(
         }
     };
     let rx = state.feed.tx.subscribe();
-    Sse::new(stream(id, current, rx, state.feed.shutdown.clone()))
+    // Counted open until the stream is dropped, however it ends.
+    let open = OpenStream::new();
+    let events = futures::StreamExt::map(
+        stream(id, current, rx, state.feed.shutdown.clone()),
+        move |e| {
+            let _ = &open;
+            e
+        },
+    );
+    Sse::new(events)
         .keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
         .into_response()
+}
+
+/// One open live-status stream, for the metrics.
+struct OpenStream;
+
+impl OpenStream {
+    fn new() -> OpenStream {
+        crate::monitoring::live_streams(1.0);
+        OpenStream
+    }
+}
+
+impl Drop for OpenStream {
+    fn drop(&mut self) {
+        crate::monitoring::live_streams(-1.0);
+    }
 }
 
 /// What a stream does next.

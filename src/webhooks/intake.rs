@@ -113,7 +113,8 @@ async fn store_or_refuse(db: &Db, work: &Notify, batch: &mut Vec<Delivery>) {
     }
 }
 
-fn refuse(status: StatusCode, code: &str, event_type: &str) -> Response {
+fn refuse(status: StatusCode, code: &'static str, event_type: &str) -> Response {
+    crate::monitoring::webhook_delivery(event_type, code);
     tracing::warn!(
         code,
         event_type,
@@ -158,6 +159,7 @@ fn signed(secret: &str, body: &[u8], signature: Option<&str>) -> bool {
 }
 
 async fn receive(State(intake): State<Intake>, headers: HeaderMap, body: Bytes) -> Response {
+    let arrived = std::time::Instant::now();
     let event_type = header(&headers, "solaris-webhook-event-type")
         .unwrap_or_default()
         .to_string();
@@ -223,6 +225,15 @@ async fn receive(State(intake): State<Intake>, headers: HeaderMap, body: Bytes) 
         Ok(()) => outcome.await.unwrap_or(Err(())),
         Err(_) => Err(()),
     };
+    crate::monitoring::webhook_lag(arrived.elapsed().as_secs_f64());
+    crate::monitoring::webhook_delivery(
+        &event_type,
+        match outcome {
+            Ok(true) => "stored",
+            Ok(false) => "repeated",
+            Err(()) => "not_stored",
+        },
+    );
     match outcome {
         Ok(true) => {
             tracing::info!(webhook_id, event_type, "webhook stored");

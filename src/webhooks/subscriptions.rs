@@ -183,6 +183,7 @@ pub async fn ensure_forever(db: Db, client: Arc<SolarisClient>, url: String, sch
         tokio::time::sleep(delay).await;
         match ensure_once(&db, &client, &url).await {
             Ok(()) => {
+                crate::monitoring::subscriptions_in_place(true);
                 if reported.take().is_some() {
                     tracing::info!("webhook subscriptions are in place again");
                 }
@@ -190,6 +191,7 @@ pub async fn ensure_forever(db: Db, client: Arc<SolarisClient>, url: String, sch
                 delay = schedule.every;
             }
             Err(trouble) => {
+                crate::monitoring::subscriptions_in_place(false);
                 failures += 1;
                 delay = schedule.after_failures(failures);
                 let retry_in_s = delay.as_secs();

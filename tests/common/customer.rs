@@ -17,6 +17,8 @@ pub struct Customer {
     seen: std::sync::Mutex<Vec<String>>,
     /// The app's database, for tests that look at what is stored.
     pub db: solaris_onboarding::db::Db,
+    /// `http://ADDR` of the app's metrics listener.
+    pub metrics: String,
     _task: Option<tokio::task::JoinHandle<()>>,
 }
 
@@ -62,6 +64,10 @@ pub async fn spawn_with(lang: &'static str, extra: &[(&str, &str)]) -> Customer 
     vars.extend_from_slice(extra);
     let server = Server::app(settings(&vars)).await.unwrap();
     let db_handle = server.db.clone();
+    let metrics = format!(
+        "http://{}",
+        server.metrics_addr.expect("the app serves metrics")
+    );
     let base = format!("http://{}", server.addr);
     let task = tokio::spawn(async move {
         let _ = server.run().await;
@@ -76,6 +82,7 @@ pub async fn spawn_with(lang: &'static str, extra: &[(&str, &str)]) -> Customer 
         lang,
         seen: Default::default(),
         db: db_handle,
+        metrics,
         _task: Some(task),
     }
 }
@@ -97,6 +104,7 @@ impl Customer {
             lang,
             seen: Default::default(),
             db: self.db.clone(),
+            metrics: self.metrics.clone(),
             _task: None,
         }
     }

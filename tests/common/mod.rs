@@ -47,10 +47,10 @@ pub async fn fresh_database_url() -> String {
 
 /// Settings as a deployment would give them, from a map of variables.
 pub fn settings(vars: &[(&str, &str)]) -> Settings {
-    let map: HashMap<String, String> = vars
-        .iter()
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect();
+    // Many apps run in one test process: each takes a free port for its metrics.
+    let mut map: HashMap<String, String> =
+        HashMap::from([("METRICS_LISTEN_ADDR".to_string(), "127.0.0.1:0".to_string())]);
+    map.extend(vars.iter().map(|(k, v)| (k.to_string(), v.to_string())));
     Settings::from_source(|k| map.get(k).cloned()).expect("valid test settings")
 }
 

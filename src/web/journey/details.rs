@@ -422,7 +422,17 @@ pub async fn save_contact(
         Err(errors) => Ok(contact_view(j.lang, j.csrf, form, errors)),
         Ok(contact) => {
             let eligible = contact.country == "DE";
+            let first = j.app.details.contact.is_none();
             save(&j, |details| details.contact = Some(contact)).await?;
+            if first {
+                use crate::monitoring::{reached, Step as Reached};
+                let step = if eligible {
+                    Reached::DataEntered
+                } else {
+                    Reached::NotEligible
+                };
+                reached(step, j.lang.code());
+            }
             let next = if eligible {
                 Step::Review
             } else {

@@ -424,6 +424,9 @@ pub async fn save_documents(
         None
     };
     applications::choose_document(&state.db, &app.id, &choice, new_request.as_ref()).await?;
+    if app.document.is_none() {
+        crate::monitoring::reached(crate::monitoring::Step::DocumentChosen, lang.code());
+    }
     state.work.notify_one();
     Ok(Redirect::to(if needs_poa {
         Step::Preparing.path()
@@ -539,6 +542,7 @@ pub async fn go_to_idnow(journey: Journey<at::AnyStep>) -> PageResult {
                 return Ok(redirect_view(lang, csrf, true));
             };
             applications::record_request(&state.db, &app.id, &requested.status, &url).await?;
+            crate::monitoring::reached(crate::monitoring::Step::SentToIdnow, lang.code());
             tracing::info!(application_id = %app.id, "customer sent to IDnow");
             Ok(Redirect::to(&url).into_response())
         }

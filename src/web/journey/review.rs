@@ -236,7 +236,9 @@ pub async fn confirm(j: Journey<at::Review>) -> PageResult {
         proof_of_address_type: None,
         proof_of_address_issued_at: None,
     };
-    applications::submit(&state.db, &app.id, &person, &identification).await?;
+    if applications::submit(&state.db, &app.id, &person, &identification).await? {
+        crate::monitoring::reached(crate::monitoring::Step::Submitted, lang.code());
+    }
     state.work.notify_one();
     tracing::info!(application_id = %app.id, "application confirmed and queued");
     Ok(Redirect::to(Step::Preparing.path()).into_response())

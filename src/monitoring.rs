@@ -1,0 +1,224 @@
+//! Metrics in the Prometheus text format, on their own listener (`METRICS_LISTEN_ADDR`, never
+//! the public one). Every name starts with `onboarding_`; labels are closed sets (steps,
+//! languages, statuses, the guide's failure reasons, endpoints, outcomes, work kinds, event
+//! types), never personal data or ids.
+
+use std::net::SocketAddr;
+use std::sync::OnceLock;
+
+use axum::extract::State;
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
+
+use crate::db::{work, Db};
+use crate::solaris::types::{FailureReason, IdentificationStatus};
+
+/// Seconds, for calls and processing: 5 ms to 30 s.
+const FAST: &[f64] = &[
+    0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0,
+];
+/// Seconds, for a customer's way: a minute to two weeks.
+const SLOW: &[f64] = &[
+    60.0,
+    300.0,
+    900.0,
+    1800.0,
+    3600.0,
+    4.0 * 3600.0,
+    86400.0,
+    3.0 * 86400.0,
+    7.0 * 86400.0,
+    14.0 * 86400.0,
+];
+
+static HANDLE: OnceLock<PrometheusHandle> = OnceLock::new();
+
+/// The process's recorder (installed once; every app instance in the process shares it).
+pub fn handle() -> PrometheusHandle {
+    HANDLE
+        .get_or_init(|| {
+            let builder = || {
+                PrometheusBuilder::new()
+                    .set_buckets_for_metric(Matcher::Suffix("_seconds".into()), FAST)
+                    .and_then(|b| {
+                        b.set_buckets_for_metric(Matcher::Suffix("_journey_seconds".into()), SLOW)
+                    })
+            };
+            match builder().map(|b| b.install_recorder()) {
+                Ok(Ok(handle)) => handle,
+                other => {
+                    // Another recorder is installed: render what ours would, and say so.
+                    tracing::error!(?other, "metrics recorder not installed");
+                    PrometheusBuilder::new().build_recorder().handle()
+                }
+            }
+        })
+        .clone()
+}
+
+/// A step of the journey an application reached, counted once per application.
+#[derive(Clone, Copy, Debug)]
+pub enum Step {
+    Started,
+    Consented,
+    DataEntered,
+    NotEligible,
+    Submitted,
+    DocumentChosen,
+    SentToIdnow,
+    Identified,
+}
+
+impl Step {
+    fn as_str(self) -> &'static str {
+        match self {
+            Step::Started => "started",
+            Step::Consented => "consented",
+            Step::DataEntered => "data_entered",
+            Step::NotEligible => "not_eligible",
+            Step::Submitted => "submitted",
+            Step::DocumentChosen => "document_chosen",
+            Step::SentToIdnow => "sent_to_idnow",
+            Step::Identified => "identified",
+        }
+    }
+}
+
+/// The funnel: an application reached `step`, in `lang` (`en` or `de`).
+pub fn reached(step: Step, lang: &str) {
+    let lang = if lang.eq_ignore_ascii_case("de") {
+        "de"
+    } else {
+        "en"
+    };
+    metrics::counter!("onboarding_funnel_total", "step" => step.as_str(), "lang" => lang)
+        .increment(1);
+}
+
+/// An identification's status changed; `reason` only when it is one of the guide's.
+pub fn identification_outcome(status: &IdentificationStatus, reason: Option<&FailureReason>) {
+    let reason = match reason {
+        None => "none",
+        Some(r) => r.info().map(|i| i.code).unwrap_or("other"),
+    };
+    // Only the guide's statuses become label values.
+    let status: &'static str = IdentificationStatus::ALL
+        .iter()
+        .find(|s| *s == status)
+        .map(|s| s.as_str())
+        .unwrap_or("other");
+    metrics::counter!("onboarding_identification_outcomes_total", "status" => status, "reason" => reason)
+        .increment(1);
+}
+
+/// From the start of an application to its successful identification.
+pub fn start_to_success(seconds: f64) {
+    metrics::histogram!("onboarding_start_to_success_journey_seconds").record(seconds);
+}
+
+/// From the redirect to IDnow to a final result.
+pub fn redirect_to_result(seconds: f64) {
+    metrics::histogram!("onboarding_redirect_to_result_journey_seconds").record(seconds);
+}
+
+/// One Solaris call: its endpoint, its outcome, how long it took.
+pub fn solaris_call(endpoint: &'static str, outcome: &'static str, seconds: f64) {
+    metrics::counter!("onboarding_solaris_calls_total", "endpoint" => endpoint, "outcome" => outcome)
+        .increment(1);
+    metrics::histogram!("onboarding_solaris_call_duration_seconds", "endpoint" => endpoint)
+        .record(seconds);
+}
+
+/// One webhook delivery at our endpoint: its event type (the five we subscribe to, else
+/// `other`) and what we did with it.
+pub fn webhook_delivery(event: &str, outcome: &'static str) {
+    let event = crate::webhooks::EVENT_TYPES
+        .iter()
+        .find(|e| e.as_str() == event)
+        .map(|e| e.as_str())
+        .unwrap_or("other");
+    metrics::counter!("onboarding_webhook_deliveries_total", "event" => event, "outcome" => outcome)
+        .increment(1);
+}
+
+/// From a delivery's arrival to its storage with the work it causes.
+pub fn webhook_lag(seconds: f64) {
+    metrics::histogram!("onboarding_webhook_processing_lag_seconds").record(seconds);
+}
+
+/// Live status streams open now.
+pub fn live_streams(change: f64) {
+    metrics::gauge!("onboarding_live_streams_open").increment(change);
+}
+
+/// Whether our webhook subscriptions are in place (1) or not (0).
+pub fn subscriptions_in_place(ok: bool) {
+    metrics::gauge!("onboarding_webhook_subscriptions_in_place").set(if ok { 1.0 } else { 0.0 });
+}
+
+/// What a retention run erased.
+pub fn erased(reason: &'static str, count: u64) {
+    metrics::counter!("onboarding_retention_erased_total", "reason" => reason).increment(count);
+}
+
+/// `GET /metrics`: the queue's state read now, then everything recorded.
+async fn scrape(State(db): State<Db>) -> Response {
+    let handle = handle();
+    match work::waiting_by_kind(&db, crate::db::wall_clock_ms()).await {
+        Ok(rows) => {
+            for kind in work::WorkKind::ALL {
+                let (waiting, oldest) = rows
+                    .iter()
+                    .find(|(k, ..)| k == kind)
+                    .map(|(_, n, age)| (*n as f64, *age as f64 / 1000.0))
+                    .unwrap_or((0.0, 0.0));
+                metrics::gauge!("onboarding_work_items_waiting", "kind" => kind.as_str())
+                    .set(waiting);
+                metrics::gauge!("onboarding_work_oldest_waiting_seconds", "kind" => kind.as_str())
+                    .set(oldest);
+            }
+        }
+        Err(e) => tracing::warn!(error = %e, "reading the work queue for metrics"),
+    }
+    handle.run_upkeep();
+    (
+        [(
+            header::CONTENT_TYPE,
+            "text/plain; version=0.0.4; charset=utf-8",
+        )],
+        handle.render(),
+    )
+        .into_response()
+}
+
+/// The metrics listener's routes.
+pub fn router(db: Db) -> Router {
+    Router::new().route("/metrics", get(scrape)).with_state(db)
+}
+
+/// Serves the metrics on `listener` until the task is stopped.
+pub async fn serve(listener: std::net::TcpListener, db: Db) {
+    let listener = match listener
+        .try_clone()
+        .and_then(tokio::net::TcpListener::from_std)
+    {
+        Ok(l) => l,
+        Err(e) => {
+            tracing::error!(error = %e, "metrics listener");
+            return;
+        }
+    };
+    if let Err(e) = axum::serve(listener, router(db)).await {
+        tracing::error!(error = %e, "metrics listener");
+    }
+}
+
+/// Binds the metrics listener (`127.0.0.1:0` picks a free port).
+pub fn bind(addr: SocketAddr) -> std::io::Result<std::net::TcpListener> {
+    let listener = std::net::TcpListener::bind(addr)?;
+    listener.set_nonblocking(true)?;
+    Ok(listener)
+}
