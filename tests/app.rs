@@ -473,3 +473,36 @@ async fn every_kind_of_route_carries_the_security_headers() {
         assert!(!h.contains_key("strict-transport-security"), "{what}");
     }
 }
+
+#[tokio::test]
+async fn pages_link_fingerprinted_assets_that_may_be_cached_for_a_year() {
+    let app = spawn_app().await;
+    let (_, _, html) = app.get("/", "en").await;
+    let href = html
+        .split(r#"rel="stylesheet" href=""#)
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .unwrap()
+        .to_string();
+    assert!(
+        href.starts_with("/assets/main-") && href.ends_with(".css"),
+        "{href}"
+    );
+    let (status, headers, css) = app.get(&href, "en").await;
+    assert_eq!(status, 200);
+    assert_eq!(
+        headers["cache-control"],
+        "public, max-age=31536000, immutable"
+    );
+    assert!(headers.get("set-cookie").is_none());
+    // The name is the content's fingerprint.
+    let digest = {
+        use sha2::Digest;
+        hex::encode(sha2::Sha256::digest(css.as_bytes()))
+    };
+    assert_eq!(&href["/assets/main-".len()..href.len() - 4], &digest[..16]);
+    let (_, _, old) = app.get("/style/main.css", "en").await;
+    assert_eq!(old, css, "the old name still serves the same file");
+    let (status, _, _) = app.get("/assets/main-0000000000000000.css", "en").await;
+    assert_eq!(status, 404);
+}

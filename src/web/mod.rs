@@ -2,6 +2,7 @@
 //! ([`render::page`]), with sessions, the language choice, the stylesheet and the files of
 //! `public/`.
 
+pub mod assets;
 pub mod health;
 pub mod i18n;
 pub mod journey;
@@ -31,16 +32,14 @@ use crate::db::session_store::DbSessionStore;
 use crate::db::Db;
 use i18n::Lang;
 
-/// The compiled stylesheet (`style/main.scss`, compiled by build.rs).
-const STYLE: &str = include_str!(concat!(env!("OUT_DIR"), "/main.css"));
-
+/// The stylesheet under its old, unfingerprinted name, for pages cached before.
 async fn stylesheet() -> Response {
     (
         [
             (header::CONTENT_TYPE, "text/css; charset=utf-8"),
             (header::CACHE_CONTROL, "public, max-age=3600"),
         ],
-        STYLE,
+        assets::STYLE,
     )
         .into_response()
 }
@@ -210,6 +209,7 @@ pub fn router(settings: &Settings, public_url: &Url, parts: Parts) -> Router {
 
     Router::new()
         .route("/style/main.css", get(stylesheet))
+        .route("/assets/{name}", get(assets::asset))
         .nest_service("/public", ServeDir::new("public"))
         .route_service(
             "/favicon.svg",

@@ -123,7 +123,7 @@ pub fn page(
                     <meta charset="utf-8"/>
                     <meta name="viewport" content="width=device-width, initial-scale=1"/>
                     <title>{full_title}</title>
-                    <link rel="stylesheet" href="/style/main.css"/>
+                    <link rel="stylesheet" href=super::assets::style_href()/>
                     <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
                 </head>
                 <body>

@@ -681,7 +681,7 @@ pub async fn status_page(
             <Progress lang=lang current=4/>
             <h1>{j.status_title}</h1>
             <div class="status" data-status=status.as_str().to_string()>{body}</div>
-        {(!settled).then(|| view! { <script src="/public/status.js" defer=true></script> })}
+        {(!settled).then(|| view! { <script src=crate::web::assets::status_script_src() defer=true></script> })}
         },
     ))
 }
