@@ -159,6 +159,11 @@ pub fn subscriptions_in_place(ok: bool) {
     metrics::gauge!("onboarding_webhook_subscriptions_in_place").set(if ok { 1.0 } else { 0.0 });
 }
 
+/// A work item failed for good (a read that kept failing, a refusal): by kind.
+pub fn work_failed(kind: &'static str) {
+    metrics::counter!("onboarding_work_failed_total", "kind" => kind).increment(1);
+}
+
 /// What a retention run erased.
 pub fn erased(reason: &'static str, count: u64) {
     metrics::counter!("onboarding_retention_erased_total", "reason" => reason).increment(count);

@@ -215,6 +215,7 @@ impl Worker {
                 } else {
                     "solaris_refused"
                 };
+                monitoring::work_failed(item.kind.as_str());
                 tracing::error!(application_id = %item.application_id, kind = %item.kind, code, error = %why, "Solaris refused the work");
                 work::fail(&self.db, &item, &why, detail.as_deref()).await?;
             }
