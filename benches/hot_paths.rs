@@ -213,6 +213,18 @@ struct Walker {
 }
 
 impl Walker {
+    /// A customer in a browser of their own (a cookie jar, redirects not followed).
+    fn new(base: String) -> Walker {
+        Walker {
+            base,
+            http: reqwest::Client::builder()
+                .cookie_store(true)
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .unwrap(),
+        }
+    }
+
     async fn page(&self, path: &str) -> (u16, Option<String>, String) {
         let res = self
             .http
@@ -403,14 +415,7 @@ async fn run() {
     );
 
     // One customer through the journey, counting the Solaris calls of a complete happy path.
-    let walker = Walker {
-        base: base.clone(),
-        http: reqwest::Client::builder()
-            .cookie_store(true)
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .unwrap(),
-    };
+    let walker = Walker::new(base.clone());
     let log_url = format!("{base}/sandbox/_sandbox/log");
     let solaris_calls = |log: &serde_json::Value| {
         log.as_array()
@@ -455,14 +460,7 @@ async fn run() {
 
     // A second customer waits on the return page; the load reuses their session (the client
     // shares its cookie jar across connections).
-    let waiting = Walker {
-        base: base.clone(),
-        http: reqwest::Client::builder()
-            .cookie_store(true)
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .unwrap(),
-    };
+    let waiting = Walker::new(base.clone());
     waiting.sign_up("X-MANUALTEST-HAPPYPATH").await;
     let res = waiting
         .http
@@ -530,14 +528,7 @@ async fn run() {
     );
 
     // A form post with validation errors: the page comes back with every message.
-    let typing = Walker {
-        base: base.clone(),
-        http: reqwest::Client::builder()
-            .cookie_store(true)
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .unwrap(),
-    };
+    let typing = Walker::new(base.clone());
     typing.to_contact().await;
     let (_, _, contact) = typing.page("/details/contact").await;
     let token = Walker::value(&contact, "_csrf").expect("the form has a token");
@@ -767,14 +758,7 @@ async fn postgres_scaling(
             "MISSED"
         }
     );
-    let waiting = Walker {
-        base: base_a.clone(),
-        http: reqwest::Client::builder()
-            .cookie_store(true)
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .unwrap(),
-    };
+    let waiting = Walker::new(base_a.clone());
     waiting.sign_up("X-MANUALTEST-HAPPYPATH").await;
     let baseline = fresh_baseline(connections, seconds, plain, baseline_url).await;
     let one = get_load(

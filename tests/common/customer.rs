@@ -50,6 +50,15 @@ impl Page {
 }
 
 /// The app with the embedded sandbox at the guide's real delays; `extra` adds settings.
+/// A browser of its own: a cookie jar, redirects not followed.
+fn browser() -> reqwest::Client {
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+}
+
 pub async fn spawn_with(lang: &'static str, extra: &[(&str, &str)]) -> Customer {
     if std::env::var_os("TEST_LOG").is_some() {
         // `TEST_LOG=1 RUST_LOG=debug cargo test ...` shows the app's log lines.
@@ -74,11 +83,7 @@ pub async fn spawn_with(lang: &'static str, extra: &[(&str, &str)]) -> Customer 
     });
     Customer {
         base,
-        http: reqwest::Client::builder()
-            .cookie_store(true)
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .unwrap(),
+        http: browser(),
         lang,
         seen: Default::default(),
         db: db_handle,
@@ -96,11 +101,7 @@ impl Customer {
     pub fn another(&self, lang: &'static str) -> Customer {
         Customer {
             base: self.base.clone(),
-            http: reqwest::Client::builder()
-                .cookie_store(true)
-                .redirect(reqwest::redirect::Policy::none())
-                .build()
-                .unwrap(),
+            http: browser(),
             lang,
             seen: Default::default(),
             db: self.db.clone(),
