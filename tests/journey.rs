@@ -571,19 +571,7 @@ async fn when_solaris_cannot_list_the_documents_the_customer_chooses_from_the_gu
         .await;
     assert_eq!(poa.status, StatusCode::OK);
     assert!(poa.body.contains("proof_of_address_type"));
-    c.submit(
-        "/documents",
-        &[
-            ("document_type", "National ID Card"),
-            ("document_country", "DE"),
-            ("document_version", "DEU-BO-02001"),
-        ],
-    )
-    .await
-    .redirected_to("/checklist");
-    c.submit("/checklist", &[])
-        .await
-        .redirected_to("/identification/start");
+    c.german_id_card_to_redirect().await;
     let go = c.submit("/identification/start", &[]).await;
     assert_eq!(go.status, StatusCode::SEE_OTHER);
     assert!(go.location.unwrap().contains("/sandbox/idnow/"));
@@ -594,19 +582,7 @@ async fn when_solaris_cannot_list_the_documents_the_customer_chooses_from_the_gu
 async fn when_idnow_cannot_be_started_the_customer_is_told_to_come_back_and_the_button_works_later()
 {
     let c = at_documents("de").await;
-    c.submit(
-        "/documents",
-        &[
-            ("document_type", "National ID Card"),
-            ("document_country", "DE"),
-            ("document_version", "DEU-BO-02001"),
-        ],
-    )
-    .await
-    .redirected_to("/checklist");
-    c.submit("/checklist", &[])
-        .await
-        .redirected_to("/identification/start");
+    c.german_id_card_to_redirect().await;
     c.set_faults(serde_json::json!({"routes": [{"method": "PATCH", "path": "/v1/persons/*/identifications/*/request", "status": 400, "times": 1}]}))
         .await;
     let page = c.submit("/identification/start", &[]).await;

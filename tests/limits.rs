@@ -107,18 +107,7 @@ async fn a_live_status_stream_outlives_the_header_timeout() {
     ])
     .await;
     let base = format!("http://{}", app.addr);
-    let browser = reqwest::Client::builder()
-        .cookie_store(true)
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap();
-    let started = browser
-        .post(format!("{base}/start"))
-        .header("origin", &base)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(started.status(), 303);
+    let browser = common::started_browser(&base).await;
     let mut stream = browser
         .get(format!("{base}/identification/events"))
         .send()

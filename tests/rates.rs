@@ -74,18 +74,7 @@ async fn without_a_trusted_proxy_x_forwarded_for_is_ignored() {
 #[tokio::test]
 async fn journey_forms_are_limited_per_client_too() {
     let (base, task) = app(&[("POST_LIMIT_PER_MINUTE", "2")]).await;
-    let browser = reqwest::Client::builder()
-        .cookie_store(true)
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap();
-    let started = browser
-        .post(format!("{base}/start"))
-        .header("origin", &base)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(started.status(), 303);
+    let browser = common::started_browser(&base).await;
     let mut statuses = Vec::new();
     for _ in 0..3 {
         // The answer to an empty acceptance (422, or 403 without a token) does not matter:

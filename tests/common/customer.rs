@@ -7,7 +7,7 @@ use std::time::Duration;
 use reqwest::StatusCode;
 use solaris_onboarding::startup::Server;
 
-use super::{fresh_database_url, settings};
+use super::{browser, fresh_database_url, settings};
 
 pub struct Customer {
     pub base: String,
@@ -50,15 +50,6 @@ impl Page {
 }
 
 /// The app with the embedded sandbox at the guide's real delays; `extra` adds settings.
-/// A browser of its own: a cookie jar, redirects not followed.
-fn browser() -> reqwest::Client {
-    reqwest::Client::builder()
-        .cookie_store(true)
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap()
-}
-
 pub async fn spawn_with(lang: &'static str, extra: &[(&str, &str)]) -> Customer {
     if std::env::var_os("TEST_LOG").is_some() {
         // `TEST_LOG=1 RUST_LOG=debug cargo test ...` shows the app's log lines.
@@ -97,6 +88,24 @@ pub async fn spawn(lang: &'static str) -> Customer {
 }
 
 impl Customer {
+    /// From the documents step: a German ID card that shows the address, then the checklist;
+    /// ends on the page with the button to IDnow.
+    pub async fn german_id_card_to_redirect(&self) {
+        self.submit(
+            "/documents",
+            &[
+                ("document_type", "National ID Card"),
+                ("document_country", "DE"),
+                ("document_version", "DEU-BO-02001"),
+            ],
+        )
+        .await
+        .redirected_to("/checklist");
+        self.submit("/checklist", &[])
+            .await
+            .redirected_to("/identification/start");
+    }
+
     /// Another customer, in a browser of their own, on the same app.
     pub fn another(&self, lang: &'static str) -> Customer {
         Customer {
@@ -329,19 +338,7 @@ pub async fn sign_up(c: &Customer, first_name: &str) -> String {
         .await
         .redirected_to("/preparing");
     c.wait_on("/preparing").await.redirected_to("/documents");
-    c.submit(
-        "/documents",
-        &[
-            ("document_type", "National ID Card"),
-            ("document_country", "DE"),
-            ("document_version", "DEU-BO-02001"),
-        ],
-    )
-    .await
-    .redirected_to("/checklist");
-    c.submit("/checklist", &[])
-        .await
-        .redirected_to("/identification/start");
+    c.german_id_card_to_redirect().await;
     let go = c.submit("/identification/start", &[]).await;
     assert_eq!(go.status, StatusCode::SEE_OTHER);
     let url = go.location.unwrap();

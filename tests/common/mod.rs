@@ -46,6 +46,28 @@ pub async fn fresh_database_url() -> String {
 }
 
 /// Settings as a deployment would give them, from a map of variables.
+/// A browser of its own: a cookie jar, redirects not followed.
+pub fn browser() -> reqwest::Client {
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+}
+
+/// A browser that has started an application at the app at `base`.
+pub async fn started_browser(base: &str) -> reqwest::Client {
+    let browser = browser();
+    let started = browser
+        .post(format!("{base}/start"))
+        .header("origin", base)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(started.status(), 303);
+    browser
+}
+
 pub fn settings(vars: &[(&str, &str)]) -> Settings {
     // Many apps run in one test process: each takes a free port for its metrics.
     let mut map: HashMap<String, String> =
@@ -298,9 +320,10 @@ impl TestSandbox {
         assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
     }
 
-    pub async fn log(&self) -> Vec<Value> {
+    /// A control endpoint's answer (`/_sandbox/...`), as JSON.
+    pub async fn control<T: serde::de::DeserializeOwned>(&self, path: &str) -> T {
         self.http
-            .get(self.url("/_sandbox/log"))
+            .get(self.url(path))
             .send()
             .await
             .unwrap()
@@ -309,15 +332,13 @@ impl TestSandbox {
             .unwrap()
     }
 
+    pub async fn log(&self) -> Vec<Value> {
+        self.control("/_sandbox/log").await
+    }
+
     pub async fn deliveries(&self, event_type: &str) -> Vec<Value> {
-        self.http
-            .get(self.url(&format!("/_sandbox/deliveries?event_type={event_type}")))
-            .send()
+        self.control(&format!("/_sandbox/deliveries?event_type={event_type}"))
             .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap()
     }
 
     /// Subscribes the receiver to an event type; returns (subscription id, secret).

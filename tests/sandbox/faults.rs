@@ -125,15 +125,7 @@ async fn fault_rules_can_be_read_and_cleared_and_bad_ones_are_refused() {
     sandbox
         .set_faults(json!({"webhooks": {"drop_rate": 0.5}}))
         .await;
-    let got: serde_json::Value = sandbox
-        .http
-        .get(sandbox.url("/_sandbox/faults"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let got: serde_json::Value = sandbox.control("/_sandbox/faults").await;
     assert_eq!(got["webhooks"]["drop_rate"], 0.5);
     let res = sandbox
         .http
@@ -150,15 +142,7 @@ async fn fault_rules_can_be_read_and_cleared_and_bad_ones_are_refused() {
         .await
         .unwrap();
     assert_eq!(res.status(), 204);
-    let got: serde_json::Value = sandbox
-        .http
-        .get(sandbox.url("/_sandbox/faults"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let got: serde_json::Value = sandbox.control("/_sandbox/faults").await;
     assert_eq!(got["webhooks"]["drop_rate"], 0.0);
 }
 

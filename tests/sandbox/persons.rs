@@ -341,15 +341,7 @@ async fn deleting_a_mobile_number_tells_person_mobile_number_deleted() {
 #[tokio::test]
 async fn aml_confirmed_on_may_only_be_today_or_tomorrow() {
     let sandbox = TestSandbox::spawn().await;
-    let clock: Value = sandbox
-        .http
-        .get(sandbox.url("/_sandbox/clock"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let clock: Value = sandbox.control("/_sandbox/clock").await;
     let today = chrono::DateTime::parse_from_rfc3339(clock["now"].as_str().unwrap())
         .unwrap()
         .date_naive();

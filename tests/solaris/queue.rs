@@ -409,31 +409,46 @@ async fn two_workers_on_one_database_run_each_item_once() {
     }
 }
 
-#[tokio::test]
-async fn a_refused_status_read_is_asked_again_and_a_good_read_clears_the_stored_error() {
+/// An application with its identification created, and a status read of it queued while
+/// Solaris answers such reads 404 (`times` times, or always).
+async fn refreshing_with_404s(times: Option<u32>) -> (TestSandbox, Db, Worker, String) {
     let (sandbox, db, client) = setup().await;
     let worker = Worker::new(db.clone(), client, options());
     let app = new_application(&db, "X-MANUALTEST-HAPPYPATH").await;
     assert_eq!(settle(&db, &worker, &app).await, Progress::Idle);
+    let mut rule =
+        json!({"method": "GET", "path": "/v1/persons/*/identifications/*", "status": 404});
+    if let Some(times) = times {
+        rule["times"] = json!(times);
+    }
+    sandbox.set_faults(json!({ "routes": [rule] })).await;
+    queue::enqueue_one(&db, &app, WorkKind::RefreshIdentification)
+        .await
+        .unwrap();
+    (sandbox, db, worker, app)
+}
+
+/// The statuses of the identification reads the sandbox served, in order.
+async fn identification_reads(sandbox: &TestSandbox) -> Vec<u64> {
+    served(sandbox, "GET", "/v1/persons/")
+        .await
+        .into_iter()
+        .filter(|(p, _)| p.ends_with("cidt"))
+        .map(|(_, status)| status)
+        .collect()
+}
+
+#[tokio::test]
+async fn a_refused_status_read_is_asked_again_and_a_good_read_clears_the_stored_error() {
+    let (sandbox, db, worker, app) = refreshing_with_404s(Some(2)).await;
     // An error an earlier item left on the application.
     sqlx::query("update application set solaris_error = '{\"status\":404}' where id = $1")
         .bind(&app)
         .execute(&db.pool)
         .await
         .unwrap();
-    sandbox
-        .set_faults(json!({"routes": [{"method": "GET", "path": "/v1/persons/*/identifications/*", "status": 404, "times": 2}]}))
-        .await;
-    queue::enqueue_one(&db, &app, WorkKind::RefreshIdentification)
-        .await
-        .unwrap();
     assert_eq!(settle(&db, &worker, &app).await, Progress::Idle);
-    let reads: Vec<u64> = served(&sandbox, "GET", "/v1/persons/")
-        .await
-        .into_iter()
-        .filter(|(p, _)| p.ends_with("cidt"))
-        .map(|(_, status)| status)
-        .collect();
+    let reads = identification_reads(&sandbox).await;
     assert_eq!(reads, [404, 404, 200], "asked again after each refusal");
     let (_, _, status, _, error) = application(&db, &app).await;
     assert_eq!(status.as_deref(), Some("created"));
@@ -442,22 +457,9 @@ async fn a_refused_status_read_is_asked_again_and_a_good_read_clears_the_stored_
 
 #[tokio::test]
 async fn a_read_refused_every_time_fails_alone_and_refuses_nothing_of_the_application() {
-    let (sandbox, db, client) = setup().await;
-    let worker = Worker::new(db.clone(), client, options());
-    let app = new_application(&db, "X-MANUALTEST-HAPPYPATH").await;
+    let (sandbox, db, worker, app) = refreshing_with_404s(None).await;
     assert_eq!(settle(&db, &worker, &app).await, Progress::Idle);
-    sandbox
-        .set_faults(json!({"routes": [{"method": "GET", "path": "/v1/persons/*/identifications/*", "status": 404}]}))
-        .await;
-    queue::enqueue_one(&db, &app, WorkKind::RefreshIdentification)
-        .await
-        .unwrap();
-    assert_eq!(settle(&db, &worker, &app).await, Progress::Idle);
-    let reads = served(&sandbox, "GET", "/v1/persons/")
-        .await
-        .into_iter()
-        .filter(|(p, _)| p.ends_with("cidt"))
-        .count();
+    let reads = identification_reads(&sandbox).await.len();
     assert_eq!(reads as i64, queue::READ_ATTEMPTS);
     let (state,): (String,) = sqlx::query_as(
         "select state from solaris_work where application_id = $1 and kind = 'refresh_identification'",
@@ -566,16 +568,7 @@ async fn the_search_for_a_copy_stops_at_its_cap_and_the_person_is_created() {
 
 #[tokio::test]
 async fn a_read_waiting_for_its_retry_does_not_hold_up_the_work_queued_after_it() {
-    let (sandbox, db, client) = setup().await;
-    let worker = Worker::new(db.clone(), client, options());
-    let app = new_application(&db, "X-MANUALTEST-HAPPYPATH").await;
-    assert_eq!(settle(&db, &worker, &app).await, Progress::Idle);
-    sandbox
-        .set_faults(json!({"routes": [{"method": "GET", "path": "/v1/persons/*/identifications/*", "status": 404}]}))
-        .await;
-    queue::enqueue_one(&db, &app, WorkKind::RefreshIdentification)
-        .await
-        .unwrap();
+    let (_sandbox, db, worker, app) = refreshing_with_404s(None).await;
     queue::enqueue_one(&db, &app, WorkKind::SyncPerson)
         .await
         .unwrap();
