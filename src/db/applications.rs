@@ -35,6 +35,12 @@ fn status_text(status: &IdentificationStatus) -> Result<&str, StoreError> {
     }
 }
 
+/// The assignments that erase every personal datum of an application (every erasure: Solaris
+/// deleted the person, the customer withdrew, retention); ids, statuses and times stay.
+pub(super) const ERASED: &str = "details = null, document = null, person_request = null, \
+    identification_request = null, solaris_person = null, solaris_error = null, \
+    identification_url = null, supported_documents = null";
+
 /// Creates an empty application; returns its id.
 pub async fn create(db: &Db) -> Result<String, StoreError> {
     let id = uuid::Uuid::new_v4().simple().to_string();
@@ -526,12 +532,10 @@ pub async fn withdraw(db: &Db, application_id: &str) -> Result<Withdrawal, Store
         .await?;
         Withdrawal::Requested
     } else {
-        sqlx::query(
-            "update application set details = null, document = null, person_request = null, \
-             identification_request = null, solaris_person = null, solaris_error = null, \
-             identification_url = null, supported_documents = null, withdrawn_at = $1, \
-             erased_at = $1, updated_at = $1 where id = $2",
-        )
+        sqlx::query(&format!(
+            "update application set {ERASED}, withdrawn_at = $1, erased_at = $1, \
+             updated_at = $1 where id = $2"
+        ))
         .bind(now)
         .bind(application_id)
         .execute(&mut *tx)
@@ -634,12 +638,9 @@ pub(super) async fn heard_from_solaris(
 pub async fn erase_deleted_person(db: &Db, application_id: &str) -> Result<(), StoreError> {
     let now = wall_clock_ms();
     let mut tx = db.begin_write().await?;
-    sqlx::query(
-        "update application set details = null, document = null, person_request = null, \
-         identification_request = null, solaris_person = null, solaris_error = null, \
-         identification_url = null, erased_at = $1, updated_at = $1 \
-         where id = $2",
-    )
+    sqlx::query(&format!(
+        "update application set {ERASED}, erased_at = $1, updated_at = $1 where id = $2"
+    ))
     .bind(now)
     .bind(application_id)
     .execute(&mut *tx)

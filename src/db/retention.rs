@@ -1,6 +1,7 @@
 //! The retention job's storage: erasing the personal data of applications that never reached
 //! Solaris, pruning the webhook inbox, and the proof rows of what was erased.
 
+use super::applications::ERASED;
 use super::{wall_clock_ms, work, Db, StoreError};
 use crate::db::work::{WorkKind, WorkState};
 
@@ -50,12 +51,10 @@ pub async fn unreached_since(db: &Db, before: i64) -> Result<Vec<Unreached>, Sto
 /// since `before` meanwhile; true when erased. The row stays, without personal data.
 pub async fn erase_unreached(db: &Db, id: &str, before: i64, now: i64) -> Result<bool, StoreError> {
     let mut tx = db.begin_write().await?;
-    let erased = sqlx::query(
-        "update application set details = null, document = null, person_request = null, \
-         identification_request = null, solaris_person = null, solaris_error = null, \
-         identification_url = null, supported_documents = null, erased_at = $1, updated_at = $1 \
-         where id = $2 and person_id is null and erased_at is null and updated_at < $3",
-    )
+    let erased = sqlx::query(&format!(
+        "update application set {ERASED}, erased_at = $1, updated_at = $1 \
+         where id = $2 and person_id is null and erased_at is null and updated_at < $3"
+    ))
     .bind(now)
     .bind(id)
     .bind(before)
