@@ -69,6 +69,28 @@ pub struct ClientLimits {
     pub max_connections: usize,
 }
 
+/// Where the app's e-mails go.
+#[derive(Clone, Debug)]
+pub enum MailDelivery {
+    /// `SMTP_URL`, in lettre's form (`smtps://user:pass@host:465`,
+    /// `smtp://host:587?tls=required`); it may hold a password.
+    Smtp(SecretString),
+    /// No SMTP server: the embedded sandbox keeps the mails in its development mailbox.
+    Mailbox,
+}
+
+/// E-mails and the links they carry.
+#[derive(Clone, Debug)]
+pub struct MailSettings {
+    pub delivery: MailDelivery,
+    /// `MAIL_FROM`: the sender, such as `Demo Bank <onboarding@bank.example>`.
+    pub from: String,
+    /// `BANK_NAME`: how the mails and pages name the bank.
+    pub bank_name: String,
+    /// `LINK_SECRET`: signs the links into an application (resume, opt-out).
+    pub link_secret: SecretString,
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum LogFormat {
     Pretty,
@@ -113,6 +135,8 @@ pub struct Settings {
     pub retention: crate::retention::Policy,
     /// Where the Prometheus metrics are served; never the public listener.
     pub metrics_listen_addr: SocketAddr,
+    /// E-mails to customers and the links into their applications.
+    pub mail: MailSettings,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -125,6 +149,9 @@ fn invalid(name: &str, why: impl std::fmt::Display) -> ConfigError {
 
 /// The sandbox's documented default secret: fine on loopback, refused anywhere else.
 const DEFAULT_SANDBOX_SECRET: &str = "sandbox-secret";
+
+/// The documented link secret of a loopback demo; refused anywhere else.
+const DEFAULT_LINK_SECRET: &str = "loopback-demo-link-secret";
 
 /// Reads a variable; an empty value counts as unset.
 fn var(get: &impl Fn(&str) -> Option<String>, name: &str) -> Option<String> {
@@ -147,6 +174,69 @@ pub fn is_loopback(url: &Url) -> bool {
         Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
         None => false,
     }
+}
+
+/// SMTP_URL, MAIL_FROM, BANK_NAME and LINK_SECRET.
+fn mail_settings(
+    get: &impl Fn(&str) -> Option<String>,
+    solaris: &SolarisMode,
+    reached_on_loopback: bool,
+) -> Result<MailSettings, ConfigError> {
+    // SMTP_URL: the mail server; unset, the embedded sandbox's development mailbox keeps the
+    // mails (real Solaris needs a real mail server: customers are promised their results).
+    let delivery = match var(get, "SMTP_URL") {
+        Some(url) => {
+            if !(url.starts_with("smtp://") || url.starts_with("smtps://")) {
+                return Err(invalid("SMTP_URL", "must start with smtp:// or smtps://"));
+            }
+            crate::mail::smtp_transport(&url).map_err(|e| invalid("SMTP_URL", e))?;
+            MailDelivery::Smtp(url.into())
+        }
+        None if matches!(solaris, SolarisMode::Embedded) => MailDelivery::Mailbox,
+        None => {
+            return Err(ConfigError(
+                "SMTP_URL is needed with real Solaris: the app e-mails customers their \
+                 results and the links back to their applications"
+                    .into(),
+            ))
+        }
+    };
+    // BANK_NAME: the bank's name in mails, default "Demo Bank".
+    let bank_name = var(get, "BANK_NAME").unwrap_or_else(|| "Demo Bank".into());
+    if bank_name.chars().count() > 80 || bank_name.chars().any(char::is_control) {
+        return Err(invalid(
+            "BANK_NAME",
+            "at most 80 characters, no control characters",
+        ));
+    }
+    // MAIL_FROM: needed with SMTP_URL; the development mailbox uses an example address.
+    let from = match (var(get, "MAIL_FROM"), &delivery) {
+        (Some(from), _) => from,
+        (None, MailDelivery::Mailbox) => format!("{bank_name} <onboarding@bank.example>"),
+        (None, MailDelivery::Smtp(_)) => {
+            return Err(invalid("MAIL_FROM", "is needed with SMTP_URL"));
+        }
+    };
+    crate::mail::parse_sender(&from).map_err(|e| invalid("MAIL_FROM", e))?;
+    // LINK_SECRET: at least 32 characters; only a loopback demo may leave it unset.
+    let link_secret = match var(get, "LINK_SECRET") {
+        Some(secret) if secret.chars().count() >= 32 => secret,
+        Some(_) => return Err(invalid("LINK_SECRET", "must be at least 32 characters")),
+        None if reached_on_loopback => DEFAULT_LINK_SECRET.into(),
+        None => {
+            return Err(invalid(
+                "LINK_SECRET",
+                "must be set (at least 32 random characters) beyond loopback: it signs the \
+                 links into customers' applications",
+            ))
+        }
+    };
+    Ok(MailSettings {
+        delivery,
+        from,
+        bank_name,
+        link_secret: link_secret.into(),
+    })
 }
 
 impl Settings {
@@ -495,7 +585,12 @@ impl Settings {
             ));
         }
 
+        let reached_on_loopback =
+            listen_addr.ip().is_loopback() && public_url.as_ref().is_none_or(is_loopback);
+        let mail = mail_settings(&get, &solaris, reached_on_loopback)?;
+
         Ok(Settings {
+            mail,
             metrics_listen_addr,
             retention,
             alternative_kyc_url,
@@ -587,10 +682,12 @@ mod tests {
             let refused = from(&vars).unwrap_err().to_string();
             assert!(refused.contains("SANDBOX_CLIENT_SECRET"), "{refused}");
         }
+        let link = ("LINK_SECRET", "a-link-secret-of-at-least-32-characters");
         let on = from(&[
             https[0],
             ("SANDBOX", "on"),
             ("SANDBOX_CLIENT_SECRET", strong),
+            link,
         ])
         .unwrap();
         assert!(on.sandbox_embedded() && on.sandbox.exposed);
@@ -628,6 +725,8 @@ mod tests {
             ("SOLARIS_AUTH_URL", "https://auth.solaris-sandbox.de"),
             ("SOLARIS_CLIENT_ID", "id"),
             ("SOLARIS_CLIENT_SECRET", "secret"),
+            ("SMTP_URL", "smtps://user:pass@mail.bank.example:465"),
+            ("MAIL_FROM", "Demo Bank <onboarding@bank.example>"),
         ];
         assert!(!from(&real).unwrap().sandbox_embedded());
         let mut plain = real;
@@ -636,6 +735,62 @@ mod tests {
             .unwrap_err()
             .to_string()
             .contains("SOLARIS_API_URL"));
+    }
+
+    #[test]
+    fn mail_needs_a_server_with_real_solaris_and_links_need_a_secret_beyond_loopback() {
+        let real = [
+            ("SOLARIS_API_URL", "https://api.solaris-sandbox.de"),
+            ("SOLARIS_AUTH_URL", "https://auth.solaris-sandbox.de"),
+            ("SOLARIS_CLIENT_ID", "id"),
+            ("SOLARIS_CLIENT_SECRET", "secret"),
+        ];
+        let refused = from(&real).unwrap_err().to_string();
+        assert!(refused.contains("SMTP_URL"), "{refused}");
+        let with = |extra: &[(&'static str, &'static str)]| {
+            let mut vars = real.to_vec();
+            vars.extend_from_slice(extra);
+            from(&vars)
+        };
+        let smtp = ("SMTP_URL", "smtp://mail.bank.example:587?tls=required");
+        let sender = ("MAIL_FROM", "Demo Bank <onboarding@bank.example>");
+        assert!(with(&[smtp]).unwrap_err().to_string().contains("MAIL_FROM"));
+        assert!(with(&[("SMTP_URL", "http://mail.bank.example"), sender])
+            .unwrap_err()
+            .to_string()
+            .contains("SMTP_URL"));
+        assert!(with(&[smtp, ("MAIL_FROM", "not an address")])
+            .unwrap_err()
+            .to_string()
+            .contains("MAIL_FROM"));
+        let ok = with(&[smtp, sender]).unwrap();
+        assert!(matches!(ok.mail.delivery, MailDelivery::Smtp(_)));
+        assert!(
+            !format!("{ok:?}").contains("mail.bank.example:587"),
+            "the URL may hold a password"
+        );
+        // Beyond loopback the links need a secret of their own, and a long one.
+        let public = ("PUBLIC_URL", "https://onboarding.example");
+        assert!(with(&[smtp, sender, public])
+            .unwrap_err()
+            .to_string()
+            .contains("LINK_SECRET"));
+        assert!(with(&[smtp, sender, public, ("LINK_SECRET", "short")])
+            .unwrap_err()
+            .to_string()
+            .contains("LINK_SECRET"));
+        assert!(with(&[
+            smtp,
+            sender,
+            public,
+            ("LINK_SECRET", "a-link-secret-of-at-least-32-characters")
+        ])
+        .is_ok());
+        // The loopback demo keeps its mails in the sandbox's mailbox.
+        assert!(matches!(
+            from(&[]).unwrap().mail.delivery,
+            MailDelivery::Mailbox
+        ));
     }
 
     #[test]

@@ -7,6 +7,7 @@
 //! - [`db`]: all SQL of the app, one store per aggregate, on SQLite or PostgreSQL;
 //! - [`solaris`]: the Solaris client; [`queue`]: the worker of the durable Solaris work;
 //! - [`webhooks`]: the webhook intake, subscriptions and reconciliation;
+//! - [`mail`]: e-mails to customers (an outbox and its sender) and the links back;
 //! - `sandbox`: the built-in Solaris + IDnow sandbox, reached only over HTTP (cargo feature
 //!   `sandbox`, on by default);
 //! - [`config`], [`telemetry`], [`startup`]: settings, logs and the assembly of the server;
@@ -15,6 +16,7 @@
 pub mod config;
 pub mod db;
 pub mod domain;
+pub mod mail;
 pub mod monitoring;
 pub mod queue;
 pub mod retention;

@@ -169,7 +169,13 @@ pub fn erased(reason: &'static str, count: u64) {
     metrics::counter!("onboarding_retention_erased_total", "reason" => reason).increment(count);
 }
 
-/// `GET /metrics`: the queue's state read now, then everything recorded.
+/// A mail left the outbox: `sent`, `dropped` (nothing to send it to) or `failed` (refused
+/// for good), by kind.
+pub fn mail_ended(kind: &'static str, outcome: &'static str) {
+    metrics::counter!("onboarding_mails_total", "kind" => kind, "outcome" => outcome).increment(1);
+}
+
+/// `GET /metrics`: the queues' state read now, then everything recorded.
 async fn scrape(State(db): State<Db>) -> Response {
     let handle = handle();
     match work::waiting_by_kind(&db, crate::db::wall_clock_ms()).await {
@@ -187,6 +193,13 @@ async fn scrape(State(db): State<Db>) -> Response {
             }
         }
         Err(e) => tracing::warn!(error = %e, "reading the work queue for metrics"),
+    }
+    match crate::db::mail::waiting(&db, crate::db::wall_clock_ms()).await {
+        Ok((waiting, oldest_ms)) => {
+            metrics::gauge!("onboarding_mails_waiting").set(waiting as f64);
+            metrics::gauge!("onboarding_mail_oldest_due_seconds").set(oldest_ms as f64 / 1000.0);
+        }
+        Err(e) => tracing::warn!(error = %e, "reading the mail outbox for metrics"),
     }
     handle.run_upkeep();
     (

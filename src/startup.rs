@@ -170,6 +170,18 @@ impl Server {
             let sessions = sessions.clone();
             move |_| web::purge_sessions_forever(sessions.clone())
         });
+        let links = crate::mail::Links::new(settings.mail.link_secret.clone(), &public_url);
+        let mailer = Arc::new(crate::mail::Mailer::new(
+            db.clone(),
+            &settings.mail,
+            links.clone(),
+        )?);
+        // Drains: a mail being sent is finished (and marked) before the process stops.
+        supervisor.spawn_draining("mail sender", move |shutdown| mailer.clone().run(shutdown));
+        supervisor.spawn("mail schedule", {
+            let db = db.clone();
+            move |_| crate::mail::schedule_forever(db.clone())
+        });
         let rates = web::rates::RateLimits::new(&settings.rates);
         supervisor.spawn("rate limit memory", {
             let rates = rates.clone();
@@ -182,6 +194,7 @@ impl Server {
             feed,
             sessions,
             rates,
+            links,
         };
         crate::monitoring::handle();
         let metrics = crate::monitoring::bind(settings.metrics_listen_addr)?;

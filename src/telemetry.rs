@@ -32,8 +32,8 @@ pub fn loggable_path(path: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
-/// The span of one HTTP request: method, path (never the query, cut when long) and the
-/// request id.
+/// The span of one HTTP request: method, path (never the query nor a link's token, cut when
+/// long) and the request id.
 pub fn request_span<B>(req: &Request<B>) -> Span {
     let request_id = req
         .extensions()
@@ -43,7 +43,7 @@ pub fn request_span<B>(req: &Request<B>) -> Span {
     tracing::info_span!(
         "request",
         method = %req.method(),
-        path = %loggable_path(req.uri().path()),
+        path = %loggable_path(crate::mail::links::without_token(req.uri().path())),
         request_id = %request_id,
     )
 }

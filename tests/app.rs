@@ -255,6 +255,8 @@ async fn the_standalone_sandbox_refuses_to_start_when_real_solaris_is_configured
         ("SOLARIS_AUTH_URL", "https://auth.solaris-sandbox.de"),
         ("SOLARIS_CLIENT_ID", "id"),
         ("SOLARIS_CLIENT_SECRET", "secret"),
+        ("SMTP_URL", "smtp://127.0.0.1:2525"),
+        ("MAIL_FROM", "onboarding@bank.example"),
     ]);
     let err = Server::sandbox(real, "127.0.0.1:0".parse().unwrap())
         .await

@@ -62,6 +62,7 @@ async fn a_test_system_guards_the_sandbox_controls_and_says_so_on_every_page() {
         ("PUBLIC_URL", "https://onboarding.example"),
         ("SANDBOX", "on"),
         ("SANDBOX_CLIENT_SECRET", STRONG),
+        ("LINK_SECRET", "a-link-secret-of-at-least-32-characters"),
     ]))
     .await
     .expect("a test system starts");
@@ -74,7 +75,11 @@ async fn a_test_system_guards_the_sandbox_controls_and_says_so_on_every_page() {
         "max-age=31536000; includeSubDomains",
         "an https deployment pins browsers to https"
     );
-    for control in ["/sandbox/_sandbox/log", "/sandbox/_sandbox/clock"] {
+    for control in [
+        "/sandbox/_sandbox/log",
+        "/sandbox/_sandbox/clock",
+        "/sandbox/_sandbox/mail",
+    ] {
         let res = http.get(format!("{base}{control}")).send().await.unwrap();
         assert_eq!(res.status(), 401, "{control} without credentials");
         assert!(res.headers().contains_key("www-authenticate"));
@@ -101,6 +106,13 @@ async fn a_test_system_guards_the_sandbox_controls_and_says_so_on_every_page() {
         .await
         .unwrap();
     assert_eq!(erase.status(), 401);
+    // The development mailbox's page would show people's links: not on a test system.
+    let mailbox = http
+        .get(format!("{base}/sandbox/mail"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(mailbox.status(), 404);
     for (path, lang, text) in [
         ("/", "en", "Test system: do not enter real personal data"),
         (

@@ -4,6 +4,7 @@
 
 use sqlx::Any;
 
+use super::mail::{self, MailKind};
 use super::work::{self, WorkKind};
 use super::{from_json, to_json, wall_clock_ms, Db, StoreError};
 use crate::domain::application::{Consent, ConsentKind, Details, DocumentChoice};
@@ -228,7 +229,8 @@ pub async fn save_details(db: &Db, app: &Application, details: &Details) -> Resu
 }
 
 /// Stores the customer's confirmed data and queues the person and identification creations,
-/// all or nothing. A second submission of the same application changes nothing (false).
+/// with the mail that says the application is saved, all or nothing. A second submission of
+/// the same application changes nothing (false).
 pub async fn submit(
     db: &Db,
     application_id: &str,
@@ -245,7 +247,7 @@ pub async fn submit(
     let mut tx = db.begin_write().await?;
     let updated = sqlx::query(
         "update application set person_request = $1, identification_request = $2, language = $3, \
-         updated_at = $4 where id = $5 and person_request is null",
+         updated_at = $4, submitted_at = $4 where id = $5 and person_request is null",
     )
     .bind(person)
     .bind(identification)
@@ -260,6 +262,14 @@ pub async fn submit(
     }
     work::enqueue(&mut tx, application_id, WorkKind::CreatePerson).await?;
     work::enqueue(&mut tx, application_id, WorkKind::CreateIdentification).await?;
+    mail::enqueue(
+        &mut tx,
+        application_id,
+        MailKind::Saved,
+        "saved",
+        wall_clock_ms(),
+    )
+    .await?;
     tx.commit().await?;
     Ok(true)
 }
@@ -442,7 +452,7 @@ pub async fn record_identification(
         .map(|s| status_from("application.identification_status", s))
         .transpose()?;
     let was_successful = before_status == Some(IdentificationStatus::Successful);
-    sqlx::query(
+    let stored = sqlx::query(
         "update application set identification_id = $1, identification_status = $2, \
          identification_url = coalesce($3, identification_url), failure_reason = $4, \
          identification_completed_at = coalesce($5, identification_completed_at), \
@@ -467,6 +477,17 @@ pub async fn record_identification(
     .await?;
     if ident.status == IdentificationStatus::Successful && !was_successful {
         work::enqueue(&mut tx, application_id, WorkKind::SyncPerson).await?;
+    }
+    let changed = before_status.as_ref() != Some(&ident.status);
+    let result = crate::mail::result_mail(
+        &ident.id,
+        before_status.as_ref(),
+        &ident.status,
+        ident.failure_reason.as_ref().map(|f| f.0.as_str()),
+        ident.completed_at.is_some(),
+    );
+    if let (true, Some((kind, cause))) = (changed && stored.rows_affected() == 1, result) {
+        mail::enqueue(&mut tx, application_id, kind, &cause, wall_clock_ms()).await?;
     }
     tx.commit().await?;
     Ok(

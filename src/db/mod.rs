@@ -6,6 +6,7 @@
 //!   (live status, reconciliation, erasure);
 //! - [`work`]: the durable queue of Solaris work;
 //! - [`webhooks`]: our Solaris webhook subscriptions and the inbox of deliveries;
+//! - [`mail`]: the outbox of mails to customers and the links into applications;
 //! - [`session_store`]: the customers' sessions.
 //!
 //! All queries go through `sqlx::Any` with `$1`-style placeholders, which both databases
@@ -16,6 +17,7 @@
 //! is a [`StoreError`], never a silent default.
 
 pub mod applications;
+pub mod mail;
 pub mod retention;
 pub mod session_store;
 pub mod webhooks;

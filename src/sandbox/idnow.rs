@@ -28,7 +28,7 @@ pub fn router() -> Router<Sandbox> {
         .route("/idnow/{company}/identifications/{id}/code", post(code))
 }
 
-fn escape(s: &str) -> String {
+pub(crate) fn escape(s: &str) -> String {
     s.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
@@ -38,7 +38,7 @@ fn escape(s: &str) -> String {
 
 /// The page's stylesheet, inline so the page stands alone; the CSP allows exactly this text by
 /// its hash ([`style_hash`]).
-const STYLE: &str = "body{font-family:system-ui,sans-serif;max-width:40rem;margin:2rem auto;padding:0 1rem;color:#1d2433;line-height:1.5}
+pub(crate) const STYLE: &str = "body{font-family:system-ui,sans-serif;max-width:40rem;margin:2rem auto;padding:0 1rem;color:#1d2433;line-height:1.5}
 header{border-bottom:3px solid #ff6a13;margin-bottom:1rem}label{display:block;margin:.5rem 0}
 input[type=text],select{font:inherit;padding:.4rem;width:100%;max-width:24rem}button{font:inherit;padding:.5rem 1.2rem;background:#1d2433;color:#fff;border:0;border-radius:4px}
 button:focus,input:focus,select:focus{outline:3px solid #ff6a13;outline-offset:2px}.error{color:#a4000f;font-weight:600}.note{background:#f3f4f7;padding:.75rem}

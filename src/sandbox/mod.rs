@@ -19,6 +19,7 @@ pub mod identifications;
 pub mod idnow;
 pub mod ids;
 pub mod log;
+pub mod mailbox;
 pub mod mobile;
 pub mod pagination;
 pub mod persons;
@@ -206,6 +207,7 @@ impl Sandbox {
         Router::new()
             .merge(solaris)
             .merge(idnow::router())
+            .route("/mail", get(mailbox::page))
             .layer(from_fn_with_state(self.clone(), log::layer))
             .merge(control::router().route_layer(from_fn_with_state(
                 self.clone(),

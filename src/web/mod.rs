@@ -158,6 +158,8 @@ pub struct Parts {
     pub sessions: DbSessionStore,
     /// Per-client limits; idle clients forgotten by [`rates::forget_idle_forever`].
     pub rates: rates::RateLimits,
+    /// Signs and checks the links into applications.
+    pub links: crate::mail::Links,
 }
 
 /// The page routes with sessions; static files stay outside the session layer. Starts
@@ -170,6 +172,7 @@ pub fn router(settings: &Settings, public_url: &Url, parts: Parts) -> Router {
         feed,
         sessions: store,
         rates,
+        links,
     } = parts;
     let sessions = SessionManagerLayer::new(store)
         .with_name("onboarding_session")
@@ -188,6 +191,7 @@ pub fn router(settings: &Settings, public_url: &Url, parts: Parts) -> Router {
         not_resident_days: settings.retention.not_resident_days,
         feed,
         rates,
+        links,
     }));
     let pages = Router::new()
         .route("/", get(pages::welcome::welcome_page))

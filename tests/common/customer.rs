@@ -323,6 +323,17 @@ pub fn person_with(first_name: &str) -> Vec<(&str, &str)> {
 
 /// From the welcome page to the redirect to IDnow; returns the IDnow URL.
 pub async fn sign_up(c: &Customer, first_name: &str) -> String {
+    confirmed(c, first_name).await;
+    c.german_id_card_to_redirect().await;
+    let go = c.submit("/identification/start", &[]).await;
+    assert_eq!(go.status, StatusCode::SEE_OTHER);
+    let url = go.location.unwrap();
+    assert!(url.contains("/sandbox/idnow/"), "{url}");
+    url
+}
+
+/// From the welcome page through the confirmed review to the documents step.
+pub async fn confirmed(c: &Customer, first_name: &str) {
     c.subscribed().await;
     assert_eq!(c.get("/").await.status, StatusCode::OK);
     c.consent().await;
@@ -338,15 +349,41 @@ pub async fn sign_up(c: &Customer, first_name: &str) -> String {
         .await
         .redirected_to("/preparing");
     c.wait_on("/preparing").await.redirected_to("/documents");
-    c.german_id_card_to_redirect().await;
-    let go = c.submit("/identification/start", &[]).await;
-    assert_eq!(go.status, StatusCode::SEE_OTHER);
-    let url = go.location.unwrap();
-    assert!(url.contains("/sandbox/idnow/"), "{url}");
-    url
 }
 
 impl Customer {
+    /// The development mailbox (`GET /sandbox/_sandbox/mail`), newest first.
+    pub async fn mailbox(&self) -> Vec<serde_json::Value> {
+        self.http
+            .get(self.url("/sandbox/_sandbox/mail"))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap()
+    }
+
+    /// The newest mail in the development mailbox whose subject contains `needle`, once it is
+    /// there (at most 10 s).
+    pub async fn mail_with_subject(&self, needle: &str) -> serde_json::Value {
+        for _ in 0..400 {
+            if let Some(m) = self
+                .mailbox()
+                .await
+                .into_iter()
+                .find(|m| m["subject"].as_str().unwrap_or_default().contains(needle))
+            {
+                return m;
+            }
+            tokio::time::sleep(Duration::from_millis(25)).await;
+        }
+        panic!(
+            "no mail with {needle:?} in its subject: {:?}",
+            self.mailbox().await
+        );
+    }
+
     pub async fn wait_on_complete(&self) -> Page {
         for _ in 0..200 {
             let page = self.get("/complete").await;

@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 pub mod customer;
+pub mod smtp;
 
 use std::collections::HashMap;
 use std::net::SocketAddr;

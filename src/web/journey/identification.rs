@@ -12,7 +12,7 @@ use super::fields::{
     country_name, country_options, owned, ErrorSummary, Errors, Input, Problem, RawForm,
     SelectField, TextField,
 };
-use super::{at, Csrf, Journey, PageError, PageForm, PageResult, Step, Visit};
+use super::{at, resume, Csrf, Journey, PageError, PageForm, PageResult, Step, Visit};
 use crate::db::applications;
 use crate::db::work::{self, Progress as WorkProgress};
 use crate::domain::address_documents::{self, AddressDocument};
@@ -436,8 +436,13 @@ pub async fn save_documents(
     .into_response())
 }
 
-pub async fn checklist_page(journey: Journey<at::Checklist>) -> Response {
+pub async fn checklist_page(
+    journey: Journey<at::Checklist>,
+    Query(mailed): resume::MailedQuery,
+) -> PageResult {
     let lang = journey.lang;
+    let link = resume::device_link(&journey.state, &journey.app).await?;
+    let status = journey.app.status();
     let j = lang.t();
     let doc = journey.app.document.clone().unwrap_or_default();
     let country = country_name(lang, &doc.country);
@@ -450,7 +455,7 @@ pub async fn checklist_page(journey: Journey<at::Checklist>) -> Response {
         view! { <li>{j.check_poa}" "{label.to_string()}</li> }
     });
     let token = journey.csrf;
-    render::page(
+    Ok(render::page(
         lang,
         Step::Checklist.path(),
         j.checklist_title,
@@ -469,14 +474,15 @@ pub async fn checklist_page(journey: Journey<at::Checklist>) -> Response {
                 <li>{j.check_language}</li>
             </ul>
             <form method="post" action=Step::Checklist.path()>
-                <Csrf token=token/>
+                <Csrf token=token.clone()/>
                 <div class="actions">
                     <button type="submit" class="primary">{j.checklist_ready}</button>
                     <a href=Step::Documents.path() class="secondary">{j.back}</a>
                 </div>
             </form>
+            {resume::elsewhere_view(lang, link, token.clone(), mailed.state(), status.as_str())}
         },
-    )
+    ))
 }
 
 pub async fn checklist_done(j: Journey<at::Checklist>) -> PageResult {
@@ -484,7 +490,12 @@ pub async fn checklist_done(j: Journey<at::Checklist>) -> PageResult {
     Ok(Redirect::to(Step::Redirect.path()).into_response())
 }
 
-fn redirect_view(lang: Lang, token: String, unavailable_now: bool) -> Response {
+fn redirect_view(
+    lang: Lang,
+    token: String,
+    unavailable_now: bool,
+    elsewhere: Option<(String, resume::DeviceMail, String)>,
+) -> Response {
     let j = lang.t();
     let status = if unavailable_now {
         StatusCode::SERVICE_UNAVAILABLE
@@ -503,15 +514,26 @@ fn redirect_view(lang: Lang, token: String, unavailable_now: bool) -> Response {
             {unavailable_now.then(|| view! { <p class="error" role="alert">{j.redirect_unavailable}</p> })}
             <p>{j.redirect_text}</p>
             <form method="post" action=Step::Redirect.path()>
-                <Csrf token=token/>
+                <Csrf token=token.clone()/>
                 <div class="actions"><button type="submit" class="primary">{j.redirect_button}</button></div>
             </form>
+            {elsewhere.map(|(link, mailed, status)| resume::elsewhere_view(lang, link, token, mailed, &status))}
         },
     )
 }
 
-pub async fn redirect_page(j: Journey<at::Redirect>) -> Response {
-    redirect_view(j.lang, j.csrf, false)
+pub async fn redirect_page(
+    j: Journey<at::Redirect>,
+    Query(mailed): resume::MailedQuery,
+) -> PageResult {
+    let link = resume::device_link(&j.state, &j.app).await?;
+    let status = j.app.status().as_str().to_string();
+    Ok(redirect_view(
+        j.lang,
+        j.csrf,
+        false,
+        Some((link, mailed.state(), status)),
+    ))
 }
 
 /// The button to IDnow: requests the identification (first time) and sends the browser to
@@ -539,7 +561,7 @@ pub async fn go_to_idnow(journey: Journey<at::AnyStep>) -> PageResult {
         Ok(requested) => {
             let Some(url) = requested.url.clone() else {
                 tracing::error!(application_id = %app.id, "Solaris answered request without a url");
-                return Ok(redirect_view(lang, csrf, true));
+                return Ok(redirect_view(lang, csrf, true, None));
             };
             applications::record_request(&state.db, &app.id, &requested.status, &url).await?;
             crate::monitoring::reached(crate::monitoring::Step::SentToIdnow, lang.code());
@@ -548,7 +570,7 @@ pub async fn go_to_idnow(journey: Journey<at::AnyStep>) -> PageResult {
         }
         Err(e) => {
             tracing::warn!(application_id = %app.id, error = %e, "identification request failed");
-            Ok(redirect_view(lang, csrf, true))
+            Ok(redirect_view(lang, csrf, true, None))
         }
     }
 }

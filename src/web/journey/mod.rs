@@ -8,6 +8,7 @@ mod consent;
 mod details;
 pub mod fields;
 mod identification;
+mod resume;
 mod review;
 mod withdraw;
 
@@ -55,6 +56,8 @@ pub struct Shared {
     pub feed: crate::web::live::StatusFeed,
     /// Per-client limits on starts and forms.
     pub rates: crate::web::rates::RateLimits,
+    /// Signs and checks the links into applications (mails, the QR code).
+    pub links: crate::mail::Links,
 }
 
 impl JourneyState {
@@ -459,6 +462,17 @@ pub fn router(state: JourneyState) -> Router {
             "/withdraw",
             get(withdraw::withdraw_page).post(withdraw::withdraw),
         )
+        .route("/resume/{token}", get(resume::arrive))
+        .route(
+            resume::RESUME_PATH,
+            get(resume::resume_page).post(resume::check_birth_date),
+        )
+        .route("/reminders/stop/{token}", get(resume::arrive_opt_out))
+        .route(
+            resume::REMINDERS_PATH,
+            get(resume::reminders_page).post(resume::stop_reminders),
+        )
+        .route("/continue-elsewhere", post(resume::mail_device_link))
         .layer(axum::middleware::from_fn_with_state(state.clone(), protect))
         // The start carries no token yet (the welcome page has no session); it checks the
         // `Origin` itself.

@@ -1,0 +1,431 @@
+//! E-mails to customers: a transactional outbox ([`crate::db::mail`]) emptied by a supervised
+//! sender, over SMTP (`SMTP_URL`) or, without a mail server, into the embedded sandbox's
+//! development mailbox. The sender renders each mail when it sends it, from the application
+//! as it is then: an application erased or withdrawn meanwhile gets no mail, and a reminder
+//! for a call already made is dropped.
+
+pub mod links;
+pub mod texts;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use lettre::message::{Mailbox, MultiPart};
+use lettre::transport::smtp::AsyncSmtpTransport;
+use lettre::{AsyncTransport, Message, Tokio1Executor};
+
+use crate::config::{MailDelivery, MailSettings};
+use crate::db::mail::{self as store, DueMail, Ending, MailKind, Purpose};
+use crate::db::{applications, wall_clock_ms, Db, StoreError};
+use crate::domain::Application;
+use crate::solaris::types::{FailureReason, IdentificationStatus};
+use crate::supervisor::Shutdown;
+use crate::web::i18n::Lang;
+pub use links::Links;
+use texts::{Letter, Rendered};
+
+/// The SMTP transport `SMTP_URL` describes (checked at start, built by the sender).
+pub fn smtp_transport(url: &str) -> Result<AsyncSmtpTransport<Tokio1Executor>, String> {
+    AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
+        .map(|b| b.timeout(Some(Duration::from_secs(30))).build())
+        .map_err(|e| e.to_string())
+}
+
+/// `MAIL_FROM` as a mailbox (`Name <address>` or a bare address).
+pub fn parse_sender(from: &str) -> Result<Mailbox, String> {
+    from.parse::<Mailbox>().map_err(|e| e.to_string())
+}
+
+/// Where mails go.
+#[derive(Clone)]
+enum Transport {
+    Smtp(AsyncSmtpTransport<Tokio1Executor>),
+    /// The sandbox's development mailbox in the app's database.
+    #[cfg(feature = "sandbox")]
+    Mailbox(Db),
+}
+
+/// Why a delivery did not happen.
+enum Undelivered {
+    /// The server refused the mail for good (a 5xx answer: no such mailbox, say).
+    Permanent(String),
+    /// Try again later (no connection, a 4xx answer, a timeout).
+    Transient(String),
+}
+
+impl Transport {
+    async fn deliver(&self, from: &Mailbox, to: &str, mail: &Rendered) -> Result<(), Undelivered> {
+        match self {
+            Transport::Smtp(smtp) => {
+                let to: Mailbox = to
+                    .parse()
+                    .map_err(|e| Undelivered::Permanent(format!("recipient: {e}")))?;
+                let message = Message::builder()
+                    .from(from.clone())
+                    .to(to)
+                    .subject(&mail.subject)
+                    .header(AutoSubmitted)
+                    .multipart(MultiPart::alternative_plain_html(
+                        mail.text.clone(),
+                        mail.html.clone(),
+                    ))
+                    .map_err(|e| Undelivered::Permanent(format!("message: {e}")))?;
+                match smtp.send(message).await {
+                    Ok(_) => Ok(()),
+                    Err(e) if e.is_permanent() => Err(Undelivered::Permanent(e.to_string())),
+                    Err(e) => Err(Undelivered::Transient(e.to_string())),
+                }
+            }
+            #[cfg(feature = "sandbox")]
+            Transport::Mailbox(db) => crate::sandbox::mailbox::keep(db, to, mail)
+                .await
+                .map_err(|e| Undelivered::Transient(e.to_string())),
+        }
+    }
+}
+
+/// `Auto-Submitted: auto-generated` (RFC 3834): no out-of-office replies to our mails.
+#[derive(Clone, Debug)]
+struct AutoSubmitted;
+
+impl lettre::message::header::Header for AutoSubmitted {
+    fn name() -> lettre::message::header::HeaderName {
+        lettre::message::header::HeaderName::new_from_ascii_str("Auto-Submitted")
+    }
+    fn parse(_: &str) -> Result<Self, Box<dyn std::error::Error + Send + Sync>> {
+        Ok(AutoSubmitted)
+    }
+    fn display(&self) -> lettre::message::header::HeaderValue {
+        lettre::message::header::HeaderValue::new(Self::name(), "auto-generated".into())
+    }
+}
+
+/// How long a sender holds a mail it is sending.
+const LEASE: Duration = Duration::from_secs(120);
+/// How often the outbox is looked at.
+const POLL: Duration = Duration::from_secs(1);
+/// The first wait after a failed delivery; it doubles up to [`RETRY_MAX`].
+const RETRY_FIRST: Duration = Duration::from_secs(15);
+const RETRY_MAX: Duration = Duration::from_secs(3600);
+/// Mails taken per look.
+const BATCH: i64 = 20;
+
+/// The sender: takes due mails one by one, renders and delivers them.
+pub struct Mailer {
+    db: Db,
+    transport: Transport,
+    from: Mailbox,
+    bank_name: String,
+    links: Links,
+    /// This sender's name on the leases it takes.
+    owner: String,
+}
+
+impl Mailer {
+    pub fn new(db: Db, settings: &MailSettings, links: Links) -> anyhow::Result<Mailer> {
+        let transport = match &settings.delivery {
+            MailDelivery::Smtp(url) => {
+                use secrecy::ExposeSecret;
+                Transport::Smtp(smtp_transport(url.expose_secret()).map_err(anyhow::Error::msg)?)
+            }
+            #[cfg(feature = "sandbox")]
+            MailDelivery::Mailbox => Transport::Mailbox(db.clone()),
+            #[cfg(not(feature = "sandbox"))]
+            MailDelivery::Mailbox => anyhow::bail!("{}", crate::startup::NO_SANDBOX),
+        };
+        Ok(Mailer {
+            db,
+            transport,
+            from: parse_sender(&settings.from).map_err(anyhow::Error::msg)?,
+            bank_name: settings.bank_name.clone(),
+            links,
+            owner: format!("mailer-{}", uuid::Uuid::new_v4().simple()),
+        })
+    }
+
+    /// Sends until shutdown; a mail being sent is finished first.
+    pub async fn run(self: Arc<Self>, mut shutdown: Shutdown) {
+        loop {
+            if let Err(e) = self.send_due(&shutdown).await {
+                tracing::error!(error = %e, "mail outbox unavailable");
+            }
+            if !shutdown.sleep(POLL).await {
+                return;
+            }
+        }
+    }
+
+    /// Sends what is due now; returns how many mails were taken.
+    pub async fn send_due(&self, shutdown: &Shutdown) -> Result<usize, StoreError> {
+        let now = wall_clock_ms();
+        let due = store::due(&self.db, now, BATCH).await?;
+        let mut taken = 0;
+        for mail in due {
+            if shutdown.is_requested() {
+                break;
+            }
+            let lease_until = wall_clock_ms() + LEASE.as_millis() as i64;
+            if !store::claim(&self.db, &mail.id, &self.owner, now, lease_until).await? {
+                continue;
+            }
+            taken += 1;
+            self.send(&mail).await?;
+        }
+        Ok(taken)
+    }
+
+    async fn send(&self, mail: &DueMail) -> Result<(), StoreError> {
+        let kind = mail.kind.as_str();
+        let prepared = match self.prepare(mail).await? {
+            Prepared::Drop(why) => {
+                tracing::info!(mail_id = %mail.id, application_id = %mail.application_id, kind, why, "mail dropped");
+                crate::monitoring::mail_ended(kind, "dropped");
+                return store::end(&self.db, &mail.id, &self.owner, Ending::Dropped, Some(why))
+                    .await;
+            }
+            Prepared::Mail(p) => p,
+        };
+        match self
+            .transport
+            .deliver(&self.from, &prepared.to, &prepared.rendered)
+            .await
+        {
+            Ok(()) => {
+                tracing::info!(mail_id = %mail.id, application_id = %mail.application_id, kind, "mail sent");
+                crate::monitoring::mail_ended(kind, "sent");
+                store::end(&self.db, &mail.id, &self.owner, Ending::Sent, None).await
+            }
+            Err(failure) => {
+                // The links in a mail that did not go out lead nowhere.
+                for hash in &prepared.links {
+                    store::revoke_link(&self.db, hash).await?;
+                }
+                match failure {
+                    Undelivered::Permanent(why) => {
+                        tracing::error!(mail_id = %mail.id, application_id = %mail.application_id, kind, error = %why, code = "mail_refused", "the mail server refused a mail for good");
+                        crate::monitoring::mail_ended(kind, "failed");
+                        store::end(&self.db, &mail.id, &self.owner, Ending::Failed, Some(&why))
+                            .await
+                    }
+                    Undelivered::Transient(why) => {
+                        let wait = RETRY_FIRST
+                            .saturating_mul(1 << mail.attempts.clamp(0, 16) as u32)
+                            .min(RETRY_MAX);
+                        tracing::warn!(mail_id = %mail.id, application_id = %mail.application_id, kind, error = %why, retry_in_seconds = wait.as_secs(), code = "mail_delayed", "mail not delivered; trying again later");
+                        let due = wall_clock_ms() + wait.as_millis() as i64;
+                        store::retry_later(&self.db, &mail.id, &self.owner, &why, due).await
+                    }
+                }
+            }
+        }
+    }
+
+    /// The mail in words with its recipient, or why there is nothing to send.
+    async fn prepare(&self, mail: &DueMail) -> Result<Prepared, StoreError> {
+        let Some(app) = applications::load(&self.db, &mail.application_id).await? else {
+            return Ok(Prepared::Drop("the application is erased"));
+        };
+        let Some(facts) = store::facts(&self.db, &app.id).await? else {
+            return Ok(Prepared::Drop("the application is erased"));
+        };
+        if app.withdrawn {
+            return Ok(Prepared::Drop("the application was withdrawn"));
+        }
+        let (Some(person), Some(contact)) = (&app.details.person, &app.details.contact) else {
+            return Ok(Prepared::Drop("the application holds no address"));
+        };
+        let kind = mail.kind;
+        let nudge = matches!(kind, MailKind::Reminder | MailKind::ExpirySoon);
+        if nudge && (facts.reminders_stopped || !waits_for_the_customer(&app)) {
+            return Ok(Prepared::Drop("the customer no longer needs reminding"));
+        }
+        let needs_link = texts::has_link(kind);
+        if needs_link && !can_still_move(&app) {
+            return Ok(Prepared::Drop("the application can no longer move"));
+        }
+        let mut issued = Vec::new();
+        let link = if needs_link {
+            let l = self.links.issue(Purpose::Resume);
+            store::store_link(&self.db, &app.id, Purpose::Resume, &l.hash).await?;
+            issued.push(l.hash);
+            Some(self.links.resume_url(&l.token))
+        } else {
+            None
+        };
+        let opt_out = if nudge {
+            let l = self.links.issue(Purpose::OptOut);
+            store::store_link(&self.db, &app.id, Purpose::OptOut, &l.hash).await?;
+            issued.push(l.hash);
+            Some(self.links.opt_out_url(&l.token))
+        } else {
+            None
+        };
+        let lang = if facts.language.eq_ignore_ascii_case("DE") {
+            Lang::De
+        } else {
+            Lang::En
+        };
+        let reason = match kind {
+            MailKind::Action | MailKind::Refused | MailKind::CanceledAfterSuccess => app
+                .failure_reason
+                .as_deref()
+                .map(|code| crate::web::reasons::explain(code, lang)),
+            _ => None,
+        };
+        let expires_on = facts
+            .identification_requested_at
+            .and_then(|at| chrono::DateTime::from_timestamp_millis(at + store::LINK_VALID_MS))
+            .map(|t| t.date_naive());
+        let rendered = texts::render(&Letter {
+            kind,
+            lang,
+            first_name: &person.first_name,
+            bank: &self.bank_name,
+            link,
+            opt_out,
+            reason,
+            expires_on,
+        });
+        Ok(Prepared::Mail(Ready {
+            to: contact.email.clone(),
+            rendered,
+            links: issued,
+        }))
+    }
+}
+
+enum Prepared {
+    Drop(&'static str),
+    Mail(Ready),
+}
+
+struct Ready {
+    to: String,
+    rendered: Rendered,
+    /// Hashes of the links the mail carries.
+    links: Vec<String>,
+}
+
+/// The application can still move: the links into it work. Not once the customer withdrew
+/// it, nor once the identification ended (succeeded, failed for good, expired).
+pub fn can_still_move(app: &Application) -> bool {
+    if app.withdrawn || app.details.person.is_none() {
+        return false;
+    }
+    let permanent = app
+        .failure_reason
+        .as_deref()
+        .and_then(|r| FailureReason(r.to_string()).info())
+        .is_some_and(|i| i.permanent);
+    match app.identification_status.as_ref() {
+        None => true,
+        Some(IdentificationStatus::Successful)
+        | Some(IdentificationStatus::Failed)
+        | Some(IdentificationStatus::Expired) => false,
+        Some(IdentificationStatus::Aborted) | Some(IdentificationStatus::Canceled) => !permanent,
+        Some(_) => true,
+    }
+}
+
+/// The customer still has to do (or redo) the call.
+fn waits_for_the_customer(app: &Application) -> bool {
+    if !can_still_move(app) {
+        return false;
+    }
+    match app.identification_status.as_ref() {
+        None => true,
+        Some(IdentificationStatus::Canceled) => app.identification_completed_at.is_none(),
+        Some(s) => store::WAITING_FOR_THE_CUSTOMER.contains(s),
+    }
+}
+
+/// The mail a change of an identification's status calls for, with its cause: one per
+/// identification and outcome.
+pub fn result_mail(
+    identification_id: &str,
+    before: Option<&IdentificationStatus>,
+    now: &IdentificationStatus,
+    failure_reason: Option<&str>,
+    completed: bool,
+) -> Option<(MailKind, String)> {
+    let permanent = failure_reason
+        .and_then(|r| FailureReason(r.to_string()).info())
+        .is_some_and(|i| i.permanent);
+    let was_successful = before == Some(&IdentificationStatus::Successful);
+    let kind = match now {
+        IdentificationStatus::Successful => MailKind::Success,
+        IdentificationStatus::Failed => MailKind::Refused,
+        IdentificationStatus::Aborted | IdentificationStatus::Canceled if permanent => {
+            MailKind::Refused
+        }
+        IdentificationStatus::Canceled if was_successful || completed => {
+            MailKind::CanceledAfterSuccess
+        }
+        IdentificationStatus::Aborted | IdentificationStatus::Canceled => MailKind::Action,
+        _ => return None,
+    };
+    Some((kind, format!("{}:{identification_id}", kind.as_str())))
+}
+
+/// How often reminders and expiry notices are looked for.
+const SCHEDULE_EVERY: Duration = Duration::from_secs(60);
+
+/// Queues reminders and expiry notices as they fall due (runs forever).
+pub async fn schedule_forever(db: Db) {
+    loop {
+        match store::schedule(&db, wall_clock_ms()).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(queued = n, "reminders queued"),
+            Err(e) => tracing::error!(error = %e, "queuing reminders"),
+        }
+        tokio::time::sleep(SCHEDULE_EVERY).await;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_outcome_has_its_mail_once_per_identification() {
+        use IdentificationStatus as S;
+        let mail = |before, now, reason, completed| {
+            result_mail("ident", before, &now, reason, completed).map(|(k, _)| k)
+        };
+        assert_eq!(
+            mail(None, S::Successful, None, true),
+            Some(MailKind::Success)
+        );
+        assert_eq!(mail(None, S::Failed, None, true), Some(MailKind::Refused));
+        assert_eq!(
+            mail(
+                Some(&S::Pending),
+                S::Aborted,
+                Some("USER_CANCELLATION"),
+                false
+            ),
+            Some(MailKind::Action)
+        );
+        assert_eq!(
+            mail(
+                Some(&S::Pending),
+                S::Aborted,
+                Some("OTHER_MISCELLANEOUS_PERMANENT"),
+                false
+            ),
+            Some(MailKind::Refused)
+        );
+        assert_eq!(
+            mail(Some(&S::Successful), S::Canceled, None, true),
+            Some(MailKind::CanceledAfterSuccess)
+        );
+        assert_eq!(mail(None, S::Pending, None, false), None);
+        assert_eq!(mail(None, S::PendingFailed, None, false), None);
+        assert_eq!(
+            result_mail("i-1", None, &S::Successful, None, true)
+                .unwrap()
+                .1,
+            "success:i-1"
+        );
+    }
+}
