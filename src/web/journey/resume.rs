@@ -39,14 +39,20 @@ pub async fn arrive(
     session: Session,
     Path(token): Path<String>,
 ) -> PageResult {
-    arrive_with(
-        &state,
-        &session,
-        &token,
-        LINK_KEY,
-        &[Purpose::Resume, Purpose::Device],
-    )
-    .await?;
+    let purposes = [Purpose::Resume, Purpose::Device];
+    if let Some(hash) = arrive_with(&state, &session, &token, LINK_KEY, &purposes).await? {
+        // The page asks in the language the customer confirmed the application in.
+        if let Some(id) = store::link_application(&state.db, &hash, &purposes).await? {
+            if let Some(facts) = store::facts(&state.db, &id).await? {
+                let lang = if facts.language.eq_ignore_ascii_case("DE") {
+                    Lang::De
+                } else {
+                    Lang::En
+                };
+                let _ = session.insert("lang", lang).await;
+            }
+        }
+    }
     Ok(Redirect::to(RESUME_PATH).into_response())
 }
 
@@ -60,26 +66,31 @@ pub async fn arrive_opt_out(
     Ok(Redirect::to(REMINDERS_PATH).into_response())
 }
 
+/// Keeps the link's hash in the session under `key` when the link is signed for one of
+/// `purposes`; returns the hash.
 async fn arrive_with(
     state: &JourneyState,
     session: &Session,
     token: &str,
     key: &str,
     purposes: &[Purpose],
-) -> Result<(), super::PageError> {
+) -> Result<Option<String>, super::PageError> {
     let session_error =
         |e: tower_sessions::session::Error| super::PageError::Unavailable(e.to_string());
     match state.links.verify(token, purposes) {
-        Some(hash) => session.insert(key, hash).await.map_err(session_error)?,
+        Some(hash) => {
+            session.insert(key, &hash).await.map_err(session_error)?;
+            Ok(Some(hash))
+        }
         None => {
             tracing::warn!(
                 code = "link_forged",
                 "a link without a valid signature was refused"
             );
             session.remove::<String>(key).await.map_err(session_error)?;
+            Ok(None)
         }
     }
-    Ok(())
 }
 
 /// The application the session's link (under `key`) leads to, while it can still move.
