@@ -266,38 +266,94 @@ async fn two_reminders_then_the_expiry_notice_and_the_opt_out_works_without_sign
     assert_eq!(forged.get("/reminders/stop").await.status, 404);
 }
 
-/// Applications ready to be mailed, written as the review's confirmation writes them.
+/// `n` applications, each with its saved mail waiting, in German.
 async fn confirmed_applications(db: &solaris_onboarding::db::Db, n: usize) {
     for i in 0..n {
-        let id = format!("{:032x}", i + 1);
-        let details = serde_json::json!({
-            "person": {"salutation": null, "title": null, "first_name": format!("Kunde{i}"), "last_name": "Beispiel",
-                       "birth_date": "1990-01-01", "birth_city": "Musterstadt", "birth_country": "DE",
-                       "nationality": "DE", "employment_status": "STUDENT"},
-            "contact": {"mobile_number": "+4915123456789", "email": format!("kunde{i}@example.com"),
-                        "line_1": "Teststraße", "line_2": "1", "postal_code": "10115", "city": "Berlin",
-                        "state": null, "country": "DE", "tax_country": "DE"}
-        });
-        sqlx::query(
+        waiting_mail(db, &format!("{:032x}", i + 1), i, "saved", "DE").await;
+    }
+}
+
+/// An application written as the review's confirmation writes it (customer `Kunde{i}`), with
+/// one waiting mail of `kind` in `language`.
+async fn waiting_mail(
+    db: &solaris_onboarding::db::Db,
+    id: &str,
+    i: usize,
+    kind: &str,
+    language: &str,
+) {
+    let details = serde_json::json!({
+        "person": {"salutation": null, "title": null, "first_name": format!("Kunde{i}"), "last_name": "Beispiel",
+                   "birth_date": "1990-01-01", "birth_city": "Musterstadt", "birth_country": "DE",
+                   "nationality": "DE", "employment_status": "STUDENT"},
+        "contact": {"mobile_number": "+4915123456789", "email": format!("kunde{i}@example.com"),
+                    "line_1": "Teststraße", "line_2": "1", "postal_code": "10115", "city": "Berlin",
+                    "state": null, "country": "DE", "tax_country": "DE"}
+    });
+    sqlx::query(
             "insert into application (id, created_at, updated_at, details, person_request, language, submitted_at) \
-             values ($1, $3, $3, $2, '{}', 'DE', $3)",
+             values ($1, $3, $3, $2, '{}', $4, $3)",
         )
-        .bind(&id)
+        .bind(id)
         .bind(details.to_string())
         .bind(solaris_onboarding::db::wall_clock_ms())
+        .bind(language)
         .execute(&db.pool)
         .await
         .unwrap();
-        sqlx::query(
-            "insert into mail (id, application_id, cause, kind, state, created_at, due_at) \
-             values ($1, $2, 'saved', 'saved', 'waiting', 0, 0)",
-        )
-        .bind(format!("mail{i}"))
-        .bind(&id)
-        .execute(&db.pool)
-        .await
-        .unwrap();
+    sqlx::query(
+        "insert into mail (id, application_id, cause, kind, state, created_at, due_at) \
+             values ($1, $2, $3, $3, 'waiting', 0, 0)",
+    )
+    .bind(format!("mail{i}"))
+    .bind(id)
+    .bind(kind)
+    .execute(&db.pool)
+    .await
+    .unwrap();
+}
+
+#[tokio::test]
+async fn every_kind_of_mail_arrives_once_in_english_and_in_german() {
+    use solaris_onboarding::db::mail::MailKind;
+    let smtp = SmtpServer::start().await;
+    let db_url = fresh_database_url().await;
+    let db = solaris_onboarding::db::Db::connect(&db_url).await.unwrap();
+    let mut n = 0;
+    for kind in MailKind::ALL {
+        for language in ["EN", "DE"] {
+            waiting_mail(&db, &format!("{:032x}", n + 1), n, kind.as_str(), language).await;
+            n += 1;
+        }
     }
+    let (stop, task) = instance(&db_url, &smtp.url()).await;
+    let all = smtp.wait_for(n).await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(smtp.messages().len(), n, "each once");
+    let mut subjects: Vec<&str> = all.iter().map(|m| m.subject.as_str()).collect();
+    subjects.sort();
+    subjects.dedup();
+    assert_eq!(
+        subjects.len(),
+        n,
+        "every kind has its own subject in each language: {subjects:?}"
+    );
+    for m in &all {
+        let i: usize =
+            m.to.trim_start_matches("kunde")
+                .trim_end_matches("@example.com")
+                .parse()
+                .unwrap();
+        let greeting = if i % 2 == 1 {
+            format!("Hallo Kunde{i},")
+        } else {
+            format!("Hello Kunde{i},")
+        };
+        assert!(m.text.starts_with(&greeting), "{}: {}", m.subject, m.text);
+        no_personal_data(m);
+    }
+    let _ = stop.send(());
+    task.await.unwrap();
 }
 
 async fn instance(

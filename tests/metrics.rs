@@ -21,8 +21,10 @@ fn sample(text: &str, series: &str) -> Option<f64> {
 async fn a_journey_moves_the_funnel_and_the_solaris_metrics_on_the_metrics_listener_only() {
     let c = spawn("en").await;
     sign_up(&c, "X-AUTOTEST-HAPPYPATH").await;
+    c.mail_with_subject("your application is saved").await;
     c.advance(150).await;
     c.status_becomes("successful").await;
+    c.mail_with_subject("your identity is confirmed").await;
     let res = c
         .http
         .get(format!("{}/metrics", c.metrics))
@@ -50,6 +52,21 @@ async fn a_journey_moves_the_funnel_and_the_solaris_metrics_on_the_metrics_liste
             "{series} in\n{text}"
         );
     }
+    for kind in ["saved", "success"] {
+        let series = format!(r#"onboarding_mails_total{{kind="{kind}",outcome="sent"}}"#);
+        assert!(
+            sample(&text, &series).is_some_and(|n| n >= 1.0),
+            "{series} in\n{text}"
+        );
+    }
+    assert!(
+        sample(&text, "onboarding_mails_waiting").is_some(),
+        "{text}"
+    );
+    assert!(
+        sample(&text, "onboarding_mail_oldest_due_seconds").is_some(),
+        "{text}"
+    );
     assert!(
         sample(
             &text,
