@@ -137,6 +137,10 @@ pub struct Settings {
     pub metrics_listen_addr: SocketAddr,
     /// E-mails to customers and the links into their applications.
     pub mail: MailSettings,
+    /// Events for the bank's systems.
+    pub partner_events: crate::partner::EventSettings,
+    /// `PARTNER_API_KEYS`: the keys of the read API (none: every call is refused).
+    pub partner_api_keys: Vec<SecretString>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -589,7 +593,55 @@ impl Settings {
             listen_addr.ip().is_loopback() && public_url.as_ref().is_none_or(is_loopback);
         let mail = mail_settings(&get, &solaris, reached_on_loopback)?;
 
+        // PARTNER_EVENTS_URL / PARTNER_EVENTS_SECRET: where the bank's systems take events
+        // (https unless loopback), and the Standard Webhooks key they are signed with.
+        let events_url = match var(&get, "PARTNER_EVENTS_URL") {
+            Some(v) => {
+                let url = parse_url("PARTNER_EVENTS_URL", &v)?;
+                if url.scheme() != "https" && !is_loopback(&url) {
+                    return Err(invalid("PARTNER_EVENTS_URL", "must use https"));
+                }
+                Some(url)
+            }
+            None => None,
+        };
+        let events_secret = var(&get, "PARTNER_EVENTS_SECRET");
+        match (&events_url, &events_secret) {
+            (Some(_), None) => {
+                return Err(invalid(
+                    "PARTNER_EVENTS_SECRET",
+                    "is needed with PARTNER_EVENTS_URL",
+                ))
+            }
+            (_, Some(secret)) => {
+                crate::partner::SigningKey::parse(secret)
+                    .map_err(|e| invalid("PARTNER_EVENTS_SECRET", e))?;
+            }
+            _ => {}
+        }
+        // PARTNER_API_KEYS: the read API's keys (space- or comma-separated, 32 characters or more).
+        let partner_api_keys = var(&get, "PARTNER_API_KEYS")
+            .unwrap_or_default()
+            .split(|c: char| c == ',' || c.is_whitespace())
+            .filter(|k| !k.is_empty())
+            .map(|k| {
+                if k.chars().count() < 32 {
+                    Err(invalid(
+                        "PARTNER_API_KEYS",
+                        "each key must be at least 32 characters",
+                    ))
+                } else {
+                    Ok(SecretString::from(k.to_string()))
+                }
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+
         Ok(Settings {
+            partner_events: crate::partner::EventSettings {
+                url: events_url,
+                secret: events_secret.map(SecretString::from),
+            },
+            partner_api_keys,
             mail,
             metrics_listen_addr,
             retention,

@@ -8,6 +8,7 @@
 //! - [`solaris`]: the Solaris client; [`queue`]: the worker of the durable Solaris work;
 //! - [`webhooks`]: the webhook intake, subscriptions and reconciliation;
 //! - [`mail`]: e-mails to customers (an outbox and its sender) and the links back;
+//! - [`partner`]: signed events for the bank's systems (the read API is in [`web`]);
 //! - `sandbox`: the built-in Solaris + IDnow sandbox, reached only over HTTP (cargo feature
 //!   `sandbox`, on by default);
 //! - [`config`], [`telemetry`], [`startup`]: settings, logs and the assembly of the server;
@@ -18,6 +19,7 @@ pub mod db;
 pub mod domain;
 pub mod mail;
 pub mod monitoring;
+pub mod partner;
 pub mod queue;
 pub mod retention;
 #[cfg(feature = "sandbox")]

@@ -175,6 +175,21 @@ pub fn mail_ended(kind: &'static str, outcome: &'static str) {
     metrics::counter!("onboarding_mails_total", "kind" => kind, "outcome" => outcome).increment(1);
 }
 
+/// A partner event left the outbox: `delivered`, or `failed` after days of retries.
+pub fn partner_event(event_type: &str, outcome: &'static str) {
+    let event_type = match event_type {
+        "application.submitted" => "application.submitted",
+        "identification.status_changed" => "identification.status_changed",
+        "application.completed" => "application.completed",
+        "application.completion_revoked" => "application.completion_revoked",
+        "application.failed" => "application.failed",
+        "application.erased" => "application.erased",
+        _ => "other",
+    };
+    metrics::counter!("onboarding_partner_events_total", "type" => event_type, "outcome" => outcome)
+        .increment(1);
+}
+
 /// `GET /metrics`: the queues' state read now, then everything recorded.
 async fn scrape(State(db): State<Db>) -> Response {
     let handle = handle();
@@ -200,6 +215,13 @@ async fn scrape(State(db): State<Db>) -> Response {
             metrics::gauge!("onboarding_mail_oldest_due_seconds").set(oldest_ms as f64 / 1000.0);
         }
         Err(e) => tracing::warn!(error = %e, "reading the mail outbox for metrics"),
+    }
+    match crate::db::events::counts(&db).await {
+        Ok((waiting, failed)) => {
+            metrics::gauge!("onboarding_partner_events_waiting").set(waiting as f64);
+            metrics::gauge!("onboarding_partner_events_failed").set(failed as f64);
+        }
+        Err(e) => tracing::warn!(error = %e, "reading the partner events for metrics"),
     }
     handle.run_upkeep();
     (

@@ -178,6 +178,15 @@ impl Server {
         )?);
         // Drains: a mail being sent is finished (and marked) before the process stops.
         supervisor.spawn_draining("mail sender", move |shutdown| mailer.clone().run(shutdown));
+        let events = Arc::new(crate::partner::EventSender::new(
+            db.clone(),
+            &settings.partner_events,
+            settings.sandbox_embedded(),
+        )?);
+        // Drains like the mail sender: an event being delivered is finished and marked.
+        supervisor.spawn_draining("partner events", move |shutdown| {
+            events.clone().run(shutdown)
+        });
         supervisor.spawn("mail schedule", {
             let db = db.clone();
             move |_| crate::mail::schedule_forever(db.clone())
@@ -219,6 +228,7 @@ impl Server {
             draining: draining.clone(),
         };
         let mut router = web::router(&settings, &public_url, parts)
+            .merge(web::api::router(db.clone(), &settings.partner_api_keys))
             .merge(intake)
             .merge(web::health::router(health));
         if let Some(sandbox) = sandbox_router {

@@ -4,6 +4,7 @@
 
 use sqlx::Any;
 
+use super::events::{self, EventData, EventType};
 use super::mail::{self, MailKind};
 use super::work::{self, WorkKind};
 use super::{from_json, to_json, wall_clock_ms, Db, StoreError};
@@ -321,13 +322,21 @@ pub async fn checklist_done(db: &Db, application_id: &str) -> Result<(), StoreEr
     Ok(())
 }
 
-/// The identification was requested: its status and the IDnow link.
+/// The identification was requested: its status and the IDnow link, and the bank's event when
+/// the status changed with it.
 pub async fn record_request(
     db: &Db,
     application_id: &str,
     status: &IdentificationStatus,
     url: &str,
 ) -> Result<(), StoreError> {
+    let mut tx = db.begin_write().await?;
+    let before: Option<(Option<String>, Option<String>, Option<String>)> = sqlx::query_as(
+        "select identification_status, person_id, identification_id from application where id = $1",
+    )
+    .bind(application_id)
+    .fetch_optional(&mut *tx)
+    .await?;
     sqlx::query(
         "update application set identification_status = $1, identification_url = $2, \
          failure_reason = null, last_refresh_at = $3, reconcile_count = 0, reconcile_due_at = null, \
@@ -338,9 +347,27 @@ pub async fn record_request(
     .bind(url)
     .bind(wall_clock_ms())
     .bind(application_id)
-    .execute(&db.writer)
+    .execute(&mut *tx)
     .await?;
-    Ok(())
+    if let Some((before, person_id, identification_id)) = before {
+        if before.as_deref() != Some(status.as_str()) {
+            let ident = identification_id.as_deref().unwrap_or_default();
+            events::enqueue(
+                &mut tx,
+                application_id,
+                EventType::StatusChanged,
+                &format!("status:{ident}:{}:requested", status.as_str()),
+                EventData {
+                    person_id: person_id.as_deref(),
+                    identification_id: identification_id.as_deref(),
+                    status: Some(status.as_str()),
+                    failure_reason: None,
+                },
+            )
+            .await?;
+        }
+    }
+    Ok(tx.commit().await?)
 }
 
 /// After expiry: forgets the expired identification and queues a new one with the same data;
@@ -411,19 +438,33 @@ pub async fn store_supported_documents(
     Ok(())
 }
 
-/// The Solaris person created (or adopted) for the application.
+/// The Solaris person created (or adopted) for the application: it is submitted, and the
+/// bank's systems hear of it.
 pub async fn set_person_id(
     db: &Db,
     application_id: &str,
     person_id: &str,
 ) -> Result<(), StoreError> {
+    let mut tx = db.begin_write().await?;
     sqlx::query("update application set person_id = $1, updated_at = $2 where id = $3")
         .bind(person_id)
         .bind(wall_clock_ms())
         .bind(application_id)
-        .execute(&db.writer)
+        .execute(&mut *tx)
         .await?;
-    Ok(())
+    let data = EventData {
+        person_id: Some(person_id),
+        ..EventData::default()
+    };
+    events::enqueue(
+        &mut tx,
+        application_id,
+        EventType::Submitted,
+        "submitted",
+        data,
+    )
+    .await?;
+    Ok(tx.commit().await?)
 }
 
 /// Stores what Solaris holds now for the identification the application holds (or, when
@@ -437,17 +478,18 @@ pub async fn record_identification(
 ) -> Result<Option<Transition>, StoreError> {
     let status = status_text(&ident.status)?;
     let mut tx = db.begin_write().await?;
-    let before: Option<(Option<String>, String, i64, Option<i64>)> = sqlx::query_as(
-        "select identification_status, language, created_at, identification_requested_at \
-         from application where id = $1",
+    let before: Option<Before> = sqlx::query_as(
+        "select identification_status, language, created_at, identification_requested_at, \
+         person_id from application where id = $1",
     )
     .bind(application_id)
     .fetch_optional(&mut *tx)
     .await?;
-    let Some((before_status, language, started_at, requested_at)) = before else {
+    let Some(before) = before else {
         return Ok(None);
     };
-    let before_status = before_status
+    let before_status = before
+        .identification_status
         .as_deref()
         .map(|s| status_from("application.identification_status", s))
         .transpose()?;
@@ -479,24 +521,75 @@ pub async fn record_identification(
         work::enqueue(&mut tx, application_id, WorkKind::SyncPerson).await?;
     }
     let changed = before_status.as_ref() != Some(&ident.status);
-    let result = crate::mail::result_mail(
-        &ident.id,
-        before_status.as_ref(),
-        &ident.status,
-        ident.failure_reason.as_ref().map(|f| f.0.as_str()),
-        ident.completed_at.is_some(),
-    );
-    if let (true, Some((kind, cause))) = (changed && stored.rows_affected() == 1, result) {
-        mail::enqueue(&mut tx, application_id, kind, &cause, wall_clock_ms()).await?;
+    if changed && stored.rows_affected() == 1 {
+        let person_id = before.person_id.as_deref();
+        announce(
+            &mut tx,
+            application_id,
+            before_status.as_ref(),
+            ident,
+            person_id,
+        )
+        .await?;
     }
     tx.commit().await?;
-    Ok(
-        (before_status.as_ref() != Some(&ident.status)).then_some(Transition {
-            language,
-            started_at,
-            requested_at,
-        }),
-    )
+    Ok(changed.then_some(Transition {
+        language: before.language,
+        started_at: before.created_at,
+        requested_at: before.identification_requested_at,
+    }))
+}
+
+/// What [`record_identification`] reads of the application before it stores.
+#[derive(sqlx::FromRow)]
+struct Before {
+    identification_status: Option<String>,
+    language: String,
+    created_at: i64,
+    identification_requested_at: Option<i64>,
+    person_id: Option<String>,
+}
+
+/// Tells of a stored change of an identification's status, in its transaction: the customer's
+/// mail about the outcome, and the bank's events (the status, and what it means).
+async fn announce(
+    tx: &mut sqlx::Transaction<'_, Any>,
+    application_id: &str,
+    before: Option<&IdentificationStatus>,
+    ident: &Identification,
+    person_id: Option<&str>,
+) -> Result<(), StoreError> {
+    let reason = ident.failure_reason.as_ref().map(|f| f.0.as_str());
+    let result = crate::mail::result_mail(
+        &ident.id,
+        before,
+        &ident.status,
+        reason,
+        ident.completed_at.is_some(),
+    );
+    if let Some((kind, cause)) = result {
+        mail::enqueue(tx, application_id, kind, &cause, wall_clock_ms()).await?;
+    }
+    let status = ident.status.as_str();
+    let data = || EventData {
+        person_id,
+        identification_id: Some(&ident.id),
+        status: Some(status),
+        failure_reason: reason,
+    };
+    // A status may come back (aborted, then pending again on a retry): each change counts.
+    let (earlier,): (i64,) =
+        sqlx::query_as("select count(*) from partner_event where application_id = $1")
+            .bind(application_id)
+            .fetch_one(&mut **tx)
+            .await?;
+    let cause = format!("status:{}:{status}:{earlier}", ident.id);
+    events::enqueue(tx, application_id, EventType::StatusChanged, &cause, data()).await?;
+    if let Some(event) = crate::partner::outcome_event(before, &ident.status, reason) {
+        let cause = format!("{}:{}", event.as_str(), ident.id);
+        events::enqueue(tx, application_id, event, &cause, data()).await?;
+    }
+    Ok(())
 }
 
 /// An identification status that changed, with what the metrics need to know of the
@@ -667,6 +760,18 @@ pub async fn erase_deleted_person(db: &Db, application_id: &str) -> Result<(), S
     .execute(&mut *tx)
     .await?;
     work::cancel_pending(&mut tx, application_id, now).await?;
+    let ids: Option<(Option<String>, Option<String>)> =
+        sqlx::query_as("select person_id, identification_id from application where id = $1")
+            .bind(application_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+    let (person_id, identification_id) = ids.unwrap_or_default();
+    let data = EventData {
+        person_id: person_id.as_deref(),
+        identification_id: identification_id.as_deref(),
+        ..EventData::default()
+    };
+    events::enqueue(&mut tx, application_id, EventType::Erased, "erased", data).await?;
     tx.commit().await?;
     tracing::info!(
         application_id,

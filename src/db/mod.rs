@@ -6,6 +6,7 @@
 //!   (live status, reconciliation, erasure);
 //! - [`work`]: the durable queue of Solaris work;
 //! - [`webhooks`]: our Solaris webhook subscriptions and the inbox of deliveries;
+//! - [`events`]: the outbox of events for the bank's systems, and the partner API's reads;
 //! - [`mail`]: the outbox of mails to customers and the links into applications;
 //! - [`session_store`]: the customers' sessions.
 //!
@@ -17,6 +18,7 @@
 //! is a [`StoreError`], never a silent default.
 
 pub mod applications;
+pub mod events;
 pub mod mail;
 pub mod retention;
 pub mod session_store;

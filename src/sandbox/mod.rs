@@ -13,6 +13,7 @@ pub mod delivery;
 pub mod documents;
 pub mod engine;
 pub mod error;
+pub mod events;
 pub mod failure_reasons;
 pub mod faults;
 pub mod identifications;

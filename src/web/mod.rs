@@ -2,6 +2,7 @@
 //! ([`render::page`]), with sessions, the language choice, the stylesheet and the files of
 //! `public/`.
 
+pub mod api;
 pub mod assets;
 pub mod health;
 pub mod i18n;

@@ -1,0 +1,354 @@
+//! The `partner_event` outbox: events for the bank's systems, written in the transaction of the
+//! change they report, numbered per application and delivered in that order, each taken by one
+//! sender at a time with a lease. Also the reads of the partner API and its audit log.
+
+use serde_json::{json, Value};
+use sqlx::Any;
+
+use super::{wall_clock_ms, Db, StoreError};
+
+/// What happened, as the bank's systems see it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EventType {
+    /// The review was confirmed and Solaris created the person.
+    Submitted,
+    /// The identification has a new status (every status, with its failure reason).
+    StatusChanged,
+    /// The identification succeeded: the bank may open the account.
+    Completed,
+    /// A `successful` identification was turned `canceled` by a review (guide appendix II,
+    /// case 3): the bank must stop the account.
+    CompletionRevoked,
+    /// The identification failed for good: no account.
+    Failed,
+    /// The application's personal data was erased (Solaris deleted the person).
+    Erased,
+}
+
+impl EventType {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EventType::Submitted => "application.submitted",
+            EventType::StatusChanged => "identification.status_changed",
+            EventType::Completed => "application.completed",
+            EventType::CompletionRevoked => "application.completion_revoked",
+            EventType::Failed => "application.failed",
+            EventType::Erased => "application.erased",
+        }
+    }
+}
+
+/// The ids and statuses an event carries (never personal data).
+#[derive(Clone, Debug, Default)]
+pub struct EventData<'a> {
+    pub person_id: Option<&'a str>,
+    pub identification_id: Option<&'a str>,
+    pub status: Option<&'a str>,
+    pub failure_reason: Option<&'a str>,
+}
+
+/// RFC 3339 in UTC, to the millisecond, for a time in ms.
+pub fn rfc3339(ms: i64) -> String {
+    chrono::DateTime::from_timestamp_millis(ms)
+        .unwrap_or_default()
+        .to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+}
+
+/// Queues an event after the application's others, inside the caller's transaction; nothing
+/// when the application has one for `cause` already.
+pub async fn enqueue(
+    tx: &mut sqlx::Transaction<'_, Any>,
+    application_id: &str,
+    event: EventType,
+    cause: &str,
+    data: EventData<'_>,
+) -> Result<(), StoreError> {
+    let now = wall_clock_ms();
+    let body = json!({
+        "type": event.as_str(),
+        "timestamp": rfc3339(now),
+        "data": {
+            "application_id": application_id,
+            "person_id": data.person_id,
+            "identification_id": data.identification_id,
+            "status": data.status,
+            "failure_reason": data.failure_reason,
+        }
+    });
+    sqlx::query(
+        "insert into partner_event (id, application_id, seq, cause, event_type, body, state, \
+         created_at, due_at) \
+         select $1, $2, coalesce((select max(seq) from partner_event where application_id = $2), 0) + 1, \
+         $3, $4, $5, 'waiting', $6, $6 where true on conflict do nothing",
+    )
+    .bind(format!("evt_{}", uuid::Uuid::new_v4().simple()))
+    .bind(application_id)
+    .bind(cause)
+    .bind(event.as_str())
+    .bind(body.to_string())
+    .bind(now)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// An event due for delivery.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct DueEvent {
+    pub id: String,
+    pub application_id: String,
+    pub event_type: String,
+    pub body: String,
+    pub attempts: i64,
+}
+
+/// Due events that are the first waiting one of their application, that no sender holds.
+pub async fn due(db: &Db, now: i64, limit: i64) -> Result<Vec<DueEvent>, StoreError> {
+    Ok(sqlx::query_as(
+        "select e.id, e.application_id, e.event_type, e.body, e.attempts from partner_event e \
+         where e.state = 'waiting' and e.due_at <= $1 \
+         and (e.lease_until is null or e.lease_until < $1) \
+         and not exists (select 1 from partner_event p where p.application_id = e.application_id \
+                         and p.state = 'waiting' and p.seq < e.seq) \
+         order by e.due_at, e.created_at limit $2",
+    )
+    .bind(now)
+    .bind(limit)
+    .fetch_all(&db.pool)
+    .await?)
+}
+
+/// Takes an event for `owner` until `lease_until`; false when another sender was first.
+pub async fn claim(
+    db: &Db,
+    id: &str,
+    owner: &str,
+    now: i64,
+    lease_until: i64,
+) -> Result<bool, StoreError> {
+    let claimed = sqlx::query(
+        "update partner_event set lease_owner = $1, lease_until = $2, attempts = attempts + 1 \
+         where id = $3 and state = 'waiting' and (lease_until is null or lease_until < $4)",
+    )
+    .bind(owner)
+    .bind(lease_until)
+    .bind(id)
+    .bind(now)
+    .execute(&db.writer)
+    .await?;
+    Ok(claimed.rows_affected() == 1)
+}
+
+/// How a held event ended: `delivered`, `failed` or `dropped`.
+pub async fn end(
+    db: &Db,
+    id: &str,
+    owner: &str,
+    state: &'static str,
+    why: Option<&str>,
+) -> Result<(), StoreError> {
+    let delivered_at = (state == "delivered").then(wall_clock_ms);
+    sqlx::query(
+        "update partner_event set state = $1, delivered_at = $2, last_error = $3, \
+         lease_owner = null, lease_until = null where id = $4 and lease_owner = $5",
+    )
+    .bind(state)
+    .bind(delivered_at)
+    .bind(why)
+    .bind(id)
+    .bind(owner)
+    .execute(&db.writer)
+    .await?;
+    Ok(())
+}
+
+/// The receiver did not take the event: try again at `due_at`.
+pub async fn retry_later(
+    db: &Db,
+    id: &str,
+    owner: &str,
+    why: &str,
+    due_at: i64,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "update partner_event set due_at = $1, last_error = $2, lease_owner = null, \
+         lease_until = null where id = $3 and lease_owner = $4",
+    )
+    .bind(due_at)
+    .bind(why)
+    .bind(id)
+    .bind(owner)
+    .execute(&db.writer)
+    .await?;
+    Ok(())
+}
+
+/// An operator sends a failed event again; false when there is no such failed event.
+pub async fn redeliver(db: &Db, id: &str) -> Result<bool, StoreError> {
+    let changed = sqlx::query(
+        "update partner_event set state = 'waiting', attempts = 0, due_at = $1, \
+         last_error = null where id = $2 and state = 'failed'",
+    )
+    .bind(wall_clock_ms())
+    .bind(id)
+    .execute(&db.writer)
+    .await?;
+    Ok(changed.rows_affected() == 1)
+}
+
+/// Events waiting, and failed for good, for the metrics.
+pub async fn counts(db: &Db) -> Result<(i64, i64), StoreError> {
+    Ok(sqlx::query_as(
+        "select coalesce(sum(case when state = 'waiting' then 1 else 0 end), 0), \
+         coalesce(sum(case when state = 'failed' then 1 else 0 end), 0) from partner_event",
+    )
+    .fetch_one(&db.pool)
+    .await?)
+}
+
+/// One event as the API lists it.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct StoredEvent {
+    pub id: String,
+    pub application_id: String,
+    pub seq: i64,
+    pub event_type: String,
+    pub body: String,
+    pub state: String,
+    pub attempts: i64,
+    pub last_error: Option<String>,
+    pub created_at: i64,
+    pub delivered_at: Option<i64>,
+}
+
+const EVENT_COLUMNS: &str = "id, application_id, seq, event_type, body, state, attempts, \
+     last_error, created_at, delivered_at";
+
+/// The events of one application, in order: its history.
+pub async fn of_application(db: &Db, application_id: &str) -> Result<Vec<StoredEvent>, StoreError> {
+    Ok(sqlx::query_as(&format!(
+        "select {EVENT_COLUMNS} from partner_event where application_id = $1 order by seq"
+    ))
+    .bind(application_id)
+    .fetch_all(&db.pool)
+    .await?)
+}
+
+/// Events in `state`, oldest first (at most 500).
+pub async fn in_state(db: &Db, state: &str) -> Result<Vec<StoredEvent>, StoreError> {
+    Ok(sqlx::query_as(&format!(
+        "select {EVENT_COLUMNS} from partner_event where state = $1 order by created_at, id limit 500"
+    ))
+    .bind(state)
+    .fetch_all(&db.pool)
+    .await?)
+}
+
+/// An application as the partner API shows it, erased ones included.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct ApplicationRecord {
+    pub id: String,
+    pub created_at: i64,
+    pub updated_at: i64,
+    pub submitted_at: Option<i64>,
+    pub withdrawn_at: Option<i64>,
+    pub erased_at: Option<i64>,
+    pub person_id: Option<String>,
+    pub identification_id: Option<String>,
+    pub identification_status: Option<String>,
+    pub failure_reason: Option<String>,
+    pub identification_requested_at: Option<i64>,
+    pub identification_completed_at: Option<String>,
+    pub person_request: Option<String>,
+    pub solaris_person: Option<String>,
+}
+
+const RECORD_COLUMNS: &str = "id, created_at, updated_at, submitted_at, withdrawn_at, erased_at, \
+     person_id, identification_id, identification_status, failure_reason, \
+     identification_requested_at, identification_completed_at, person_request, solaris_person";
+
+pub async fn application(db: &Db, id: &str) -> Result<Option<ApplicationRecord>, StoreError> {
+    Ok(sqlx::query_as(&format!(
+        "select {RECORD_COLUMNS} from application where id = $1"
+    ))
+    .bind(id)
+    .fetch_optional(&db.pool)
+    .await?)
+}
+
+/// A consent's evidence.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct ConsentRecord {
+    pub kind: String,
+    pub version: String,
+    pub text_sha256: String,
+    pub language: String,
+    pub signed_at: String,
+}
+
+pub async fn consents(db: &Db, application_id: &str) -> Result<Vec<ConsentRecord>, StoreError> {
+    Ok(sqlx::query_as(
+        "select kind, version, text_sha256, language, signed_at from consent \
+         where application_id = $1 order by signed_at, kind",
+    )
+    .bind(application_id)
+    .fetch_all(&db.pool)
+    .await?)
+}
+
+/// A page of applications changed after `updated_after` (ms), with the identification status
+/// `status` when given, after the keyset `(updated_at, id)` of the previous page.
+pub async fn page(
+    db: &Db,
+    status: Option<&str>,
+    updated_after: i64,
+    after: Option<(i64, &str)>,
+    limit: i64,
+) -> Result<Vec<ApplicationRecord>, StoreError> {
+    let status_filter = if status.is_some() {
+        "and identification_status = $5"
+    } else {
+        "and $5 = $5"
+    };
+    let (after_at, after_id) = after.unwrap_or((i64::MIN, ""));
+    Ok(sqlx::query_as(&format!(
+        "select {RECORD_COLUMNS} from application where updated_at > $1 \
+         and (updated_at > $2 or (updated_at = $2 and id > $3)) {status_filter} \
+         order by updated_at, id limit $4"
+    ))
+    .bind(updated_after)
+    .bind(after_at)
+    .bind(after_id)
+    .bind(limit)
+    .bind(status.unwrap_or(""))
+    .fetch_all(&db.pool)
+    .await?)
+}
+
+/// Records a read of the partner API.
+pub async fn audit(
+    db: &Db,
+    actor: &str,
+    action: &str,
+    application_id: Option<&str>,
+    detail: Option<&str>,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "insert into audit_log (id, at, actor, action, application_id, detail) \
+         values ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(uuid::Uuid::new_v4().simple().to_string())
+    .bind(wall_clock_ms())
+    .bind(actor)
+    .bind(action)
+    .bind(application_id)
+    .bind(detail)
+    .execute(&db.writer)
+    .await?;
+    Ok(())
+}
+
+/// The body's JSON, for the API (a stored body always parses; a broken one shows as null).
+pub fn body_json(body: &str) -> Value {
+    serde_json::from_str(body).unwrap_or(Value::Null)
+}

@@ -1,0 +1,380 @@
+//! The read API for the bank's backend, under `/api/v1`, with `Authorization: Bearer <key>`
+//! for one of `PARTNER_API_KEYS` (compared in constant time, never logged). Every read is
+//! recorded in the audit log under the key's position (`key-1`, …), never the key.
+//!
+//! - `GET /api/v1/applications/{id}`: the state, the data as sent to and as held by Solaris,
+//!   the consent evidence and the identification history;
+//! - `GET /api/v1/applications?status=&updated_after=&cursor=&limit=`: changed applications,
+//!   oldest change first, keyset paginated;
+//! - `GET /api/v1/events?state=failed`, `POST /api/v1/events/{id}/redeliver`: events the bank's
+//!   systems did not take, and sending one again.
+
+use std::sync::Arc;
+
+use axum::extract::{Path, Query, Request, State};
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Extension, Json, Router};
+use secrecy::{ExposeSecret, SecretString};
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+use crate::db::events::{self as store, body_json, rfc3339, ApplicationRecord};
+use crate::db::{Db, StoreError};
+
+#[derive(Clone)]
+struct Keys(Arc<Vec<SecretString>>);
+
+/// Which key a request came with: `key-<n>`, for the audit log.
+#[derive(Clone, Debug)]
+struct Actor(String);
+
+pub fn router(db: Db, keys: &[SecretString]) -> Router {
+    Router::new()
+        .route("/api/v1/applications", get(list))
+        .route("/api/v1/applications/{id}", get(one))
+        .route("/api/v1/events", get(events))
+        .route("/api/v1/events/{id}/redeliver", post(redeliver))
+        .layer(axum::middleware::from_fn_with_state(
+            Keys(Arc::new(keys.to_vec())),
+            authenticate,
+        ))
+        .with_state(db)
+}
+
+fn error(status: StatusCode, code: &str, detail: &str) -> Response {
+    (status, Json(json!({ "error": code, "detail": detail }))).into_response()
+}
+
+/// The bearer key, compared with every configured key in constant time.
+async fn authenticate(State(keys): State<Keys>, mut req: Request, next: Next) -> Response {
+    let presented = req
+        .headers()
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .unwrap_or_default()
+        .as_bytes()
+        .to_vec();
+    let mut matched = None;
+    for (i, key) in keys.0.iter().enumerate() {
+        let key = key.expose_secret().as_bytes();
+        let same = key.len() == presented.len()
+            && bool::from(subtle::ConstantTimeEq::ct_eq(key, presented.as_slice()));
+        if same {
+            matched = Some(i + 1);
+        }
+    }
+    let Some(n) = matched else {
+        tracing::warn!(path = %req.uri().path(), code = "api_key_refused", "partner API call without a valid key refused");
+        let mut res = error(
+            StatusCode::UNAUTHORIZED,
+            "unauthorized",
+            "Send one of the configured PARTNER_API_KEYS as a bearer token.",
+        );
+        res.headers_mut()
+            .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+        return res;
+    };
+    req.extensions_mut().insert(Actor(format!("key-{n}")));
+    let mut res = next.run(req).await;
+    res.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    res
+}
+
+fn unavailable(e: StoreError) -> Response {
+    tracing::error!(error = %e, "partner API storage unavailable");
+    error(
+        StatusCode::SERVICE_UNAVAILABLE,
+        "unavailable",
+        "Storage did not answer; try again.",
+    )
+}
+
+/// The application's state in one word.
+fn state(a: &ApplicationRecord) -> &'static str {
+    if a.erased_at.is_some() {
+        return "erased";
+    }
+    if a.withdrawn_at.is_some() {
+        return "withdrawn";
+    }
+    match a.identification_status.as_deref() {
+        Some("successful") => "completed",
+        Some("failed") => "failed",
+        Some(_) => "identification",
+        None if a.submitted_at.is_some() => "submitted",
+        None => "started",
+    }
+}
+
+fn time(ms: Option<i64>) -> Value {
+    ms.map_or(Value::Null, |ms| Value::String(rfc3339(ms)))
+}
+
+fn json_column(text: &Option<String>) -> Value {
+    text.as_deref().map_or(Value::Null, body_json)
+}
+
+fn summary(a: &ApplicationRecord) -> Value {
+    json!({
+        "id": a.id,
+        "state": state(a),
+        "person_id": a.person_id,
+        "identification_id": a.identification_id,
+        "identification_status": a.identification_status,
+        "created_at": rfc3339(a.created_at),
+        "updated_at": rfc3339(a.updated_at),
+    })
+}
+
+async fn one(
+    State(db): State<Db>,
+    Extension(actor): Extension<Actor>,
+    Path(id): Path<String>,
+) -> Response {
+    // Recorded before the answer: a look for an id that does not exist is a read too.
+    if let Err(e) = store::audit(&db, &actor.0, "application.read", Some(&id), None).await {
+        return unavailable(e);
+    }
+    let record = match store::application(&db, &id).await {
+        Ok(Some(record)) => record,
+        Ok(None) => {
+            return error(
+                StatusCode::NOT_FOUND,
+                "not_found",
+                "No application with this id.",
+            )
+        }
+        Err(e) => return unavailable(e),
+    };
+    let (consents, history) = match (
+        store::consents(&db, &id).await,
+        store::of_application(&db, &id).await,
+    ) {
+        (Ok(c), Ok(h)) => (c, h),
+        (Err(e), _) | (_, Err(e)) => return unavailable(e),
+    };
+    let history: Vec<Value> = history
+        .iter()
+        .filter(|e| e.event_type == "identification.status_changed")
+        .map(|e| {
+            let body = body_json(&e.body);
+            json!({
+                "identification_id": body["data"]["identification_id"],
+                "status": body["data"]["status"],
+                "failure_reason": body["data"]["failure_reason"],
+                "at": rfc3339(e.created_at),
+            })
+        })
+        .collect();
+    let consents: Vec<Value> = consents
+        .iter()
+        .map(|c| {
+            json!({
+                "kind": c.kind,
+                "version": c.version,
+                "sha256": c.text_sha256,
+                "language": c.language,
+                "signed_at": c.signed_at,
+            })
+        })
+        .collect();
+    let mut body = summary(&record);
+    let extra = json!({
+        "submitted_at": time(record.submitted_at),
+        "withdrawn_at": time(record.withdrawn_at),
+        "erased_at": time(record.erased_at),
+        "identification": record.identification_id.as_ref().map(|id| json!({
+            "id": id,
+            "status": record.identification_status,
+            "failure_reason": record.failure_reason,
+            "requested_at": time(record.identification_requested_at),
+            "completed_at": record.identification_completed_at,
+        })),
+        "sent_to_solaris": json_column(&record.person_request),
+        "held_by_solaris": json_column(&record.solaris_person),
+        "consents": consents,
+        "identification_history": history,
+    });
+    if let (Some(body), Some(extra)) = (body.as_object_mut(), extra.as_object()) {
+        body.extend(extra.clone());
+    }
+    Json(body).into_response()
+}
+
+#[derive(Debug, Deserialize)]
+struct ListQuery {
+    status: Option<String>,
+    updated_after: Option<String>,
+    cursor: Option<String>,
+    limit: Option<i64>,
+}
+
+/// The keyset of a page's last row: `<updated_at ms>_<id>`.
+fn parse_cursor(cursor: &str) -> Option<(i64, String)> {
+    let (at, id) = cursor.split_once('_')?;
+    Some((at.parse().ok()?, id.to_string()))
+}
+
+async fn list(
+    State(db): State<Db>,
+    Extension(actor): Extension<Actor>,
+    Query(q): Query<ListQuery>,
+) -> Response {
+    let limit = q.limit.unwrap_or(100);
+    if !(1..=1000).contains(&limit) {
+        return error(
+            StatusCode::BAD_REQUEST,
+            "invalid_limit",
+            "limit is 1 to 1000.",
+        );
+    }
+    const STATUSES: &[&str] = &[
+        "created",
+        "pending",
+        "pending_successful",
+        "pending_failed",
+        "successful",
+        "failed",
+        "aborted",
+        "canceled",
+        "expired",
+    ];
+    if let Some(s) = &q.status {
+        if !STATUSES.contains(&s.as_str()) {
+            return error(
+                StatusCode::BAD_REQUEST,
+                "invalid_status",
+                "status is an identification status of the guide.",
+            );
+        }
+    }
+    let updated_after = match q.updated_after.as_deref() {
+        None => i64::MIN,
+        Some(t) => match chrono::DateTime::parse_from_rfc3339(t) {
+            Ok(t) => t.timestamp_millis(),
+            Err(_) => {
+                return error(
+                    StatusCode::BAD_REQUEST,
+                    "invalid_updated_after",
+                    "updated_after is an RFC 3339 time, such as 2026-11-28T10:00:00Z.",
+                )
+            }
+        },
+    };
+    let after = match q.cursor.as_deref().map(parse_cursor) {
+        None => None,
+        Some(Some(after)) => Some(after),
+        Some(None) => {
+            return error(
+                StatusCode::BAD_REQUEST,
+                "invalid_cursor",
+                "cursor is the next_cursor of a previous page.",
+            )
+        }
+    };
+    let rows = match store::page(
+        &db,
+        q.status.as_deref(),
+        updated_after,
+        after.as_ref().map(|(at, id)| (*at, id.as_str())),
+        limit,
+    )
+    .await
+    {
+        Ok(rows) => rows,
+        Err(e) => return unavailable(e),
+    };
+    let detail = format!(
+        "status={} updated_after={} rows={}",
+        q.status.as_deref().unwrap_or("-"),
+        q.updated_after.as_deref().unwrap_or("-"),
+        rows.len()
+    );
+    if let Err(e) = store::audit(&db, &actor.0, "application.list", None, Some(&detail)).await {
+        return unavailable(e);
+    }
+    let next_cursor = (rows.len() as i64 == limit)
+        .then(|| rows.last().map(|r| format!("{}_{}", r.updated_at, r.id)))
+        .flatten();
+    Json(json!({
+        "data": rows.iter().map(summary).collect::<Vec<_>>(),
+        "next_cursor": next_cursor,
+    }))
+    .into_response()
+}
+
+#[derive(Debug, Deserialize)]
+struct EventsQuery {
+    state: Option<String>,
+}
+
+async fn events(
+    State(db): State<Db>,
+    Extension(actor): Extension<Actor>,
+    Query(q): Query<EventsQuery>,
+) -> Response {
+    let state = q.state.unwrap_or_else(|| "failed".into());
+    if !["waiting", "delivered", "failed", "dropped"].contains(&state.as_str()) {
+        return error(
+            StatusCode::BAD_REQUEST,
+            "invalid_state",
+            "state is waiting, delivered, failed or dropped.",
+        );
+    }
+    let rows = match store::in_state(&db, &state).await {
+        Ok(rows) => rows,
+        Err(e) => return unavailable(e),
+    };
+    if let Err(e) = store::audit(&db, &actor.0, "event.list", None, Some(&state)).await {
+        return unavailable(e);
+    }
+    let data: Vec<Value> = rows
+        .iter()
+        .map(|e| {
+            json!({
+                "id": e.id,
+                "application_id": e.application_id,
+                "seq": e.seq,
+                "type": e.event_type,
+                "state": e.state,
+                "attempts": e.attempts,
+                "last_error": e.last_error,
+                "created_at": rfc3339(e.created_at),
+                "delivered_at": time(e.delivered_at),
+                "payload": body_json(&e.body),
+            })
+        })
+        .collect();
+    Json(json!({ "data": data })).into_response()
+}
+
+async fn redeliver(
+    State(db): State<Db>,
+    Extension(actor): Extension<Actor>,
+    Path(id): Path<String>,
+) -> Response {
+    match store::redeliver(&db, &id).await {
+        Ok(true) => {
+            tracing::info!(event_id = %id, actor = %actor.0, "partner event queued again by an operator");
+            if let Err(e) = store::audit(&db, &actor.0, "event.redeliver", None, Some(&id)).await {
+                return unavailable(e);
+            }
+            (
+                StatusCode::ACCEPTED,
+                Json(json!({ "id": id, "state": "waiting" })),
+            )
+                .into_response()
+        }
+        Ok(false) => error(
+            StatusCode::NOT_FOUND,
+            "not_found",
+            "No failed event with this id.",
+        ),
+        Err(e) => unavailable(e),
+    }
+}
