@@ -53,11 +53,16 @@ pub struct Server {
     pub db: Db,
 }
 
-/// What every response of a server gets: the security headers, request ids (generated, or
-/// taken from `x-request-id`), one span per request, and time limits on the body and the
-/// response.
+/// What every response of a server gets: compression (gzip or brotli, as the client accepts;
+/// never for the live status stream, whose events must not wait in a buffer), the security
+/// headers, request ids (generated, or taken from `x-request-id`), one span per request, and
+/// time limits on the body and the response.
 fn outermost(router: Router, security: SecurityHeaders, limits: ClientLimits) -> Router {
     router
+        .layer(
+            tower_http::compression::CompressionLayer::new()
+                .quality(tower_http::CompressionLevel::Fastest),
+        )
         .layer(tower_http::timeout::RequestBodyTimeoutLayer::new(
             limits.body_timeout,
         ))

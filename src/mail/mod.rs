@@ -266,10 +266,15 @@ impl Mailer {
             Lang::En
         };
         let reason = match kind {
-            MailKind::Action | MailKind::Refused | MailKind::CanceledAfterSuccess => app
-                .failure_reason
-                .as_deref()
-                .map(|code| crate::web::reasons::explain(code, lang)),
+            MailKind::Action | MailKind::Refused | MailKind::CanceledAfterSuccess => {
+                app.failure_reason.as_deref().map(|code| {
+                    let e = crate::web::reasons::explain(code, lang);
+                    match e.advice {
+                        Some(advice) => format!("{} {advice}", e.what),
+                        None => e.what.to_string(),
+                    }
+                })
+            }
             _ => None,
         };
         let expires_on = facts

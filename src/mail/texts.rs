@@ -19,7 +19,7 @@ pub struct Letter<'a> {
     /// The link that stops the reminders.
     pub opt_out: Option<String>,
     /// What went wrong and what the customer can do (the failure reason in plain words).
-    pub reason: Option<&'static str>,
+    pub reason: Option<String>,
     /// The day the IDnow link expires.
     pub expires_on: Option<NaiveDate>,
 }
@@ -82,7 +82,7 @@ fn words(l: &Letter<'_>) -> Words {
     } else {
         "Antrag fortsetzen"
     };
-    let reason = l.reason.map(str::to_string);
+    let reason = l.reason.clone();
     match l.kind {
         MailKind::Saved => Words {
             subject: pick(format!("{bank}: your application is saved"), format!("{bank}: Ihr Antrag ist gespeichert")),

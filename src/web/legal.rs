@@ -48,12 +48,53 @@ impl LegalText {
         )
     }
 
+    /// The start of the SHA-256, as the footer and the download name show it.
+    pub fn short_version(&self) -> String {
+        self.sha256()[..12].to_string()
+    }
+
     /// The title line and the paragraphs.
     pub fn paragraphs(&self) -> (&'static str, Vec<&'static str>) {
         let mut lines = self.text.lines().filter(|l| !l.trim().is_empty());
         let title = lines.next().unwrap_or_default();
         (title, lines.collect())
     }
+}
+
+/// Where the current text of `kind` in `lang` is downloaded.
+pub fn download_path(kind: Kind, lang: Lang) -> String {
+    format!("/legal/current/{}/{}", kind.as_str(), lang.code())
+}
+
+/// `GET /legal/current/{kind}/{lang}`: the text customers accept now, as a file named with its
+/// version.
+pub async fn current_text(
+    Path((kind, code)): Path<(String, String)>,
+    uri: Uri,
+    lang: Extension<Lang>,
+) -> Response {
+    let (Some(kind), Some(text_lang)) = (Kind::parse(&kind), Lang::parse(&code)) else {
+        return super::pages::welcome::not_found(lang, uri).await;
+    };
+    let text = LegalText::get(kind, text_lang);
+    let name = format!(
+        "attachment; filename=\"{}-{}-{}.txt\"",
+        kind.as_str(),
+        text_lang.code(),
+        text.short_version()
+    );
+    (
+        [
+            (
+                header::CONTENT_TYPE,
+                "text/plain; charset=utf-8".to_string(),
+            ),
+            (header::CONTENT_DISPOSITION, name),
+            (header::CACHE_CONTROL, "no-cache".to_string()),
+        ],
+        text.text,
+    )
+        .into_response()
 }
 
 /// `GET /legal/{sha256}`: a legal text exactly as a customer accepted it, by the SHA-256 its

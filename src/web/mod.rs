@@ -105,6 +105,7 @@ async fn customer_context(
             }
         }
     };
+    let page = render::BANK.scope(context.bank.clone(), page);
     let mut res = render::TEST_SYSTEM.scope(context.test_system, page).await;
     res.headers_mut().insert(
         header::VARY,
@@ -119,6 +120,8 @@ struct CustomerContext {
     db: Db,
     /// The sandbox serves beyond loopback (`SANDBOX=on`): every page says so.
     test_system: bool,
+    /// The bank's identity, for the shell.
+    bank: std::sync::Arc<crate::config::Bank>,
 }
 
 /// Saves the session of a customer with an application when its last save by a visit is
@@ -199,6 +202,7 @@ pub fn router(settings: &Settings, public_url: &Url, parts: Parts) -> Router {
         .merge(
             Router::new()
                 .route("/legal/{sha256}", get(legal::accepted_text))
+                .route("/legal/current/{kind}/{lang}", get(legal::current_text))
                 .with_state(db.clone()),
         )
         .merge(journey)
@@ -207,6 +211,7 @@ pub fn router(settings: &Settings, public_url: &Url, parts: Parts) -> Router {
             CustomerContext {
                 db: db.clone(),
                 test_system: settings.sandbox_embedded() && settings.sandbox.exposed,
+                bank: std::sync::Arc::new(settings.bank.clone()),
             },
             customer_context,
         ))

@@ -81,48 +81,76 @@ fn group(code: &str) -> Group {
     }
 }
 
-/// What happened and what the customer can do, in the page's language.
-pub fn explain(code: &str, lang: Lang) -> &'static str {
-    let (en, de) = match group(code) {
-        Group::Audio => ("The agent could not hear you well enough. Use a headset or a quieter room and allow the microphone in your browser.",
-                         "Die Mitarbeiterin oder der Mitarbeiter konnte Sie nicht gut genug hören. Nutzen Sie ein Headset oder einen ruhigeren Raum und erlauben Sie das Mikrofon im Browser."),
-        Group::Video => ("The video was not clear enough. Sit in a well-lit place, allow the camera in your browser and keep the camera steady.",
-                         "Das Video war nicht klar genug. Setzen Sie sich an einen gut beleuchteten Ort, erlauben Sie die Kamera im Browser und halten Sie die Kamera ruhig."),
-        Group::Connection => ("The internet connection was not good enough or was lost. Use a stable connection, for example close to your router.",
-                              "Die Internetverbindung war nicht gut genug oder brach ab. Nutzen Sie eine stabile Verbindung, zum Beispiel nahe an Ihrem Router."),
-        Group::Photo => ("The pictures of you or your document were not sharp enough, or its security features were not visible. Use good light and hold the document still.",
-                         "Die Bilder von Ihnen oder Ihrem Dokument waren nicht scharf genug, oder die Sicherheitsmerkmale waren nicht sichtbar. Nutzen Sie gutes Licht und halten Sie das Dokument ruhig."),
-        Group::DataMismatch => ("The data of your application does not match your ID document and could not be corrected.",
-                                "Die Daten Ihres Antrags stimmen nicht mit Ihrem Ausweisdokument überein und konnten nicht korrigiert werden."),
-        Group::IdExpired => ("Your ID document has expired. Please use a valid document.",
-                             "Ihr Ausweisdokument ist abgelaufen. Bitte verwenden Sie ein gültiges Dokument."),
-        Group::IdUnsupported => ("The ID document could not be used (not accepted, damaged or not at hand). Please use another accepted, undamaged document.",
-                                 "Das Ausweisdokument konnte nicht verwendet werden (nicht akzeptiert, beschädigt oder nicht zur Hand). Bitte verwenden Sie ein anderes akzeptiertes, unbeschädigtes Dokument."),
-        Group::IdentCode => ("A code or number was entered wrongly several times. Take your time and check the SMS and your document carefully.",
-                             "Ein Code oder eine Nummer wurde mehrmals falsch eingegeben. Nehmen Sie sich Zeit und prüfen Sie die SMS und Ihr Dokument sorgfältig."),
-        Group::CodeNotReceived => ("The SMS with the ident code did not arrive. Check that your phone has reception and the number is right.",
-                                   "Die SMS mit dem Ident-Code kam nicht an. Prüfen Sie, ob Ihr Telefon Empfang hat und die Nummer stimmt."),
-        Group::UserAborted => ("The video identification was ended before it was complete. You can start it again when you are ready.",
-                               "Die Videoidentifikation wurde vor dem Abschluss beendet. Sie können sie erneut starten, wenn Sie bereit sind."),
-        Group::Language => ("The call can only be held in German or English.",
-                            "Der Anruf kann nur auf Deutsch oder Englisch geführt werden."),
-        Group::WaitingList => ("You were put on IDnow's waiting list. IDnow will contact you.",
-                               "Sie wurden auf die Warteliste von IDnow gesetzt. IDnow meldet sich bei Ihnen."),
-        Group::Recording => ("The call must be recorded by law; without your agreement it cannot go on.",
-                             "Der Anruf muss gesetzlich aufgezeichnet werden; ohne Ihre Zustimmung kann er nicht fortgesetzt werden."),
-        Group::WrongPerson => ("The identification must be done by the person who applied, in person.",
-                               "Die Identifikation muss von der Person durchgeführt werden, die den Antrag gestellt hat, persönlich."),
-        Group::Conduct => ("The call was ended by the agent.", "Der Anruf wurde von der Mitarbeiterin oder dem Mitarbeiter beendet."),
-        Group::Technical => ("A technical problem occurred. Please try again.", "Ein technisches Problem ist aufgetreten. Bitte versuchen Sie es erneut."),
-        Group::Timeout => ("The identification took too long and was stopped. Please start again and finish it in one go.",
-                           "Die Identifikation dauerte zu lange und wurde beendet. Bitte starten Sie erneut und schließen Sie sie in einem Zug ab."),
-        Group::Review => ("The review of your identification was not passed. Please try again.",
-                          "Die Prüfung Ihrer Identifikation wurde nicht bestanden. Bitte versuchen Sie es erneut."),
-        Group::Permanent => ("A problem occurred that a new attempt cannot solve.",
-                             "Es ist ein Problem aufgetreten, das ein neuer Versuch nicht lösen kann."),
-        Group::Other => ("The identification could not be completed.", "Die Identifikation konnte nicht abgeschlossen werden."),
-    };
-    lang.pick((en, de))
+/// A failure reason in plain words: what happened (neutral, true whoever caused it), and what
+/// the customer can do about it, shown only when the guide says the customer caused it and
+/// another attempt can solve it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Explanation {
+    pub what: &'static str,
+    pub advice: Option<&'static str>,
+}
+
+/// The texts of a group: what happened, and the advice, each `(English, German)`.
+type Words = (
+    (&'static str, &'static str),
+    Option<(&'static str, &'static str)>,
+);
+
+fn words(group: Group) -> Words {
+    match group {
+        Group::Audio => (("The agent could not hear you well enough.", "Die Mitarbeiterin oder der Mitarbeiter konnte Sie nicht gut genug hören."),
+                         Some(("Use a headset or a quieter room and allow the microphone in your browser.", "Nutzen Sie ein Headset oder einen ruhigeren Raum und erlauben Sie das Mikrofon im Browser."))),
+        Group::Video => (("The video was not clear enough.", "Das Video war nicht klar genug."),
+                         Some(("Sit in a well-lit place, allow the camera in your browser and keep the camera steady.", "Setzen Sie sich an einen gut beleuchteten Ort, erlauben Sie die Kamera im Browser und halten Sie die Kamera ruhig."))),
+        Group::Connection => (("The internet connection was not good enough or was lost.", "Die Internetverbindung war nicht gut genug oder brach ab."),
+                              Some(("Use a stable connection, for example close to your router.", "Nutzen Sie eine stabile Verbindung, zum Beispiel nahe an Ihrem Router."))),
+        Group::Photo => (("The pictures of you or of your document were not sharp enough, or its security features were not visible.", "Die Bilder von Ihnen oder Ihrem Dokument waren nicht scharf genug, oder seine Sicherheitsmerkmale waren nicht sichtbar."),
+                         Some(("Use good light and hold the document still.", "Nutzen Sie gutes Licht und halten Sie das Dokument ruhig."))),
+        Group::DataMismatch => (("The data of the application and the data of the ID document do not match.", "Die Daten des Antrags und die Daten des Ausweisdokuments stimmen nicht überein."),
+                                None),
+        Group::IdExpired => (("The ID document has expired.", "Das Ausweisdokument ist abgelaufen."),
+                             Some(("Use a valid passport or ID card.", "Verwenden Sie einen gültigen Reisepass oder Personalausweis."))),
+        Group::IdUnsupported => (("The ID document could not be used: it is not accepted, damaged, or was not at hand.", "Das Ausweisdokument konnte nicht verwendet werden: Es wird nicht akzeptiert, ist beschädigt oder war nicht zur Hand."),
+                                 Some(("Use another accepted, undamaged document and have it at hand.", "Verwenden Sie ein anderes akzeptiertes, unbeschädigtes Dokument und halten Sie es bereit."))),
+        Group::IdentCode => (("A code or a document number did not match.", "Ein Code oder eine Dokumentnummer stimmte nicht überein."),
+                             Some(("Take your time and check the SMS and your document carefully.", "Nehmen Sie sich Zeit und prüfen Sie die SMS und Ihr Dokument sorgfältig."))),
+        Group::CodeNotReceived => (("The SMS with the ident code did not arrive.", "Die SMS mit dem Ident-Code kam nicht an."),
+                                   Some(("Check that your phone has reception and that the number is right.", "Prüfen Sie, ob Ihr Telefon Empfang hat und die Nummer stimmt."))),
+        Group::UserAborted => (("The video identification was ended before it was complete.", "Die Videoidentifikation wurde vor ihrem Abschluss beendet."),
+                               Some(("Start it again when you have about ten minutes.", "Starten Sie sie erneut, wenn Sie etwa zehn Minuten Zeit haben."))),
+        Group::Language => (("The call could not be held in German or English, the only languages offered.", "Der Anruf konnte nicht auf Deutsch oder Englisch geführt werden, den einzigen angebotenen Sprachen."),
+                            None),
+        Group::WaitingList => (("You were put on IDnow's waiting list.", "Sie wurden auf die Warteliste von IDnow gesetzt."),
+                               None),
+        Group::Recording => (("The call must be recorded by law, and the recording was not agreed to.", "Der Anruf muss gesetzlich aufgezeichnet werden, und der Aufzeichnung wurde nicht zugestimmt."),
+                             Some(("Agree to the recording when the call starts.", "Stimmen Sie der Aufzeichnung zu, wenn der Anruf beginnt."))),
+        Group::WrongPerson => (("The identification must be done in person by the person who applied.", "Die Identifikation muss persönlich von der Person durchgeführt werden, die den Antrag gestellt hat."),
+                               Some(("Do the call yourself, alone.", "Führen Sie den Anruf selbst und allein durch."))),
+        Group::Conduct => (("The agent ended the call.", "Die Mitarbeiterin oder der Mitarbeiter hat den Anruf beendet."),
+                           Some(("Follow the agent's instructions in the next call.", "Folgen Sie im nächsten Anruf den Anweisungen der Mitarbeiterin oder des Mitarbeiters."))),
+        Group::Technical => (("A technical problem occurred.", "Ein technisches Problem ist aufgetreten."),
+                             None),
+        Group::Timeout => (("The identification took too long and was stopped.", "Die Identifikation dauerte zu lange und wurde beendet."),
+                           Some(("Start again and finish it in one go.", "Starten Sie erneut und schließen Sie sie in einem Zug ab."))),
+        Group::Review => (("The identification did not pass the security review.", "Die Identifikation hat die Sicherheitsprüfung nicht bestanden."),
+                          None),
+        Group::Permanent => (("A problem occurred during the identification.", "Bei der Identifikation ist ein Problem aufgetreten."),
+                             None),
+        Group::Other => (("The identification could not be completed.", "Die Identifikation konnte nicht abgeschlossen werden."),
+                         None),
+    }
+}
+
+/// What happened and what the customer can do, in the page's language, as the guide's two
+/// columns allow: advice only when the customer caused it and another attempt can solve it.
+pub fn explain(code: &str, lang: Lang) -> Explanation {
+    let (what, advice) = words(group(code));
+    let info = crate::domain::failure_reason::lookup(code);
+    let own_fixable = info.is_some_and(|i| i.caused_by_user == Some(true) && !i.permanent);
+    Explanation {
+        what: lang.pick(what),
+        advice: advice.filter(|_| own_fixable).map(|a| lang.pick(a)),
+    }
 }
 
 #[cfg(test)]
@@ -135,6 +163,14 @@ mod tests {
         for r in FAILURE_REASONS {
             assert_ne!(group(r.code), Group::Other, "{} has no group", r.code);
             assert_ne!(explain(r.code, Lang::En), explain(r.code, Lang::De));
+            let advice = explain(r.code, Lang::En).advice;
+            if r.permanent || r.caused_by_user != Some(true) {
+                assert_eq!(
+                    advice, None,
+                    "{}: no advice the guide's columns rule out",
+                    r.code
+                );
+            }
         }
     }
 }

@@ -8,15 +8,29 @@ use axum::response::{Html, IntoResponse, Response};
 use leptos::prelude::*;
 use leptos::tachys::view::RenderHtml;
 
-use super::i18n::Lang;
+use std::sync::Arc;
 
-/// The header of every page: the bank's name and the language switch.
+use super::i18n::Lang;
+use crate::config::Bank;
+
+/// The bank of the page being rendered (the demo identity outside a request).
+pub fn bank() -> Arc<Bank> {
+    BANK.try_with(Arc::clone)
+        .unwrap_or_else(|_| Arc::new(Bank::default()))
+}
+
+/// The header of every page: the bank's logo and name, and the language switch.
 #[component]
 pub fn SiteHeader(lang: Lang, #[prop(into)] switch_href: String) -> impl IntoView {
     let t = lang.t();
+    let bank = bank();
+    let logo = bank
+        .logo
+        .clone()
+        .map(|src| view! { <img class="logo" src=src alt="" height="32"/> });
     view! {
         <header class="site-header">
-            <a class="brand" href="/">{t.bank_name}</a>
+            <a class="brand" href="/">{logo}<span>{bank.name.clone()}</span><span class="tagline">{t.bank_name}</span></a>
             <a class="lang-switch" href=switch_href hreflang=lang.other().code() lang=lang.other().code()>
                 {t.switch_language}
             </a>
@@ -30,16 +44,60 @@ tokio::task_local! {
     pub static TEST_SYSTEM: bool;
     /// Set for the journey's pages: their footer offers to withdraw the application.
     pub static JOURNEY_PAGE: bool;
+    /// Set for each customer request: the bank's identity (`BANK_*`).
+    pub static BANK: Arc<Bank>;
 }
 
-/// The footer of every page: the one place for what the bank says on each page.
+/// How to reach the bank: e-mail, phone and hours, wherever a page says "contact us".
+#[component]
+pub fn ContactLine(lang: Lang) -> impl IntoView {
+    let t = lang.t();
+    let bank = bank();
+    let mail = format!("mailto:{}", bank.contact_email);
+    let tel = format!(
+        "tel:{}",
+        bank.contact_phone
+            .chars()
+            .filter(|c| c.is_ascii_digit() || *c == '+')
+            .collect::<String>()
+    );
+    view! {
+        <p class="contact">
+            <span>{t.contact_label}" "</span>
+            <a href=mail>{bank.contact_email.clone()}</a>
+            " · "
+            <a href=tel>{bank.contact_phone.clone()}</a>
+            {format!(" ({})", bank.contact_hours)}
+        </p>
+    }
+}
+
+/// The footer of every page: contact, imprint, privacy notice and the legal texts.
 #[component]
 pub fn SiteFooter(lang: Lang, withdraw: bool) -> impl IntoView {
     let t = lang.t();
+    let bank = bank();
+    let legal = [
+        (crate::domain::ConsentKind::TermsConditions, t.terms_title),
+        (crate::domain::ConsentKind::DataProcessing, t.privacy_title),
+    ]
+    .map(|(kind, title)| {
+        let text = super::legal::LegalText::get(kind, lang);
+        let href = super::legal::download_path(kind, lang);
+        let label = format!("{title} ({} {})", t.version, text.short_version());
+        view! { <li><a href=href>{label}</a></li> }
+    });
     view! {
         <footer class="site-footer">
             {withdraw.then(|| view! { <p><a href="/withdraw">{t.withdraw_link}</a></p> })}
+            <ContactLine lang=lang/>
+            <ul class="footer-links">
+                <li><a href=bank.imprint_url.clone()>{t.imprint}</a></li>
+                <li><a href=bank.privacy_url.clone()>{t.privacy_notice}</a></li>
+                {legal.into_iter().collect_view()}
+            </ul>
             <p>{t.footer_provider}</p>
+            {bank.demo.then(|| view! { <p class="note">{t.demo_identity}</p> })}
         </footer>
     }
 }
@@ -99,19 +157,31 @@ pub fn page(
         if path.contains('?') { "&" } else { "?" },
         lang.other().code()
     );
-    let full_title = format!("{title} – {}", lang.t().bank_name);
+    // A refused form says so first in the title, which screen readers announce on load.
+    let full_title = if status == StatusCode::UNPROCESSABLE_ENTITY {
+        format!("{} {title} – {}", lang.t().error_prefix, bank().name)
+    } else {
+        format!("{title} – {}", bank().name)
+    };
     let t = lang.t();
-    // Without script the page reloads itself (the `Refresh` header); the customer can stop it,
-    // as WCAG 2.2.1 asks of anything that changes on a timer.
+    // Without script the page reloads itself (a refresh inside `<noscript>`, so a page whose
+    // script follows the live stream never reloads on a timer); the customer can stop it, as
+    // WCAG 2.2.1 asks of anything that changes on a timer.
     let path_only = path.split('?').next().unwrap_or(path).to_string();
     let auto = refresh.map(|s| {
         let stop = format!("{path_only}?refresh=off");
         view! {
-            <p class="note auto-refresh">
-                {format!("{} ({s} s) ", t.status_refresh_note)}
-                <a href=stop>{t.stop_updates}</a>
-            </p>
+            <noscript>
+                <p class="note auto-refresh">
+                    {format!("{} ({s} s) ", t.status_refresh_note)}
+                    <a href=stop>{t.stop_updates}</a>
+                </p>
+            </noscript>
         }
+    });
+    let refresh_meta = refresh.map(|s| {
+        let content = s.to_string();
+        view! { <noscript><meta http-equiv="refresh" content=content/></noscript> }
     });
     let test_system = TEST_SYSTEM.try_with(|on| *on).unwrap_or(false);
     let withdraw = JOURNEY_PAGE.try_with(|on| *on).unwrap_or(false) && path != "/withdraw";
@@ -125,6 +195,7 @@ pub fn page(
                     <title>{full_title}</title>
                     <link rel="stylesheet" href=super::assets::style_href()/>
                     <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
+                    {refresh_meta}
                 </head>
                 <body>
                     {test_system.then(|| view! { <p class="test-system" role="note">{lang.t().test_system}</p> })}
@@ -140,10 +211,6 @@ pub fn page(
     let mut res = (status, Html(html)).into_response();
     res.headers_mut()
         .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    if let Some(s) = refresh {
-        res.headers_mut()
-            .insert(header::REFRESH, HeaderValue::from(s));
-    }
     res
 }
 

@@ -17,10 +17,11 @@ texts! {
     bank_name: "Open your account" / "Konto eröffnen",
     switch_language: "Deutsch" / "English",
     welcome_title: "Open your account in about 15 minutes" / "Eröffnen Sie Ihr Konto in etwa 15 Minuten",
-    welcome_intro: "We will guide you through four steps. You can stop at any time: once you have confirmed your data, we e-mail you a link to continue later, in any browser." / "Wir begleiten Sie durch vier Schritte. Sie können jederzeit unterbrechen: Sobald Sie Ihre Daten bestätigt haben, senden wir Ihnen per E-Mail einen Link, mit dem Sie später in jedem Browser weitermachen.",
+    welcome_intro: "We will guide you through five steps, as the progress bar on each page shows them. You can stop at any time: once you have confirmed your data, we e-mail you a link to continue later, in any browser." / "Wir begleiten Sie durch fünf Schritte, wie sie die Fortschrittsleiste auf jeder Seite zeigt. Sie können jederzeit unterbrechen: Sobald Sie Ihre Daten bestätigt haben, senden wir Ihnen per E-Mail einen Link, mit dem Sie später in jedem Browser weitermachen.",
     steps_title: "What you will do" / "Was Sie tun werden",
     step_consent: "Read and accept the terms and conditions and the data-processing terms." / "Die Allgemeinen Geschäftsbedingungen und die Datenschutzbestimmungen lesen und annehmen.",
     step_data: "Enter your personal data exactly as it appears on your ID document." / "Ihre persönlichen Daten genau so eingeben, wie sie in Ihrem Ausweisdokument stehen.",
+    step_review: "Check your data once more and confirm it." / "Ihre Daten noch einmal prüfen und bestätigen.",
     step_documents: "See which documents you need for the video call." / "Sehen, welche Dokumente Sie für den Videoanruf brauchen.",
     step_call: "Confirm your identity in a video call with IDnow, then come back here." / "Ihre Identität in einem Videoanruf mit IDnow bestätigen und danach hierher zurückkehren.",
     needs_title: "What you need" / "Was Sie brauchen",
@@ -42,6 +43,13 @@ texts! {
     test_system: "Test system: do not enter real personal data. Nothing here opens a real account." / "Testsystem: Bitte geben Sie keine echten personenbezogenen Daten ein. Hier wird kein echtes Konto eröffnet.",
     too_many_title: "Please wait a moment" / "Bitte warten Sie einen Moment",
     too_many_text: "Many requests came from your connection in a short time, so we paused them to protect our service. Please try again in {minutes} minute(s); nothing you confirmed is lost." / "Von Ihrer Verbindung kamen in kurzer Zeit viele Anfragen, deshalb haben wir sie zum Schutz unseres Dienstes angehalten. Bitte versuchen Sie es in {minutes} Minute(n) erneut; nichts, was Sie bestätigt haben, geht verloren.",
+    contact_label: "Contact:" / "Kontakt:",
+    error_prefix: "Error:" / "Fehler:",
+    imprint: "Imprint" / "Impressum",
+    privacy_notice: "Privacy notice" / "Datenschutzhinweise",
+    version: "version" / "Version",
+    demo_identity: "Demo settings: this bank's name, contact and links are placeholders until BANK_* is configured." / "Demo-Einstellungen: Name, Kontakt und Links dieser Bank sind Platzhalter, bis BANK_* konfiguriert ist.",
+    download_text: "Download this text" / "Diesen Text herunterladen",
     footer_provider: "Your account is provided by Solaris SE, a bank licensed in Germany." / "Ihr Konto wird von der Solaris SE bereitgestellt, einer in Deutschland zugelassenen Bank.",
 
     continue_: "Continue" / "Weiter",
@@ -113,8 +121,10 @@ texts! {
     err_solaris: "Our bank partner could not accept this entry. Please check it." / "Unser Bankpartner konnte diese Angabe nicht annehmen. Bitte prüfen Sie sie.",
 
     ineligible_title: "Video identification is not available for you" / "Videoidentifikation ist für Sie nicht verfügbar",
-    ineligible_eu: "Video identification with IDnow is offered to customers living in Germany. For customers living in another EU country, this bank identifies with Fourthline, which is not offered on this page." / "Die Videoidentifikation mit IDnow wird Kundinnen und Kunden mit Wohnsitz in Deutschland angeboten. Für Kundinnen und Kunden mit Wohnsitz in einem anderen EU-Land nutzt diese Bank Fourthline, das auf dieser Seite nicht angeboten wird.",
-    ineligible_other: "Video identification with IDnow is offered to customers living in Germany. For your country of residence another identification method is needed; please contact us." / "Die Videoidentifikation mit IDnow wird Kundinnen und Kunden mit Wohnsitz in Deutschland angeboten. Für Ihr Wohnsitzland ist ein anderes Identifikationsverfahren nötig; bitte kontaktieren Sie uns.",
+    ineligible_eu: "The video identification offered here is for customers living in Germany. For customers living in another EU country the bank identifies with another method, which this page does not offer." / "Die hier angebotene Videoidentifikation ist für Kundinnen und Kunden mit Wohnsitz in Deutschland. Für Kundinnen und Kunden mit Wohnsitz in einem anderen EU-Land identifiziert die Bank mit einem anderen Verfahren, das diese Seite nicht anbietet.",
+    ineligible_other: "The video identification offered here is for customers living in Germany. For your country of residence another identification method is needed." / "Die hier angebotene Videoidentifikation ist für Kundinnen und Kunden mit Wohnsitz in Deutschland. Für Ihr Wohnsitzland ist ein anderes Identifikationsverfahren nötig.",
+    ineligible_way: "How you can go on:" / "So können Sie weitermachen:",
+    ineligible_contact: "Our customer service tells you which way to open an account suits you:" / "Unser Kundenservice sagt Ihnen, welcher Weg zur Kontoeröffnung für Sie passt:",
     ineligible_fix: "If your address was entered wrongly, you can correct it." / "Falls Ihre Adresse falsch eingegeben wurde, können Sie sie korrigieren.",
     ineligible_retention: "Otherwise we delete your data {days} days after your last change; nothing has been passed to Solaris SE." / "Andernfalls löschen wir Ihre Daten {days} Tage nach Ihrer letzten Änderung; an die Solaris SE wurde nichts übermittelt.",
 
@@ -130,7 +140,7 @@ texts! {
     refresh_now: "Check again" / "Erneut prüfen",
     submit_failed_title: "Some of your data needs a correction" / "Einige Ihrer Angaben müssen korrigiert werden",
     submit_failed_text: "Our bank partner could not accept your application as entered. Please check the marked entries." / "Unser Bankpartner konnte Ihren Antrag so nicht annehmen. Bitte prüfen Sie die markierten Angaben.",
-    failed_generic: "We could not register your application. Please contact us." / "Wir konnten Ihren Antrag nicht anmelden. Bitte kontaktieren Sie uns.",
+    failed_generic: "We could not register your application. Please contact us:" / "Wir konnten Ihren Antrag nicht anmelden. Bitte kontaktieren Sie uns:",
 
     documents_title: "Which document will you show?" / "Welches Dokument zeigen Sie vor?",
     documents_intro: "In the video call you show an original, valid ID document. These documents are accepted:" / "Im Videoanruf zeigen Sie ein gültiges Original-Ausweisdokument. Diese Dokumente werden akzeptiert:",
@@ -142,7 +152,7 @@ texts! {
     no_document_text: "The video identification needs an original, valid passport or national ID card that IDnow accepts; copies, driving licences and expired documents do not work. Your application stays saved." / "Die Videoidentifikation braucht einen gültigen Original-Reisepass oder -Personalausweis, den IDnow akzeptiert; Kopien, Führerscheine und abgelaufene Dokumente reichen nicht. Ihr Antrag bleibt gespeichert.",
     no_document_alternative: "You can identify yourself another way instead:" / "Sie können sich stattdessen auf anderem Weg identifizieren:",
     no_document_alternative_link: "Other ways to identify yourself" / "Andere Wege der Identifizierung",
-    no_document_contact: "Please contact our customer service: they tell you which other ways to open an account there are. Once you have a suitable document, come back here and choose it." / "Bitte wenden Sie sich an unseren Kundenservice: Er nennt Ihnen andere Wege, ein Konto zu eröffnen. Sobald Sie ein passendes Dokument haben, kommen Sie hierher zurück und wählen es aus.",
+    no_document_contact: "Our customer service tells you which other ways to open an account there are. Once you have a suitable document, come back here and choose it." / "Unser Kundenservice nennt Ihnen andere Wege, ein Konto zu eröffnen. Sobald Sie ein passendes Dokument haben, kommen Sie hierher zurück und wählen es aus.",
     withdraw_link: "Withdraw my application" / "Meinen Antrag zurückziehen",
     withdraw_title: "Withdraw your application?" / "Antrag zurückziehen?",
     withdraw_text: "You can withdraw your consent and your application at any time. If your data has not yet been passed to Solaris SE, we delete it at once. Otherwise we stop your application, record your request and our staff have your data deleted, also at Solaris SE, as far as the law allows; we confirm it to you by e-mail." / "Sie können Ihre Einwilligung und Ihren Antrag jederzeit zurückziehen. Wurden Ihre Daten noch nicht an die Solaris SE übermittelt, löschen wir sie sofort. Andernfalls stoppen wir Ihren Antrag, halten Ihren Wunsch fest, und unsere Mitarbeitenden lassen Ihre Daten löschen, auch bei der Solaris SE, soweit das Gesetz es erlaubt; wir bestätigen es Ihnen per E-Mail.",
@@ -193,20 +203,21 @@ texts! {
     status_title: "Your identification" / "Ihre Identifikation",
     status_refresh_note: "This page updates itself" / "Diese Seite aktualisiert sich selbst",
     stop_updates: "Stop automatic updates" / "Automatische Aktualisierung beenden",
-    st_created: "Your identification is ready to start." / "Ihre Identifikation ist bereit.",
-    st_pending: "We are waiting for the result of your video identification. This usually takes a few minutes. You may leave this page and come back later in this browser." / "Wir warten auf das Ergebnis Ihrer Videoidentifikation. Das dauert meist einige Minuten. Sie können diese Seite verlassen und später in diesem Browser zurückkehren.",
-    st_pending_unused: "You have not finished the video identification yet." / "Sie haben die Videoidentifikation noch nicht abgeschlossen.",
-    st_pending_failed: "Your identification is being reviewed. Until the review is finished we cannot offer you banking services. We will let you know the result." / "Ihre Identifikation wird geprüft. Bis die Prüfung abgeschlossen ist, können wir Ihnen keine Bankdienstleistungen anbieten. Wir informieren Sie über das Ergebnis.",
+    st_created: "You have not started the video call yet." / "Sie haben den Videoanruf noch nicht begonnen.",
+    st_pending: "You are not through the video call yet. Continue it with the same link; if you already finished it, the result appears here within a few minutes." / "Sie sind mit dem Videoanruf noch nicht fertig. Setzen Sie ihn mit demselben Link fort; falls Sie ihn bereits beendet haben, erscheint das Ergebnis hier in wenigen Minuten.",
+    st_continue_call: "Continue your video call" / "Videoanruf fortsetzen",
+    st_review: "Your video call is done. IDnow is now reviewing it; this usually takes a few minutes and, in rare cases, up to 24 hours. You may close this page: we send you the result by e-mail, and you can come back with the link in it." / "Ihr Videoanruf ist abgeschlossen. IDnow prüft ihn jetzt; das dauert meist wenige Minuten, in seltenen Fällen bis zu 24 Stunden. Sie können diese Seite schließen: Wir senden Ihnen das Ergebnis per E-Mail und Sie kommen mit dem Link darin zurück.",
+    st_pending_failed: "Your identification is being reviewed. Until the review is finished we cannot offer you banking services. You may close this page: we send you the result by e-mail." / "Ihre Identifikation wird geprüft. Bis die Prüfung abgeschlossen ist, können wir Ihnen keine Bankdienstleistungen anbieten. Sie können diese Seite schließen: Wir senden Ihnen das Ergebnis per E-Mail.",
     st_successful: "Your identity is confirmed." / "Ihre Identität ist bestätigt.",
     st_aborted: "The video identification was ended before it was complete." / "Die Videoidentifikation wurde vor dem Abschluss beendet.",
     st_canceled: "The video identification was not accepted." / "Die Videoidentifikation wurde nicht anerkannt.",
     st_canceled_after_success: "After a review, the identification that had been confirmed was not accepted." / "Nach einer Prüfung wurde die zuvor bestätigte Identifikation nicht anerkannt.",
-    st_retry: "You can try again with the same link." / "Sie können es mit demselben Link erneut versuchen.",
+    st_retry: "You can try again with the same link whenever you are ready." / "Sie können es mit demselben Link erneut versuchen, sobald Sie bereit sind.",
     st_retry_button: "Try the video identification again" / "Videoidentifikation erneut versuchen",
-    st_permanent: "Unfortunately this cannot be fixed by trying again. Please contact us." / "Leider lässt sich das durch einen neuen Versuch nicht beheben. Bitte kontaktieren Sie uns.",
+    st_permanent: "Unfortunately another attempt cannot solve this, so the account cannot be opened this way. Please contact us:" / "Leider lässt sich das durch einen neuen Versuch nicht lösen, daher kann das Konto auf diesem Weg nicht eröffnet werden. Bitte kontaktieren Sie uns:",
     st_expired: "The link to the video identification has expired." / "Der Link zur Videoidentifikation ist abgelaufen.",
     st_expired_button: "Start a new video identification" / "Neue Videoidentifikation starten",
-    st_failed: "We are sorry: we cannot open an account for you." / "Es tut uns leid: Wir können kein Konto für Sie eröffnen.",
+    st_failed: "We are sorry: we cannot open an account for you. If you have questions, please contact us:" / "Es tut uns leid: Wir können kein Konto für Sie eröffnen. Bei Fragen kontaktieren Sie uns bitte:",
     st_continue: "Continue to complete your sign-up" / "Weiter zum Abschluss",
     st_other: "Your identification is being processed." / "Ihre Identifikation wird bearbeitet.",
     reason_title: "Reason" / "Grund",
@@ -263,11 +274,12 @@ impl Lang {
 }
 
 impl Texts {
-    /// The welcome page's four steps.
-    pub fn steps(&self) -> [&'static str; 4] {
+    /// The welcome page's five steps, the progress bar's.
+    pub fn steps(&self) -> [&'static str; 5] {
         [
             self.step_consent,
             self.step_data,
+            self.step_review,
             self.step_documents,
             self.step_call,
         ]

@@ -64,6 +64,7 @@ fn consent_page(
                 <h2>{doc_title}</h2>
                 {paragraphs}
             </section>
+            <p class="note"><a href=crate::web::legal::download_path(kind, lang) download="">{format!("{} ({} {})", j.download_text, j.version, text.short_version())}</a></p>
             {accepted}
             <form method="post" action=path>
                 <Csrf token=token/>

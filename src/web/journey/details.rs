@@ -19,7 +19,7 @@ use crate::domain::values::{
 };
 use crate::solaris::types::{EmploymentStatus, MaritalStatus, Salutation};
 use crate::web::i18n::Lang;
-use crate::web::render::{self, Progress};
+use crate::web::render::{self, ContactLine, Progress};
 
 /// The inputs of the two screens, named as Solaris names the fields.
 mod input {
@@ -472,7 +472,14 @@ pub async fn ineligible_page(journey: Journey<at::Ineligible>) -> Response {
             <h1>{j.ineligible_title}</h1>
             <p>{text}</p>
             <p class="note">{j.country}": "{name}</p>
-            <p>{j.ineligible_fix}" "<a href=Step::Contact.path()>{j.edit}</a></p>
+            <h2>{j.ineligible_way}</h2>
+            <ul>
+                <li>{j.ineligible_fix}" "<a href=Step::Contact.path()>{j.edit}</a></li>
+                {journey.state.alternative_kyc_url.clone().map(|url| view! {
+                    <li>{j.no_document_alternative}" "<a href=url>{j.no_document_alternative_link}</a></li>
+                })}
+                <li>{j.ineligible_contact}<ContactLine lang=lang/></li>
+            </ul>
             <p>{j.ineligible_retention.replace("{days}", &journey.state.not_resident_days.to_string())}</p>
         },
     )

@@ -66,9 +66,10 @@ impl Input {
     }
 }
 
-/// A form as the browser sent it: every value as typed, by input name, so that a refused form
-/// comes back with exactly what the customer typed. A name sent twice makes the form unreadable
-/// (a browser never does that; which of the two values would count is anyone's guess).
+/// A form as the browser sent it: every value as typed (surrounding whitespace trimmed: a space
+/// pasted after a name is not part of it), by input name, so that a refused form comes back
+/// with what the customer typed. A name sent twice makes the form unreadable (a browser never
+/// does that; which of the two values would count is anyone's guess).
 #[derive(Clone, Debug, Default, Deserialize)]
 #[serde(try_from = "Vec<(String, String)>")]
 pub struct RawForm(HashMap<String, String>);
@@ -82,6 +83,12 @@ impl TryFrom<Vec<(String, String)>> for RawForm {
             if values.contains_key(&name) {
                 return Err(format!("the field {name:?} was sent twice"));
             }
+            let trimmed = value.trim();
+            let value = if trimmed.len() == value.len() {
+                value
+            } else {
+                trimmed.to_string()
+            };
             values.insert(name, value);
         }
         Ok(RawForm(values))
@@ -367,7 +374,7 @@ pub fn ErrorSummary(lang: Lang, errors: Errors) -> impl IntoView {
             })
             .collect_view();
         view! {
-            <div class="error-summary" role="alert" tabindex="-1">
+            <div class="error-summary" role="alert" tabindex="-1" autofocus=true>
                 <h2>{t.errors_title}</h2>
                 <ul>{items}</ul>
             </div>

@@ -21,7 +21,7 @@ use crate::solaris::types::{
     FailureReason, IdentificationStatus as Status, ProofOfAddressType, SupportedDocument,
 };
 use crate::web::i18n::Lang;
-use crate::web::render::{self, AutoRefresh, Progress};
+use crate::web::render::{self, AutoRefresh, ContactLine, Progress};
 
 pub async fn preparing_page(
     journey: Journey<at::Preparing>,
@@ -49,6 +49,7 @@ pub async fn preparing_page(
             <Progress lang=lang current=2/>
             <h1>{j.preparing_title}</h1>
             <p role="status">{text}</p>
+            {matches!(progress, WorkProgress::Failed { .. }).then(|| view! { <ContactLine lang=lang/> })}
             {(total > 0).then(|| view! { <progress max=total.to_string() value=done.to_string()>{format!("{done}/{total}")}</progress> })}
             <p><a href=Step::Preparing.path()>{j.refresh_now}</a></p>
         },
@@ -271,7 +272,7 @@ pub async fn no_document_page(j: Journey<at::Documents>) -> Response {
             <p>{t.no_document_alternative}" "<a href=url>{t.no_document_alternative_link}</a></p>
         }
         .into_any(),
-        None => view! { <p>{t.no_document_contact}</p> }.into_any(),
+        None => view! { <p>{t.no_document_contact}</p><ContactLine lang=lang/> }.into_any(),
     };
     render::page(
         lang,
@@ -580,22 +581,20 @@ pub struct ReturnQuery {
     transaction_number: Option<String>,
 }
 
+/// The failure reason as the guide's columns allow: what happened; "not caused by you" when
+/// the customer did not cause it; what to do when they did and another attempt can solve it;
+/// neutral when the guide does not say ("-").
 fn reason_view(lang: Lang, reason: Option<&str>) -> impl IntoView {
     let j = lang.t();
     let info = reason.and_then(|r| FailureReason(r.to_string()).info());
     let explained = reason.map(|code| crate::web::reasons::explain(code, lang));
-    let cause = info.map(|i| {
-        if i.caused_by_user == Some(false) {
-            j.reason_not_you
-        } else {
-            j.reason_you_can_fix
-        }
-    });
-    explained.map(|text| {
+    let not_you = info.is_some_and(|i| i.caused_by_user == Some(false));
+    explained.map(|e| {
         view! {
             <div class="reason">
                 <h2>{j.reason_title}</h2>
-                <p>{cause.map(|c| view! { <span>{c}" "</span> })}{text}</p>
+                <p>{not_you.then(|| view! { <span>{j.reason_not_you}" "</span> })}{e.what}</p>
+                {e.advice.map(|advice| view! { <p>{j.reason_you_can_fix}" "{advice}</p> })}
             </div>
         }
     })
@@ -664,7 +663,8 @@ pub async fn status_page(
     };
     let body = match status {
         Status::Created => view! { <p role="status">{j.st_created}</p>{retry_form(j.redirect_button, Step::Redirect.path())} }.into_any(),
-        Status::Pending | Status::PendingSuccessful => view! { <p role="status">{j.st_pending}</p>{retry_form(j.st_retry_button, Step::Redirect.path())} }.into_any(),
+        Status::Pending => view! { <p role="status">{j.st_pending}</p>{retry_form(j.st_continue_call, Step::Redirect.path())} }.into_any(),
+        Status::PendingSuccessful => view! { <p role="status">{j.st_review}</p> }.into_any(),
         Status::PendingFailed => view! { <p role="status">{j.st_pending_failed}</p> }.into_any(),
         Status::Successful => view! {
             <p role="status">{j.st_successful}</p>
@@ -681,7 +681,7 @@ pub async fn status_page(
                 <p role="status">{headline}</p>
                 {reason_view(lang, reason)}
                 {if permanent {
-                    view! { <p>{j.st_permanent}</p> }.into_any()
+                    view! { <p>{j.st_permanent}</p><ContactLine lang=lang/> }.into_any()
                 } else {
                     view! { <p>{j.st_retry}</p>{retry_form(j.st_retry_button, Step::Redirect.path())} }.into_any()
                 }}
@@ -689,10 +689,13 @@ pub async fn status_page(
             .into_any()
         }
         Status::Expired => view! { <p role="status">{j.st_expired}</p>{retry_form(j.st_expired_button, "/identification/new")} }.into_any(),
-        Status::Failed => view! { <p role="status">{j.st_failed}</p> }.into_any(),
+        Status::Failed => view! { <p role="status">{j.st_failed}</p><ContactLine lang=lang/> }.into_any(),
         Status::Other(_) => view! { <p role="status">{j.st_other}</p> }.into_any(),
     };
     let refresh_secs = if settled { None } else { auto.every(10) };
+    // With script the page follows the live stream, a success included (a review may still
+    // cancel it, the guide's case 3); without, it reloads only while the status is open.
+    let follow = !settled || status == Status::Successful;
     Ok(render::page(
         lang,
         path,
@@ -703,7 +706,7 @@ pub async fn status_page(
             <Progress lang=lang current=4/>
             <h1>{j.status_title}</h1>
             <div class="status" data-status=status.as_str().to_string()>{body}</div>
-        {(!settled).then(|| view! { <script src=crate::web::assets::status_script_src() defer=true></script> })}
+        {follow.then(|| view! { <script src=crate::web::assets::status_script_src() defer=true></script> })}
         },
     ))
 }

@@ -11,7 +11,7 @@ use crate::db::applications;
 use crate::domain::{Application, ConsentKind};
 use crate::solaris::types::*;
 use crate::web::i18n::Lang;
-use crate::web::render::{self, Progress};
+use crate::web::render::{self, ContactLine, Progress};
 
 /// The body of the person creation, from what the customer entered and accepted.
 pub fn new_person(app: &Application) -> Option<NewPerson> {
@@ -182,7 +182,8 @@ pub async fn review_page(journey: Journey<at::Review>) -> Response {
         .collect_view();
     let banner = refused.then(|| {
         let text = if problems.is_empty() { j.failed_generic } else { j.submit_failed_text };
-        view! { <div class="error-summary" role="alert"><h2>{j.submit_failed_title}</h2><p>{text}</p></div> }
+        let contact = problems.is_empty().then(|| view! { <ContactLine lang=lang/> });
+        view! { <div class="error-summary" role="alert"><h2>{j.submit_failed_title}</h2><p>{text}</p>{contact}</div> }
     });
     render::page(
         lang,
