@@ -253,8 +253,10 @@ impl Walker {
         let (_, _, body) = self.page(path).await;
         let find = |name: &str| Self::value(&body, name);
         let mut form: Vec<(String, String)> = vec![("_csrf".into(), find("_csrf").unwrap())];
-        if let Some(v) = find("version") {
-            form.push(("version".into(), v));
+        for hidden in ["version", "data_version"] {
+            if let Some(v) = find(hidden) {
+                form.push((hidden.into(), v));
+            }
         }
         form.extend(fields.iter().map(|(k, v)| (k.to_string(), v.to_string())));
         let res = self
@@ -290,7 +292,9 @@ impl Walker {
                 ("salutation", "MS"),
                 ("first_name", first_name),
                 ("last_name", "Beispiel"),
-                ("birth_date", "1990-01-01"),
+                ("birth_date[day]", "01"),
+                ("birth_date[month]", "01"),
+                ("birth_date[year]", "1990"),
                 ("birth_city", "Musterstadt"),
                 ("birth_country", "DE"),
                 ("nationality", "DE"),

@@ -144,7 +144,9 @@ async fn typed_values_survive_a_validation_error_with_messages_next_to_the_field
                 ("salutation", "MR"),
                 ("first_name", " Łukasz2"),
                 ("last_name", "O'Polo😀"),
-                ("birth_date", "2015-02-30"),
+                ("birth_date[day]", "30"),
+                ("birth_date[month]", "2"),
+                ("birth_date[year]", "2015"),
                 ("birth_city", "Musterstadt"),
                 ("birth_country", "XX"),
                 ("nationality", "DE"),
@@ -182,7 +184,9 @@ async fn a_customer_residing_outside_germany_is_told_and_never_reaches_solaris()
             ("salutation", "MS"),
             ("first_name", "Erika"),
             ("last_name", "Beispiel"),
-            ("birth_date", "1990-01-01"),
+            ("birth_date[day]", "1"),
+            ("birth_date[month]", "1"),
+            ("birth_date[year]", "1990"),
             ("birth_city", "Musterstadt"),
             ("birth_country", "AT"),
             ("nationality", "AT"),
@@ -394,6 +398,7 @@ async fn the_minimum_age_is_enforced() {
     let young = (chrono::Utc::now() - chrono::Duration::days(17 * 365))
         .format("%Y-%m-%d")
         .to_string();
+    let (year, month, day) = (&young[..4], &young[5..7], &young[8..]);
     let page = c
         .submit(
             "/details/person",
@@ -401,7 +406,9 @@ async fn the_minimum_age_is_enforced() {
                 ("salutation", "MS"),
                 ("first_name", "Erika"),
                 ("last_name", "Beispiel"),
-                ("birth_date", &young),
+                ("birth_date[day]", day),
+                ("birth_date[month]", month),
+                ("birth_date[year]", year),
                 ("birth_city", "Musterstadt"),
                 ("birth_country", "DE"),
                 ("nationality", "DE"),
@@ -769,8 +776,12 @@ async fn the_too_young_message_states_the_configured_minimum_age() {
         .format("%Y-%m-%d")
         .to_string();
     let mut fields = person_with("Erika");
-    fields.retain(|(name, _)| *name != "birth_date");
-    fields.push(("birth_date", &twenty));
+    fields.retain(|(name, _)| !name.starts_with("birth_date["));
+    fields.extend([
+        ("birth_date[day]", &twenty[8..]),
+        ("birth_date[month]", &twenty[5..7]),
+        ("birth_date[year]", &twenty[..4]),
+    ]);
     let page = c.submit("/details/person", &fields).await;
     assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(message_at(&page, "birth_date").contains("mindestens 21 Jahre alt"));

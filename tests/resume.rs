@@ -35,7 +35,11 @@ async fn answer(
         .post(
             "/resume",
             &form.csrf(),
-            &[("day", day), ("month", month), ("year", year)],
+            &[
+                ("birth_date[day]", day),
+                ("birth_date[month]", month),
+                ("birth_date[year]", year),
+            ],
         )
         .await
 }
@@ -57,9 +61,9 @@ async fn the_mailed_link_resumes_in_a_fresh_browser_at_the_customers_step_after_
     phone.get(&link).await.redirected_to("/resume");
     let form = phone.get("/resume").await;
     for input in [
-        "name=\"day\"",
-        "name=\"month\"",
-        "name=\"year\"",
+        "name=\"birth_date[day]\"",
+        "name=\"birth_date[month]\"",
+        "name=\"birth_date[year]\"",
         "autocomplete=\"bday-year\"",
     ] {
         assert!(form.body.contains(input), "{input}");
@@ -69,7 +73,11 @@ async fn the_mailed_link_resumes_in_a_fresh_browser_at_the_customers_step_after_
         .post(
             "/resume",
             &form.csrf(),
-            &[("day", "31"), ("month", "02"), ("year", "19x0")],
+            &[
+                ("birth_date[day]", "31"),
+                ("birth_date[month]", "02"),
+                ("birth_date[year]", "19x0"),
+            ],
         )
         .await;
     assert_eq!(typo.status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -84,7 +92,11 @@ async fn the_mailed_link_resumes_in_a_fresh_browser_at_the_customers_step_after_
         .post(
             "/resume",
             &typo.csrf(),
-            &[("day", "2"), ("month", "1"), ("year", "1990")],
+            &[
+                ("birth_date[day]", "2"),
+                ("birth_date[month]", "1"),
+                ("birth_date[year]", "1990"),
+            ],
         )
         .await;
     assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -98,7 +110,11 @@ async fn the_mailed_link_resumes_in_a_fresh_browser_at_the_customers_step_after_
         .post(
             "/resume",
             &wrong.csrf(),
-            &[("day", "01"), ("month", "01"), ("year", "1990")],
+            &[
+                ("birth_date[day]", "01"),
+                ("birth_date[month]", "01"),
+                ("birth_date[year]", "1990"),
+            ],
         )
         .await;
     right.redirected_to("/identification/start");

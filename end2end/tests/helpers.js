@@ -33,7 +33,10 @@ async function signUp(page, info, firstName, lang, { onDocuments, email = 'erika
   await page.getByLabel(de ? 'Anrede' : 'Salutation').selectOption('MS');
   await page.getByLabel(de ? /^Vornamen/ : /^First names/).fill(firstName);
   await page.getByLabel(de ? /^Nachname/ : /^Last name/).fill('Beispiel');
-  await page.getByLabel(de ? 'Geburtsdatum' : 'Date of birth').fill('1990-01-01');
+  // The date of birth in three inputs, in the page's order (day, month, year).
+  await page.getByLabel(de ? 'Tag' : 'Day').fill('1');
+  await page.getByLabel(de ? 'Monat' : 'Month').fill('1');
+  await page.getByLabel(de ? 'Jahr' : 'Year').fill('1990');
   await page.getByLabel(de ? 'Geburtsort' : 'Place of birth').fill('Musterstadt');
   await page.getByLabel(de ? 'Geburtsland' : 'Country of birth').selectOption('DE');
   await page.getByLabel(de ? 'Staatsangehörigkeit' : 'Nationality').selectOption('DE');

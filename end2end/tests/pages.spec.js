@@ -21,7 +21,9 @@ test('a customer living outside Germany is told why and can change the address',
   await page.getByLabel('Salutation').selectOption('MS');
   await page.getByLabel(/^First names/).fill('Erika');
   await page.getByLabel(/^Last name/).fill('Beispiel');
-  await page.getByLabel('Date of birth').fill('1990-01-01');
+  await page.getByLabel('Day').fill('1');
+  await page.getByLabel('Month').fill('1');
+  await page.getByLabel('Year').fill('1990');
   await page.getByLabel('Place of birth').fill('Musterstadt');
   await page.getByLabel('Country of birth').selectOption('AT');
   await page.getByLabel('Nationality').selectOption('AT');

@@ -44,6 +44,8 @@ texts! {
     too_many_title: "Please wait a moment" / "Bitte warten Sie einen Moment",
     too_many_text: "Many requests came from your connection in a short time, so we paused them to protect our service. Please try again in {minutes} minute(s); nothing you confirmed is lost." / "Von Ihrer Verbindung kamen in kurzer Zeit viele Anfragen, deshalb haben wir sie zum Schutz unseres Dienstes angehalten. Bitte versuchen Sie es in {minutes} Minute(n) erneut; nichts, was Sie bestätigt haben, geht verloren.",
     contact_label: "Contact:" / "Kontakt:",
+    review_changed_title: "Your data has changed" / "Ihre Daten haben sich geändert",
+    review_changed_text: "The data was changed after this page was shown, perhaps in another tab. Nothing was sent. Please check the current data below and confirm again." / "Die Daten wurden geändert, nachdem diese Seite angezeigt wurde, vielleicht in einem anderen Tab. Es wurde nichts gesendet. Bitte prüfen Sie die aktuellen Daten unten und bestätigen Sie erneut.",
     error_prefix: "Error:" / "Fehler:",
     imprint: "Imprint" / "Impressum",
     privacy_notice: "Privacy notice" / "Datenschutzhinweise",

@@ -214,11 +214,20 @@ impl Customer {
         self.read(res).await
     }
 
-    /// GETs the page and submits its form with these fields.
+    /// GETs the page and submits its form with these fields (and the version of the data the
+    /// review shows, as a browser would).
     pub async fn submit(&self, path: &str, fields: &[(&str, &str)]) -> Page {
         let page = self.get(path).await;
         assert_eq!(page.status, StatusCode::OK, "{path}: {}", page.body);
-        self.post(path, &page.csrf(), fields).await
+        let mut fields = fields.to_vec();
+        let version = page
+            .body
+            .contains("name=\"data_version\"")
+            .then(|| page.value_of("data_version"));
+        if let Some(v) = &version {
+            fields.push(("data_version", v));
+        }
+        self.post(path, &page.csrf(), &fields).await
     }
 
     pub async fn advance(&self, seconds: u64) {
@@ -312,7 +321,9 @@ pub fn person_with(first_name: &str) -> Vec<(&str, &str)> {
         ("salutation", "NONE"),
         ("first_name", first_name),
         ("last_name", "Beispiel"),
-        ("birth_date", "1990-01-01"),
+        ("birth_date[day]", "01"),
+        ("birth_date[month]", "01"),
+        ("birth_date[year]", "1990"),
         ("birth_city", "Musterstadt"),
         ("birth_country", "DE"),
         ("nationality", "DE"),
@@ -345,9 +356,13 @@ pub async fn confirmed(c: &Customer, first_name: &str) {
         .redirected_to("/review");
     let review = c.get("/review").await;
     assert!(review.body.contains(first_name) && review.body.contains("+4915123456789"));
-    c.post("/review", &review.csrf(), &[])
-        .await
-        .redirected_to("/preparing");
+    c.post(
+        "/review",
+        &review.csrf(),
+        &[("data_version", &review.value_of("data_version"))],
+    )
+    .await
+    .redirected_to("/preparing");
     c.wait_on("/preparing").await.redirected_to("/documents");
 }
 

@@ -7,7 +7,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use leptos::prelude::*;
 
 use super::fields::{
-    country_name, country_options, employment_options, marital_options, one_of, owned,
+    country_name, country_options, employment_options, marital_options, one_of, owned, DateField,
     ErrorSummary, Errors, Input, RawForm, SelectField, TextField, GERMAN_STATES, TITLES,
 };
 use super::{at, Csrf, Journey, Page, PageForm, PageResult, Step};
@@ -113,7 +113,7 @@ const LONG_TEXT: usize = 100;
 const HOUSE_NUMBER: usize = 20;
 
 fn person_form(d: &PersonDetails) -> RawForm {
-    RawForm::with([
+    let mut form = RawForm::with([
         (
             SALUTATION,
             d.salutation.clone().unwrap_or_else(|| NO_SALUTATION.into()),
@@ -121,13 +121,14 @@ fn person_form(d: &PersonDetails) -> RawForm {
         (TITLE, d.title.clone().unwrap_or_default()),
         (FIRST_NAME, d.first_name.clone()),
         (LAST_NAME, d.last_name.clone()),
-        (BIRTH_DATE, d.birth_date.clone()),
         (BIRTH_CITY, d.birth_city.clone()),
         (BIRTH_COUNTRY, d.birth_country.clone()),
         (NATIONALITY, d.nationality.clone()),
         (EMPLOYMENT_STATUS, d.employment_status.clone()),
         (MARITAL_STATUS, d.marital_status.clone().unwrap_or_default()),
-    ])
+    ]);
+    form.set_date(BIRTH_DATE, &d.birth_date);
+    form
 }
 
 /// The first screen parsed, or every problem it has.
@@ -153,7 +154,7 @@ fn parse_person(form: &RawForm, minimum_age: u32) -> Result<PersonDetails, Error
     let today = chrono::Utc::now().date_naive();
     let birth_date = e.check(
         BIRTH_DATE,
-        BirthDate::parse(form.get(BIRTH_DATE), today, minimum_age),
+        BirthDate::parse(&form.date(BIRTH_DATE), today, minimum_age),
     );
     let birth_city = e.check(BIRTH_CITY, FreeText::parse(form.get(BIRTH_CITY), LONG_TEXT));
     let birth_country = e.check(BIRTH_COUNTRY, CountryCode::parse(form.get(BIRTH_COUNTRY)));
@@ -243,7 +244,7 @@ fn person_view(lang: Lang, token: String, form: RawForm, errors: Errors) -> Resp
                 <SelectField lang=lang input=TITLE options=owned(TITLES) selected=form.get(TITLE) errors=errors.clone() empty_label=t.title_none/>
                 <TextField lang=lang input=FIRST_NAME value=form.get(FIRST_NAME) errors=errors.clone() autocomplete="given-name"/>
                 <TextField lang=lang input=LAST_NAME value=form.get(LAST_NAME) errors=errors.clone() autocomplete="family-name"/>
-                <TextField lang=lang input=BIRTH_DATE value=form.get(BIRTH_DATE) errors=errors.clone() kind="date" autocomplete="bday"/>
+                <DateField lang=lang input=BIRTH_DATE form=form.clone() errors=errors.clone()/>
                 <TextField lang=lang input=BIRTH_CITY value=form.get(BIRTH_CITY) errors=errors.clone()/>
                 <SelectField lang=lang input=BIRTH_COUNTRY options=countries.clone() selected=form.get(BIRTH_COUNTRY) errors=errors.clone()/>
                 <SelectField lang=lang input=NATIONALITY options=countries selected=form.get(NATIONALITY) errors=errors.clone()/>

@@ -298,6 +298,101 @@ fn described_by(id: &str, error: bool, hint: bool) -> Option<String> {
     (!ids.is_empty()).then(|| ids.join(" "))
 }
 
+/// The three parts of a date input, named `{name}[day]`, `{name}[month]`, `{name}[year]`.
+pub const DATE_PARTS: [&str; 3] = ["day", "month", "year"];
+
+impl RawForm {
+    /// The three parts of the date `input` as typed.
+    pub fn date_parts(&self, input: Input) -> [&str; 3] {
+        DATE_PARTS.map(|part| {
+            self.0
+                .get(&format!("{}[{part}]", input.name))
+                .map(String::as_str)
+                .unwrap_or_default()
+        })
+    }
+
+    /// The date `input` as `YYYY-MM-DD` when its parts name a day; empty when nothing was typed;
+    /// otherwise what was typed, which no date parser takes.
+    pub fn date(&self, input: Input) -> String {
+        let [day, month, year] = self.date_parts(input);
+        if day.is_empty() && month.is_empty() && year.is_empty() {
+            return String::new();
+        }
+        let number = |s: &str, max_len: usize| {
+            (!s.is_empty() && s.len() <= max_len && s.bytes().all(|b| b.is_ascii_digit()))
+                .then(|| s.parse::<u32>().ok())
+                .flatten()
+        };
+        match (number(day, 2), number(month, 2), number(year, 4)) {
+            (Some(d), Some(m), Some(y)) if year.len() == 4 => format!("{y:04}-{m:02}-{d:02}"),
+            _ => format!("{day}.{month}.{year}"),
+        }
+    }
+
+    /// Puts a stored `YYYY-MM-DD` into the three parts of `input`.
+    pub fn set_date(&mut self, input: Input, date: &str) {
+        let mut it = date.splitn(3, '-');
+        let (year, month, day) = (
+            it.next().unwrap_or_default(),
+            it.next().unwrap_or_default(),
+            it.next().unwrap_or_default(),
+        );
+        for (part, value) in DATE_PARTS.iter().zip([day, month, year]) {
+            self.0
+                .insert(format!("{}[{part}]", input.name), value.to_string());
+        }
+    }
+}
+
+/// A date as three inputs (day, month, year, in the order the page's language writes them), in
+/// one fieldset with one message: a date picker follows the browser's locale, not the page's.
+#[component]
+pub fn DateField(
+    lang: Lang,
+    input: Input,
+    form: RawForm,
+    errors: Errors,
+    /// A message of the page's own instead of a [`Problem`] (the resume link's answer).
+    #[prop(default = None)]
+    message: Option<String>,
+) -> impl IntoView {
+    let id = input.id();
+    let t = lang.t();
+    let message = message.or_else(|| errors.get(input).map(|p| p.text(t)));
+    let invalid = message.is_some();
+    let values = form.date_parts(input);
+    let parts = DATE_PARTS
+        .iter()
+        .zip(values)
+        .map(|(part, value)| {
+            let (label, size, autocomplete) = match *part {
+                "day" => (t.resume_day, "2", "bday-day"),
+                "month" => (t.resume_month, "2", "bday-month"),
+                _ => (t.resume_year, "4", "bday-year"),
+            };
+            let part_id = format!("{id}_{part}");
+            let name = format!("{}[{part}]", input.name);
+            let describe = invalid.then(|| format!("{id}-error"));
+            view! {
+                <div class="date-part">
+                    <label for=part_id.clone()>{label}</label>
+                    <input type="text" inputmode="numeric" id=part_id name=name value=value.to_string()
+                        size=size maxlength=size autocomplete=autocomplete required=true
+                        aria-describedby=describe aria-invalid=invalid.then_some("true")/>
+                </div>
+            }
+        })
+        .collect_view();
+    view! {
+        <fieldset class="field date" class:invalid=invalid id=id.clone() tabindex="-1">
+            <legend>{(input.label)(t)}</legend>
+            {message.map(|m| view! { <p class="error" id=format!("{id}-error")>{m}</p> })}
+            <div class="date-parts">{parts}</div>
+        </fieldset>
+    }
+}
+
 #[component]
 pub fn TextField(
     lang: Lang,

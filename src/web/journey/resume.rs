@@ -14,7 +14,7 @@ use leptos::prelude::*;
 use serde::Deserialize;
 use tower_sessions::Session;
 
-use super::fields::RawForm;
+use super::fields::{DateField, Errors, Input, RawForm};
 use super::{Csrf, Journey, JourneyState, PageForm, PageResult, Visit};
 use crate::db::applications;
 use crate::db::mail::{self as store, Purpose, WrongAnswer};
@@ -127,13 +127,11 @@ fn invalid_link(lang: Lang) -> Response {
     )
 }
 
-/// The date of birth's three inputs, as typed.
-#[derive(Clone, Debug, Default)]
-struct Typed {
-    day: String,
-    month: String,
-    year: String,
-}
+/// The date of birth, in three inputs as on the data screen.
+const BIRTH_DATE: Input = Input {
+    name: "birth_date",
+    label: |t| t.birth_date,
+};
 
 /// What went wrong with the last answer.
 #[derive(Clone, Copy, Debug)]
@@ -145,31 +143,16 @@ enum Refusal {
     },
 }
 
-fn resume_form(lang: Lang, csrf: String, typed: Typed, refusal: Option<Refusal>) -> Response {
+fn resume_form(lang: Lang, csrf: String, typed: RawForm, refusal: Option<Refusal>) -> Response {
     let t = lang.t();
     let message = refusal.map(|r| match r {
         Refusal::NotADate => t.resume_invalid_part.to_string(),
         Refusal::Wrong { tries_left } => t.resume_wrong.replace("{n}", &tries_left.to_string()),
     });
-    let invalid = message.is_some();
-    let status = if invalid {
+    let status = if message.is_some() {
         StatusCode::UNPROCESSABLE_ENTITY
     } else {
         StatusCode::OK
-    };
-    let part = move |name: &'static str,
-                     label: &'static str,
-                     value: String,
-                     size: &'static str,
-                     autocomplete: &'static str| {
-        view! {
-            <div class="date-part">
-                <label for=format!("birth_{name}")>{label}</label>
-                <input type="text" inputmode="numeric" id=format!("birth_{name}") name=name value=value
-                    size=size maxlength=size autocomplete=autocomplete required=true
-                    aria-describedby=invalid.then_some("birth-error") aria-invalid=invalid.then_some("true")/>
-            </div>
-        }
     };
     render::page(
         lang,
@@ -182,15 +165,7 @@ fn resume_form(lang: Lang, csrf: String, typed: Typed, refusal: Option<Refusal>)
             <p>{t.resume_intro}</p>
             <form method="post" action=RESUME_PATH novalidate=true>
                 <Csrf token=csrf/>
-                <fieldset class="field date" class:invalid=invalid>
-                    <legend>{t.birth_date}</legend>
-                    {message.map(|m| view! { <p class="error" id="birth-error" role="alert">{m}</p> })}
-                    <div class="date-parts">
-                        {part("day", t.resume_day, typed.day, "2", "bday-day")}
-                        {part("month", t.resume_month, typed.month, "2", "bday-month")}
-                        {part("year", t.resume_year, typed.year, "4", "bday-year")}
-                    </div>
-                </fieldset>
+                <DateField lang=lang input=BIRTH_DATE form=typed errors=Errors::default() message=message/>
                 <div class="actions"><button type="submit" class="primary">{t.resume_button}</button></div>
             </form>
         },
@@ -213,36 +188,12 @@ pub async fn resume_page(visit: Visit) -> PageResult {
         return Ok(invalid_link(visit.lang));
     }
     let csrf = csrf_token(&visit.session).await;
-    Ok(resume_form(visit.lang, csrf, Typed::default(), None))
-}
-
-/// The date the three inputs name, if they name one.
-fn typed_date(typed: &Typed) -> Option<chrono::NaiveDate> {
-    let number = |s: &str, digits: std::ops::RangeInclusive<usize>| {
-        let s = s.trim();
-        (digits.contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit()))
-            .then(|| s.parse::<u32>().ok())
-            .flatten()
-    };
-    let day = number(&typed.day, 1..=2)?;
-    let month = number(&typed.month, 1..=2)?;
-    let year = number(&typed.year, 4..=4)?;
-    chrono::NaiveDate::from_ymd_opt(i32::try_from(year).ok()?, month, day)
+    Ok(resume_form(visit.lang, csrf, RawForm::default(), None))
 }
 
 /// `POST /resume`: the date of birth. Right: the session takes the application and the
 /// customer lands on their step. Wrong: counted; the fifth locks the links.
 pub async fn check_birth_date(visit: Visit, PageForm(form): PageForm<RawForm>) -> PageResult {
-    use super::fields::Input;
-    let input = |name: &'static str| Input {
-        name,
-        label: |t| t.birth_date,
-    };
-    let typed = Typed {
-        day: form.get(input("day")).to_string(),
-        month: form.get(input("month")).to_string(),
-        year: form.get(input("year")).to_string(),
-    };
     let Visit {
         state,
         session,
@@ -263,8 +214,9 @@ pub async fn check_birth_date(visit: Visit, PageForm(form): PageForm<RawForm>) -
         return Ok(invalid_link(lang));
     }
     let csrf = csrf_token(&session).await;
-    let Some(date) = typed_date(&typed) else {
-        return Ok(resume_form(lang, csrf, typed, Some(Refusal::NotADate)));
+    let typed = form.date(BIRTH_DATE);
+    let Ok(date) = chrono::NaiveDate::parse_from_str(&typed, "%Y-%m-%d") else {
+        return Ok(resume_form(lang, csrf, form, Some(Refusal::NotADate)));
     };
     let on_file = app.details.person.as_ref().map(|p| p.birth_date.as_str());
     if on_file != Some(date.format("%Y-%m-%d").to_string().as_str()) {
@@ -274,7 +226,7 @@ pub async fn check_birth_date(visit: Visit, PageForm(form): PageForm<RawForm>) -
                 Ok(resume_form(
                     lang,
                     csrf,
-                    typed,
+                    form,
                     Some(Refusal::Wrong { tries_left }),
                 ))
             }

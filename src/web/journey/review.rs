@@ -5,8 +5,9 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use leptos::prelude::*;
 
+use super::fields::RawForm;
 use super::fields::{country_name, employment_label, marital_label, GERMAN_STATES, TITLES};
-use super::{at, Csrf, Journey, PageResult, Step};
+use super::{at, Csrf, Journey, PageForm, PageResult, Step};
 use crate::db::applications;
 use crate::domain::{Application, ConsentKind};
 use crate::solaris::types::*;
@@ -69,10 +70,25 @@ fn solaris_problems(app: &Application) -> Vec<String> {
         .collect()
 }
 
+/// A version of the data the review shows: the person creation's body as it would be sent. The
+/// form carries it, so a confirmation from a page that showed other data (a second tab, say)
+/// confirms nothing.
+fn data_version(app: &Application) -> String {
+    use sha2::{Digest, Sha256};
+    let body = new_person(app)
+        .and_then(|p| serde_json::to_string(&p).ok())
+        .unwrap_or_default();
+    hex::encode(&Sha256::digest(body.as_bytes())[..12])
+}
+
 pub async fn review_page(journey: Journey<at::Review>) -> Response {
     let Journey {
         app, lang, csrf, ..
     } = journey;
+    review_view(app, lang, csrf, false)
+}
+
+fn review_view(app: Application, lang: Lang, csrf: String, changed: bool) -> Response {
     let (Some(p), Some(c)) = (app.details.person.clone(), app.details.contact.clone()) else {
         return Redirect::to(Step::Person.path()).into_response();
     };
@@ -180,6 +196,10 @@ pub async fn review_page(journey: Journey<at::Review>) -> Response {
             view! { <div class="summary-row"><dt>{label}</dt><dd>{format!("{} {} (UTC)", j.accepted_at, c.signed_at)}</dd></div> }
         })
         .collect_view();
+    let version = data_version(&app);
+    let changed_banner = changed.then(|| {
+        view! { <div class="error-summary" role="alert" tabindex="-1" autofocus=true><h2>{j.review_changed_title}</h2><p>{j.review_changed_text}</p></div> }
+    });
     let banner = refused.then(|| {
         let text = if problems.is_empty() { j.failed_generic } else { j.submit_failed_text };
         let contact = problems.is_empty().then(|| view! { <ContactLine lang=lang/> });
@@ -194,6 +214,7 @@ pub async fn review_page(journey: Journey<at::Review>) -> Response {
         view! {
             <Progress lang=lang current=2/>
             <h1>{j.review_title}</h1>
+            {changed_banner}
             {banner}
             <p>{j.review_intro}</p>
             <section aria-labelledby="review-person">
@@ -211,6 +232,7 @@ pub async fn review_page(journey: Journey<at::Review>) -> Response {
             {(!refused).then(|| view! {
                 <form method="post" action=Step::Review.path()>
                     <Csrf token=csrf/>
+                    <input type="hidden" name="data_version" value=version/>
                     <div class="actions"><button type="submit" class="primary">{j.review_confirm}</button></div>
                 </form>
             })}
@@ -220,10 +242,24 @@ pub async fn review_page(journey: Journey<at::Review>) -> Response {
 
 /// Confirms: stores the creation bodies with their work items in one transaction. A second
 /// confirmation finds the application submitted and creates nothing more.
-pub async fn confirm(j: Journey<at::Review>) -> PageResult {
+pub async fn confirm(j: Journey<at::Review>, PageForm(form): PageForm<RawForm>) -> PageResult {
     let Journey {
-        app, lang, state, ..
+        app,
+        lang,
+        state,
+        csrf,
+        ..
     } = j;
+    let shown = form.get(super::fields::Input {
+        name: "data_version",
+        label: |t| t.review_title,
+    });
+    if shown != data_version(&app) {
+        tracing::info!(application_id = %app.id, "review confirmed from a page that showed other data; shown again");
+        let mut page = review_view(app, lang, csrf, true);
+        *page.status_mut() = StatusCode::CONFLICT;
+        return Ok(page);
+    }
     let Some(person) = new_person(&app) else {
         return Ok(Redirect::to(Step::Person.path()).into_response());
     };
