@@ -449,14 +449,14 @@ async fn consents_record_the_utc_second_and_the_text_version_shown() {
     .await
     .redirected_to("/privacy");
     let page = c.get("/terms").await;
-    let at = page
-        .body
-        .find("akzeptiert am ")
-        .map(|i| &page.body[i + 14..i + 34])
-        .unwrap();
+    // Shown in Berlin time, in German, with the UTC second the record holds.
+    let shown = &page.body[page.body.find("akzeptiert am ").unwrap()..];
+    let shown = &shown[..shown.find("</p>").unwrap()];
+    assert!(shown.contains(" Uhr "), "{shown}");
+    let utc = &shown[shown.find('(').unwrap() + 1..shown.find(" UTC)").unwrap()];
     assert!(
-        chrono::NaiveDateTime::parse_from_str(at, "%Y-%m-%dT%H:%M:%SZ").is_ok(),
-        "{at}"
+        chrono::NaiveDateTime::parse_from_str(utc, "%Y-%m-%d %H:%M:%S").is_ok(),
+        "{shown}"
     );
     // The data forms stay closed until the second consent.
     c.get("/details/person").await.redirected_to("/privacy");

@@ -41,32 +41,7 @@ struct Words {
 }
 
 fn date(lang: Lang, day: NaiveDate) -> String {
-    match lang {
-        Lang::En => day.format("%-d %B %Y").to_string(),
-        Lang::De => {
-            const MONTHS: [&str; 12] = [
-                "Januar",
-                "Februar",
-                "März",
-                "April",
-                "Mai",
-                "Juni",
-                "Juli",
-                "August",
-                "September",
-                "Oktober",
-                "November",
-                "Dezember",
-            ];
-            use chrono::Datelike;
-            format!(
-                "{}. {} {}",
-                day.day(),
-                MONTHS[day.month0() as usize],
-                day.year()
-            )
-        }
-    }
+    crate::web::dates::long_date(lang, day)
 }
 
 fn words(l: &Letter<'_>) -> Words {

@@ -55,34 +55,148 @@ pub fn style_hash() -> String {
     )
 }
 
-fn page(status: StatusCode, title: &str, body: &str, refresh: bool) -> Response {
-    let meta = if refresh {
-        r#"<meta http-equiv="refresh" content="2">"#
-    } else {
-        ""
+/// The words of the page, in the identification's language (`EN` or `DE`), as IDnow shows its
+/// page in the language the partner requested.
+struct Words {
+    lang: &'static str,
+    header: &'static str,
+    title_identification: &'static str,
+    consent_intro: &'static str,
+    accept_terms: &'static str,
+    accept_recording: &'static str,
+    document_at_hand: &'static str,
+    mobile_label: &'static str,
+    start_button: &'static str,
+    confirm_all: &'static str,
+    mobile_error: &'static str,
+    title_call: &'static str,
+    connected: &'static str,
+    call_steps: [&'static str; 4],
+    sms_sent: &'static str,
+    code_label: &'static str,
+    confirm_button: &'static str,
+    code_wrong: &'static str,
+    choose_outcome: &'static str,
+    title_auto: &'static str,
+    auto_text: &'static str,
+    title_not_found: &'static str,
+    not_found_text: &'static str,
+    title_error: &'static str,
+    error_text: &'static str,
+}
+
+const EN: Words = Words {
+    lang: "en",
+    header: "sandbox video identification",
+    title_identification: "Video identification",
+    consent_intro: "Before the video call starts, please confirm the following and enter the mobile number we send your ident code to.",
+    accept_terms: "I accept IDnow's terms and conditions and privacy policy.",
+    accept_recording: "I agree that the video call is recorded.",
+    document_at_hand: "I have a valid ID document at hand.",
+    mobile_label: "Mobile number (sandbox: starts with 0, or +15550101)",
+    start_button: "Start identification",
+    confirm_all: "Please confirm all three statements.",
+    mobile_error: "Enter a mobile number that starts with 0, or +15550101.",
+    title_call: "Video call",
+    connected: "You are connected with agent TROBOT (simulated).",
+    call_steps: [
+        "Show the front of your ID document to the camera.",
+        "Tilt the document slowly so the security features are visible.",
+        "Show the back of the document.",
+        "Hold the document next to your face.",
+    ],
+    sms_sent: "We sent an SMS with your ident code to {m}. In the sandbox the code is always {code}.",
+    code_label: "Ident code",
+    confirm_button: "Confirm",
+    code_wrong: "This code is not correct. {left} attempt(s) left.",
+    choose_outcome: "Choose an outcome for this test identification.",
+    title_auto: "Automated test identification",
+    auto_text: "This identification runs by itself (X-AUTOTEST). This page refreshes until it has ended, then takes you back.",
+    title_not_found: "Identification not found",
+    not_found_text: "This link is not valid.",
+    title_error: "Something went wrong",
+    error_text: "Please try again.",
+};
+
+const DE: Words = Words {
+    lang: "de",
+    header: "Sandbox-Videoidentifikation",
+    title_identification: "Videoidentifikation",
+    consent_intro: "Bevor der Videoanruf beginnt, bestätigen Sie bitte Folgendes und geben Sie die Mobilnummer ein, an die wir Ihren Ident-Code senden.",
+    accept_terms: "Ich akzeptiere die Allgemeinen Geschäftsbedingungen und die Datenschutzerklärung von IDnow.",
+    accept_recording: "Ich bin einverstanden, dass der Videoanruf aufgezeichnet wird.",
+    document_at_hand: "Ich habe ein gültiges Ausweisdokument zur Hand.",
+    mobile_label: "Mobilnummer (Sandbox: beginnt mit 0, oder +15550101)",
+    start_button: "Identifikation starten",
+    confirm_all: "Bitte bestätigen Sie alle drei Aussagen.",
+    mobile_error: "Geben Sie eine Mobilnummer ein, die mit 0 beginnt, oder +15550101.",
+    title_call: "Videoanruf",
+    connected: "Sie sind mit dem Agenten TROBOT verbunden (simuliert).",
+    call_steps: [
+        "Zeigen Sie die Vorderseite Ihres Ausweisdokuments in die Kamera.",
+        "Kippen Sie das Dokument langsam, damit die Sicherheitsmerkmale sichtbar werden.",
+        "Zeigen Sie die Rückseite des Dokuments.",
+        "Halten Sie das Dokument neben Ihr Gesicht.",
+    ],
+    sms_sent: "Wir haben eine SMS mit Ihrem Ident-Code an {m} gesendet. In der Sandbox lautet der Code immer {code}.",
+    code_label: "Ident-Code",
+    confirm_button: "Bestätigen",
+    code_wrong: "Dieser Code ist nicht korrekt. Noch {left} Versuch(e).",
+    choose_outcome: "Wählen Sie ein Ergebnis für diese Testidentifikation.",
+    title_auto: "Automatische Testidentifikation",
+    auto_text: "Diese Identifikation läuft von selbst (X-AUTOTEST). Die Seite lädt sich neu, bis sie beendet ist, und bringt Sie dann zurück.",
+    title_not_found: "Identifikation nicht gefunden",
+    not_found_text: "Dieser Link ist ungültig.",
+    title_error: "Etwas ist schiefgelaufen",
+    error_text: "Bitte versuchen Sie es erneut.",
+};
+
+/// The words in the identification's language.
+fn words(ident: &Ident) -> &'static Words {
+    match ident.body.get("language").and_then(|v| v.as_str()) {
+        Some(l) if l.eq_ignore_ascii_case("DE") => &DE,
+        _ => &EN,
+    }
+}
+
+/// A page; `refresh` reloads it at that URL after two seconds.
+fn page(w: &Words, status: StatusCode, title: &str, body: &str, refresh: Option<&str>) -> Response {
+    let meta = match refresh {
+        Some(url) => format!(
+            r#"<meta http-equiv="refresh" content="2; url={}">"#,
+            escape(url)
+        ),
+        None => String::new(),
     };
+    let lang = w.lang;
+    let banner = w.header;
     let html = format!(
-        r#"<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">{meta}<title>{title} – IDnow sandbox</title><style>{STYLE}</style></head><body><header><p><strong>IDnow</strong> · sandbox video identification</p></header><main><h1>{title}</h1>{body}</main></body></html>"#
+        r#"<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">{meta}<title>{title} – IDnow sandbox</title><style>{STYLE}</style></head><body><header><p><strong>IDnow</strong> · {banner}</p></header><main><h1>{title}</h1>{body}</main></body></html>"#
     );
     (status, [(header::CACHE_CONTROL, "no-store")], Html(html)).into_response()
 }
 
+/// An unknown link: the identification, and so its language, is unknown; both languages.
 fn not_found() -> Response {
-    page(
-        StatusCode::NOT_FOUND,
-        "Identification not found",
-        "<p>This link is not valid.</p>",
-        false,
-    )
+    let body = format!(
+        "<p>{}</p><p lang=\"de\">{}</p>",
+        EN.not_found_text, DE.not_found_text
+    );
+    page(&EN, StatusCode::NOT_FOUND, EN.title_not_found, &body, None)
 }
 
 fn internal(e: ApiError) -> Response {
     tracing::error!(errors = ?e.errors, "sandbox IDnow page");
+    let body = format!(
+        "<p>{}</p><p lang=\"de\">{}</p>",
+        EN.error_text, DE.error_text
+    );
     page(
+        &EN,
         StatusCode::INTERNAL_SERVER_ERROR,
-        "Something went wrong",
-        "<p>Please try again.</p>",
-        false,
+        EN.title_error,
+        &body,
+        None,
     )
 }
 
@@ -114,7 +228,7 @@ pub struct StartForm {
     mobile_number: String,
 }
 
-fn consent_page(action: &str, form: &StartForm, errors: &[&str]) -> Response {
+fn consent_page(w: &Words, action: &str, form: &StartForm, errors: &[&str]) -> Response {
     let checked = |v: &Option<String>| if v.is_some() { " checked" } else { "" };
     let error_list = if errors.is_empty() {
         String::new()
@@ -123,14 +237,20 @@ fn consent_page(action: &str, form: &StartForm, errors: &[&str]) -> Response {
         format!(r#"<div role="alert" class="error"><ul>{items}</ul></div>"#)
     };
     let body = format!(
-        r#"{error_list}<p>Before the video call starts, please confirm the following and enter the mobile number we send your ident code to.</p>
+        r#"{error_list}<p>{intro}</p>
 <form method="post" action="{action}/start">
-<label><input type="checkbox" name="terms"{t}> I accept IDnow's terms and conditions and privacy policy.</label>
-<label><input type="checkbox" name="recording"{r}> I agree that the video call is recorded.</label>
-<label><input type="checkbox" name="document"{d}> I have a valid ID document at hand.</label>
-<label for="mobile_number">Mobile number (sandbox: starts with 0, or +15550101)</label>
+<label><input type="checkbox" name="terms"{t}> {terms}</label>
+<label><input type="checkbox" name="recording"{r}> {recording}</label>
+<label><input type="checkbox" name="document"{d}> {document}</label>
+<label for="mobile_number">{mobile}</label>
 <input type="text" id="mobile_number" name="mobile_number" autocomplete="tel" value="{m}">
-<p><button type="submit">Start identification</button></p></form>"#,
+<p><button type="submit">{start}</button></p></form>"#,
+        intro = w.consent_intro,
+        terms = w.accept_terms,
+        recording = w.accept_recording,
+        document = w.document_at_hand,
+        mobile = w.mobile_label,
+        start = w.start_button,
         t = checked(&form.terms),
         r = checked(&form.recording),
         d = checked(&form.document),
@@ -141,7 +261,7 @@ fn consent_page(action: &str, form: &StartForm, errors: &[&str]) -> Response {
     } else {
         StatusCode::UNPROCESSABLE_ENTITY
     };
-    page(status, "Video identification", &body, false)
+    page(w, status, w.title_identification, &body, None)
 }
 
 /// The guide's two columns of a reason, for the tester choosing it.
@@ -182,6 +302,7 @@ fn outcome_choices() -> String {
 }
 
 fn call_page(action: &str, ident: &Ident, error: Option<&str>) -> Response {
+    let w = words(ident);
     let mobile = ident
         .body
         .get("_mobile_number")
@@ -201,22 +322,40 @@ fn call_page(action: &str, ident: &Ident, error: Option<&str>) -> Response {
         String::new()
     };
     let body = format!(
-        r#"<p class="note">You are connected with agent TROBOT (simulated).</p>
-<ol><li>Show the front of your ID document to the camera.</li><li>Tilt the document slowly so the security features are visible.</li>
-<li>Show the back of the document.</li><li>Hold the document next to your face.</li></ol>
-<p>We sent an SMS with your ident code to {m}. In the sandbox the code is always {IDENT_CODE}.</p>
-{error}<form method="post" action="{action}/code"><label for="code">Ident code</label>
+        r#"<p class="note">{connected}</p>
+<ol><li>{s1}</li><li>{s2}</li><li>{s3}</li><li>{s4}</li></ol>
+<p>{sms}</p>
+{error}<form method="post" action="{action}/code"><label for="code">{code_label}</label>
 <input type="text" id="code" name="code" inputmode="numeric" autocomplete="one-time-code" aria-describedby="code-error">
-{choice}<p><button type="submit">Confirm</button></p></form>"#,
-        m = escape(mobile),
+{choice}<p><button type="submit">{confirm}</button></p></form>"#,
+        connected = w.connected,
+        s1 = w.call_steps[0],
+        s2 = w.call_steps[1],
+        s3 = w.call_steps[2],
+        s4 = w.call_steps[3],
+        sms = w
+            .sms_sent
+            .replace("{m}", &escape(mobile))
+            .replace("{code}", IDENT_CODE),
+        code_label = w.code_label,
+        confirm = w.confirm_button,
     );
-    page(status, "Video call", &body, false)
+    page(w, status, w.title_call, &body, None)
 }
 
-/// `GET`: the step the session is at, or back to the partner once it has ended.
+/// `?waiting=1`: the automated session's page reloading itself while the call runs.
+#[derive(Debug, Default, Deserialize)]
+pub struct ShowQuery {
+    waiting: Option<String>,
+}
+
+/// `GET`: the step the session is at, or back to the partner once it has ended. The page of an
+/// automated session that ended while it waited goes back too, an abort included (the session
+/// then waits for a retry, which the customer starts from the partner's page, as with IDnow).
 async fn show(
     State(sandbox): State<Sandbox>,
     Path((company, id)): Path<(String, String)>,
+    axum::extract::Query(query): axum::extract::Query<ShowQuery>,
 ) -> Response {
     let ident = match find(&sandbox, &company, &id).await {
         Ok(i) => i,
@@ -224,13 +363,17 @@ async fn show(
     };
     let action = format!("/idnow/{company}/identifications/{id}");
     let action = sandbox.local_path(&action);
+    let w = words(&ident);
+    let waited = query.waiting.is_some();
     match ident.session_state.as_str() {
-        session::WAITING => consent_page(&action, &StartForm::default(), &[]),
+        session::WAITING if waited => back_to_partner(&sandbox, &ident),
+        session::WAITING => consent_page(w, &action, &StartForm::default(), &[]),
         session::IN_CALL if ident.scenario.driver == Driver::Auto => page(
+            w,
             StatusCode::OK,
-            "Automated test identification",
-            "<p>This identification runs by itself (X-AUTOTEST). This page refreshes until it has ended.</p>",
-            true,
+            w.title_auto,
+            &format!("<p>{}</p>", w.auto_text),
+            Some(&format!("{action}?waiting=1")),
         ),
         session::IN_CALL => call_page(&action, &ident, None),
         _ => back_to_partner(&sandbox, &ident),
@@ -251,9 +394,10 @@ async fn start(
     if ident.session_state != session::WAITING {
         return Redirect::to(&action).into_response();
     }
+    let w = words(&ident);
     let mut errors = Vec::new();
     if form.terms.is_none() || form.recording.is_none() || form.document.is_none() {
-        errors.push("Please confirm all three statements.");
+        errors.push(w.confirm_all);
     }
     let number = form.mobile_number.trim();
     if !(number == "+15550101"
@@ -261,10 +405,10 @@ async fn start(
             && number.len() >= 6
             && number.bytes().all(|b| b.is_ascii_digit())))
     {
-        errors.push("Enter a mobile number that starts with 0, or +15550101.");
+        errors.push(w.mobile_error);
     }
     if !errors.is_empty() {
-        return consent_page(&action, &form, &errors);
+        return consent_page(w, &action, &form, &errors);
     }
     let result = async {
         if ident.scenario.driver == Driver::Auto {
@@ -288,7 +432,14 @@ async fn start(
     .await;
     match result {
         Err(e) => internal(e),
-        Ok(()) if ident.session_state == session::IN_CALL => Redirect::to(&action).into_response(),
+        Ok(()) if ident.session_state == session::IN_CALL => {
+            let waiting = if ident.scenario.driver == Driver::Auto {
+                "?waiting=1"
+            } else {
+                ""
+            };
+            Redirect::to(&format!("{action}{waiting}")).into_response()
+        }
         Ok(()) => back_to_partner(&sandbox, &ident),
     }
 }
@@ -353,23 +504,17 @@ async fn code(
             return internal(e);
         }
         let left = MAX_CODE_ATTEMPTS - ident.code_attempts;
-        return call_page(
-            &action,
-            &ident,
-            Some(&format!(
-                "This code is not correct. {left} attempt(s) left."
-            )),
-        );
+        let wrong = words(&ident)
+            .code_wrong
+            .replace("{left}", &left.to_string());
+        return call_page(&action, &ident, Some(&wrong));
     }
     let outcome = match (ident.scenario.driver, ident.scenario.case) {
         (Driver::Choice, _) => match form.outcome.as_deref().and_then(chosen_outcome) {
             Some(o) => o,
             None => {
-                return call_page(
-                    &action,
-                    &ident,
-                    Some("Choose an outcome for this test identification."),
-                )
+                let choose = words(&ident).choose_outcome;
+                return call_page(&action, &ident, Some(choose));
             }
         },
         (_, case) => Outcome::of_case(case.unwrap_or(Case::Happypath), ident.retries > 0),

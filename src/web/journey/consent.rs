@@ -49,7 +49,7 @@ fn consent_page(
     };
     let error_view = error.then(|| view! { <p class="error" id="accept-error" role="alert">{Problem::MustAccept.text(j)}</p> });
     let accepted = accepted_at
-        .map(|at| view! { <p class="note">{format!("{} {at} (UTC)", j.accepted_at)}</p> });
+        .map(|at| view! { <p class="note">{format!("{} {}", j.accepted_at, crate::web::dates::moment_text(lang, &at))}</p> });
     render::page(
         lang,
         path,

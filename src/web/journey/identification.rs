@@ -735,41 +735,88 @@ pub async fn complete_page(
     let body = match synced {
         Some(p) => {
             let address = p.address.clone().unwrap_or_default();
-            let rows: Vec<(&'static str, String)> = vec![
-                (j.first_name, p.first_name.clone().unwrap_or_default()),
-                (j.last_name, p.last_name.clone().unwrap_or_default()),
-                (j.birth_date, p.birth_date.clone().unwrap_or_default()),
-                (j.birth_city, p.birth_city.clone().unwrap_or_default()),
+            let typed = app.details.person.clone().unwrap_or_default();
+            let contact = app.details.contact.clone().unwrap_or_default();
+            let join = |a: &str, b: &str| format!("{a} {b}").trim().to_string();
+            let birth = |d: &str| crate::web::dates::long_date_text(lang, d);
+            let nationality = |c: &str| country_name(lang, c).to_string();
+            // (label, as Solaris holds it, as the customer typed it)
+            let rows: Vec<(&'static str, String, String)> = vec![
+                (
+                    j.first_name,
+                    p.first_name.clone().unwrap_or_default(),
+                    typed.first_name.clone(),
+                ),
+                (
+                    j.last_name,
+                    p.last_name.clone().unwrap_or_default(),
+                    typed.last_name.clone(),
+                ),
+                (
+                    j.birth_date,
+                    birth(p.birth_date.as_deref().unwrap_or_default()),
+                    birth(&typed.birth_date),
+                ),
+                (
+                    j.birth_city,
+                    p.birth_city.clone().unwrap_or_default(),
+                    typed.birth_city.clone(),
+                ),
                 (
                     j.nationality,
-                    p.nationality
-                        .as_deref()
-                        .map(|c| country_name(lang, c))
-                        .unwrap_or_default()
-                        .to_string(),
+                    nationality(p.nationality.as_deref().unwrap_or_default()),
+                    nationality(&typed.nationality),
                 ),
                 (
-                    j.address_line_1,
-                    format!(
-                        "{} {}",
-                        address.line_1.unwrap_or_default(),
-                        address.line_2.unwrap_or_default()
+                    j.street_and_number,
+                    join(
+                        address.line_1.as_deref().unwrap_or_default(),
+                        address.line_2.as_deref().unwrap_or_default(),
                     ),
+                    join(&contact.line_1, &contact.line_2),
                 ),
                 (
-                    j.postal_code,
-                    format!(
-                        "{} {}",
-                        address.postal_code.unwrap_or_default(),
-                        address.city.unwrap_or_default()
+                    j.postal_code_and_city,
+                    join(
+                        address.postal_code.as_deref().unwrap_or_default(),
+                        address.city.as_deref().unwrap_or_default(),
                     ),
+                    join(&contact.postal_code, &contact.city),
                 ),
             ];
+            let any_changed = rows.iter().any(|(_, now, before)| now != before);
             let rows = rows
                 .into_iter()
-                .map(|(l, v)| view! { <div class="summary-row"><dt>{l}</dt><dd>{v}</dd></div> })
+                .map(|(label, now, before)| {
+                    let changed = now != before;
+                    view! {
+                        <div class="summary-row" class:changed=changed>
+                            <dt>{label}</dt>
+                            <dd>
+                                {now.clone()}
+                                {changed.then(|| view! {
+                                    <span class="change">{format!(" ({}: {before} → {now})", j.changed_by_idnow)}</span>
+                                })}
+                            </dd>
+                        </div>
+                    }
+                })
                 .collect_view();
-            view! { <p>{j.complete_text}</p><dl class="summary person-data">{rows}</dl> }.into_any()
+            let bank = render::bank();
+            view! {
+                <p>{j.complete_text}</p>
+                {any_changed.then(|| view! { <p class="hint-box">{j.complete_changed}</p> })}
+                <dl class="summary person-data">{rows}</dl>
+                <h2>{j.complete_next_title}</h2>
+                <ol class="next-steps">
+                    <li>{j.complete_next_open.replace("{bank}", &bank.name)}</li>
+                    <li>{j.complete_next_mail}</li>
+                    <li>{j.complete_next_nothing}</li>
+                </ol>
+                <p class="note print-hint">{j.complete_print}</p>
+                <ContactLine lang=lang/>
+            }
+            .into_any()
         }
         None => view! { <p role="status">{j.complete_loading}</p> }.into_any(),
     };

@@ -120,7 +120,11 @@ fn review_view(app: Application, lang: Lang, csrf: String, changed: bool) -> Res
         ),
         (j.first_name, p.first_name.clone(), &["first_name"]),
         (j.last_name, p.last_name.clone(), &["last_name"]),
-        (j.birth_date, p.birth_date.clone(), &["birth_date"]),
+        (
+            j.birth_date,
+            crate::web::dates::long_date_text(lang, &p.birth_date),
+            &["birth_date"],
+        ),
         (j.birth_city, p.birth_city.clone(), &["birth_city"]),
         (
             j.birth_country,
@@ -193,7 +197,7 @@ fn review_view(app: Application, lang: Lang, csrf: String, changed: bool) -> Res
                 ConsentKind::TermsConditions => j.terms_title,
                 ConsentKind::DataProcessing => j.privacy_title,
             };
-            view! { <div class="summary-row"><dt>{label}</dt><dd>{format!("{} {} (UTC)", j.accepted_at, c.signed_at)}</dd></div> }
+            view! { <div class="summary-row"><dt>{label}</dt><dd>{format!("{} {}", j.accepted_at, crate::web::dates::moment_text(lang, &c.signed_at))}</dd></div> }
         })
         .collect_view();
     let version = data_version(&app);
