@@ -11,7 +11,7 @@ trap 'kill "$app_pid" 2>/dev/null || true; rm -rf "$workdir"' EXIT
 
 [ -d node_modules ] || npm ci --no-audit --no-fund
 (cd "$root" && LISTEN_ADDR="127.0.0.1:$port" DATABASE_URL="sqlite://$workdir/e2e.db" \
-  SANDBOX_TIME_SCALE=0.01 "$root/target/debug/solaris-onboarding") >"$workdir/app.log" 2>&1 &
+  SANDBOX_TIME_SCALE=0.01 START_LIMIT_PER_HOUR=1000 "$root/target/debug/solaris-onboarding") >"$workdir/app.log" 2>&1 &
 app_pid=$!
 for _ in $(seq 1 100); do
   curl -fs "http://127.0.0.1:$port/" >/dev/null 2>&1 && break

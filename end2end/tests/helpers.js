@@ -16,7 +16,7 @@ async function shot(page, info, name) {
   expect(bad.map((v) => `${v.id}: ${v.nodes.map((n) => n.target).join(' ')}`), `axe on ${name}`).toEqual([]);
 }
 
-async function signUp(page, info, firstName, lang, { onDocuments, email = 'erika@example.com' } = {}) {
+async function signUp(page, info, firstName, lang, { onDocuments, email = 'erika@example.com', until } = {}) {
   const de = lang === 'de';
   await page.goto(`/?lang=${lang}`);
   await shot(page, info, '01-welcome');
@@ -61,6 +61,7 @@ async function signUp(page, info, firstName, lang, { onDocuments, email = 'erika
   await page.getByRole('button', { name: de ? 'Weiter' : 'Continue' }).click();
   await expect(page).toHaveURL(/\/review$/);
   await shot(page, info, '05-review');
+  if (until === 'review') return;
   await page.getByRole('button', { name: de ? 'Bestätigen und weiter' : 'Confirm and continue' }).click();
 
   await expect(page).toHaveURL(/\/documents$/, { timeout: 15000 });
@@ -85,13 +86,22 @@ async function signUp(page, info, firstName, lang, { onDocuments, email = 'erika
   await expect(page).toHaveURL(/\/sandbox\/idnow\//);
 }
 
-async function idnowSession(page, info, { code = '123456' } = {}) {
-  await page.getByLabel(/terms and conditions/).check();
-  await page.getByLabel(/recorded/).check();
-  await page.getByLabel(/valid ID document/).check();
-  await page.getByLabel('Mobile number').fill('+15550101');
+/// The sandbox's IDnow page, in the identification's language: consent and the mobile number.
+async function idnowSession(page, info, { lang = 'en' } = {}) {
+  const de = lang === 'de';
+  await page.getByLabel(de ? /Allgemeinen Geschäftsbedingungen/ : /terms and conditions/).check();
+  await page.getByLabel(de ? /aufgezeichnet/ : /recorded/).check();
+  await page.getByLabel(de ? /gültiges Ausweisdokument/ : /valid ID document/).check();
+  await page.getByLabel(de ? /^Mobilnummer/ : /^Mobile number/).fill('+15550101');
   await shot(page, info, '09-idnow');
-  await page.getByRole('button', { name: 'Start identification' }).click();
+  await page.getByRole('button', { name: de ? 'Identifikation starten' : 'Start identification' }).click();
 }
 
-module.exports = { shot, signUp, idnowSession };
+/// The ident code that ends the simulated call.
+async function identCode(page, { lang = 'en', code = '123456' } = {}) {
+  const de = lang === 'de';
+  await page.getByLabel(de ? 'Ident-Code' : 'Ident code').fill(code);
+  await page.getByRole('button', { name: de ? 'Bestätigen' : 'Confirm' }).click();
+}
+
+module.exports = { shot, signUp, idnowSession, identCode };

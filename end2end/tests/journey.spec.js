@@ -4,15 +4,14 @@ const { test, expect } = require('./served-html');
 
 // axe-core is injected as a script, which the pages' CSP would refuse; the audit needs JS.
 test.use({ bypassCSP: true });
-const { shot, signUp, idnowSession } = require('./helpers');
+const { shot, signUp, idnowSession, identCode } = require('./helpers');
 
 for (const lang of ['en', 'de']) {
   test(`X-MANUALTEST-HAPPYPATH completes the sign-up (${lang})`, async ({ page, request }, info) => {
     const de = lang === 'de';
     await signUp(page, info, 'X-MANUALTEST-HAPPYPATH', lang);
-    await idnowSession(page, info);
-    await page.getByLabel('Ident code').fill('123456');
-    await page.getByRole('button', { name: 'Confirm' }).click();
+    await idnowSession(page, info, { lang });
+    await identCode(page, { lang });
     await expect(page).toHaveURL(/\/identification\/return\?transaction_number=/);
     await shot(page, info, '10-return-pending');
     // Move the sandbox's clock past the review; the open page shows the change by itself
@@ -45,8 +44,7 @@ test('an aborted identification is explained and retried with the same link', as
   await page.getByRole('button', { name: 'Try the video identification again' }).click();
   await expect(page).toHaveURL(/\/sandbox\/idnow\//);
   await idnowSession(page, info);
-  await page.getByLabel('Ident code').fill('123456');
-  await page.getByRole('button', { name: 'Confirm' }).click();
+  await identCode(page);
   await request.post('/sandbox/_sandbox/clock/advance', { data: { seconds: 120 } });
   await expect(async () => {
     await page.goto('/identification/return');

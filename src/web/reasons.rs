@@ -129,7 +129,7 @@ fn words(group: Group) -> Words {
         Group::Conduct => (("The agent ended the call.", "Die Mitarbeiterin oder der Mitarbeiter hat den Anruf beendet."),
                            Some(("Follow the agent's instructions in the next call.", "Folgen Sie im nächsten Anruf den Anweisungen der Mitarbeiterin oder des Mitarbeiters."))),
         Group::Technical => (("A technical problem occurred.", "Ein technisches Problem ist aufgetreten."),
-                             None),
+                             Some(("Try again; if it happens again, use another browser or device.", "Versuchen Sie es erneut; passiert es wieder, nutzen Sie einen anderen Browser oder ein anderes Gerät."))),
         Group::Timeout => (("The identification took too long and was stopped.", "Die Identifikation dauerte zu lange und wurde beendet."),
                            Some(("Start again and finish it in one go.", "Starten Sie erneut und schließen Sie sie in einem Zug ab."))),
         Group::Review => (("The identification did not pass the security review.", "Die Identifikation hat die Sicherheitsprüfung nicht bestanden."),

@@ -143,6 +143,16 @@ impl AutoRefresh {
     }
 }
 
+/// How a page that changes on its own reloads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Reload {
+    /// Every `n` seconds (the `Refresh` header): pages without a live stream.
+    Always(u32),
+    /// Every `n` seconds only without script (`<noscript>`): with script the page follows the
+    /// live status stream and never reloads on a timer.
+    WithoutScript(u32),
+}
+
 /// A whole page as an HTML response; `refresh` reloads it after that many seconds.
 pub fn page(
     lang: Lang,
@@ -150,6 +160,37 @@ pub fn page(
     title: &str,
     status: StatusCode,
     refresh: Option<u32>,
+    body: impl IntoView + 'static,
+) -> Response {
+    shell(lang, path, title, status, refresh.map(Reload::Always), body)
+}
+
+/// A page whose script follows the live status stream: `refresh` reloads it only without
+/// script.
+pub fn page_following_status(
+    lang: Lang,
+    path: &str,
+    title: &str,
+    status: StatusCode,
+    refresh: Option<u32>,
+    body: impl IntoView + 'static,
+) -> Response {
+    shell(
+        lang,
+        path,
+        title,
+        status,
+        refresh.map(Reload::WithoutScript),
+        body,
+    )
+}
+
+fn shell(
+    lang: Lang,
+    path: &str,
+    title: &str,
+    status: StatusCode,
+    reload: Option<Reload>,
     body: impl IntoView + 'static,
 ) -> Response {
     let switch = format!(
@@ -164,25 +205,30 @@ pub fn page(
         format!("{title} – {}", bank().name)
     };
     let t = lang.t();
-    // Without script the page reloads itself (a refresh inside `<noscript>`, so a page whose
-    // script follows the live stream never reloads on a timer); the customer can stop it, as
-    // WCAG 2.2.1 asks of anything that changes on a timer.
+    // A page that changes on its own reloads itself; the customer can stop it, as WCAG 2.2.1
+    // asks of anything that changes on a timer. A page following the live stream reloads so
+    // only without script (in `<noscript>`).
     let path_only = path.split('?').next().unwrap_or(path).to_string();
-    let auto = refresh.map(|s| {
+    let note = |s: u32| {
         let stop = format!("{path_only}?refresh=off");
         view! {
-            <noscript>
-                <p class="note auto-refresh">
-                    {format!("{} ({s} s) ", t.status_refresh_note)}
-                    <a href=stop>{t.stop_updates}</a>
-                </p>
-            </noscript>
+            <p class="note auto-refresh">
+                {format!("{} ({s} s) ", t.status_refresh_note)}
+                <a href=stop>{t.stop_updates}</a>
+            </p>
         }
+    };
+    let auto = reload.map(|r| match r {
+        Reload::Always(s) => note(s).into_any(),
+        Reload::WithoutScript(s) => view! { <noscript>{note(s)}</noscript> }.into_any(),
     });
-    let refresh_meta = refresh.map(|s| {
-        let content = s.to_string();
-        view! { <noscript><meta http-equiv="refresh" content=content/></noscript> }
-    });
+    let refresh_meta = match reload {
+        Some(Reload::WithoutScript(s)) => {
+            let content = s.to_string();
+            Some(view! { <noscript><meta http-equiv="refresh" content=content/></noscript> })
+        }
+        _ => None,
+    };
     let test_system = TEST_SYSTEM.try_with(|on| *on).unwrap_or(false);
     let withdraw = JOURNEY_PAGE.try_with(|on| *on).unwrap_or(false) && path != "/withdraw";
     let html = Owner::new().with(move || {
@@ -211,6 +257,10 @@ pub fn page(
     let mut res = (status, Html(html)).into_response();
     res.headers_mut()
         .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    if let Some(Reload::Always(s)) = reload {
+        res.headers_mut()
+            .insert(header::REFRESH, HeaderValue::from(s));
+    }
     res
 }
 

@@ -359,6 +359,8 @@ pub fn DateField(
 ) -> impl IntoView {
     let id = input.id();
     let t = lang.t();
+    // A page's own message stands alone (no error summary above it): it is announced.
+    let alert = message.is_some().then_some("alert");
     let message = message.or_else(|| errors.get(input).map(|p| p.text(t)));
     let invalid = message.is_some();
     let values = form.date_parts(input);
@@ -387,7 +389,7 @@ pub fn DateField(
     view! {
         <fieldset class="field date" class:invalid=invalid id=id.clone() tabindex="-1">
             <legend>{(input.label)(t)}</legend>
-            {message.map(|m| view! { <p class="error" id=format!("{id}-error")>{m}</p> })}
+            {message.map(|m| view! { <p class="error" id=format!("{id}-error") role=alert>{m}</p> })}
             <div class="date-parts">{parts}</div>
         </fieldset>
     }

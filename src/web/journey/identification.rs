@@ -696,7 +696,7 @@ pub async fn status_page(
     // With script the page follows the live stream, a success included (a review may still
     // cancel it, the guide's case 3); without, it reloads only while the status is open.
     let follow = !settled || status == Status::Successful;
-    Ok(render::page(
+    Ok(render::page_following_status(
         lang,
         path,
         j.status_title,
