@@ -952,6 +952,32 @@ mod tests {
     }
 
     #[test]
+    fn the_banks_identity_is_configured_checked_or_marked_as_the_demo() {
+        let demo = from(&[]).unwrap().bank;
+        assert!(demo.demo && demo.name == "Demo Bank" && demo.logo.is_none());
+        let bank = from(&[
+            ("BANK_NAME", "Beispielbank"),
+            ("BANK_LOGO", "favicon.svg"),
+            ("BANK_IMPRINT_URL", "https://beispielbank.example/impressum"),
+        ])
+        .unwrap()
+        .bank;
+        assert!(!bank.demo);
+        assert_eq!(bank.logo.as_deref(), Some("/public/favicon.svg"));
+        assert_eq!(bank.imprint_url, "https://beispielbank.example/impressum");
+        for (name, value) in [
+            ("BANK_LOGO", "missing.png"),
+            ("BANK_LOGO", "../Cargo.toml"),
+            ("BANK_IMPRINT_URL", "http://beispielbank.example/impressum"),
+            ("BANK_CONTACT_EMAIL", "no address"),
+            ("BANK_NAME", "Bank\nName"),
+        ] {
+            let refused = from(&[(name, value)]).unwrap_err().to_string();
+            assert!(refused.contains(name), "{name}={value:?}: {refused}");
+        }
+    }
+
+    #[test]
     fn secrets_are_not_printed_by_debug() {
         let s = from(&[("SANDBOX_CLIENT_SECRET", "very-secret-value")]).unwrap();
         assert!(!format!("{s:?}").contains("very-secret-value"));

@@ -1,6 +1,7 @@
 // Every browser test's `page` keeps the HTML the app served for each document it loaded (a
 // 422 re-render after a POST included), so that run.sh can check all of it with the Nu HTML
-// checker. The served text is what is checked, not the browser's DOM.
+// checker. The served text is what is checked, not the browser's DOM. A test also fails on any
+// error in the browser's console.
 const base = require('@playwright/test');
 const fs = require('fs');
 const path = require('path');
@@ -24,8 +25,18 @@ exports.test = base.test.extend({
         .then((body) => fs.writeFileSync(path.join(DIR, name), body))
         .catch((e) => console.log(`served-html: ${res.url()} not kept (${e.message.split('\n')[0]})`)));
     });
+    // Zero console errors, but for the browser's note on a page answered with a 4xx status on
+    // purpose (a refused form's 422, a 404, a locked link's 403).
+    const errors = [];
+    page.on('console', (m) => {
+      if (m.type() !== 'error') return;
+      if (/^Failed to load resource: the server responded with a status of 4\d\d/.test(m.text())) return;
+      errors.push(m.text());
+    });
+    page.on('pageerror', (e) => errors.push(e.message));
     await use(page);
     await Promise.all(saved);
+    base.expect(errors, 'console errors').toEqual([]);
   },
 });
 exports.expect = base.expect;
