@@ -8,8 +8,7 @@ use std::time::Duration;
 
 use common::customer::{sign_up, spawn_with, Customer};
 use common::smtp::{free_port, link_in, Received, SmtpServer};
-use common::{fresh_database_url, settings};
-use solaris_onboarding::startup::Server;
+use common::{fresh_database_url, instance};
 
 const FROM: &str = "Demo Bank <onboarding@bank.example>";
 
@@ -326,7 +325,7 @@ async fn every_kind_of_mail_arrives_once_in_english_and_in_german() {
             n += 1;
         }
     }
-    let (stop, task) = instance(&db_url, &smtp.url()).await;
+    let (stop, task) = instance(&db_url, &[("SMTP_URL", &smtp.url()), ("MAIL_FROM", FROM)]).await;
     let all = smtp.wait_for(n).await;
     tokio::time::sleep(Duration::from_millis(500)).await;
     assert_eq!(smtp.messages().len(), n, "each once");
@@ -356,32 +355,6 @@ async fn every_kind_of_mail_arrives_once_in_english_and_in_german() {
     task.await.unwrap();
 }
 
-async fn instance(
-    db: &str,
-    smtp: &str,
-) -> (
-    tokio::sync::oneshot::Sender<()>,
-    tokio::task::JoinHandle<()>,
-) {
-    let server = Server::app(settings(&[
-        ("LISTEN_ADDR", "127.0.0.1:0"),
-        ("DATABASE_URL", db),
-        ("SMTP_URL", smtp),
-        ("MAIL_FROM", FROM),
-    ]))
-    .await
-    .expect("an instance starts");
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let task = tokio::spawn(async move {
-        let _ = server
-            .run_until(async move {
-                let _ = stopped.await;
-            })
-            .await;
-    });
-    (stop, task)
-}
-
 #[tokio::test]
 async fn two_instances_and_a_sender_restart_mid_batch_send_every_mail_exactly_once() {
     const MAILS: usize = 120;
@@ -391,13 +364,13 @@ async fn two_instances_and_a_sender_restart_mid_batch_send_every_mail_exactly_on
     let db = solaris_onboarding::db::Db::connect(&db_url).await.unwrap();
     confirmed_applications(&db, MAILS).await;
 
-    let (stop_a, a) = instance(&db_url, &smtp.url()).await;
-    let (stop_b, b) = instance(&db_url, &smtp.url()).await;
+    let (stop_a, a) = instance(&db_url, &[("SMTP_URL", &smtp.url()), ("MAIL_FROM", FROM)]).await;
+    let (stop_b, b) = instance(&db_url, &[("SMTP_URL", &smtp.url()), ("MAIL_FROM", FROM)]).await;
     // One instance stops in the middle of the batch; another takes its place.
     smtp.wait_for(5).await;
     let _ = stop_a.send(());
     a.await.unwrap();
-    let (stop_c, c) = instance(&db_url, &smtp.url()).await;
+    let (stop_c, c) = instance(&db_url, &[("SMTP_URL", &smtp.url()), ("MAIL_FROM", FROM)]).await;
     let all = smtp.wait_for(MAILS).await;
     tokio::time::sleep(Duration::from_millis(1500)).await;
     let all_after = smtp.messages();

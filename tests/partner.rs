@@ -10,11 +10,10 @@ use std::time::Duration;
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 use common::customer::{sign_up, spawn_with, Customer};
-use common::{fresh_database_url, settings, Received, Receiver};
+use common::{fresh_database_url, instance, Received, Receiver};
 use hmac::{Hmac, Mac};
 use serde_json::Value;
 use sha2::Sha256;
-use solaris_onboarding::startup::Server;
 
 const SECRET: &str = "whsec_dGVzdC1wYXJ0bmVyLWV2ZW50cy1rZXktb2YtMzItYnl0ZXM=";
 const KEY: &str = "a-partner-api-key-of-at-least-32-characters";
@@ -284,32 +283,6 @@ async fn waiting_events(db: &solaris_onboarding::db::Db, apps: usize) {
     }
 }
 
-async fn instance(
-    db: &str,
-    url: &str,
-) -> (
-    tokio::sync::oneshot::Sender<()>,
-    tokio::task::JoinHandle<()>,
-) {
-    let server = Server::app(settings(&[
-        ("LISTEN_ADDR", "127.0.0.1:0"),
-        ("DATABASE_URL", db),
-        ("PARTNER_EVENTS_URL", url),
-        ("PARTNER_EVENTS_SECRET", SECRET),
-    ]))
-    .await
-    .expect("an instance starts");
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let task = tokio::spawn(async move {
-        let _ = server
-            .run_until(async move {
-                let _ = stopped.await;
-            })
-            .await;
-    });
-    (stop, task)
-}
-
 #[tokio::test]
 async fn a_receiver_down_for_a_while_loses_nothing_and_gets_nothing_twice_from_two_instances() {
     const APPS: usize = 20;
@@ -319,8 +292,22 @@ async fn a_receiver_down_for_a_while_loses_nothing_and_gets_nothing_twice_from_t
     let db_url = fresh_database_url().await;
     let db = solaris_onboarding::db::Db::connect(&db_url).await.unwrap();
     waiting_events(&db, APPS).await;
-    let (stop_a, a) = instance(&db_url, &receiver.url).await;
-    let (stop_b, b) = instance(&db_url, &receiver.url).await;
+    let (stop_a, a) = instance(
+        &db_url,
+        &[
+            ("PARTNER_EVENTS_URL", &receiver.url),
+            ("PARTNER_EVENTS_SECRET", SECRET),
+        ],
+    )
+    .await;
+    let (stop_b, b) = instance(
+        &db_url,
+        &[
+            ("PARTNER_EVENTS_URL", &receiver.url),
+            ("PARTNER_EVENTS_SECRET", SECRET),
+        ],
+    )
+    .await;
     let mut delivered = 0;
     for _ in 0..1200 {
         let (n,): (i64,) =

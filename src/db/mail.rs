@@ -119,27 +119,6 @@ pub async fn due(db: &Db, now: i64, limit: i64) -> Result<Vec<DueMail>, StoreErr
         .collect()
 }
 
-/// Takes a mail for `owner` until `lease_until`; false when another sender was first.
-pub async fn claim(
-    db: &Db,
-    id: &str,
-    owner: &str,
-    now: i64,
-    lease_until: i64,
-) -> Result<bool, StoreError> {
-    let claimed = sqlx::query(
-        "update mail set lease_owner = $1, lease_until = $2, attempts = attempts + 1 \
-         where id = $3 and state = 'waiting' and (lease_until is null or lease_until < $4)",
-    )
-    .bind(owner)
-    .bind(lease_until)
-    .bind(id)
-    .bind(now)
-    .execute(&db.writer)
-    .await?;
-    Ok(claimed.rows_affected() == 1)
-}
-
 /// How a claimed mail ended.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Ending {
@@ -150,52 +129,14 @@ pub enum Ending {
     Failed,
 }
 
-/// Ends a mail its owner holds; `why` is kept for staff (never personal data).
-pub async fn end(
-    db: &Db,
-    id: &str,
-    owner: &str,
-    ending: Ending,
-    why: Option<&str>,
-) -> Result<(), StoreError> {
-    let (state, sent_at) = match ending {
-        Ending::Sent => ("sent", Some(wall_clock_ms())),
-        Ending::Dropped => ("dropped", None),
-        Ending::Failed => ("failed", None),
-    };
-    sqlx::query(
-        "update mail set state = $1, sent_at = $2, last_error = $3, lease_owner = null, \
-         lease_until = null where id = $4 and lease_owner = $5",
-    )
-    .bind(state)
-    .bind(sent_at)
-    .bind(why)
-    .bind(id)
-    .bind(owner)
-    .execute(&db.writer)
-    .await?;
-    Ok(())
-}
-
-/// The mail server could not take the mail now: try again at `due_at`.
-pub async fn retry_later(
-    db: &Db,
-    id: &str,
-    owner: &str,
-    why: &str,
-    due_at: i64,
-) -> Result<(), StoreError> {
-    sqlx::query(
-        "update mail set due_at = $1, last_error = $2, lease_owner = null, lease_until = null \
-         where id = $3 and lease_owner = $4",
-    )
-    .bind(due_at)
-    .bind(why)
-    .bind(id)
-    .bind(owner)
-    .execute(&db.writer)
-    .await?;
-    Ok(())
+impl Ending {
+    pub fn state(self) -> &'static str {
+        match self {
+            Ending::Sent => "sent",
+            Ending::Dropped => "dropped",
+            Ending::Failed => "failed",
+        }
+    }
 }
 
 /// Mails waiting to be sent, and the age of the oldest due one (ms), for the metrics.

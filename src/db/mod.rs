@@ -7,6 +7,7 @@
 //! - [`work`]: the durable queue of Solaris work;
 //! - [`webhooks`]: our Solaris webhook subscriptions and the inbox of deliveries;
 //! - [`events`]: the outbox of events for the bank's systems, and the partner API's reads;
+//! - [`outbox`]: what the two outboxes share (leases, ends, retries);
 //! - [`mail`]: the outbox of mails to customers and the links into applications;
 //! - [`session_store`]: the customers' sessions.
 //!
@@ -20,6 +21,7 @@
 pub mod applications;
 pub mod events;
 pub mod mail;
+pub mod outbox;
 pub mod retention;
 pub mod session_store;
 pub mod webhooks;

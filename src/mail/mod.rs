@@ -16,6 +16,7 @@ use lettre::{AsyncTransport, Message, Tokio1Executor};
 
 use crate::config::{MailDelivery, MailSettings};
 use crate::db::mail::{self as store, DueMail, Ending, MailKind, Purpose};
+use crate::db::outbox::{self, Outbox};
 use crate::db::{applications, wall_clock_ms, Db, StoreError};
 use crate::domain::Application;
 use crate::solaris::types::{FailureReason, IdentificationStatus};
@@ -165,7 +166,16 @@ impl Mailer {
                 break;
             }
             let lease_until = wall_clock_ms() + LEASE.as_millis() as i64;
-            if !store::claim(&self.db, &mail.id, &self.owner, now, lease_until).await? {
+            if !outbox::claim(
+                &self.db,
+                Outbox::Mail,
+                &mail.id,
+                &self.owner,
+                now,
+                lease_until,
+            )
+            .await?
+            {
                 continue;
             }
             taken += 1;
@@ -180,8 +190,15 @@ impl Mailer {
             Prepared::Drop(why) => {
                 tracing::info!(mail_id = %mail.id, application_id = %mail.application_id, kind, why, "mail dropped");
                 crate::monitoring::mail_ended(kind, "dropped");
-                return store::end(&self.db, &mail.id, &self.owner, Ending::Dropped, Some(why))
-                    .await;
+                return outbox::end(
+                    &self.db,
+                    Outbox::Mail,
+                    &mail.id,
+                    &self.owner,
+                    Ending::Dropped.state(),
+                    Some(why),
+                )
+                .await;
             }
             Prepared::Mail(p) => p,
         };
@@ -193,7 +210,15 @@ impl Mailer {
             Ok(()) => {
                 tracing::info!(mail_id = %mail.id, application_id = %mail.application_id, kind, "mail sent");
                 crate::monitoring::mail_ended(kind, "sent");
-                store::end(&self.db, &mail.id, &self.owner, Ending::Sent, None).await
+                outbox::end(
+                    &self.db,
+                    Outbox::Mail,
+                    &mail.id,
+                    &self.owner,
+                    Ending::Sent.state(),
+                    None,
+                )
+                .await
             }
             Err(failure) => {
                 // The links in a mail that did not go out lead nowhere.
@@ -204,8 +229,15 @@ impl Mailer {
                     Undelivered::Permanent(why) => {
                         tracing::error!(mail_id = %mail.id, application_id = %mail.application_id, kind, error = %why, code = "mail_refused", "the mail server refused a mail for good");
                         crate::monitoring::mail_ended(kind, "failed");
-                        store::end(&self.db, &mail.id, &self.owner, Ending::Failed, Some(&why))
-                            .await
+                        outbox::end(
+                            &self.db,
+                            Outbox::Mail,
+                            &mail.id,
+                            &self.owner,
+                            Ending::Failed.state(),
+                            Some(&why),
+                        )
+                        .await
                     }
                     Undelivered::Transient(why) => {
                         let wait = RETRY_FIRST
@@ -213,7 +245,15 @@ impl Mailer {
                             .min(RETRY_MAX);
                         tracing::warn!(mail_id = %mail.id, application_id = %mail.application_id, kind, error = %why, retry_in_seconds = wait.as_secs(), code = "mail_delayed", "mail not delivered; trying again later");
                         let due = wall_clock_ms() + wait.as_millis() as i64;
-                        store::retry_later(&self.db, &mail.id, &self.owner, &why, due).await
+                        outbox::retry_later(
+                            &self.db,
+                            Outbox::Mail,
+                            &mail.id,
+                            &self.owner,
+                            &why,
+                            due,
+                        )
+                        .await
                     }
                 }
             }

@@ -18,6 +18,7 @@ use secrecy::{ExposeSecret, SecretString};
 use sha2::Sha256;
 
 use crate::db::events::{self as store, DueEvent, EventType};
+use crate::db::outbox::{self, Outbox};
 use crate::db::{wall_clock_ms, Db, StoreError};
 use crate::solaris::types::{FailureReason, IdentificationStatus};
 use crate::supervisor::Shutdown;
@@ -185,7 +186,16 @@ impl EventSender {
                 break;
             }
             let lease_until = wall_clock_ms() + LEASE.as_millis() as i64;
-            if !store::claim(&self.db, &event.id, &self.owner, now, lease_until).await? {
+            if !outbox::claim(
+                &self.db,
+                Outbox::PartnerEvent,
+                &event.id,
+                &self.owner,
+                now,
+                lease_until,
+            )
+            .await?
+            {
                 continue;
             }
             taken += 1;
@@ -198,8 +208,9 @@ impl EventSender {
         let timestamp = chrono::Utc::now().timestamp();
         let outcome = match &self.transport {
             Transport::Nowhere => {
-                return store::end(
+                return outbox::end(
                     &self.db,
+                    Outbox::PartnerEvent,
                     &event.id,
                     &self.owner,
                     "dropped",
@@ -237,12 +248,28 @@ impl EventSender {
         match outcome {
             Ok(()) => {
                 crate::monitoring::partner_event(kind, "delivered");
-                store::end(&self.db, &event.id, &self.owner, "delivered", None).await
+                outbox::end(
+                    &self.db,
+                    Outbox::PartnerEvent,
+                    &event.id,
+                    &self.owner,
+                    "delivered",
+                    None,
+                )
+                .await
             }
             Err(why) if event.attempts >= GIVE_UP_AFTER_ATTEMPTS => {
                 tracing::error!(event_id = %event.id, application_id = %event.application_id, event_type = kind, error = %why, code = "partner_event_failed", "a partner event could not be delivered for days; an operator may send it again");
                 crate::monitoring::partner_event(kind, "failed");
-                store::end(&self.db, &event.id, &self.owner, "failed", Some(&why)).await
+                outbox::end(
+                    &self.db,
+                    Outbox::PartnerEvent,
+                    &event.id,
+                    &self.owner,
+                    "failed",
+                    Some(&why),
+                )
+                .await
             }
             Err(why) => {
                 let wait = RETRY_FIRST
@@ -250,7 +277,15 @@ impl EventSender {
                     .min(RETRY_MAX);
                 tracing::warn!(event_id = %event.id, application_id = %event.application_id, event_type = kind, error = %why, retry_in_seconds = wait.as_secs(), code = "partner_event_delayed", "partner event not delivered; trying again later");
                 let due = wall_clock_ms() + wait.as_millis() as i64;
-                store::retry_later(&self.db, &event.id, &self.owner, &why, due).await
+                outbox::retry_later(
+                    &self.db,
+                    Outbox::PartnerEvent,
+                    &event.id,
+                    &self.owner,
+                    &why,
+                    due,
+                )
+                .await
             }
         }
     }

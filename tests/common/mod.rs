@@ -77,6 +77,34 @@ pub fn settings(vars: &[(&str, &str)]) -> Settings {
     Settings::from_source(|k| map.get(k).cloned()).expect("valid test settings")
 }
 
+/// An app instance on `database_url` with `extra` settings, until its sender is used or
+/// dropped; the task ends when the instance has drained.
+pub async fn instance(
+    database_url: &str,
+    extra: &[(&str, &str)],
+) -> (
+    tokio::sync::oneshot::Sender<()>,
+    tokio::task::JoinHandle<()>,
+) {
+    let mut vars = vec![
+        ("LISTEN_ADDR", "127.0.0.1:0"),
+        ("DATABASE_URL", database_url),
+    ];
+    vars.extend_from_slice(extra);
+    let server = Server::app(settings(&vars))
+        .await
+        .expect("an instance starts");
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let task = tokio::spawn(async move {
+        let _ = server
+            .run_until(async move {
+                let _ = stopped.await;
+            })
+            .await;
+    });
+    (stop, task)
+}
+
 /// What a confirmed review hands to the work queue: the person (the guide's test name in
 /// `first_name`, an obviously fake person otherwise) and an IDnow identification in English.
 pub fn submission(
