@@ -93,7 +93,8 @@ async fn arrive_with(
     }
 }
 
-/// The application the session's link (under `key`) leads to, while it can still move.
+/// The application the session's link (under `key`) leads to; the callers check that it can
+/// still move.
 async fn linked(
     state: &JourneyState,
     session: &Session,
