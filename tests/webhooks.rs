@@ -108,6 +108,8 @@ async fn stored_status(db: &Db, wanted: &str) {
 #[tokio::test]
 async fn the_app_subscribes_to_the_five_events_once_at_its_own_url() {
     let c = spawn("en").await;
+    // The app stores each secret just after Solaris answers: wait for all five.
+    c.subscribed().await;
     let subs = subscriptions(&c).await;
     let mut events: Vec<&str> = subs
         .iter()
