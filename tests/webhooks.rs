@@ -373,8 +373,14 @@ async fn a_webhook_during_a_running_read_queues_another_read() {
             .status(),
         200
     );
-    let (queued,): (i64,) = sqlx::query_as(waiting).fetch_one(&c.db.pool).await.unwrap();
-    assert_eq!(queued, 1, "the webhook queued a read after the running one");
+    // The intake answers at once and stores right after: wait for it.
+    wait_until(
+        &c.db,
+        "the webhook queued a read after the running one",
+        waiting,
+        1,
+    )
+    .await;
     assert_eq!(
         deliver("0000000000000000000000000000bbbb")
             .await
@@ -382,6 +388,14 @@ async fn a_webhook_during_a_running_read_queues_another_read() {
             .status(),
         200
     );
+    wait_until(
+        &c.db,
+        "both deliveries stored",
+        "select count(*) from webhook_inbox where webhook_id in \
+         ('0000000000000000000000000000aaaa', '0000000000000000000000000000bbbb')",
+        2,
+    )
+    .await;
     let (queued,): (i64,) = sqlx::query_as(waiting).fetch_one(&c.db.pool).await.unwrap();
     assert_eq!(
         queued, 1,
