@@ -34,8 +34,26 @@ impl LegalText {
         LegalText { kind, lang, text }
     }
 
+    /// The text's SHA-256 in hex, computed once per text: every page's footer shows it.
     pub fn sha256(&self) -> String {
-        hex::encode(Sha256::digest(self.text.as_bytes()))
+        static HASHES: std::sync::LazyLock<[String; 4]> = std::sync::LazyLock::new(|| {
+            [
+                (Kind::TermsConditions, Lang::En),
+                (Kind::TermsConditions, Lang::De),
+                (Kind::DataProcessing, Lang::En),
+                (Kind::DataProcessing, Lang::De),
+            ]
+            .map(|(kind, lang)| {
+                hex::encode(Sha256::digest(LegalText::get(kind, lang).text.as_bytes()))
+            })
+        });
+        let i = match (self.kind, self.lang) {
+            (Kind::TermsConditions, Lang::En) => 0,
+            (Kind::TermsConditions, Lang::De) => 1,
+            (Kind::DataProcessing, Lang::En) => 2,
+            (Kind::DataProcessing, Lang::De) => 3,
+        };
+        HASHES[i].clone()
     }
 
     /// e.g. `terms_conditions/de/3f2a9c41b07e`.
