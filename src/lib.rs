@@ -11,6 +11,7 @@
 //! - [`partner`]: signed events for the bank's systems (the read API is in [`web`]);
 //! - `sandbox`: the built-in Solaris + IDnow sandbox, reached only over HTTP (cargo feature
 //!   `sandbox`, on by default);
+//! - `web::backoffice`: the bank's staff pages; [`staff_cli`]: `solaris-onboarding staff …`;
 //! - [`config`], [`telemetry`], [`startup`]: settings, logs and the assembly of the server;
 //! - [`supervisor`]: the owner of every background loop, and the drain on SIGTERM.
 
@@ -25,6 +26,7 @@ pub mod retention;
 #[cfg(feature = "sandbox")]
 pub mod sandbox;
 pub mod solaris;
+pub mod staff_cli;
 pub mod startup;
 pub mod supervisor;
 pub mod telemetry;

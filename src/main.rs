@@ -1,5 +1,6 @@
 //! `solaris-onboarding` serves the app; `solaris-onboarding sandbox --listen ADDR` serves the
-//! Solaris + IDnow sandbox alone.
+//! Solaris + IDnow sandbox alone; `solaris-onboarding staff …` manages the back office's staff
+//! accounts.
 
 use solaris_onboarding::config::Settings;
 use solaris_onboarding::{startup, telemetry};
@@ -27,8 +28,15 @@ async fn main() -> std::process::ExitCode {
             "this build has no sandbox: it was built without the cargo feature `sandbox` \
              (build with default features to serve the Solaris + IDnow sandbox)"
         )),
+        Some("staff") => match solaris_onboarding::staff_cli::run(&settings, &args[1..]).await {
+            Ok(out) => {
+                print!("{out}");
+                Ok(())
+            }
+            Err(e) => Err(e),
+        },
         Some(other) => Err(anyhow::anyhow!(
-            "unknown command {other:?}; usage: solaris-onboarding [sandbox --listen ADDR]"
+            "unknown command {other:?}; usage: solaris-onboarding [sandbox --listen ADDR | staff …]"
         )),
     };
     match result {

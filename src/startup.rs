@@ -201,6 +201,17 @@ impl Server {
             let rates = rates.clone();
             move |_| web::rates::forget_idle_forever(rates.clone())
         });
+        let office = web::backoffice::Office::new(web::backoffice::Shared {
+            db: db.clone(),
+            client: client.clone(),
+            work: work.clone(),
+            public_origin: public_url.origin().ascii_serialization(),
+            https: public_url.scheme() == "https",
+        });
+        supervisor.spawn("staff session purge", {
+            let db = db.clone();
+            move |_| web::backoffice::purge_sessions_forever(db.clone())
+        });
         let parts = web::Parts {
             db: db.clone(),
             client,
@@ -234,6 +245,7 @@ impl Server {
         };
         let mut router = web::router(&settings, &public_url, parts)
             .merge(web::api::router(db.clone(), &settings.partner_api_keys))
+            .merge(web::backoffice::router(office))
             .merge(intake)
             .merge(web::health::router(health));
         if let Some(sandbox) = sandbox_router {

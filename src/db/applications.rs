@@ -5,6 +5,7 @@
 use sqlx::Any;
 
 use super::events::{self, EventData, EventType};
+use super::history::{self, Concern, Happened};
 use super::mail::{self, MailKind};
 use super::work::{self, WorkKind};
 use super::{from_json, to_json, wall_clock_ms, Db, StoreError};
@@ -41,16 +42,33 @@ fn status_text(status: &IdentificationStatus) -> Result<&str, StoreError> {
 /// deleted the person, the customer withdrew, retention); ids, statuses and times stay.
 pub(super) const ERASED: &str = "details = null, document = null, person_request = null, \
     identification_request = null, solaris_person = null, solaris_error = null, \
-    identification_url = null, supported_documents = null";
+    identification_url = null, supported_documents = null, search_name = null, \
+    search_email = null";
+
+/// The evidence Solaris held of the application's identifications goes with every erasure of
+/// an application that reached Solaris, inside the caller's transaction.
+pub(super) async fn erase_evidence(
+    tx: &mut sqlx::Transaction<'_, Any>,
+    application_id: &str,
+) -> Result<(), StoreError> {
+    sqlx::query("delete from identification_evidence where application_id = $1")
+        .bind(application_id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
 
 /// Creates an empty application; returns its id.
 pub async fn create(db: &Db) -> Result<String, StoreError> {
     let id = uuid::Uuid::new_v4().simple().to_string();
+    let mut tx = db.begin_write().await?;
     sqlx::query("insert into application (id, created_at, updated_at) values ($1, $2, $2)")
         .bind(&id)
         .bind(wall_clock_ms())
-        .execute(&db.writer)
+        .execute(&mut *tx)
         .await?;
+    history::record(&mut *tx, &id, Happened::Started, "", None).await?;
+    tx.commit().await?;
     Ok(id)
 }
 
@@ -190,6 +208,19 @@ pub async fn record_consent(
     .bind(wall_clock_ms())
     .execute(&mut *tx)
     .await?;
+    history::record(
+        &mut *tx,
+        application_id,
+        Happened::Consent,
+        &format!(
+            "{} {} {}",
+            consent.kind.as_str(),
+            consent.language,
+            consent.version
+        ),
+        None,
+    )
+    .await?;
     Ok(tx.commit().await?)
 }
 
@@ -206,6 +237,17 @@ pub async fn consent_text(db: &Db, sha256: &str) -> Result<Option<String>, Store
 /// Saves the data screens. After Solaris refused the person, a change of data withdraws the
 /// refused submission in the same transaction, so the customer can confirm the corrected data.
 pub async fn save_details(db: &Db, app: &Application, details: &Details) -> Result<(), StoreError> {
+    // Lowercased copies for the back office's search (erased with the rest).
+    let search_name = details
+        .person
+        .as_ref()
+        .map(|p| format!("{} {}", p.first_name, p.last_name).to_lowercase());
+    let search_email = details.contact.as_ref().map(|c| c.email.to_lowercase());
+    let screens = match (&details.person, &details.contact) {
+        (Some(_), Some(_)) => "person contact",
+        (Some(_), None) => "person",
+        (None, _) => "contact",
+    };
     let details = to_json("the application's details", details)?;
     let now = wall_clock_ms();
     let mut tx = db.begin_write().await?;
@@ -220,12 +262,18 @@ pub async fn save_details(db: &Db, app: &Application, details: &Details) -> Resu
         .await?;
         work::forget_refused(&mut tx, &app.id).await?;
     }
-    sqlx::query("update application set details = $1, updated_at = $2 where id = $3")
-        .bind(details)
-        .bind(now)
-        .bind(&app.id)
-        .execute(&mut *tx)
-        .await?;
+    sqlx::query(
+        "update application set details = $1, search_name = $2, search_email = $3, \
+         updated_at = $4 where id = $5",
+    )
+    .bind(details)
+    .bind(search_name)
+    .bind(search_email)
+    .bind(now)
+    .bind(&app.id)
+    .execute(&mut *tx)
+    .await?;
+    history::record(&mut *tx, &app.id, Happened::DetailsSaved, screens, None).await?;
     Ok(tx.commit().await?)
 }
 
@@ -252,7 +300,7 @@ pub async fn submit(
     )
     .bind(person)
     .bind(identification)
-    .bind(language)
+    .bind(&language)
     .bind(wall_clock_ms())
     .bind(application_id)
     .execute(&mut *tx)
@@ -261,6 +309,14 @@ pub async fn submit(
         tx.rollback().await?;
         return Ok(false);
     }
+    history::record(
+        &mut *tx,
+        application_id,
+        Happened::Submitted,
+        &language,
+        None,
+    )
+    .await?;
     work::enqueue(&mut tx, application_id, WorkKind::CreatePerson).await?;
     work::enqueue(&mut tx, application_id, WorkKind::CreateIdentification).await?;
     mail::enqueue(
@@ -295,6 +351,11 @@ pub async fn choose_document(
         .bind(application_id)
         .execute(&mut *tx)
         .await?;
+    let detail = if new_request.is_some() {
+        "with proof of address"
+    } else {
+        ""
+    };
     if let Some(request) = new_request {
         sqlx::query(
             "update application set identification_request = $1, identification_id = null, \
@@ -309,17 +370,27 @@ pub async fn choose_document(
         .await?;
         work::enqueue(&mut tx, application_id, WorkKind::CreateIdentification).await?;
     }
+    history::record(
+        &mut *tx,
+        application_id,
+        Happened::DocumentChosen,
+        detail,
+        None,
+    )
+    .await?;
     Ok(tx.commit().await?)
 }
 
 /// The customer has what the checklist names.
 pub async fn checklist_done(db: &Db, application_id: &str) -> Result<(), StoreError> {
+    let mut tx = db.begin_write().await?;
     sqlx::query("update application set checklist_done_at = $1, updated_at = $1 where id = $2")
         .bind(wall_clock_ms())
         .bind(application_id)
-        .execute(&db.writer)
+        .execute(&mut *tx)
         .await?;
-    Ok(())
+    history::record(&mut *tx, application_id, Happened::ChecklistDone, "", None).await?;
+    Ok(tx.commit().await?)
 }
 
 /// The identification was requested: its status and the IDnow link, and the bank's event when
@@ -352,6 +423,14 @@ pub async fn record_request(
     if let Some((before, person_id, identification_id)) = before {
         if before.as_deref() != Some(status.as_str()) {
             let ident = identification_id.as_deref().unwrap_or_default();
+            history::record(
+                &mut *tx,
+                application_id,
+                Happened::IdentificationRequested,
+                &format!("{ident} {}", status.as_str()),
+                None,
+            )
+            .await?;
             events::enqueue(
                 &mut tx,
                 application_id,
@@ -585,6 +664,34 @@ async fn announce(
             .await?;
     let cause = format!("status:{}:{status}:{earlier}", ident.id);
     events::enqueue(tx, application_id, EventType::StatusChanged, &cause, data()).await?;
+    let detail = match reason {
+        Some(reason) => format!("{} {status} {reason}", ident.id),
+        None => format!("{} {status}", ident.id),
+    };
+    history::record(&mut **tx, application_id, Happened::Status, &detail, None).await?;
+    let concern = match (before, &ident.status) {
+        (Some(IdentificationStatus::Successful), IdentificationStatus::Canceled) => {
+            Some(Concern::CanceledAfterSuccess)
+        }
+        (_, IdentificationStatus::PendingFailed) => Some(Concern::PendingFailed),
+        _ => None,
+    };
+    if let Some(concern) = concern {
+        let cause = format!("{}:{}:{earlier}", concern.as_str(), ident.id);
+        history::raise(&mut **tx, Some(application_id), concern, &cause, &detail).await?;
+    }
+    // An identification that ended: what Solaris holds of it (IDnow's attempts, and the
+    // documents after a success) is fetched for the bank's staff.
+    if matches!(
+        ident.status,
+        IdentificationStatus::Successful
+            | IdentificationStatus::Failed
+            | IdentificationStatus::Aborted
+            | IdentificationStatus::Canceled
+            | IdentificationStatus::Expired
+    ) {
+        work::enqueue(tx, application_id, WorkKind::FetchEvidence).await?;
+    }
     if let Some(event) = crate::partner::outcome_event(before, &ident.status, reason) {
         let cause = format!("{}:{}", event.as_str(), ident.id);
         events::enqueue(tx, application_id, event, &cause, data()).await?;
@@ -656,6 +763,11 @@ pub async fn withdraw(db: &Db, application_id: &str) -> Result<Withdrawal, Store
         .await?;
         Withdrawal::Erased
     };
+    let detail = match outcome {
+        Withdrawal::Erased => "erased at once",
+        Withdrawal::Requested => "deletion requested",
+    };
+    history::record(&mut *tx, application_id, Happened::Withdrawn, detail, None).await?;
     tx.commit().await?;
     Ok(outcome)
 }
@@ -760,6 +872,15 @@ pub async fn erase_deleted_person(db: &Db, application_id: &str) -> Result<(), S
     .execute(&mut *tx)
     .await?;
     work::cancel_pending(&mut tx, application_id, now).await?;
+    erase_evidence(&mut tx, application_id).await?;
+    history::record(
+        &mut *tx,
+        application_id,
+        Happened::Erased,
+        "Solaris deleted the person",
+        None,
+    )
+    .await?;
     let ids: Option<(Option<String>, Option<String>)> =
         sqlx::query_as("select person_id, identification_id from application where id = $1")
             .bind(application_id)
@@ -778,6 +899,61 @@ pub async fn erase_deleted_person(db: &Db, application_id: &str) -> Result<(), S
         "personal data erased: Solaris no longer holds the person"
     );
     Ok(())
+}
+
+/// A staff member erases the application's local personal data on a data-subject request:
+/// as every erasure, with the evidence Solaris held, its waiting work canceled, the bank's
+/// systems told, the history and a proof row (`erasure_log`) left without personal data.
+/// False when it was erased already.
+pub async fn erase_on_request(
+    db: &Db,
+    application_id: &str,
+    actor: &str,
+) -> Result<bool, StoreError> {
+    let now = wall_clock_ms();
+    let mut tx = db.begin_write().await?;
+    let erased = sqlx::query(&format!(
+        "update application set {ERASED}, erased_at = $1, updated_at = $1 \
+         where id = $2 and erased_at is null"
+    ))
+    .bind(now)
+    .bind(application_id)
+    .execute(&mut *tx)
+    .await?;
+    if erased.rows_affected() == 0 {
+        tx.rollback().await?;
+        return Ok(false);
+    }
+    work::cancel_pending(&mut tx, application_id, now).await?;
+    erase_evidence(&mut tx, application_id).await?;
+    history::record(
+        &mut *tx,
+        application_id,
+        Happened::Erased,
+        "data-subject request",
+        Some(actor),
+    )
+    .await?;
+    super::retention::log_in(
+        &mut tx,
+        super::retention::Reason::DataSubjectRequest,
+        1,
+        now,
+    )
+    .await?;
+    let (person_id, identification_id): (Option<String>, Option<String>) =
+        sqlx::query_as("select person_id, identification_id from application where id = $1")
+            .bind(application_id)
+            .fetch_one(&mut *tx)
+            .await?;
+    let data = EventData {
+        person_id: person_id.as_deref(),
+        identification_id: identification_id.as_deref(),
+        ..EventData::default()
+    };
+    events::enqueue(&mut tx, application_id, EventType::Erased, "erased", data).await?;
+    tx.commit().await?;
+    Ok(true)
 }
 
 /// How long reconciliation follows an identification after its request: its link lives 14

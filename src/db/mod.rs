@@ -9,7 +9,10 @@
 //! - [`events`]: the outbox of events for the bank's systems, and the partner API's reads;
 //! - [`outbox`]: what the two outboxes share (leases, ends, retries);
 //! - [`mail`]: the outbox of mails to customers and the links into applications;
-//! - [`session_store`]: the customers' sessions.
+//! - [`session_store`]: the customers' sessions;
+//! - [`history`]: each application's append-only history, and what needs a person;
+//! - [`staff`]: the bank's staff accounts and back-office sessions;
+//! - [`backoffice`]: the back office's searches and reads.
 //!
 //! All queries go through `sqlx::Any` with `$1`-style placeholders, which both databases
 //! accept, so one set of queries serves both. Times are stored as milliseconds since the Unix
@@ -19,11 +22,14 @@
 //! is a [`StoreError`], never a silent default.
 
 pub mod applications;
+pub mod backoffice;
 pub mod events;
+pub mod history;
 pub mod mail;
 pub mod outbox;
 pub mod retention;
 pub mod session_store;
+pub mod staff;
 pub mod webhooks;
 pub mod work;
 

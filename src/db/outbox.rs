@@ -2,6 +2,7 @@
 //! a sender takes a row with a lease, so that two instances never send it twice; it ends the
 //! row, or hands it back to be tried again later.
 
+use super::history::Happened;
 use super::{wall_clock_ms, Db, StoreError};
 
 /// One of the outbox tables.
@@ -63,7 +64,8 @@ pub async fn end(
 ) -> Result<(), StoreError> {
     let (done_state, done_at) = outbox.done();
     let at = (state == done_state).then(wall_clock_ms);
-    sqlx::query(&format!(
+    let mut tx = db.begin_write().await?;
+    let ended = sqlx::query(&format!(
         "update {} set state = $1, {done_at} = $2, last_error = $3, lease_owner = null, \
          lease_until = null where id = $4 and lease_owner = $5",
         outbox.table()
@@ -73,9 +75,27 @@ pub async fn end(
     .bind(why)
     .bind(id)
     .bind(owner)
-    .execute(&db.writer)
+    .execute(&mut *tx)
     .await?;
-    Ok(())
+    // A mail sent, or refused for good, is part of the application's history.
+    let happened = match (outbox, state) {
+        (Outbox::Mail, "sent") => Some(Happened::MailSent),
+        (Outbox::Mail, "failed") => Some(Happened::MailFailed),
+        _ => None,
+    };
+    if let (Some(happened), 1) = (happened, ended.rows_affected()) {
+        sqlx::query(
+            "insert into application_event (id, application_id, at, kind, detail) \
+             select $1, application_id, $2, $3, kind from mail where id = $4",
+        )
+        .bind(super::history::ordered_id())
+        .bind(wall_clock_ms())
+        .bind(happened.as_str())
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    }
+    Ok(tx.commit().await?)
 }
 
 /// The receiver did not take the row: its owner hands it back, due at `due_at`.

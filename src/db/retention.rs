@@ -11,6 +11,8 @@ pub enum Reason {
     Unsubmitted,
     NotResident,
     WebhookInbox,
+    /// A staff member erased one application on the customer's request.
+    DataSubjectRequest,
 }
 
 impl Reason {
@@ -19,6 +21,7 @@ impl Reason {
             Reason::Unsubmitted => "unsubmitted",
             Reason::NotResident => "not_resident",
             Reason::WebhookInbox => "webhook_inbox",
+            Reason::DataSubjectRequest => "data_subject_request",
         }
     }
 }
@@ -64,6 +67,14 @@ pub async fn erase_unreached(db: &Db, id: &str, before: i64, now: i64) -> Result
         == 1;
     if erased {
         work::cancel_pending(&mut tx, id, now).await?;
+        super::history::record(
+            &mut *tx,
+            id,
+            super::history::Happened::Erased,
+            "retention",
+            None,
+        )
+        .await?;
     }
     tx.commit().await?;
     Ok(erased)
@@ -82,12 +93,24 @@ pub async fn prune_inbox(db: &Db, before: i64) -> Result<u64, StoreError> {
 
 /// The proof of an erasure: when, why, how many.
 pub async fn log(db: &Db, reason: Reason, erased: u64) -> Result<(), StoreError> {
+    let mut tx = db.begin_write().await?;
+    log_in(&mut tx, reason, erased as i64, wall_clock_ms()).await?;
+    Ok(tx.commit().await?)
+}
+
+/// [`log`] inside the caller's transaction.
+pub(super) async fn log_in(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    reason: Reason,
+    erased: i64,
+    at: i64,
+) -> Result<(), StoreError> {
     sqlx::query("insert into erasure_log (id, reason, erased, ran_at) values ($1, $2, $3, $4)")
         .bind(uuid::Uuid::new_v4().simple().to_string())
         .bind(reason.as_str())
-        .bind(erased as i64)
-        .bind(wall_clock_ms())
-        .execute(&db.writer)
+        .bind(erased)
+        .bind(at)
+        .execute(&mut **tx)
         .await?;
     Ok(())
 }

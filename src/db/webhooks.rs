@@ -3,6 +3,7 @@
 //! causes.
 
 use super::applications;
+use super::history::{self, Concern, Happened};
 use super::work::{self, WorkKind};
 use super::{wall_clock_ms, Db, StoreError};
 use crate::solaris::types::WebhookEventType;
@@ -161,8 +162,37 @@ async fn store_one(
     if inserted.rows_affected() == 0 {
         return Ok(false);
     }
+    act_on(tx, delivery, now).await?;
+    Ok(true)
+}
+
+/// Queues what a stored delivery causes (on its arrival, or when staff replay it): a read of
+/// each application it names, in their histories. One that names nothing we can act on goes
+/// to the needs-attention queue.
+async fn act_on(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    delivery: &Delivery,
+    now: i64,
+) -> Result<(), StoreError> {
+    let unprocessable = |why: &str| {
+        format!(
+            "{} {}: {why}",
+            delivery.event_type.as_str(),
+            delivery.webhook_id
+        )
+    };
     let Some(entity) = delivery.entity_id.as_deref() else {
-        return Ok(true);
+        let detail = unprocessable("names no entity");
+        let cause = format!("webhook:{}", delivery.webhook_id);
+        history::raise(
+            &mut **tx,
+            None,
+            Concern::WebhookUnprocessable,
+            &cause,
+            &detail,
+        )
+        .await?;
+        return Ok(());
     };
     // Which of the application's ids the entity is, and what to ask Solaris.
     let (by_identification, read) = match delivery.event_type {
@@ -173,12 +203,50 @@ async fn store_one(
         WebhookEventType::PersonChanged
         | WebhookEventType::PersonMobileNumberCreated
         | WebhookEventType::PersonMobileNumberDeleted => (false, WorkKind::SyncPerson),
-        WebhookEventType::Other(_) => return Ok(true),
+        WebhookEventType::Other(_) => {
+            let detail = unprocessable("an event type we do not subscribe to");
+            let cause = format!("webhook:{}", delivery.webhook_id);
+            history::raise(
+                &mut **tx,
+                None,
+                Concern::WebhookUnprocessable,
+                &cause,
+                &detail,
+            )
+            .await?;
+            return Ok(());
+        }
     };
+    let detail = format!("{} {}", delivery.event_type.as_str(), delivery.webhook_id);
     for application_id in
         applications::heard_from_solaris(tx, by_identification, entity, now).await?
     {
+        history::record(&mut **tx, &application_id, Happened::Webhook, &detail, None).await?;
         work::enqueue_read(tx, &application_id, read).await?;
     }
+    Ok(())
+}
+
+/// A staff member has a stored delivery handled again, as on its arrival; false when it is no
+/// longer kept.
+pub async fn replay(db: &Db, webhook_id: &str) -> Result<bool, StoreError> {
+    let row: Option<(String, Option<String>, String)> = sqlx::query_as(
+        "select event_type, entity_id, body from webhook_inbox where webhook_id = $1",
+    )
+    .bind(webhook_id)
+    .fetch_optional(&db.pool)
+    .await?;
+    let Some((event_type, entity_id, body)) = row else {
+        return Ok(false);
+    };
+    let delivery = Delivery {
+        webhook_id: webhook_id.to_string(),
+        event_type: WebhookEventType::parse(&event_type),
+        entity_id,
+        body,
+    };
+    let mut tx = db.begin_write().await?;
+    act_on(&mut tx, &delivery, wall_clock_ms()).await?;
+    tx.commit().await?;
     Ok(true)
 }

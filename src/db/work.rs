@@ -5,6 +5,7 @@
 use serde::Serialize;
 use sqlx::Any;
 
+use super::history::{self, Concern, Happened};
 use super::{wall_clock_ms, Db, StoreError};
 
 /// Defines a closed set stored as text: its names, and parsing that fails on anything else.
@@ -52,6 +53,7 @@ stored_enum!(
         RefreshIdentification => "refresh_identification",
         SyncPerson => "sync_person",
         ConfirmPersonDeleted => "confirm_person_deleted",
+        FetchEvidence => "fetch_evidence",
     }
 );
 
@@ -79,7 +81,10 @@ impl WorkKind {
     pub fn reads(self) -> bool {
         matches!(
             self,
-            WorkKind::RefreshIdentification | WorkKind::SyncPerson | WorkKind::ConfirmPersonDeleted
+            WorkKind::RefreshIdentification
+                | WorkKind::SyncPerson
+                | WorkKind::ConfirmPersonDeleted
+                | WorkKind::FetchEvidence
         )
     }
 }
@@ -108,6 +113,14 @@ pub async fn enqueue(
     .bind(now)
     .execute(&mut **tx)
     .await?;
+    history::record(
+        &mut **tx,
+        application_id,
+        Happened::WorkQueued,
+        kind.as_str(),
+        None,
+    )
+    .await?;
     Ok(())
 }
 
@@ -119,7 +132,7 @@ pub async fn enqueue_read(
     application_id: &str,
     kind: WorkKind,
 ) -> Result<(), StoreError> {
-    sqlx::query(
+    let queued = sqlx::query(
         "insert into solaris_work (id, application_id, seq, kind, next_attempt_at, created_at, updated_at) \
          select $1, $2, (select coalesce(max(seq), 0) + 1 from solaris_work where application_id = $2), \
          $3, $4, $4, $4 where not exists (select 1 from solaris_work where application_id = $2 \
@@ -132,6 +145,16 @@ pub async fn enqueue_read(
     .bind(WorkState::Pending.as_str())
     .execute(&mut **tx)
     .await?;
+    if queued.rows_affected() == 1 {
+        history::record(
+            &mut **tx,
+            application_id,
+            Happened::WorkQueued,
+            kind.as_str(),
+            None,
+        )
+        .await?;
+    }
     Ok(())
 }
 
@@ -339,7 +362,8 @@ pub async fn renew_lease(db: &Db, id: &str, owner: &str, until: i64) -> Result<b
 
 /// The item ran; only its lease holder may say so.
 pub async fn finish(db: &Db, id: &str, owner: &str) -> Result<(), StoreError> {
-    sqlx::query(
+    let mut tx = db.begin_write().await?;
+    let done = sqlx::query(
         "update solaris_work set state = $1, lease_owner = null, lease_until = null, \
          last_error = null, updated_at = $2 where id = $3 and lease_owner = $4",
     )
@@ -347,9 +371,12 @@ pub async fn finish(db: &Db, id: &str, owner: &str) -> Result<(), StoreError> {
     .bind(wall_clock_ms())
     .bind(id)
     .bind(owner)
-    .execute(&db.writer)
+    .execute(&mut *tx)
     .await?;
-    Ok(())
+    if done.rows_affected() == 1 {
+        history::record_for_work(&mut *tx, id, Happened::WorkDone, "").await?;
+    }
+    Ok(tx.commit().await?)
 }
 
 /// The attempt failed in a way worth trying again at `next_attempt_at`; `outcome_unknown`
@@ -364,6 +391,7 @@ pub async fn retry_later(
     next_attempt_at: i64,
     outcome_unknown: bool,
 ) -> Result<(), StoreError> {
+    let mut tx = db.begin_write().await?;
     sqlx::query(
         "update solaris_work set lease_owner = null, lease_until = null, last_error = $1, \
          next_attempt_at = $2, updated_at = $3, \
@@ -380,9 +408,11 @@ pub async fn retry_later(
     .bind(i64::from(outcome_unknown))
     .bind(i64::from(item.kind.reads()))
     .bind(&item.application_id)
-    .execute(&db.writer)
+    .execute(&mut *tx)
     .await?;
-    Ok(())
+    let detail = format!(" attempt {}: {why}", item.attempts + 1);
+    history::record_for_work(&mut *tx, &item.id, Happened::WorkRetry, &detail).await?;
+    Ok(tx.commit().await?)
 }
 
 /// Solaris refused the item: it fails; unless it was a read, the application records Solaris'
@@ -422,6 +452,22 @@ pub async fn fail(db: &Db, item: &Due, why: &str, detail: Option<&str>) -> Resul
             .execute(&mut *tx)
             .await?;
     }
+    let detail = format!(" after {} attempts: {why}", item.attempts + 1);
+    history::record_for_work(&mut *tx, &item.id, Happened::WorkFailed, &detail).await?;
+    // A status read that keeps failing leaves the customer waiting on a status nobody learns.
+    let concern = if item.kind == WorkKind::RefreshIdentification {
+        Concern::StatusReadFailing
+    } else {
+        Concern::WorkFailed
+    };
+    history::raise(
+        &mut *tx,
+        Some(&item.application_id),
+        concern,
+        &format!("work_failed:{}:{}", item.id, item.attempts + 1),
+        &format!("{}{detail}", item.kind.as_str()),
+    )
+    .await?;
     Ok(tx.commit().await?)
 }
 

@@ -108,7 +108,11 @@ fn hash(token: &str) -> String {
 
 /// A path as the request log may carry it: a link's token is cut off.
 pub fn without_token(path: &str) -> &str {
-    for prefix in [RESUME_PREFIX, OPT_OUT_PREFIX] {
+    for prefix in [
+        RESUME_PREFIX,
+        OPT_OUT_PREFIX,
+        crate::web::backoffice::SETUP_PREFIX,
+    ] {
         if path.starts_with(prefix) && path.len() > prefix.len() {
             return prefix;
         }

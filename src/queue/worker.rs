@@ -8,7 +8,7 @@ use rand::Rng;
 use tokio::sync::Notify;
 
 use crate::db::work::{self, Due, WorkKind};
-use crate::db::{applications, wall_clock_ms, Db, StoreError};
+use crate::db::{applications, backoffice, wall_clock_ms, Db, StoreError};
 use crate::monitoring;
 use crate::solaris::types::{
     Identification, IdentificationStatus, NewIdentification, NewPerson, Person,
@@ -364,6 +364,14 @@ impl Worker {
                 let person = self.client.get_person(&person_id).await?;
                 applications::store_solaris_person(&self.db, &item.application_id, &person).await?;
             }
+            WorkKind::FetchEvidence => {
+                let person_id = person_id.ok_or_else(|| missing("person"))?;
+                let Some(ident_id) = ident_id else {
+                    return Ok(());
+                };
+                self.fetch_evidence(&item.application_id, &person_id, &ident_id)
+                    .await?;
+            }
             WorkKind::ConfirmPersonDeleted => {
                 let person_id = person_id.ok_or_else(|| missing("person"))?;
                 match self.client.get_person(&person_id).await {
@@ -408,6 +416,67 @@ impl Worker {
         if let (true, Some(requested)) = (ident.status.is_settled(), changed.requested_at) {
             monitoring::redirect_to_result((now - requested) as f64 / 1000.0);
         }
+        Ok(())
+    }
+
+    /// Keeps what Solaris holds of an identification that ended, for the bank's staff: IDnow's
+    /// attempts (their results and times: never IDnow's own id of the call, which is the
+    /// `reference`, nor the data the agent saw, which the person read from Solaris shows) and,
+    /// after a success, the list of the person's documents.
+    async fn fetch_evidence(
+        &self,
+        application_id: &str,
+        person_id: &str,
+        identification_id: &str,
+    ) -> Result<(), Failure> {
+        let ident = self
+            .client
+            .get_identification(person_id, identification_id, false)
+            .await?;
+        let attempts: Vec<serde_json::Value> = self
+            .client
+            .idnow_attempts(person_id, identification_id)
+            .await?
+            .into_iter()
+            .map(|a| {
+                let process = &a.payload["identificationprocess"];
+                serde_json::json!({
+                    "id": a.id,
+                    "result": a.result,
+                    "reason": a.reason,
+                    "agent": process.get("agentname"),
+                    "at": process.get("identificationtime"),
+                    "type": process.get("type"),
+                })
+            })
+            .collect();
+        let documents = if ident.status == IdentificationStatus::Successful {
+            let listed = self.client.person_documents(person_id).await?;
+            let listed: Vec<serde_json::Value> = listed
+                .into_iter()
+                .map(|d| {
+                    serde_json::json!({
+                        "id": d.id,
+                        "name": d.name,
+                        "content_type": d.content_type,
+                        "document_type": d.document_type.as_str(),
+                        "size": d.size,
+                        "created_at": d.created_at,
+                    })
+                })
+                .collect();
+            Some(serde_json::Value::Array(listed).to_string())
+        } else {
+            None
+        };
+        backoffice::store_evidence(
+            &self.db,
+            application_id,
+            identification_id,
+            &serde_json::Value::Array(attempts).to_string(),
+            documents.as_deref(),
+        )
+        .await?;
         Ok(())
     }
 

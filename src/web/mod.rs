@@ -4,6 +4,7 @@
 
 pub mod api;
 pub mod assets;
+pub mod backoffice;
 pub mod dates;
 pub mod health;
 pub mod i18n;

@@ -231,6 +231,37 @@ fn shell(
     };
     let test_system = TEST_SYSTEM.try_with(|on| *on).unwrap_or(false);
     let withdraw = JOURNEY_PAGE.try_with(|on| *on).unwrap_or(false) && path != "/withdraw";
+    let header = view! {
+        {test_system.then(|| view! { <p class="test-system" role="note">{lang.t().test_system}</p> })}
+        <SiteHeader lang=lang switch_href=switch/>
+    };
+    let mut res = document(
+        lang,
+        full_title,
+        status,
+        refresh_meta,
+        header,
+        view! { {body}{auto} },
+        view! { <SiteFooter lang=lang withdraw=withdraw/> },
+    );
+    if let Some(Reload::Always(s)) = reload {
+        res.headers_mut()
+            .insert(header::REFRESH, HeaderValue::from(s));
+    }
+    res
+}
+
+/// The document every HTML page shares (the customer's and the back office's): `head` adds to
+/// the `<head>`, `header`, `main` and `footer` fill the body. Never cached.
+pub fn document(
+    lang: Lang,
+    full_title: String,
+    status: StatusCode,
+    head: impl IntoView + 'static,
+    header: impl IntoView + 'static,
+    main: impl IntoView + 'static,
+    footer: impl IntoView + 'static,
+) -> Response {
     let html = Owner::new().with(move || {
         view! {
             <!DOCTYPE html>
@@ -241,13 +272,12 @@ fn shell(
                     <title>{full_title}</title>
                     <link rel="stylesheet" href=super::assets::style_href()/>
                     <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
-                    {refresh_meta}
+                    {head}
                 </head>
                 <body>
-                    {test_system.then(|| view! { <p class="test-system" role="note">{lang.t().test_system}</p> })}
-                    <SiteHeader lang=lang switch_href=switch/>
-                    <main id="main">{body}{auto}</main>
-                    <SiteFooter lang=lang withdraw=withdraw/>
+                    {header}
+                    <main id="main">{main}</main>
+                    {footer}
                 </body>
             </html>
         }
@@ -257,10 +287,6 @@ fn shell(
     let mut res = (status, Html(html)).into_response();
     res.headers_mut()
         .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    if let Some(Reload::Always(s)) = reload {
-        res.headers_mut()
-            .insert(header::REFRESH, HeaderValue::from(s));
-    }
     res
 }
 

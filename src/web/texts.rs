@@ -5,15 +5,18 @@
 
 use super::i18n::Lang;
 
+/// A struct of texts with its English and German values: `texts!(Name; field: "en" / "de", …)`.
 macro_rules! texts {
-    ($($field:ident: $en:literal / $de:literal,)+) => {
-        pub struct Texts { $(pub $field: &'static str,)+ }
-        pub static EN: Texts = Texts { $($field: $en,)+ };
-        pub static DE: Texts = Texts { $($field: $de,)+ };
+    ($name:ident; $($field:ident: $en:literal / $de:literal,)+) => {
+        pub struct $name { $(pub $field: &'static str,)+ }
+        pub static EN: $name = $name { $($field: $en,)+ };
+        pub static DE: $name = $name { $($field: $de,)+ };
     };
 }
+pub(crate) use texts;
 
 texts! {
+    Texts;
     bank_name: "Open your account" / "Konto eröffnen",
     switch_language: "Deutsch" / "English",
     welcome_title: "Open your account in about 15 minutes" / "Eröffnen Sie Ihr Konto in etwa 15 Minuten",

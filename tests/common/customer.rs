@@ -19,6 +19,8 @@ pub struct Customer {
     pub db: solaris_onboarding::db::Db,
     /// `http://ADDR` of the app's metrics listener.
     pub metrics: String,
+    /// The app's `DATABASE_URL`.
+    pub database_url: String,
     _task: Option<tokio::task::JoinHandle<()>>,
 }
 
@@ -79,6 +81,7 @@ pub async fn spawn_with(lang: &'static str, extra: &[(&str, &str)]) -> Customer 
         seen: Default::default(),
         db: db_handle,
         metrics,
+        database_url: db,
         _task: Some(task),
     }
 }
@@ -115,6 +118,7 @@ impl Customer {
             seen: Default::default(),
             db: self.db.clone(),
             metrics: self.metrics.clone(),
+            database_url: self.database_url.clone(),
             _task: None,
         }
     }
@@ -440,6 +444,10 @@ pub async fn found_in(db: &solaris_onboarding::db::Db, data: &[&str]) -> Vec<Str
         "webhook_subscription",
         "erasure_log",
         "session",
+        "application_event",
+        "attention",
+        "identification_evidence",
+        "audit_log",
     ] {
         let rows = sqlx::query(&format!("select * from {table}"))
             .fetch_all(&db.pool)

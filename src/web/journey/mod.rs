@@ -12,6 +12,8 @@ mod resume;
 mod review;
 mod withdraw;
 
+pub use resume::qr_svg;
+
 use std::marker::PhantomData;
 use std::sync::Arc;
 

@@ -1,0 +1,391 @@
+//! Each application's history (`application_event`), written beside every change that makes
+//! it and never updated, and the queue of what needs a person (`attention`). Both hold codes,
+//! ids and statuses only, never personal data, so they outlive an erasure.
+
+use sqlx::Any;
+
+use super::{wall_clock_ms, Db, StoreError};
+
+/// What happened to an application, as its history names it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Happened {
+    Started,
+    Consent,
+    DetailsSaved,
+    Submitted,
+    DocumentChosen,
+    ChecklistDone,
+    IdentificationRequested,
+    Status,
+    WorkQueued,
+    WorkDone,
+    WorkRetry,
+    WorkFailed,
+    Webhook,
+    MailSent,
+    MailFailed,
+    Withdrawn,
+    Erased,
+    EvidenceFetched,
+    Staff,
+}
+
+impl Happened {
+    pub const ALL: &'static [Happened] = &[
+        Happened::Started,
+        Happened::Consent,
+        Happened::DetailsSaved,
+        Happened::Submitted,
+        Happened::DocumentChosen,
+        Happened::ChecklistDone,
+        Happened::IdentificationRequested,
+        Happened::Status,
+        Happened::WorkQueued,
+        Happened::WorkDone,
+        Happened::WorkRetry,
+        Happened::WorkFailed,
+        Happened::Webhook,
+        Happened::MailSent,
+        Happened::MailFailed,
+        Happened::Withdrawn,
+        Happened::Erased,
+        Happened::EvidenceFetched,
+        Happened::Staff,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Happened::Started => "started",
+            Happened::Consent => "consent",
+            Happened::DetailsSaved => "details_saved",
+            Happened::Submitted => "submitted",
+            Happened::DocumentChosen => "document_chosen",
+            Happened::ChecklistDone => "checklist_done",
+            Happened::IdentificationRequested => "identification_requested",
+            Happened::Status => "status",
+            Happened::WorkQueued => "work_queued",
+            Happened::WorkDone => "work_done",
+            Happened::WorkRetry => "work_retry",
+            Happened::WorkFailed => "work_failed",
+            Happened::Webhook => "webhook",
+            Happened::MailSent => "mail_sent",
+            Happened::MailFailed => "mail_failed",
+            Happened::Withdrawn => "withdrawn",
+            Happened::Erased => "erased",
+            Happened::EvidenceFetched => "evidence_fetched",
+            Happened::Staff => "staff",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Happened> {
+        Happened::ALL.iter().copied().find(|h| h.as_str() == s)
+    }
+}
+
+/// An id that sorts in the order this process wrote its entries (the time, then a counter),
+/// with a random tail against other instances: entries of one transaction share their
+/// millisecond, and the history must show them in the order they happened.
+pub(super) fn ordered_id() -> String {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+    format!(
+        "{:012x}{:010x}{}",
+        wall_clock_ms(),
+        n & 0xff_ffff_ffff,
+        &uuid::Uuid::new_v4().simple().to_string()[..10]
+    )
+}
+
+/// Appends to an application's history, on any connection or inside the caller's transaction.
+pub async fn record<'e, E>(
+    on: E,
+    application_id: &str,
+    what: Happened,
+    detail: &str,
+    actor: Option<&str>,
+) -> Result<(), StoreError>
+where
+    E: sqlx::Executor<'e, Database = Any>,
+{
+    sqlx::query(
+        "insert into application_event (id, application_id, at, kind, detail, actor) \
+         values ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(ordered_id())
+    .bind(application_id)
+    .bind(wall_clock_ms())
+    .bind(what.as_str())
+    .bind(detail)
+    .bind(actor)
+    .execute(on)
+    .await?;
+    Ok(())
+}
+
+/// Appends to the history of the application that owns the work item `work_id`.
+pub(super) async fn record_for_work<'e, E>(
+    on: E,
+    work_id: &str,
+    what: Happened,
+    detail: &str,
+) -> Result<(), StoreError>
+where
+    E: sqlx::Executor<'e, Database = Any>,
+{
+    sqlx::query(
+        "insert into application_event (id, application_id, at, kind, detail) \
+         select $1, application_id, $2, $3, kind || $4 from solaris_work where id = $5",
+    )
+    .bind(ordered_id())
+    .bind(wall_clock_ms())
+    .bind(what.as_str())
+    .bind(detail)
+    .bind(work_id)
+    .execute(on)
+    .await?;
+    Ok(())
+}
+
+/// One entry of an application's history.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct Entry {
+    pub at: i64,
+    pub kind: String,
+    pub detail: Option<String>,
+    pub actor: Option<String>,
+}
+
+/// An application's history, oldest first (ties in the order they were written).
+pub async fn of_application(db: &Db, application_id: &str) -> Result<Vec<Entry>, StoreError> {
+    Ok(sqlx::query_as(
+        "select at, kind, detail, actor from application_event where application_id = $1 \
+         order by at, id",
+    )
+    .bind(application_id)
+    .fetch_all(&db.pool)
+    .await?)
+}
+
+/// Why something needs a person.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Concern {
+    /// A `successful` identification was turned `canceled` by a review (the guide's case 3).
+    CanceledAfterSuccess,
+    /// IDnow's review is still open after a failure was suspected (`pending_failed`).
+    PendingFailed,
+    /// A work item failed for good.
+    WorkFailed,
+    /// Solaris has not answered status reads for hours.
+    StatusReadFailing,
+    /// A verified webhook delivery that names nothing we can act on.
+    WebhookUnprocessable,
+}
+
+impl Concern {
+    pub const ALL: &'static [Concern] = &[
+        Concern::CanceledAfterSuccess,
+        Concern::PendingFailed,
+        Concern::WorkFailed,
+        Concern::StatusReadFailing,
+        Concern::WebhookUnprocessable,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Concern::CanceledAfterSuccess => "canceled_after_success",
+            Concern::PendingFailed => "pending_failed",
+            Concern::WorkFailed => "work_failed",
+            Concern::StatusReadFailing => "status_read_failing",
+            Concern::WebhookUnprocessable => "webhook_unprocessable",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Concern> {
+        Concern::ALL.iter().copied().find(|c| c.as_str() == s)
+    }
+}
+
+/// Puts something in front of a person, once per `cause`; true when it is new. Inside the
+/// caller's transaction, or on any connection.
+pub async fn raise<'e, E>(
+    on: E,
+    application_id: Option<&str>,
+    concern: Concern,
+    cause: &str,
+    detail: &str,
+) -> Result<bool, StoreError>
+where
+    E: sqlx::Executor<'e, Database = Any>,
+{
+    let now = wall_clock_ms();
+    let raised = sqlx::query(
+        "insert into attention (id, application_id, cause, kind, detail, created_at, updated_at) \
+         values ($1, $2, $3, $4, $5, $6, $6) on conflict (cause) do nothing",
+    )
+    .bind(uuid::Uuid::new_v4().simple().to_string())
+    .bind(application_id)
+    .bind(cause)
+    .bind(concern.as_str())
+    .bind(detail)
+    .bind(now)
+    .execute(on)
+    .await?;
+    if raised.rows_affected() == 1 {
+        tracing::warn!(
+            code = "needs_attention",
+            concern = concern.as_str(),
+            application_id,
+            "something needs a person in the back office"
+        );
+    }
+    Ok(raised.rows_affected() == 1)
+}
+
+/// One item of the needs-attention queue, with who holds it.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct Item {
+    pub id: String,
+    pub application_id: Option<String>,
+    pub kind: String,
+    pub detail: Option<String>,
+    pub state: String,
+    pub taken_by_email: Option<String>,
+    pub closed_by_email: Option<String>,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+const ITEM_COLUMNS: &str = "a.id, a.application_id, a.kind, a.detail, a.state, \
+     t.email as taken_by_email, c.email as closed_by_email, a.created_at, a.updated_at \
+     from attention a left join staff t on t.id = a.taken_by left join staff c on c.id = a.closed_by";
+
+/// Items open or taken (`closed` false), or closed, newest first (at most 200).
+pub async fn items(db: &Db, closed: bool) -> Result<Vec<Item>, StoreError> {
+    let states = if closed {
+        "a.state = 'closed'"
+    } else {
+        "a.state in ('open', 'taken')"
+    };
+    Ok(sqlx::query_as(&format!(
+        "select {ITEM_COLUMNS} where {states} order by a.created_at desc, a.id desc limit 200"
+    ))
+    .fetch_all(&db.pool)
+    .await?)
+}
+
+/// The items of one application, newest first.
+pub async fn items_of(db: &Db, application_id: &str) -> Result<Vec<Item>, StoreError> {
+    Ok(sqlx::query_as(&format!(
+        "select {ITEM_COLUMNS} where a.application_id = $1 order by a.created_at desc, a.id desc"
+    ))
+    .bind(application_id)
+    .fetch_all(&db.pool)
+    .await?)
+}
+
+pub async fn item(db: &Db, id: &str) -> Result<Option<Item>, StoreError> {
+    Ok(
+        sqlx::query_as(&format!("select {ITEM_COLUMNS} where a.id = $1"))
+            .bind(id)
+            .fetch_optional(&db.pool)
+            .await?,
+    )
+}
+
+/// How many items are open or taken, for the navigation and the metrics.
+pub async fn open_count(db: &Db) -> Result<i64, StoreError> {
+    let (n,): (i64,) =
+        sqlx::query_as("select count(*) from attention where state in ('open', 'taken')")
+            .fetch_one(&db.pool)
+            .await?;
+    Ok(n)
+}
+
+/// A comment on an item.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct Comment {
+    pub email: String,
+    pub body: String,
+    pub created_at: i64,
+}
+
+pub async fn comments(db: &Db, attention_id: &str) -> Result<Vec<Comment>, StoreError> {
+    Ok(sqlx::query_as(
+        "select s.email, c.body, c.created_at from attention_comment c \
+         join staff s on s.id = c.staff_id where c.attention_id = $1 order by c.created_at, c.id",
+    )
+    .bind(attention_id)
+    .fetch_all(&db.pool)
+    .await?)
+}
+
+/// What a staff member does with an item.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Handling {
+    Take,
+    Comment(String),
+    Close(Option<String>),
+}
+
+/// Takes, comments on or closes an item; false when there is no such item (or it is closed
+/// already, for take and close). A comment given with a close is kept like any other.
+pub async fn handle(
+    db: &Db,
+    attention_id: &str,
+    staff_id: &str,
+    handling: &Handling,
+) -> Result<bool, StoreError> {
+    let now = wall_clock_ms();
+    let mut tx = db.begin_write().await?;
+    let changed = match handling {
+        Handling::Take => sqlx::query(
+            "update attention set state = 'taken', taken_by = $1, updated_at = $2 \
+             where id = $3 and state <> 'closed'",
+        )
+        .bind(staff_id)
+        .bind(now)
+        .bind(attention_id)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected(),
+        Handling::Comment(_) => sqlx::query("update attention set updated_at = $1 where id = $2")
+            .bind(now)
+            .bind(attention_id)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected(),
+        Handling::Close(_) => sqlx::query(
+            "update attention set state = 'closed', closed_by = $1, updated_at = $2 \
+             where id = $3 and state <> 'closed'",
+        )
+        .bind(staff_id)
+        .bind(now)
+        .bind(attention_id)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected(),
+    };
+    let comment = match handling {
+        Handling::Comment(body) => Some(body.as_str()),
+        Handling::Close(body) => body.as_deref(),
+        Handling::Take => None,
+    };
+    if changed == 1 {
+        if let Some(body) = comment {
+            sqlx::query(
+                "insert into attention_comment (id, attention_id, staff_id, body, created_at) \
+                 values ($1, $2, $3, $4, $5)",
+            )
+            .bind(uuid::Uuid::new_v4().simple().to_string())
+            .bind(attention_id)
+            .bind(staff_id)
+            .bind(body)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        }
+    }
+    tx.commit().await?;
+    Ok(changed == 1)
+}

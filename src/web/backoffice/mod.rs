@@ -1,0 +1,511 @@
+//! The back office for the bank's staff under `/backoffice`: sign-in with password and TOTP,
+//! the applications with their evidence and history, the needs-attention queue, actions, and
+//! the audit log. Server-rendered like the journey, in English and German, every form a real
+//! `<form>`. Only a signed-in staff member gets past the login page; each page says what
+//! role it needs, and every view of personal data and every action is in the audit log.
+
+mod applications;
+mod attention;
+mod audit;
+mod auth;
+pub mod texts;
+
+use std::sync::Arc;
+
+use axum::extract::{FromRequestParts, Request};
+use axum::http::request::Parts;
+use axum::http::{header, Method, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use leptos::prelude::*;
+use tokio::sync::Notify;
+
+use crate::db::staff::{self, Account, Role};
+use crate::db::{events, wall_clock_ms, Db, StoreError};
+use crate::solaris::SolarisClient;
+use crate::web::i18n::Lang;
+use crate::web::render;
+
+pub use auth::{hash_password, totp_code};
+
+/// Where a setup link points; the request log leaves out what follows.
+pub const SETUP_PREFIX: &str = "/backoffice/setup/";
+/// A session ends this long after its last page…
+pub const IDLE_MS: i64 = 30 * 60 * 1000;
+/// …and this long after the sign-in in any case.
+pub const ABSOLUTE_MS: i64 = 8 * 3600 * 1000;
+/// A visit moves the session's last page at most this often (one write a minute, not a page).
+const TOUCH_MS: i64 = 60 * 1000;
+
+/// What the back office's handlers share.
+#[derive(Clone, Debug)]
+pub struct Office(Arc<Shared>);
+
+#[derive(Debug)]
+pub struct Shared {
+    pub db: Db,
+    pub client: Arc<SolarisClient>,
+    /// Wakes the work-queue worker after an action queued work.
+    pub work: Arc<Notify>,
+    /// `scheme://host:port` of `PUBLIC_URL`, for the Origin check.
+    pub public_origin: String,
+    /// Reached over https: the cookie is `Secure` and `__Host-` prefixed.
+    pub https: bool,
+}
+
+impl std::ops::Deref for Office {
+    type Target = Shared;
+    fn deref(&self) -> &Shared {
+        &self.0
+    }
+}
+
+impl Office {
+    pub fn new(shared: Shared) -> Office {
+        Office(Arc::new(shared))
+    }
+
+    fn cookie_name(&self) -> &'static str {
+        if self.https {
+            "__Host-backoffice"
+        } else {
+            "backoffice"
+        }
+    }
+
+    /// The `Set-Cookie` of a new session (`None`: the one that ends it).
+    fn cookie(&self, token: Option<&str>) -> String {
+        let secure = if self.https { "; Secure" } else { "" };
+        match token {
+            Some(token) => format!(
+                "{}={token}; Path=/; HttpOnly; SameSite=Strict; Max-Age={}{secure}",
+                self.cookie_name(),
+                ABSOLUTE_MS / 1000
+            ),
+            None => format!(
+                "{}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0{secure}",
+                self.cookie_name()
+            ),
+        }
+    }
+
+    /// The session token the request carries.
+    fn token(&self, parts: &Parts) -> Option<String> {
+        let name = self.cookie_name();
+        parts
+            .headers
+            .get_all(header::COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(';'))
+            .filter_map(|pair| pair.trim().split_once('='))
+            .find(|(k, _)| *k == name)
+            .map(|(_, v)| v.to_string())
+    }
+}
+
+/// The SHA-256 of a token, as stored.
+fn hashed(token: &str) -> String {
+    use sha2::{Digest, Sha256};
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+/// 32 random bytes, hex.
+fn random_token() -> String {
+    use rand::RngCore;
+    let mut bytes = [0u8; 32];
+    rand::thread_rng().fill_bytes(&mut bytes);
+    hex::encode(bytes)
+}
+
+/// Why a back-office page is not shown as asked.
+#[derive(Debug)]
+pub enum OfficeError {
+    /// Not signed in (`ended`: a session was there and has ended): to the login page.
+    SignIn {
+        ended: bool,
+    },
+    Forbidden(Lang),
+    NotFound(Lang),
+    /// A form without the session's token (an old tab, a forged post).
+    FormExpired(Lang),
+    /// The database or Solaris did not answer; the cause goes to the log only.
+    Unavailable(Lang, String),
+}
+
+impl From<StoreError> for OfficeError {
+    fn from(e: StoreError) -> Self {
+        OfficeError::Unavailable(Lang::default(), e.to_string())
+    }
+}
+
+impl IntoResponse for OfficeError {
+    fn into_response(self) -> Response {
+        let (lang, status, title, text) = match self {
+            OfficeError::SignIn { ended } => {
+                let to = if ended {
+                    "/backoffice/login?ended=1"
+                } else {
+                    "/backoffice/login"
+                };
+                return Redirect::to(to).into_response();
+            }
+            OfficeError::Forbidden(lang) => (
+                lang,
+                StatusCode::FORBIDDEN,
+                lang.staff().forbidden_title,
+                lang.staff().forbidden,
+            ),
+            OfficeError::NotFound(lang) => (
+                lang,
+                StatusCode::NOT_FOUND,
+                lang.staff().not_found_title,
+                lang.staff().not_found,
+            ),
+            OfficeError::FormExpired(lang) => (
+                lang,
+                StatusCode::FORBIDDEN,
+                lang.staff().form_expired,
+                lang.staff().form_expired,
+            ),
+            OfficeError::Unavailable(lang, cause) => {
+                tracing::error!(error = %cause, "back office: a page could not be served");
+                (
+                    lang,
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    lang.staff().unavailable_title,
+                    lang.staff().unavailable,
+                )
+            }
+        };
+        page(
+            None,
+            lang,
+            "/backoffice",
+            title,
+            status,
+            view! {
+                <h1>{title}</h1>
+                <p role="alert">{text}</p>
+                <p><a href="/backoffice/applications">{lang.staff().back_to_list}</a></p>
+            },
+        )
+    }
+}
+
+/// A back-office handler's answer.
+pub type OfficeResult = Result<Response, OfficeError>;
+
+/// The language of a page: `?lang=`, then the session's, then `Accept-Language`.
+fn language(parts: &Parts, session: Option<&str>) -> Lang {
+    let from_query = parts.uri.query().and_then(|q| {
+        url::form_urlencoded::parse(q.as_bytes())
+            .find(|(k, _)| k == "lang")
+            .and_then(|(_, v)| Lang::parse(&v))
+    });
+    from_query
+        .or_else(|| session.and_then(Lang::parse))
+        .or_else(|| {
+            parts
+                .headers
+                .get(header::ACCEPT_LANGUAGE)
+                .and_then(|v| v.to_str().ok())
+                .and_then(Lang::from_accept_language)
+        })
+        .unwrap_or_default()
+}
+
+/// Anyone on a back-office page: the language, and the staff member if signed in.
+pub struct Visitor {
+    pub lang: Lang,
+    pub staff: Option<Staff>,
+}
+
+impl FromRequestParts<Office> for Visitor {
+    type Rejection = OfficeError;
+
+    async fn from_request_parts(parts: &mut Parts, office: &Office) -> Result<Self, OfficeError> {
+        match Staff::from_request_parts(parts, office).await {
+            Ok(staff) => Ok(Visitor {
+                lang: staff.lang,
+                staff: Some(staff),
+            }),
+            Err(OfficeError::SignIn { .. }) => Ok(Visitor {
+                lang: language(parts, None),
+                staff: None,
+            }),
+            Err(e) => Err(e),
+        }
+    }
+}
+
+/// A signed-in staff member: their account, the session's CSRF token, the page's language.
+pub struct Staff {
+    pub account: Account,
+    pub csrf: String,
+    pub lang: Lang,
+    pub office: Office,
+    token_hash: String,
+}
+
+impl FromRequestParts<Office> for Staff {
+    type Rejection = OfficeError;
+
+    async fn from_request_parts(parts: &mut Parts, office: &Office) -> Result<Self, OfficeError> {
+        let Some(token) = office.token(parts) else {
+            return Err(OfficeError::SignIn { ended: false });
+        };
+        let token_hash = hashed(&token);
+        let now = wall_clock_ms();
+        let lang_fallback = language(parts, None);
+        let session = staff::session(&office.db, &token_hash, now - IDLE_MS, now - ABSOLUTE_MS)
+            .await
+            .map_err(|e| OfficeError::Unavailable(lang_fallback, e.to_string()))?;
+        let Some(session) = session else {
+            return Err(OfficeError::SignIn { ended: true });
+        };
+        let lang = language(parts, Some(&session.language));
+        if now - session.seen_at > TOUCH_MS || lang.code() != session.language {
+            staff::touch_session(&office.db, &token_hash, now, lang.code())
+                .await
+                .map_err(|e| OfficeError::Unavailable(lang, e.to_string()))?;
+        }
+        Ok(Staff {
+            account: session.account,
+            csrf: session.csrf,
+            lang,
+            office: office.clone(),
+            token_hash,
+        })
+    }
+}
+
+impl Staff {
+    /// Refuses a staff member whose role is below `role`.
+    pub fn require(&self, role: Role) -> Result<(), OfficeError> {
+        if self.account.role >= role {
+            Ok(())
+        } else {
+            tracing::warn!(staff_id = %self.account.id, needed = role.as_str(), "back office: refused for the role");
+            Err(OfficeError::Forbidden(self.lang))
+        }
+    }
+
+    /// Refuses a form without the session's token (compared in constant time).
+    pub fn check_form(&self, submitted: &str) -> Result<(), OfficeError> {
+        use subtle::ConstantTimeEq;
+        if bool::from(self.csrf.as_bytes().ct_eq(submitted.as_bytes())) {
+            Ok(())
+        } else {
+            Err(OfficeError::FormExpired(self.lang))
+        }
+    }
+
+    /// How the audit log and the history name this staff member.
+    pub fn actor(&self) -> String {
+        format!("staff:{}", self.account.id)
+    }
+
+    /// Records what this staff member saw or did in the audit log.
+    pub async fn audit(
+        &self,
+        action: &str,
+        application_id: Option<&str>,
+        detail: Option<&str>,
+    ) -> Result<(), OfficeError> {
+        events::audit(
+            &self.office.db,
+            &self.actor(),
+            action,
+            application_id,
+            detail,
+        )
+        .await
+        .map_err(|e| OfficeError::Unavailable(self.lang, e.to_string()))
+    }
+
+    fn unavailable(&self, e: impl std::fmt::Display) -> OfficeError {
+        OfficeError::Unavailable(self.lang, e.to_string())
+    }
+}
+
+/// The hidden CSRF input of every signed-in form.
+#[component]
+pub fn Csrf(token: String) -> impl IntoView {
+    view! { <input type="hidden" name="_csrf" value=token/> }
+}
+
+/// The back office's header: the bank, the navigation for a signed-in staff member, the
+/// language switch and the sign-out button.
+#[component]
+fn OfficeHeader(lang: Lang, switch_href: String, staff: Option<(String, String)>) -> impl IntoView {
+    let t = lang.staff();
+    let bank = render::bank();
+    let nav = staff.map(|(csrf, role)| {
+        let audit = (role == Role::Admin.as_str())
+            .then(|| view! { <li><a href="/backoffice/audit">{t.nav_audit}</a></li> });
+        view! {
+            <nav class="office-nav" aria-label=t.nav_label>
+                <ul>
+                    <li><a href="/backoffice/applications">{t.nav_applications}</a></li>
+                    <li><a href="/backoffice/attention">{t.nav_attention}</a></li>
+                    {audit}
+                    <li>
+                        <form method="post" action="/backoffice/logout">
+                            <Csrf token=csrf/>
+                            <button type="submit" class="link-button">{t.sign_out}</button>
+                        </form>
+                    </li>
+                </ul>
+            </nav>
+        }
+    });
+    view! {
+        <header class="site-header office-header">
+            <a class="brand" href="/backoffice/applications"><span>{bank.name.clone()}</span><span class="tagline">{t.back_office}</span></a>
+            {nav}
+            <a class="lang-switch" href=switch_href hreflang=lang.other().code() lang=lang.other().code()>
+                {lang.t().switch_language}
+            </a>
+        </header>
+    }
+}
+
+/// A whole back-office page.
+pub fn page(
+    staff: Option<&Staff>,
+    lang: Lang,
+    path: &str,
+    title: &str,
+    status: StatusCode,
+    body: impl IntoView + 'static,
+) -> Response {
+    let switch = format!(
+        "{path}{}lang={}",
+        if path.contains('?') { "&" } else { "?" },
+        lang.other().code()
+    );
+    let t = lang.staff();
+    let full_title = if status == StatusCode::UNPROCESSABLE_ENTITY {
+        format!("{} {title} – {}", lang.t().error_prefix, t.back_office)
+    } else {
+        format!("{title} – {}", t.back_office)
+    };
+    let who = staff.map(|s| {
+        let role = match s.account.role {
+            Role::Admin => t.role_admin,
+            Role::Reviewer => t.role_reviewer,
+            Role::Viewer => t.role_viewer,
+        };
+        format!("{} {} ({role})", t.signed_in_as, s.account.email)
+    });
+    let header_staff = staff.map(|s| (s.csrf.clone(), s.account.role.as_str().to_string()));
+    render::document(
+        lang,
+        full_title,
+        status,
+        (),
+        view! { <OfficeHeader lang=lang switch_href=switch staff=header_staff/> },
+        body,
+        view! { <footer class="site-footer">{who.map(|w| view! { <p>{w}</p> })}</footer> },
+    )
+}
+
+/// Every POST under `/backoffice` must come from our own origin (the session's token is
+/// checked by each handler, which knows its form).
+async fn same_origin(
+    axum::extract::State(office): axum::extract::State<Office>,
+    req: Request,
+    next: Next,
+) -> Response {
+    if req.method() == Method::POST
+        && !crate::web::security::same_origin(req.headers(), req.method(), &office.public_origin)
+    {
+        tracing::warn!("back office: a cross-site form was refused");
+        return OfficeError::FormExpired(Lang::default()).into_response();
+    }
+    let mut res = next.run(req).await;
+    // Nothing of the back office may be kept by a browser or a proxy.
+    res.headers_mut().insert(
+        header::CACHE_CONTROL,
+        axum::http::HeaderValue::from_static("no-store"),
+    );
+    res
+}
+
+/// The back office's routes.
+pub fn router(office: Office) -> Router {
+    Router::new()
+        .route(
+            "/backoffice",
+            get(|| async { Redirect::to("/backoffice/applications") }),
+        )
+        .route("/backoffice/login", get(auth::login_page).post(auth::login))
+        .route("/backoffice/logout", post(auth::logout))
+        .route(
+            "/backoffice/setup/{token}",
+            get(auth::setup_page).post(auth::setup),
+        )
+        .route("/backoffice/applications", get(applications::list))
+        .route("/backoffice/applications/{id}", get(applications::one))
+        .route(
+            "/backoffice/applications/{id}/consents",
+            get(applications::consents_page),
+        )
+        .route(
+            "/backoffice/applications/{id}/consents.json",
+            get(applications::consents_json),
+        )
+        .route(
+            "/backoffice/applications/{id}/documents/{document}",
+            get(applications::download),
+        )
+        .route(
+            "/backoffice/applications/{id}/work/{work}/retry",
+            post(applications::retry_work),
+        )
+        .route(
+            "/backoffice/applications/{id}/webhooks/{webhook}/replay",
+            post(applications::replay_webhook),
+        )
+        .route(
+            "/backoffice/applications/{id}/read",
+            post(applications::read_now),
+        )
+        .route(
+            "/backoffice/applications/{id}/erase",
+            post(applications::erase),
+        )
+        .route("/backoffice/attention", get(attention::list))
+        .route(
+            "/backoffice/attention/{id}",
+            get(attention::one).post(attention::handle),
+        )
+        .route("/backoffice/audit", get(audit::log))
+        .layer(axum::middleware::from_fn_with_state(
+            office.clone(),
+            same_origin,
+        ))
+        .with_state(office)
+}
+
+/// A moment for a staff member: Berlin time in the page's language, with the UTC second.
+pub fn moment(lang: Lang, ms: i64) -> String {
+    chrono::DateTime::from_timestamp_millis(ms)
+        .map(|t| crate::web::dates::moment(lang, t))
+        .unwrap_or_default()
+}
+
+/// Forgets ended staff sessions every hour (a session past its time is refused anyway).
+pub async fn purge_sessions_forever(db: Db) {
+    let mut every = tokio::time::interval(std::time::Duration::from_secs(3600));
+    loop {
+        every.tick().await;
+        let now = wall_clock_ms();
+        if let Err(e) = staff::purge_sessions(&db, now - IDLE_MS, now - ABSOLUTE_MS).await {
+            tracing::warn!(error = %e, "purging ended staff sessions");
+        }
+    }
+}

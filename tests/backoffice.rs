@@ -1,0 +1,666 @@
+//! The back office as the bank's staff use it: accounts made with the `staff` command's
+//! function, set up and signed in with a password and a TOTP code computed here, against the
+//! real app with the embedded sandbox.
+
+mod common;
+
+use common::customer::{found_in, sign_up, spawn, Customer, Page};
+use reqwest::StatusCode;
+use solaris_onboarding::db::staff::Role;
+use solaris_onboarding::staff_cli;
+
+const PASSWORD: &str = "a long staff passphrase";
+
+/// The code an authenticator app shows for `secret` (base32), `steps` steps of 30 s from now.
+fn code(secret: &str, steps: i64) -> String {
+    let raw = totp_rs::Secret::Encoded(secret.to_string())
+        .to_bytes()
+        .unwrap();
+    let totp = totp_rs::TOTP::new(totp_rs::Algorithm::SHA1, 6, 1, 30, raw).unwrap();
+    let now = chrono::Utc::now().timestamp() + steps * 30;
+    totp.generate(now as u64)
+}
+
+/// A staff member's browser with the TOTP secret they enrolled.
+struct Member {
+    browser: Customer,
+    email: String,
+    secret: String,
+}
+
+impl Member {
+    /// `staff add`, then the setup link in a fresh browser: password and first code.
+    async fn set_up(c: &Customer, email: &str, role: Role) -> Member {
+        let printed = staff_cli::add(&c.db, &c.base, email, role).await.unwrap();
+        let link = printed.lines().nth(1).unwrap();
+        let path = link.strip_prefix(&c.base).unwrap().to_string();
+        assert!(path.starts_with("/backoffice/setup/"), "{printed}");
+        let browser = c.another("en");
+        let setup = browser.get(&path).await;
+        assert_eq!(setup.status, StatusCode::OK, "{}", setup.body);
+        assert!(setup.body.contains(email) && setup.body.contains("<svg"));
+        let secret = setup.value_of("secret");
+        let done = browser
+            .post(
+                &path,
+                "",
+                &[
+                    ("password", PASSWORD),
+                    ("repeat", PASSWORD),
+                    ("secret", &secret),
+                    ("code", &code(&secret, 0)),
+                    ("lang", "en"),
+                ],
+            )
+            .await;
+        done.redirected_to("/backoffice/login?done=setup&lang=en");
+        // The link is used up.
+        assert_eq!(browser.get(&path).await.status, StatusCode::NOT_FOUND);
+        Member {
+            browser,
+            email: email.to_string(),
+            secret,
+        }
+    }
+
+    async fn sign_in_with(&self, password: &str, code: &str) -> Page {
+        self.browser
+            .post(
+                "/backoffice/login",
+                "",
+                &[
+                    ("email", &self.email),
+                    ("password", password),
+                    ("code", code),
+                    ("lang", "en"),
+                ],
+            )
+            .await
+    }
+
+    /// Signs in with the code of `steps` steps from now (each code counts once).
+    async fn sign_in(&self, steps: i64) {
+        self.sign_in_with(PASSWORD, &code(&self.secret, steps))
+            .await
+            .redirected_to("/backoffice/applications");
+    }
+
+    async fn get(&self, path: &str) -> Page {
+        self.browser.get(path).await
+    }
+
+    /// Posts a form of `page` (its CSRF token) to `path`.
+    async fn act(&self, page: &Page, path: &str, fields: &[(&str, &str)]) -> Page {
+        self.browser.post(path, &page.csrf(), fields).await
+    }
+}
+
+async fn application_of(c: &Customer, first_name: &str) -> String {
+    let (id,): (String,) = sqlx::query_as("select id from application where details like $1")
+        .bind(format!("%{first_name}%"))
+        .fetch_one(&c.db.pool)
+        .await
+        .unwrap();
+    id
+}
+
+#[tokio::test]
+async fn a_staff_member_sets_up_the_account_and_signs_in_with_password_and_code() {
+    let c = spawn("en").await;
+    let outsider = c.another("en");
+    let away = outsider.get("/backoffice/applications").await;
+    away.redirected_to("/backoffice/login");
+    assert_eq!(
+        outsider.get("/backoffice/audit").await.location.as_deref(),
+        Some("/backoffice/login")
+    );
+
+    let admin = Member::set_up(&c, "admin@bank.example", Role::Admin).await;
+    let res = admin
+        .browser
+        .http
+        .post(admin.browser.url("/backoffice/login"))
+        .form(&[
+            ("email", admin.email.as_str()),
+            ("password", PASSWORD),
+            ("code", &code(&admin.secret, 1)),
+            ("lang", "en"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let cookie = res.headers()["set-cookie"].to_str().unwrap().to_string();
+    assert!(
+        cookie.starts_with("backoffice=")
+            && cookie.contains("HttpOnly")
+            && cookie.contains("SameSite=Strict"),
+        "{cookie}"
+    );
+    let list = admin.get("/backoffice/applications").await;
+    assert_eq!(list.status, StatusCode::OK, "{}", list.body);
+    assert!(list.body.contains("Signed in as admin@bank.example"));
+    assert_eq!(admin.get("/backoffice/audit").await.status, StatusCode::OK);
+
+    // The same code cannot sign in twice.
+    let again = admin.browser.another("en");
+    let replay = again
+        .post(
+            "/backoffice/login",
+            "",
+            &[
+                ("email", "admin@bank.example"),
+                ("password", PASSWORD),
+                ("code", &code(&admin.secret, 1)),
+                ("lang", "en"),
+            ],
+        )
+        .await;
+    assert_eq!(replay.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(replay.body.contains("<title>Error:"));
+
+    // Signing out ends the session.
+    let page = admin.get("/backoffice/applications").await;
+    admin
+        .act(&page, "/backoffice/logout", &[])
+        .await
+        .redirected_to("/backoffice/login?done=signed-out&lang=en");
+    assert_eq!(
+        admin.get("/backoffice/applications").await.status,
+        StatusCode::SEE_OTHER
+    );
+}
+
+#[tokio::test]
+async fn five_wrong_sign_ins_lock_the_account_even_for_the_right_password() {
+    let c = spawn("en").await;
+    let member = Member::set_up(&c, "reviewer@bank.example", Role::Reviewer).await;
+    let wrong_code = member.sign_in_with(PASSWORD, "000000").await;
+    assert_eq!(wrong_code.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        wrong_code.body.contains("reviewer@bank.example"),
+        "the e-mail is kept"
+    );
+    for _ in 0..4 {
+        let wrong = member
+            .sign_in_with("not the password", &code(&member.secret, 0))
+            .await;
+        assert!(wrong.body.contains("is not right"));
+    }
+    let locked = member
+        .sign_in_with(PASSWORD, &code(&member.secret, 1))
+        .await;
+    assert_eq!(locked.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        locked.body.contains("Too many failed attempts"),
+        "{}",
+        locked.body
+    );
+    // An unknown address gets the same answer as a wrong password.
+    let unknown = Member {
+        browser: c.another("en"),
+        email: "nobody@bank.example".into(),
+        secret: member.secret.clone(),
+    };
+    assert!(unknown
+        .sign_in_with(PASSWORD, &code(&member.secret, 0))
+        .await
+        .body
+        .contains("is not right"));
+    // Once the lock is over, the right password and code sign in.
+    sqlx::query("update staff set locked_until = 1 where email = $1")
+        .bind("reviewer@bank.example")
+        .execute(&c.db.writer)
+        .await
+        .unwrap();
+    member.sign_in(1).await;
+}
+
+#[tokio::test]
+async fn a_disabled_account_cannot_sign_in_and_its_session_ends() {
+    let c = spawn("en").await;
+    let member = Member::set_up(&c, "viewer@bank.example", Role::Viewer).await;
+    member.sign_in(0).await;
+    assert_eq!(
+        member.get("/backoffice/applications").await.status,
+        StatusCode::OK
+    );
+    let settings = common::settings(&[("DATABASE_URL", &c.database_url)]);
+    let said = staff_cli::run(&settings, &["disable".into(), "viewer@bank.example".into()])
+        .await
+        .unwrap();
+    assert!(said.contains("disabled"));
+    member
+        .get("/backoffice/applications")
+        .await
+        .redirected_to("/backoffice/login?ended=1");
+    let refused = member
+        .sign_in_with(PASSWORD, &code(&member.secret, 1))
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let listed = staff_cli::run(&settings, &["list".into()]).await.unwrap();
+    assert!(
+        listed.contains("viewer@bank.example\tviewer\tdisabled"),
+        "{listed}"
+    );
+}
+
+#[tokio::test]
+async fn a_session_ends_after_30_idle_minutes_and_after_8_hours() {
+    let c = spawn("en").await;
+    let member = Member::set_up(&c, "admin@bank.example", Role::Admin).await;
+    member.sign_in(0).await;
+    let minute = 60_000_i64;
+    let now = solaris_onboarding::db::wall_clock_ms();
+    sqlx::query("update staff_session set seen_at = $1")
+        .bind(now - 29 * minute)
+        .execute(&c.db.writer)
+        .await
+        .unwrap();
+    assert_eq!(
+        member.get("/backoffice/applications").await.status,
+        StatusCode::OK,
+        "29 idle minutes are fine, and the visit moves the last page"
+    );
+    sqlx::query("update staff_session set seen_at = $1")
+        .bind(now - 31 * minute)
+        .execute(&c.db.writer)
+        .await
+        .unwrap();
+    member
+        .get("/backoffice/applications")
+        .await
+        .redirected_to("/backoffice/login?ended=1");
+
+    member.sign_in(1).await;
+    sqlx::query("update staff_session set created_at = $1")
+        .bind(now - 8 * 60 * minute - minute)
+        .execute(&c.db.writer)
+        .await
+        .unwrap();
+    member
+        .get("/backoffice/applications")
+        .await
+        .redirected_to("/backoffice/login?ended=1");
+}
+
+#[tokio::test]
+async fn a_viewer_sees_an_application_but_cannot_act_or_read_the_audit_log() {
+    let c = spawn("en").await;
+    sign_up(&c, "X-AUTOTEST-HAPPYPATH").await;
+    let id = application_of(&c, "X-AUTOTEST-HAPPYPATH").await;
+    let viewer = Member::set_up(&c, "viewer@bank.example", Role::Viewer).await;
+    viewer.sign_in(0).await;
+    let page = viewer.get(&format!("/backoffice/applications/{id}")).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert!(page.body.contains("X-AUTOTEST-HAPPYPATH"));
+    assert!(
+        !page.body.contains("/read\""),
+        "no action is offered to a viewer"
+    );
+    let refused = viewer
+        .act(&page, &format!("/backoffice/applications/{id}/read"), &[])
+        .await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        viewer.get("/backoffice/audit").await.status,
+        StatusCode::FORBIDDEN
+    );
+    // A reviewer may act; a form without the session's token is refused even so.
+    let reviewer = Member::set_up(&c, "reviewer@bank.example", Role::Reviewer).await;
+    reviewer.sign_in(0).await;
+    let forged = reviewer
+        .browser
+        .post(&format!("/backoffice/applications/{id}/read"), "0", &[])
+        .await;
+    assert_eq!(forged.status, StatusCode::FORBIDDEN);
+    let page = reviewer
+        .get(&format!("/backoffice/applications/{id}"))
+        .await;
+    reviewer
+        .act(&page, &format!("/backoffice/applications/{id}/read"), &[])
+        .await
+        .redirected_to(&format!("/backoffice/applications/{id}?done=read"));
+    let erase = reviewer
+        .act(
+            &page,
+            &format!("/backoffice/applications/{id}/erase"),
+            &[("reason", "DSR-1")],
+        )
+        .await;
+    assert_eq!(erase.status, StatusCode::FORBIDDEN, "erasing is for admins");
+}
+
+/// Stores `n` applications straight into the database, a thousand a statement: started one
+/// second apart, every seventh one successful; names and addresses obviously fake.
+async fn many_applications(c: &Customer, n: usize) {
+    let start = 1_790_000_000_000_i64;
+    let mut tx = c.db.begin_write().await.unwrap();
+    for chunk in (0..n).collect::<Vec<_>>().chunks(1000) {
+        let values: Vec<String> = chunk
+            .iter()
+            .map(|i| {
+                let at = start + (*i as i64) * 1000;
+                let status = if i % 7 == 0 { "'successful'" } else { "null" };
+                format!(
+                    "('{:032x}', {at}, {at}, 'testperson{i} beispiel', 'person{i}@example.com', {status})",
+                    i + 1
+                )
+            })
+            .collect();
+        sqlx::query(&format!(
+            "insert into application (id, created_at, updated_at, search_name, search_email, \
+             identification_status) values {}",
+            values.join(", ")
+        ))
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    }
+    tx.commit().await.unwrap();
+}
+
+/// The application ids a list page links to, in order.
+fn listed_ids(page: &Page) -> Vec<String> {
+    page.body
+        .match_indices("href=\"/backoffice/applications/")
+        .map(|(at, m)| page.body[at + m.len()..at + m.len() + 32].to_string())
+        .collect()
+}
+
+fn next_link(page: &Page) -> Option<String> {
+    let at = page.body.find("rel=\"next\"")?;
+    let start = page.body[..at].rfind("href=\"")? + 6;
+    let end = page.body[start..].find('"')? + start;
+    Some(page.body[start..end].replace("&amp;", "&"))
+}
+
+#[tokio::test]
+async fn the_list_pages_through_100000_applications_newest_first_and_finds_one_by_name_email_and_id(
+) {
+    let c = spawn("en").await;
+    many_applications(&c, 100_000).await;
+    let member = Member::set_up(&c, "viewer@bank.example", Role::Viewer).await;
+    member.sign_in(0).await;
+
+    let first = member.get("/backoffice/applications").await;
+    assert_eq!(first.status, StatusCode::OK);
+    let ids = listed_ids(&first);
+    assert_eq!(ids.len(), 50);
+    assert_eq!(ids[0], format!("{:032x}", 100_000), "newest first");
+    assert!(
+        first.body.contains("<td>14286</td>") && first.body.contains("<td>85714</td>"),
+        "the counts per status"
+    );
+    // Follow the keyset through a few pages: no gaps, no repeats.
+    let mut page = first;
+    let mut seen = ids;
+    for _ in 0..3 {
+        let next = next_link(&page).expect("a next page");
+        page = member.get(&next).await;
+        seen.extend(listed_ids(&page));
+    }
+    let expected: Vec<String> = (0..200).map(|i| format!("{:032x}", 100_000 - i)).collect();
+    assert_eq!(seen, expected);
+
+    // The filter keeps the order and pages too.
+    let successful = member
+        .get("/backoffice/applications?status=successful")
+        .await;
+    let ids = listed_ids(&successful);
+    assert_eq!(ids.len(), 50);
+    assert!(ids
+        .iter()
+        .all(|id| (u64::from_str_radix(id, 16).unwrap() - 1) % 7 == 0));
+
+    let by_name = member
+        .get("/backoffice/applications?q=TestPerson4242")
+        .await;
+    assert!(listed_ids(&by_name).contains(&format!("{:032x}", 4243)));
+    let by_last_name = member
+        .get("/backoffice/applications?q=beisp&step=completed")
+        .await;
+    assert_eq!(listed_ids(&by_last_name).len(), 50);
+    let by_email = member
+        .get("/backoffice/applications?q=PERSON77%40example.com")
+        .await;
+    assert_eq!(listed_ids(&by_email), vec![format!("{:032x}", 78)]);
+    let by_id = member
+        .get(&format!("/backoffice/applications?q={:032x}", 9))
+        .await;
+    assert_eq!(listed_ids(&by_id), vec![format!("{:032x}", 9)]);
+    let bad = member.get("/backoffice/applications?from=yesterday").await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.body.contains("Please enter a date") && bad.body.contains("value=\"yesterday\""));
+}
+
+#[tokio::test]
+async fn a_full_journey_has_its_timeline_in_order_its_evidence_and_its_kyc_report() {
+    let c = spawn("en").await;
+    sign_up(&c, "X-AUTOTEST-HAPPYPATH").await;
+    c.advance(150).await;
+    c.status_becomes("successful").await;
+    let id = application_of(&c, "X-AUTOTEST-HAPPYPATH").await;
+    let admin = Member::set_up(&c, "admin@bank.example", Role::Admin).await;
+    admin.sign_in(0).await;
+
+    // The evidence is fetched by the work queue after the identification ended, and the
+    // success mail goes out.
+    let mut page = admin.get(&format!("/backoffice/applications/{id}")).await;
+    for _ in 0..200 {
+        if page.body.contains("/documents/")
+            && page.body.matches("data-kind=\"mail_sent\"").count() >= 2
+        {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+        page = admin.get(&format!("/backoffice/applications/{id}")).await;
+    }
+    assert_eq!(page.status, StatusCode::OK);
+    for shown in [
+        "X-AUTOTEST-HAPPYPATH",
+        "terms_conditions",
+        "data_processing",
+        "SUCCESS",
+        "KYC_REPORT",
+    ] {
+        assert!(page.body.contains(shown), "{shown} missing: {}", page.body);
+    }
+    assert!(
+        !page.body.contains("TST-"),
+        "the IDnow reference is never kept"
+    );
+    let kinds: Vec<&str> = page
+        .body
+        .match_indices("data-kind=\"")
+        .map(|(at, m)| {
+            let rest = &page.body[at + m.len()..];
+            &rest[..rest.find('"').unwrap()]
+        })
+        .collect();
+    let in_order = [
+        "started",
+        "consent",
+        "consent",
+        "details_saved",
+        "details_saved",
+        "submitted",
+        "work_queued",
+        "work_done",
+        "document_chosen",
+        "checklist_done",
+        "identification_requested",
+        "status",
+        "evidence_fetched",
+    ];
+    let mut at = 0;
+    for kind in in_order {
+        at = kinds[at..]
+            .iter()
+            .position(|k| *k == kind)
+            .map(|p| at + p + 1)
+            .unwrap_or_else(|| panic!("{kind} missing after position {at} in {kinds:?}"));
+    }
+    for kind in ["webhook", "mail_sent"] {
+        assert!(kinds.contains(&kind), "{kind} missing in {kinds:?}");
+    }
+
+    // The consent evidence, with the exact text accepted.
+    let export = admin
+        .browser
+        .http
+        .get(
+            admin
+                .browser
+                .url(&format!("/backoffice/applications/{id}/consents.json")),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(export.status(), StatusCode::OK);
+    let export: serde_json::Value = export.json().await.unwrap();
+    let consents = export["consents"].as_array().unwrap();
+    assert_eq!(consents.len(), 2);
+    for consent in consents {
+        use sha2::Digest;
+        let text = consent["text"].as_str().unwrap();
+        assert_eq!(
+            hex::encode(sha2::Sha256::digest(text.as_bytes())),
+            consent["sha256"].as_str().unwrap()
+        );
+    }
+    let printable = admin
+        .get(&format!("/backoffice/applications/{id}/consents"))
+        .await;
+    assert_eq!(printable.status, StatusCode::OK);
+
+    // The KYC report, streamed from Solaris (the sandbox) on demand.
+    let at = page.body.find("KYC_REPORT").unwrap();
+    let href_at = page.body[at..].find("/documents/").unwrap() + at;
+    let start = page.body[..href_at].rfind('"').unwrap() + 1;
+    let end = page.body[href_at..].find('"').unwrap() + href_at;
+    let download = admin
+        .browser
+        .http
+        .get(admin.browser.url(&page.body[start..end]))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(download.status(), StatusCode::OK);
+    assert!(download.headers()["content-disposition"]
+        .to_str()
+        .unwrap()
+        .starts_with("attachment"));
+    assert!(!download.bytes().await.unwrap().is_empty());
+
+    // Every view and the download are in the audit log.
+    let audit = admin
+        .get(&format!("/backoffice/audit?application={id}"))
+        .await;
+    for action in ["view_application", "export_consents", "download_document"] {
+        assert!(audit.body.contains(action), "{action} not audited");
+    }
+}
+
+#[tokio::test]
+async fn a_canceled_success_needs_attention_and_is_taken_commented_and_closed() {
+    let c = spawn("en").await;
+    sign_up(&c, "X-AUTOTEST-CANCELED").await;
+    c.advance(150).await;
+    c.status_becomes("successful").await;
+    c.advance(90).await;
+    c.status_becomes("canceled").await;
+    let id = application_of(&c, "X-AUTOTEST-CANCELED").await;
+    let reviewer = Member::set_up(&c, "reviewer@bank.example", Role::Reviewer).await;
+    reviewer.sign_in(0).await;
+    let queue = reviewer.get("/backoffice/attention").await;
+    assert!(
+        queue
+            .body
+            .contains("A successful identification was canceled")
+            && queue.body.contains(&id),
+        "{}",
+        queue.body
+    );
+    let at = queue.body.find("href=\"/backoffice/attention/").unwrap() + 6;
+    let end = queue.body[at..].find('"').unwrap() + at;
+    let item_path = queue.body[at..end].to_string();
+    let item = reviewer.get(&item_path).await;
+    reviewer
+        .act(&item, &item_path, &[("action", "take")])
+        .await
+        .redirected_to(&item_path);
+    let empty = reviewer
+        .act(&item, &item_path, &[("action", "comment"), ("body", " ")])
+        .await;
+    assert_eq!(empty.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(empty.body.contains("Please write a comment"));
+    reviewer
+        .act(
+            &item,
+            &item_path,
+            &[
+                ("action", "comment"),
+                ("body", "Account stopped in the core system"),
+            ],
+        )
+        .await;
+    reviewer
+        .act(&item, &item_path, &[("action", "close"), ("body", "")])
+        .await;
+    let closed = reviewer.get(&item_path).await;
+    assert!(closed.body.contains("Account stopped in the core system"));
+    assert!(closed.body.contains("closed"));
+    assert!(!reviewer
+        .get("/backoffice/attention")
+        .await
+        .body
+        .contains(&item_path));
+    let timeline = reviewer
+        .get(&format!("/backoffice/applications/{id}"))
+        .await;
+    assert!(timeline
+        .body
+        .contains("attention_take canceled_after_success"));
+}
+
+#[tokio::test]
+async fn an_admin_erases_an_application_on_request_and_only_the_proof_stays() {
+    let c = spawn("en").await;
+    sign_up(&c, "X-AUTOTEST-HAPPYPATH").await;
+    let id = application_of(&c, "X-AUTOTEST-HAPPYPATH").await;
+    let admin = Member::set_up(&c, "admin@bank.example", Role::Admin).await;
+    admin.sign_in(0).await;
+    let path = format!("/backoffice/applications/{id}");
+    let page = admin.get(&path).await;
+    let refused = admin
+        .act(&page, &format!("{path}/erase"), &[("reason", "  ")])
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.body.contains("Please give a reason"));
+    admin
+        .act(
+            &page,
+            &format!("{path}/erase"),
+            &[("reason", "DSR 2026-17")],
+        )
+        .await
+        .redirected_to(&format!("{path}?done=erase"));
+    assert_eq!(
+        found_in(
+            &c.db,
+            &["X-AUTOTEST-HAPPYPATH", "erika@example.com", "Musterstadt"]
+        )
+        .await,
+        Vec::<String>::new(),
+        "personal data left after the erasure"
+    );
+    let (proofs,): (i64,) =
+        sqlx::query_as("select count(*) from erasure_log where reason = 'data_subject_request'")
+            .fetch_one(&c.db.pool)
+            .await
+            .unwrap();
+    assert_eq!(proofs, 1);
+    let after = admin.get(&path).await;
+    assert!(after.body.contains("data-subject request"));
+}
