@@ -18,6 +18,9 @@ for _ in $(seq 1 100); do
   sleep 0.2
 done
 export BASE_URL="http://127.0.0.1:$port"
+# The back-office test makes its staff account with the app's own `staff add` command.
+export E2E_APP_BIN="$root/target/debug/solaris-onboarding" DATABASE_URL="sqlite://$workdir/e2e.db" \
+  LISTEN_ADDR="127.0.0.1:$port"
 # Every HTML document the tests load is kept here and checked with the Nu HTML checker.
 export SERVED_HTML_DIR="$workdir/served-html"
 status=0

@@ -51,7 +51,7 @@ create table application_event (
 create index application_event_application on application_event (application_id, at);
 
 -- What a person must look at. One row per cause (`unique`); `application_id` is null for a
--- webhook delivery that names no application.
+-- webhook delivery that names no application. `notified_at`: when OPS_EMAIL was told of it.
 create table attention (
     id text primary key,
     application_id text,
@@ -60,6 +60,7 @@ create table attention (
         'work_failed', 'status_read_failing', 'webhook_unprocessable')),
     detail text,
     state text not null default 'open' check (state in ('open', 'taken', 'closed')),
+    notified_at bigint,
     taken_by text references staff (id),
     closed_by text references staff (id),
     created_at bigint not null,

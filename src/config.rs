@@ -199,6 +199,8 @@ pub struct MailSettings {
     pub bank_name: String,
     /// `LINK_SECRET`: signs the links into an application (resume, opt-out).
     pub link_secret: SecretString,
+    /// `OPS_EMAIL`: where new needs-attention items are announced (none: not mailed).
+    pub ops_email: Option<String>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -340,11 +342,18 @@ fn mail_settings(
             ))
         }
     };
+    // OPS_EMAIL: the bank's operations team, told of each new needs-attention item.
+    let ops_email = var(get, "OPS_EMAIL");
+    if let Some(ops) = &ops_email {
+        ops.parse::<lettre::message::Mailbox>()
+            .map_err(|e| invalid("OPS_EMAIL", e))?;
+    }
     Ok(MailSettings {
         delivery,
         from,
         bank_name,
         link_secret: link_secret.into(),
+        ops_email,
     })
 }
 

@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::customer::{found_in, sign_up, spawn, Customer, Page};
+use common::customer::{found_in, sign_up, spawn, spawn_with, Customer, Page};
 use reqwest::StatusCode;
 use solaris_onboarding::db::staff::Role;
 use solaris_onboarding::staff_cli;
@@ -563,8 +563,9 @@ async fn a_full_journey_has_its_timeline_in_order_its_evidence_and_its_kyc_repor
 }
 
 #[tokio::test]
-async fn a_canceled_success_needs_attention_and_is_taken_commented_and_closed() {
-    let c = spawn("en").await;
+async fn a_canceled_success_needs_attention_is_mailed_to_operations_and_is_taken_commented_and_closed(
+) {
+    let c = spawn_with("en", &[("OPS_EMAIL", "Operations <ops@bank.example>")]).await;
     sign_up(&c, "X-AUTOTEST-CANCELED").await;
     c.advance(150).await;
     c.status_becomes("successful").await;
@@ -585,6 +586,14 @@ async fn a_canceled_success_needs_attention_and_is_taken_commented_and_closed() 
     let at = queue.body.find("href=\"/backoffice/attention/").unwrap() + 6;
     let end = queue.body[at..].find('"').unwrap() + at;
     let item_path = queue.body[at..end].to_string();
+    // Operations are told once, with the link and no personal data.
+    let mail = c
+        .mail_with_subject("back office: A successful identification was canceled")
+        .await;
+    assert_eq!(mail["to"], "Operations <ops@bank.example>");
+    let text = mail["text"].as_str().unwrap();
+    assert!(text.contains(&format!("{}{item_path}", c.base)) && text.contains(&id));
+    assert!(!text.contains("X-AUTOTEST") && !text.contains("erika@example.com"));
     let item = reviewer.get(&item_path).await;
     reviewer
         .act(&item, &item_path, &[("action", "take")])
@@ -616,6 +625,13 @@ async fn a_canceled_success_needs_attention_and_is_taken_commented_and_closed() 
         .await
         .body
         .contains(&item_path));
+    let ops_mails = c
+        .mailbox()
+        .await
+        .into_iter()
+        .filter(|m| m["to"] == "Operations <ops@bank.example>")
+        .count();
+    assert_eq!(ops_mails, 1, "one mail per item");
     let timeline = reviewer
         .get(&format!("/backoffice/applications/{id}"))
         .await;
@@ -663,4 +679,92 @@ async fn an_admin_erases_an_application_on_request_and_only_the_proof_stays() {
     assert_eq!(proofs, 1);
     let after = admin.get(&path).await;
     assert!(after.body.contains("data-subject request"));
+}
+
+#[tokio::test]
+async fn a_reviewer_retries_work_solaris_refused_and_replays_a_stored_webhook() {
+    use common::customer::{person_with, CONTACT};
+    let c = spawn("en").await;
+    c.subscribed().await;
+    c.get("/").await;
+    c.consent().await;
+    c.submit("/details/person", &person_with("X-AUTOTEST-HAPPYPATH"))
+        .await
+        .redirected_to("/details/contact");
+    c.submit("/details/contact", CONTACT)
+        .await
+        .redirected_to("/review");
+    c.set_faults(serde_json::json!({"routes": [{"method": "POST", "path": "/v1/persons", "status": 400, "times": 1}]}))
+        .await;
+    c.submit("/review", &[]).await.redirected_to("/preparing");
+    let id = application_of(&c, "X-AUTOTEST-HAPPYPATH").await;
+    let reviewer = Member::set_up(&c, "reviewer@bank.example", Role::Reviewer).await;
+    reviewer.sign_in(0).await;
+    let path = format!("/backoffice/applications/{id}");
+    let mut page = reviewer.get(&path).await;
+    for _ in 0..200 {
+        if page.body.contains("/retry\"") {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+        page = reviewer.get(&path).await;
+    }
+    assert!(
+        page.body.contains("Work with Solaris failed for good"),
+        "{}",
+        page.body
+    );
+    let at = page.body.find("/retry\"").unwrap();
+    let start = page.body[..at].rfind('"').unwrap() + 1;
+    let retry = page.body[start..at + 6].to_string();
+    reviewer
+        .act(&page, &retry, &[])
+        .await
+        .redirected_to(&format!("{path}?done=retry"));
+    c.wait_on("/preparing").await.redirected_to("/documents");
+    // Retrying again changes nothing: the item is done.
+    reviewer
+        .act(&page, &retry, &[])
+        .await
+        .redirected_to(&format!("{path}?done=nothing"));
+
+    // A stored delivery is handled again: the application is read from Solaris once more.
+    c.german_id_card_to_redirect().await;
+    c.submit("/identification/start", &[]).await;
+    c.advance(150).await;
+    c.status_becomes("successful").await;
+    let mut page = reviewer.get(&path).await;
+    for _ in 0..200 {
+        if page.body.contains("/replay\"") {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+        page = reviewer.get(&path).await;
+    }
+    let reads = || async {
+        let (n,): (i64,) = sqlx::query_as(
+            "select count(*) from solaris_work where application_id = $1 and kind = 'refresh_identification'",
+        )
+        .bind(&id)
+        .fetch_one(&c.db.pool)
+        .await
+        .unwrap();
+        n
+    };
+    let before = reads().await;
+    let at = page.body.find("/replay\"").unwrap();
+    let start = page.body[..at].rfind('"').unwrap() + 1;
+    let replay = page.body[start..at + 7].to_string();
+    reviewer
+        .act(&page, &replay, &[])
+        .await
+        .redirected_to(&format!("{path}?done=replay"));
+    assert_eq!(reads().await, before + 1);
+    let audit = staff_cli::run(
+        &common::settings(&[("DATABASE_URL", &c.database_url)]),
+        &["list".into()],
+    )
+    .await
+    .unwrap();
+    assert!(audit.contains("reviewer@bank.example\treviewer\tactive"));
 }

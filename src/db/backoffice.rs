@@ -3,6 +3,7 @@
 //! one application: its work, the webhook deliveries that reached it, the evidence Solaris
 //! holds, and the audit log.
 
+use super::work::WorkKind;
 use super::{wall_clock_ms, Db, StoreError};
 
 /// The application's state in one word (as the partner API names it), as a SQL condition.
@@ -119,6 +120,8 @@ pub struct Listed {
     pub failure_reason: Option<String>,
     pub search_name: Option<String>,
     pub search_email: Option<String>,
+    /// The data screens (JSON), for the name as typed.
+    pub details: Option<String>,
 }
 
 /// A page of applications, newest first: `limit` rows at most, and whether more follow.
@@ -186,8 +189,8 @@ pub async fn search(
     };
     let sql = format!(
         "select id, created_at, updated_at, submitted_at, withdrawn_at, erased_at, person_id, \
-         identification_id, identification_status, failure_reason, search_name, search_email \
-         from application {filter} order by created_at desc, id desc limit {limit_p}"
+         identification_id, identification_status, failure_reason, search_name, search_email, \
+         details from application {filter} order by created_at desc, id desc limit {limit_p}"
     );
     let mut query = sqlx::query_as::<_, Listed>(&sql);
     for bind in binds {
@@ -248,24 +251,57 @@ pub async fn work_of(db: &Db, application_id: &str) -> Result<Vec<WorkItem>, Sto
     .await?)
 }
 
-/// A failed work item is given another run; false unless it had failed.
+/// A failed work item is given another run; false unless it had failed (and its application
+/// is still going: neither withdrawn nor erased). A creation's later items, canceled when it
+/// failed because they depend on it, run again after it; the refusal the customer was shown
+/// is cleared.
 pub async fn retry_failed_work(
     db: &Db,
     application_id: &str,
     work_id: &str,
 ) -> Result<bool, StoreError> {
     let now = wall_clock_ms();
-    let done = sqlx::query(
+    let mut tx = db.begin_write().await?;
+    let item: Option<(String, i64)> = sqlx::query_as(
+        "select w.kind, w.seq from solaris_work w join application a on a.id = w.application_id \
+         where w.id = $1 and w.application_id = $2 and w.state = 'failed' \
+         and a.withdrawn_at is null and a.erased_at is null",
+    )
+    .bind(work_id)
+    .bind(application_id)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let Some((kind, seq)) = item else {
+        tx.rollback().await?;
+        return Ok(false);
+    };
+    sqlx::query(
         "update solaris_work set state = 'pending', attempts = 0, next_attempt_at = $1, \
-         last_error = null, lease_owner = null, lease_until = null, updated_at = $1 \
-         where id = $2 and application_id = $3 and state = 'failed'",
+         last_error = null, lease_owner = null, lease_until = null, outcome_unknown = 0, \
+         first_attempt_at = null, updated_at = $1 where id = $2",
     )
     .bind(now)
     .bind(work_id)
-    .bind(application_id)
-    .execute(&db.writer)
+    .execute(&mut *tx)
     .await?;
-    Ok(done.rows_affected() == 1)
+    if WorkKind::parse(&kind).is_some_and(WorkKind::creates) {
+        sqlx::query(
+            "update solaris_work set state = 'pending', next_attempt_at = $1, updated_at = $1 \
+             where application_id = $2 and state = 'canceled' and seq > $3",
+        )
+        .bind(now)
+        .bind(application_id)
+        .bind(seq)
+        .execute(&mut *tx)
+        .await?;
+    }
+    sqlx::query("update application set solaris_error = null, updated_at = $1 where id = $2")
+        .bind(now)
+        .bind(application_id)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(true)
 }
 
 /// A stored webhook delivery.

@@ -293,6 +293,35 @@ pub async fn item(db: &Db, id: &str) -> Result<Option<Item>, StoreError> {
     )
 }
 
+/// Items that OPS_EMAIL has not been told of yet, oldest first.
+pub async fn unannounced(db: &Db, limit: i64) -> Result<Vec<Item>, StoreError> {
+    Ok(sqlx::query_as(&format!(
+        "select {ITEM_COLUMNS} where a.notified_at is null and a.state <> 'closed' \
+         order by a.created_at, a.id limit $1"
+    ))
+    .bind(limit)
+    .fetch_all(&db.pool)
+    .await?)
+}
+
+/// Marks an item as announced before its mail goes out, so that one instance sends it; false
+/// when another was first. `undo` hands it back after a delivery that may be tried again.
+pub async fn announce(db: &Db, id: &str, undo: bool) -> Result<bool, StoreError> {
+    let done = if undo {
+        sqlx::query("update attention set notified_at = null where id = $1")
+            .bind(id)
+            .execute(&db.writer)
+            .await?
+    } else {
+        sqlx::query("update attention set notified_at = $1 where id = $2 and notified_at is null")
+            .bind(wall_clock_ms())
+            .bind(id)
+            .execute(&db.writer)
+            .await?
+    };
+    Ok(done.rows_affected() == 1)
+}
+
 /// How many items are open or taken, for the navigation and the metrics.
 pub async fn open_count(db: &Db) -> Result<i64, StoreError> {
     let (n,): (i64,) =

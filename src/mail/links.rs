@@ -44,6 +44,11 @@ pub const RESUME_PREFIX: &str = "/resume/";
 pub const OPT_OUT_PREFIX: &str = "/reminders/stop/";
 
 impl Links {
+    /// `PUBLIC_URL` without its trailing slash.
+    pub fn base(&self) -> &str {
+        &self.base
+    }
+
     pub fn new(key: SecretString, public_url: &url::Url) -> Links {
         Links {
             key,

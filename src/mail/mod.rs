@@ -120,6 +120,10 @@ pub struct Mailer {
     links: Links,
     /// This sender's name on the leases it takes.
     owner: String,
+    /// `OPS_EMAIL`, told of new needs-attention items.
+    ops_email: Option<String>,
+    /// Where the back office is, for the links in those mails.
+    public_url: String,
 }
 
 impl Mailer {
@@ -139,8 +143,10 @@ impl Mailer {
             transport,
             from: parse_sender(&settings.from).map_err(anyhow::Error::msg)?,
             bank_name: settings.bank_name.clone(),
+            public_url: links.base().to_string(),
             links,
             owner: format!("mailer-{}", uuid::Uuid::new_v4().simple()),
+            ops_email: settings.ops_email.clone(),
         })
     }
 
@@ -181,7 +187,45 @@ impl Mailer {
             taken += 1;
             self.send(&mail).await?;
         }
+        if !shutdown.is_requested() {
+            taken += self.announce_attention().await?;
+        }
         Ok(taken)
+    }
+
+    /// Tells `OPS_EMAIL` of each new needs-attention item: what it is, and the link to it in
+    /// the back office (ids only, no personal data). A mail server that does not answer gets
+    /// the item again at the next look; one that refuses it for good is logged.
+    async fn announce_attention(&self) -> Result<usize, StoreError> {
+        let Some(to) = &self.ops_email else {
+            return Ok(0);
+        };
+        let mut sent = 0;
+        for item in crate::db::history::unannounced(&self.db, BATCH).await? {
+            if !crate::db::history::announce(&self.db, &item.id, false).await? {
+                continue;
+            }
+            let link = format!(
+                "{}/backoffice/attention/{}",
+                self.public_url.trim_end_matches('/'),
+                item.id
+            );
+            let rendered = texts::attention(&self.bank_name, &item, &link);
+            match self.transport.deliver(&self.from, to, &rendered).await {
+                Ok(()) => {
+                    sent += 1;
+                    tracing::info!(attention_id = %item.id, "needs-attention item mailed to OPS_EMAIL");
+                }
+                Err(Undelivered::Transient(why)) => {
+                    tracing::warn!(attention_id = %item.id, error = %why, code = "ops_mail_delayed", "OPS_EMAIL not reached; trying again later");
+                    crate::db::history::announce(&self.db, &item.id, true).await?;
+                }
+                Err(Undelivered::Permanent(why)) => {
+                    tracing::error!(attention_id = %item.id, error = %why, code = "ops_mail_refused", "the mail server refused the mail to OPS_EMAIL");
+                }
+            }
+        }
+        Ok(sent)
     }
 
     async fn send(&self, mail: &DueMail) -> Result<(), StoreError> {

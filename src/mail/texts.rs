@@ -159,6 +159,43 @@ fn words(l: &Letter<'_>) -> Words {
     }
 }
 
+/// The mail to the bank's operations team (`OPS_EMAIL`) about a new needs-attention item, in
+/// English and German: what it is, the ids, and the link into the back office.
+pub fn attention(bank: &str, item: &crate::db::history::Item, link: &str) -> Rendered {
+    use crate::db::history::Concern;
+    use crate::web::backoffice::texts::concern;
+    use crate::web::i18n::Lang;
+    let what = |lang| {
+        Concern::parse(&item.kind)
+            .map(|c| concern(lang, c))
+            .unwrap_or("?")
+    };
+    let application = item.application_id.as_deref().unwrap_or("–");
+    let detail = item.detail.as_deref().unwrap_or("");
+    let subject = format!("{bank} back office: {}", what(Lang::En));
+    let text = format!(
+        "{}\nApplication: {application}\n{detail}\n\n{link}\n\n--\n\n{}\nAntrag: {application}\n{detail}\n\n{link}\n",
+        what(Lang::En),
+        what(Lang::De)
+    );
+    let html = format!(
+        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{subject}</title></head><body>\
+         <p>{en}</p><p>Application: {app}<br>{detail}</p><p><a href=\"{link}\">{link}</a></p><hr>\
+         <div lang=\"de\"><p>{de}</p><p>Antrag: {app}<br>{detail}</p></div></body></html>",
+        subject = escape(&subject),
+        en = escape(what(Lang::En)),
+        de = escape(what(Lang::De)),
+        app = escape(application),
+        detail = escape(detail),
+        link = escape(link),
+    );
+    Rendered {
+        subject,
+        text,
+        html,
+    }
+}
+
 fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {

@@ -180,7 +180,7 @@ pub async fn list(staff: Staff, Query(q): Query<ListQuery>) -> OfficeResult {
     } else {
         let body = rows.iter().map(|r| row_view(lang, r)).collect_view();
         view! {
-            <table class="office-table">
+            <table class="office-table results">
                 <caption class="visually-hidden">{t.applications_title}</caption>
                 <thead><tr>
                     <th scope="col">{t.started}</th>
@@ -259,7 +259,14 @@ pub async fn list(staff: Staff, Query(q): Query<ListQuery>) -> OfficeResult {
 fn row_view(lang: Lang, r: &Listed) -> impl IntoView {
     let t = lang.staff();
     let href = format!("/backoffice/applications/{}", r.id);
-    let name = r.search_name.clone().unwrap_or_else(|| {
+    // The name as typed; the lowercased search copy if the screens do not parse.
+    let typed = r
+        .details
+        .as_deref()
+        .and_then(|d| serde_json::from_str::<crate::domain::application::Details>(d).ok())
+        .and_then(|d| d.person)
+        .map(|p| format!("{} {}", p.first_name, p.last_name));
+    let name = typed.or_else(|| r.search_name.clone()).unwrap_or_else(|| {
         if r.erased_at.is_some() {
             t.erased_data.into()
         } else {
@@ -388,6 +395,7 @@ fn detail_view(
         failure_reason: r.failure_reason.clone(),
         search_name: None,
         search_email: None,
+        details: None,
     };
     let done_text = match done {
         "retry" => Some(t.done_retry),
