@@ -223,6 +223,10 @@ async fn scrape(State(db): State<Db>) -> Response {
         }
         Err(e) => tracing::warn!(error = %e, "reading the partner events for metrics"),
     }
+    match crate::db::history::open_count(&db).await {
+        Ok(open) => metrics::gauge!("onboarding_attention_open").set(open as f64),
+        Err(e) => tracing::warn!(error = %e, "reading the needs-attention queue for metrics"),
+    }
     handle.run_upkeep();
     (
         [(

@@ -594,6 +594,16 @@ async fn a_canceled_success_needs_attention_is_mailed_to_operations_and_is_taken
     let text = mail["text"].as_str().unwrap();
     assert!(text.contains(&format!("{}{item_path}", c.base)) && text.contains(&id));
     assert!(!text.contains("X-AUTOTEST") && !text.contains("erika@example.com"));
+    let scraped = reqwest::get(format!("{}/metrics", c.metrics))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        scraped.lines().any(|l| l == "onboarding_attention_open 1"),
+        "{scraped}"
+    );
     let item = reviewer.get(&item_path).await;
     reviewer
         .act(&item, &item_path, &[("action", "take")])
