@@ -35,27 +35,22 @@ impl Role {
     }
 }
 
-/// A staff account as the store holds it.
-#[derive(Clone, Debug, sqlx::FromRow)]
-pub struct AccountRow {
-    pub id: String,
-    pub email: String,
-    pub role: String,
-    pub password_hash: Option<String>,
-    pub totp_secret: Option<String>,
-    pub setup_expires_at: Option<i64>,
-    pub failed_logins: i64,
-    pub locked_until: Option<i64>,
-    pub last_totp_step: Option<i64>,
-    pub disabled_at: Option<i64>,
-    pub created_at: i64,
+impl TryFrom<String> for Role {
+    type Error = StoreError;
+    fn try_from(s: String) -> Result<Role, StoreError> {
+        Role::parse(&s).ok_or_else(|| StoreError::Corrupt {
+            column: "staff.role",
+            why: format!("unknown role {s:?}"),
+        })
+    }
 }
 
 /// A staff account.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, sqlx::FromRow)]
 pub struct Account {
     pub id: String,
     pub email: String,
+    #[sqlx(try_from = "String")]
     pub role: Role,
     pub password_hash: Option<String>,
     pub totp_secret: Option<String>,
@@ -67,38 +62,16 @@ pub struct Account {
     pub created_at: i64,
 }
 
-impl TryFrom<AccountRow> for Account {
-    type Error = StoreError;
-    fn try_from(row: AccountRow) -> Result<Account, StoreError> {
-        Ok(Account {
-            role: Role::parse(&row.role).ok_or_else(|| StoreError::Corrupt {
-                column: "staff.role",
-                why: format!("unknown role {:?}", row.role),
-            })?,
-            id: row.id,
-            email: row.email,
-            password_hash: row.password_hash,
-            totp_secret: row.totp_secret,
-            setup_expires_at: row.setup_expires_at,
-            failed_logins: row.failed_logins,
-            locked_until: row.locked_until,
-            last_totp_step: row.last_totp_step,
-            disabled_at: row.disabled_at,
-            created_at: row.created_at,
-        })
-    }
-}
-
 const COLUMNS: &str = "id, email, role, password_hash, totp_secret, setup_expires_at, \
      failed_logins, locked_until, last_totp_step, disabled_at, created_at";
 
 async fn one(db: &Db, filter: &str, value: &str) -> Result<Option<Account>, StoreError> {
-    let row: Option<AccountRow> =
+    Ok(
         sqlx::query_as(&format!("select {COLUMNS} from staff where {filter} = $1"))
             .bind(value)
             .fetch_optional(&db.pool)
-            .await?;
-    row.map(Account::try_from).transpose()
+            .await?,
+    )
 }
 
 pub async fn by_email(db: &Db, email: &str) -> Result<Option<Account>, StoreError> {
@@ -111,23 +84,22 @@ pub async fn by_id(db: &Db, id: &str) -> Result<Option<Account>, StoreError> {
 
 /// The account a setup link belongs to, while the link is valid.
 pub async fn by_setup(db: &Db, setup_hash: &str, now: i64) -> Result<Option<Account>, StoreError> {
-    let row: Option<AccountRow> = sqlx::query_as(&format!(
+    Ok(sqlx::query_as(&format!(
         "select {COLUMNS} from staff where setup_hash = $1 and setup_expires_at > $2 \
          and disabled_at is null"
     ))
     .bind(setup_hash)
     .bind(now)
     .fetch_optional(&db.pool)
-    .await?;
-    row.map(Account::try_from).transpose()
+    .await?)
 }
 
 pub async fn all(db: &Db) -> Result<Vec<Account>, StoreError> {
-    let rows: Vec<AccountRow> =
+    Ok(
         sqlx::query_as(&format!("select {COLUMNS} from staff order by email"))
             .fetch_all(&db.pool)
-            .await?;
-    rows.into_iter().map(Account::try_from).collect()
+            .await?,
+    )
 }
 
 /// Why an account could not be added.
@@ -326,7 +298,7 @@ struct SessionJoin {
     session_created_at: i64,
     seen_at: i64,
     #[sqlx(flatten)]
-    account: AccountRow,
+    account: Account,
 }
 
 /// The session of `token_hash` seen after `idle_since` and created after `created_since`, of
@@ -350,16 +322,13 @@ pub async fn session(
     .bind(created_since)
     .fetch_optional(&db.pool)
     .await?;
-    row.map(|r| {
-        Ok(SessionRow {
-            account: Account::try_from(r.account)?,
-            csrf: r.csrf,
-            language: r.language,
-            created_at: r.session_created_at,
-            seen_at: r.seen_at,
-        })
-    })
-    .transpose()
+    Ok(row.map(|r| SessionRow {
+        account: r.account,
+        csrf: r.csrf,
+        language: r.language,
+        created_at: r.session_created_at,
+        seen_at: r.seen_at,
+    }))
 }
 
 /// Moves a session's last visit (and its language).

@@ -174,37 +174,26 @@ async fn act_on(
     delivery: &Delivery,
     now: i64,
 ) -> Result<(), StoreError> {
-    let unprocessable = |why: &str| {
-        format!(
-            "{} {}: {why}",
-            delivery.event_type.as_str(),
-            delivery.webhook_id
-        )
-    };
-    let Some(entity) = delivery.entity_id.as_deref() else {
-        let detail = unprocessable("names no entity");
-        let cause = format!("webhook:{}", delivery.webhook_id);
-        history::raise(
-            &mut **tx,
-            None,
-            Concern::WebhookUnprocessable,
-            &cause,
-            &detail,
-        )
-        .await?;
-        return Ok(());
-    };
     // Which of the application's ids the entity is, and what to ask Solaris.
-    let (by_identification, read) = match delivery.event_type {
-        WebhookEventType::Identification => (true, WorkKind::RefreshIdentification),
-        WebhookEventType::PersonDeleted => (false, WorkKind::ConfirmPersonDeleted),
+    let wanted = match delivery.event_type {
+        WebhookEventType::Identification => Ok((true, WorkKind::RefreshIdentification)),
+        WebhookEventType::PersonDeleted => Ok((false, WorkKind::ConfirmPersonDeleted)),
         // A changed person, or a mobile number created or deleted: the person as Solaris holds
         // it now (the mobile number is one of its fields).
         WebhookEventType::PersonChanged
         | WebhookEventType::PersonMobileNumberCreated
-        | WebhookEventType::PersonMobileNumberDeleted => (false, WorkKind::SyncPerson),
-        WebhookEventType::Other(_) => {
-            let detail = unprocessable("an event type we do not subscribe to");
+        | WebhookEventType::PersonMobileNumberDeleted => Ok((false, WorkKind::SyncPerson)),
+        WebhookEventType::Other(_) => Err("an event type we do not subscribe to"),
+    };
+    let (entity, (by_identification, read)) = match (delivery.entity_id.as_deref(), wanted) {
+        (Some(entity), Ok(wanted)) => (entity, wanted),
+        (None, _) | (_, Err(_)) => {
+            let why = wanted.err().unwrap_or("names no entity");
+            let detail = format!(
+                "{} {}: {why}",
+                delivery.event_type.as_str(),
+                delivery.webhook_id
+            );
             let cause = format!("webhook:{}", delivery.webhook_id);
             history::raise(
                 &mut **tx,
