@@ -57,7 +57,7 @@ create table attention (
     application_id text,
     cause text not null unique,
     kind text not null check (kind in ('canceled_after_success', 'pending_failed',
-        'work_failed', 'status_read_failing', 'webhook_unprocessable')),
+        'work_failed', 'status_read_failing', 'webhook_unprocessable', 'deletion_requested')),
     detail text,
     state text not null default 'open' check (state in ('open', 'taken', 'closed')),
     notified_at bigint,

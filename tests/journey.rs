@@ -1177,6 +1177,14 @@ async fn a_withdrawal_after_solaris_stops_the_application_and_records_the_reques
         "staff decide with Solaris what may be deleted"
     );
     assert_eq!(waiting, 0, "no more Solaris work");
+    let (queued,): (String,) = sqlx::query_as("select kind from attention")
+        .fetch_one(&c.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(
+        queued, "deletion_requested",
+        "the request is in the staff's queue"
+    );
     for path in [
         "/identification/return",
         "/documents",

@@ -768,6 +768,20 @@ pub async fn withdraw(db: &Db, application_id: &str) -> Result<Withdrawal, Store
         Withdrawal::Requested => "deletion requested",
     };
     history::record(&mut *tx, application_id, Happened::Withdrawn, detail, None).await?;
+    if outcome == Withdrawal::Requested {
+        let detail = format!(
+            "person {}",
+            person_id.as_deref().unwrap_or("(creation attempted)")
+        );
+        history::raise(
+            &mut *tx,
+            Some(application_id),
+            Concern::DeletionRequested,
+            &format!("deletion_requested:{application_id}"),
+            &detail,
+        )
+        .await?;
+    }
     tx.commit().await?;
     Ok(outcome)
 }

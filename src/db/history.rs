@@ -180,6 +180,9 @@ pub enum Concern {
     StatusReadFailing,
     /// A verified webhook delivery that names nothing we can act on.
     WebhookUnprocessable,
+    /// The customer withdrew an application Solaris may hold: staff have the data deleted at
+    /// Solaris as far as the law allows.
+    DeletionRequested,
 }
 
 impl Concern {
@@ -189,6 +192,7 @@ impl Concern {
         Concern::WorkFailed,
         Concern::StatusReadFailing,
         Concern::WebhookUnprocessable,
+        Concern::DeletionRequested,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -198,6 +202,7 @@ impl Concern {
             Concern::WorkFailed => "work_failed",
             Concern::StatusReadFailing => "status_read_failing",
             Concern::WebhookUnprocessable => "webhook_unprocessable",
+            Concern::DeletionRequested => "deletion_requested",
         }
     }
 

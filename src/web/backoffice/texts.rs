@@ -214,6 +214,10 @@ pub fn concern(lang: Lang, concern: Concern) -> &'static str {
             "A webhook delivery could not be processed",
             "Eine Webhook-Zustellung konnte nicht verarbeitet werden",
         ),
+        Concern::DeletionRequested => (
+            "The customer withdrew and asks for deletion at Solaris",
+            "Der Kunde hat zurückgezogen und bittet um Löschung bei Solaris",
+        ),
     })
 }
 
