@@ -207,6 +207,8 @@ impl Server {
             work: work.clone(),
             public_origin: public_url.origin().ascii_serialization(),
             https: public_url.scheme() == "https",
+            bank: Arc::new(settings.bank.clone()),
+            rates: rates.clone(),
         });
         supervisor.spawn("staff session purge", {
             let db = db.clone();

@@ -778,3 +778,29 @@ async fn a_reviewer_retries_work_solaris_refused_and_replays_a_stored_webhook() 
     .unwrap();
     assert!(audit.contains("reviewer@bank.example\treviewer\tactive"));
 }
+
+#[tokio::test]
+async fn the_back_office_names_the_bank_and_slows_a_client_that_guesses_passwords() {
+    let c = spawn_with(
+        "en",
+        &[
+            ("BANK_NAME", "Beispielbank"),
+            ("POST_LIMIT_PER_MINUTE", "3"),
+        ],
+    )
+    .await;
+    let guesser = Member {
+        browser: c.another("en"),
+        email: "someone@bank.example".into(),
+        secret: String::new(),
+    };
+    let login = guesser.get("/backoffice/login").await;
+    assert!(login.body.contains("Beispielbank"), "{}", login.body);
+    for _ in 0..3 {
+        let refused = guesser.sign_in_with("a guess", "123456").await;
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    }
+    let slowed = guesser.sign_in_with("a guess", "123456").await;
+    assert_eq!(slowed.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(slowed.body.contains("Beispielbank"));
+}

@@ -421,16 +421,17 @@ pub async fn record_request(
     .execute(&mut *tx)
     .await?;
     if let Some((before, person_id, identification_id)) = before {
+        let ident = identification_id.as_deref().unwrap_or_default();
+        // The request is history even when a webhook's read stored its status first.
+        history::record(
+            &mut *tx,
+            application_id,
+            Happened::IdentificationRequested,
+            &format!("{ident} {}", status.as_str()),
+            None,
+        )
+        .await?;
         if before.as_deref() != Some(status.as_str()) {
-            let ident = identification_id.as_deref().unwrap_or_default();
-            history::record(
-                &mut *tx,
-                application_id,
-                Happened::IdentificationRequested,
-                &format!("{ident} {}", status.as_str()),
-                None,
-            )
-            .await?;
             events::enqueue(
                 &mut tx,
                 application_id,

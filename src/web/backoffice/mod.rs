@@ -53,6 +53,10 @@ pub struct Shared {
     pub public_origin: String,
     /// Reached over https: the cookie is `Secure` and `__Host-` prefixed.
     pub https: bool,
+    /// The bank's identity, for the header.
+    pub bank: Arc<crate::config::Bank>,
+    /// Per-client limits: sign-in and setup posts count like the journey's forms.
+    pub rates: crate::web::rates::RateLimits,
 }
 
 impl std::ops::Deref for Office {
@@ -413,26 +417,56 @@ pub fn page(
     )
 }
 
-/// Every POST under `/backoffice` must come from our own origin (the session's token is
-/// checked by each handler, which knows its form).
-async fn same_origin(
+/// The back office's one layer: every POST must come from our own origin (the session's
+/// token is checked by each handler, which knows its form), and the posts that need no
+/// session (sign-in, setup) count against the client's limit, so that guessing passwords
+/// across accounts is slowed as the lockout slows it on one; the pages name the bank.
+async fn guard(
     axum::extract::State(office): axum::extract::State<Office>,
     req: Request,
     next: Next,
 ) -> Response {
-    if req.method() == Method::POST
-        && !crate::web::security::same_origin(req.headers(), req.method(), &office.public_origin)
-    {
-        tracing::warn!("back office: a cross-site form was refused");
-        return OfficeError::FormExpired(Lang::default()).into_response();
+    let bank = office.bank.clone();
+    render::BANK
+        .scope(bank, async move {
+            if let Some(refused) = refused_post(&office, &req) {
+                return refused;
+            }
+            let mut res = next.run(req).await;
+            // Nothing of the back office may be kept by a browser or a proxy.
+            res.headers_mut().insert(
+                header::CACHE_CONTROL,
+                axum::http::HeaderValue::from_static("no-store"),
+            );
+            res
+        })
+        .await
+}
+
+/// The answer to a POST that [`guard`] refuses.
+fn refused_post(office: &Office, req: &Request) -> Option<Response> {
+    if req.method() != Method::POST {
+        return None;
     }
-    let mut res = next.run(req).await;
-    // Nothing of the back office may be kept by a browser or a proxy.
-    res.headers_mut().insert(
-        header::CACHE_CONTROL,
-        axum::http::HeaderValue::from_static("no-store"),
-    );
-    res
+    if !crate::web::security::same_origin(req.headers(), req.method(), &office.public_origin) {
+        tracing::warn!("back office: a cross-site form was refused");
+        return Some(OfficeError::FormExpired(Lang::default()).into_response());
+    }
+    let path = req.uri().path();
+    if path != "/backoffice/login" && !path.starts_with(SETUP_PREFIX) {
+        return None;
+    }
+    let peer = req
+        .extensions()
+        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>();
+    let logged = crate::mail::links::without_token(path);
+    office.rates.check(
+        crate::web::rates::Limit::Post,
+        peer,
+        req.headers(),
+        Lang::default(),
+        logged,
+    )
 }
 
 /// The back office's routes.
@@ -484,10 +518,7 @@ pub fn router(office: Office) -> Router {
             get(attention::one).post(attention::handle),
         )
         .route("/backoffice/audit", get(audit::log))
-        .layer(axum::middleware::from_fn_with_state(
-            office.clone(),
-            same_origin,
-        ))
+        .layer(axum::middleware::from_fn_with_state(office.clone(), guard))
         .with_state(office)
 }
 
