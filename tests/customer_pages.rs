@@ -9,9 +9,13 @@ use common::customer::{confirmed, sign_up, spawn, spawn_with, Customer, CONTACT}
 use reqwest::StatusCode;
 use solaris_onboarding::domain::failure_reason::FAILURE_REASONS;
 
-/// Waits until the application at IDnow is quiet: pending, and no Solaris work left that could
-/// store another status over the one a test sets.
+/// Signs up to IDnow's page with every webhook dropped, then waits until the application is
+/// quiet: pending, and no Solaris work left that could store another status over the one a
+/// test sets (a late webhook would queue such a read after the queue looked empty).
 async fn quiet(c: &Customer) {
+    c.set_faults(serde_json::json!({"webhooks": {"drop_rate": 1}}))
+        .await;
+    sign_up(c, "X-MANUALTEST-HAPPYPATH").await;
     c.status_becomes("pending").await;
     for _ in 0..400 {
         let (busy,): (i64,) =
@@ -115,7 +119,6 @@ async fn aborted_page(c: &Customer, reason: &str) -> String {
 async fn each_failure_reason_is_worded_as_the_guides_two_columns_say_in_both_languages() {
     for lang in ["en", "de"] {
         let c = spawn(lang).await;
-        sign_up(&c, "X-MANUALTEST-HAPPYPATH").await;
         quiet(&c).await;
         let (fixable, not_you, permanent, retry) = if lang == "en" {
             (
@@ -168,7 +171,6 @@ async fn each_failure_reason_is_worded_as_the_guides_two_columns_say_in_both_lan
 #[tokio::test]
 async fn the_return_page_says_one_situation_at_a_time_and_reloads_only_without_script() {
     let c = spawn("en").await;
-    sign_up(&c, "X-MANUALTEST-HAPPYPATH").await;
     quiet(&c).await;
     // Back from IDnow before the call ended: continue it, with the same link.
     set_status(&c, "pending", None).await;
