@@ -47,7 +47,7 @@ pub(super) const ERASED: &str = "details = null, document = null, person_request
 
 /// The evidence Solaris held of the application's identifications goes with every erasure of
 /// an application that reached Solaris, inside the caller's transaction.
-pub(super) async fn erase_evidence(
+async fn erase_evidence(
     tx: &mut sqlx::Transaction<'_, Any>,
     application_id: &str,
 ) -> Result<(), StoreError> {
@@ -877,37 +877,8 @@ pub(super) async fn heard_from_solaris(
 /// every personal datum of the application goes at once; ids, statuses, timestamps and the
 /// consents' versions stay as the proof that the erasure happened.
 pub async fn erase_deleted_person(db: &Db, application_id: &str) -> Result<(), StoreError> {
-    let now = wall_clock_ms();
     let mut tx = db.begin_write().await?;
-    sqlx::query(&format!(
-        "update application set {ERASED}, erased_at = $1, updated_at = $1 where id = $2"
-    ))
-    .bind(now)
-    .bind(application_id)
-    .execute(&mut *tx)
-    .await?;
-    work::cancel_pending(&mut tx, application_id, now).await?;
-    erase_evidence(&mut tx, application_id).await?;
-    history::record(
-        &mut *tx,
-        application_id,
-        Happened::Erased,
-        "Solaris deleted the person",
-        None,
-    )
-    .await?;
-    let ids: Option<(Option<String>, Option<String>)> =
-        sqlx::query_as("select person_id, identification_id from application where id = $1")
-            .bind(application_id)
-            .fetch_optional(&mut *tx)
-            .await?;
-    let (person_id, identification_id) = ids.unwrap_or_default();
-    let data = EventData {
-        person_id: person_id.as_deref(),
-        identification_id: identification_id.as_deref(),
-        ..EventData::default()
-    };
-    events::enqueue(&mut tx, application_id, EventType::Erased, "erased", data).await?;
+    erase_reached(&mut tx, application_id, "Solaris deleted the person", None).await?;
     tx.commit().await?;
     tracing::info!(
         application_id,
@@ -916,58 +887,54 @@ pub async fn erase_deleted_person(db: &Db, application_id: &str) -> Result<(), S
     Ok(())
 }
 
-/// A staff member erases the application's local personal data on a data-subject request:
-/// as every erasure, with the evidence Solaris held, its waiting work canceled, the bank's
-/// systems told, the history and a proof row (`erasure_log`) left without personal data.
-/// False when it was erased already.
+/// A staff member erases the application's local personal data on a data-subject request,
+/// with a proof row (`erasure_log`) beside the history. False when it was erased already.
 pub async fn erase_on_request(
     db: &Db,
     application_id: &str,
     actor: &str,
 ) -> Result<bool, StoreError> {
-    let now = wall_clock_ms();
     let mut tx = db.begin_write().await?;
-    let erased = sqlx::query(&format!(
+    let erased =
+        erase_reached(&mut tx, application_id, "data-subject request", Some(actor)).await?;
+    if erased {
+        let reason = super::retention::Reason::DataSubjectRequest;
+        super::retention::log_in(&mut tx, reason, 1, wall_clock_ms()).await?;
+    }
+    tx.commit().await?;
+    Ok(erased)
+}
+
+/// Erases an application that reached Solaris, inside the caller's transaction: its personal
+/// data and the evidence Solaris held, its waiting work canceled, the history told `why` (by
+/// `actor`), and the bank's systems `application.erased`. False when it was erased already.
+async fn erase_reached(
+    tx: &mut sqlx::Transaction<'_, Any>,
+    application_id: &str,
+    why: &str,
+    actor: Option<&str>,
+) -> Result<bool, StoreError> {
+    let now = wall_clock_ms();
+    let ids: Option<(Option<String>, Option<String>)> = sqlx::query_as(&format!(
         "update application set {ERASED}, erased_at = $1, updated_at = $1 \
-         where id = $2 and erased_at is null"
+         where id = $2 and erased_at is null returning person_id, identification_id"
     ))
     .bind(now)
     .bind(application_id)
-    .execute(&mut *tx)
+    .fetch_optional(&mut **tx)
     .await?;
-    if erased.rows_affected() == 0 {
-        tx.rollback().await?;
+    let Some((person_id, identification_id)) = ids else {
         return Ok(false);
-    }
-    work::cancel_pending(&mut tx, application_id, now).await?;
-    erase_evidence(&mut tx, application_id).await?;
-    history::record(
-        &mut *tx,
-        application_id,
-        Happened::Erased,
-        "data-subject request",
-        Some(actor),
-    )
-    .await?;
-    super::retention::log_in(
-        &mut tx,
-        super::retention::Reason::DataSubjectRequest,
-        1,
-        now,
-    )
-    .await?;
-    let (person_id, identification_id): (Option<String>, Option<String>) =
-        sqlx::query_as("select person_id, identification_id from application where id = $1")
-            .bind(application_id)
-            .fetch_one(&mut *tx)
-            .await?;
+    };
+    work::cancel_pending(tx, application_id, now).await?;
+    erase_evidence(tx, application_id).await?;
+    history::record(&mut **tx, application_id, Happened::Erased, why, actor).await?;
     let data = EventData {
         person_id: person_id.as_deref(),
         identification_id: identification_id.as_deref(),
         ..EventData::default()
     };
-    events::enqueue(&mut tx, application_id, EventType::Erased, "erased", data).await?;
-    tx.commit().await?;
+    events::enqueue(tx, application_id, EventType::Erased, "erased", data).await?;
     Ok(true)
 }
 
