@@ -630,6 +630,13 @@ async fn a_canceled_success_needs_attention_is_mailed_to_operations_and_is_taken
     let closed = reviewer.get(&item_path).await;
     assert!(closed.body.contains("Account stopped in the core system"));
     assert!(closed.body.contains("closed"));
+    assert!(
+        closed
+            .body
+            .contains("<dt>Closed by</dt><dd>reviewer@bank.example</dd>"),
+        "{}",
+        closed.body
+    );
     assert!(!reviewer
         .get("/backoffice/attention")
         .await

@@ -45,18 +45,23 @@ impl Stage {
         Stage::ALL.iter().copied().find(|x| x.as_str() == s)
     }
 
-    /// The stage of a row (the same rules as [`Stage::condition`]).
-    pub fn of(row: &Listed) -> Stage {
-        if row.erased_at.is_some() {
+    /// The stage of an application (the same rules as [`Stage::condition`]).
+    pub fn of(
+        erased: bool,
+        withdrawn: bool,
+        identification_status: Option<&str>,
+        submitted: bool,
+    ) -> Stage {
+        if erased {
             Stage::Erased
-        } else if row.withdrawn_at.is_some() {
+        } else if withdrawn {
             Stage::Withdrawn
         } else {
-            match row.identification_status.as_deref() {
+            match identification_status {
                 Some("successful") => Stage::Completed,
                 Some("failed") => Stage::Failed,
                 Some(_) => Stage::Identification,
-                None if row.submitted_at.is_some() => Stage::Submitted,
+                None if submitted => Stage::Submitted,
                 None => Stage::Started,
             }
         }
@@ -110,14 +115,11 @@ pub struct Search {
 pub struct Listed {
     pub id: String,
     pub created_at: i64,
-    pub updated_at: i64,
     pub submitted_at: Option<i64>,
     pub withdrawn_at: Option<i64>,
     pub erased_at: Option<i64>,
     pub person_id: Option<String>,
-    pub identification_id: Option<String>,
     pub identification_status: Option<String>,
-    pub failure_reason: Option<String>,
     pub search_name: Option<String>,
     pub search_email: Option<String>,
     /// The data screens (JSON), for the name as typed.
@@ -188,9 +190,8 @@ pub async fn search(
         format!("where {}", conditions.join(" and "))
     };
     let sql = format!(
-        "select id, created_at, updated_at, submitted_at, withdrawn_at, erased_at, person_id, \
-         identification_id, identification_status, failure_reason, search_name, search_email, \
-         details from application {filter} order by created_at desc, id desc limit {limit_p}"
+        "select id, created_at, submitted_at, withdrawn_at, erased_at, person_id, \
+         identification_status, search_name, search_email, details from application {filter} order by created_at desc, id desc limit {limit_p}"
     );
     let mut query = sqlx::query_as::<_, Listed>(&sql);
     for bind in binds {
@@ -236,15 +237,13 @@ pub struct WorkItem {
     pub state: String,
     pub attempts: i64,
     pub last_error: Option<String>,
-    pub next_attempt_at: i64,
-    pub created_at: i64,
     pub updated_at: i64,
 }
 
 pub async fn work_of(db: &Db, application_id: &str) -> Result<Vec<WorkItem>, StoreError> {
     Ok(sqlx::query_as(
-        "select id, seq, kind, state, attempts, last_error, next_attempt_at, created_at, \
-         updated_at from solaris_work where application_id = $1 order by seq",
+        "select id, seq, kind, state, attempts, last_error, updated_at from solaris_work \
+         where application_id = $1 order by seq",
     )
     .bind(application_id)
     .fetch_all(&db.pool)
@@ -309,7 +308,6 @@ pub async fn retry_failed_work(
 pub struct StoredDelivery {
     pub webhook_id: String,
     pub event_type: String,
-    pub entity_id: Option<String>,
     pub received_at: i64,
 }
 
@@ -324,7 +322,7 @@ pub async fn deliveries_of(
     let mut out = Vec::new();
     for entity in entities {
         let rows: Vec<StoredDelivery> = sqlx::query_as(
-            "select webhook_id, event_type, entity_id, received_at from webhook_inbox \
+            "select webhook_id, event_type, received_at from webhook_inbox \
              where entity_id = $1 order by received_at",
         )
         .bind(entity)
@@ -338,7 +336,7 @@ pub async fn deliveries_of(
 
 pub async fn delivery(db: &Db, webhook_id: &str) -> Result<Option<StoredDelivery>, StoreError> {
     Ok(sqlx::query_as(
-        "select webhook_id, event_type, entity_id, received_at from webhook_inbox \
+        "select webhook_id, event_type, received_at from webhook_inbox \
          where webhook_id = $1",
     )
     .bind(webhook_id)

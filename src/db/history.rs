@@ -258,11 +258,10 @@ pub struct Item {
     pub taken_by_email: Option<String>,
     pub closed_by_email: Option<String>,
     pub created_at: i64,
-    pub updated_at: i64,
 }
 
 const ITEM_COLUMNS: &str = "a.id, a.application_id, a.kind, a.detail, a.state, \
-     t.email as taken_by_email, c.email as closed_by_email, a.created_at, a.updated_at \
+     t.email as taken_by_email, c.email as closed_by_email, a.created_at \
      from attention a left join staff t on t.id = a.taken_by left join staff c on c.id = a.closed_by";
 
 /// Items open or taken (`closed` false), or closed, newest first (at most 200).

@@ -54,16 +54,13 @@ pub struct Account {
     pub role: Role,
     pub password_hash: Option<String>,
     pub totp_secret: Option<String>,
-    pub setup_expires_at: Option<i64>,
-    pub failed_logins: i64,
     pub locked_until: Option<i64>,
     pub last_totp_step: Option<i64>,
     pub disabled_at: Option<i64>,
-    pub created_at: i64,
 }
 
-const COLUMNS: &str = "id, email, role, password_hash, totp_secret, setup_expires_at, \
-     failed_logins, locked_until, last_totp_step, disabled_at, created_at";
+const COLUMNS: &str =
+    "id, email, role, password_hash, totp_secret, locked_until, last_totp_step, disabled_at";
 
 async fn one(db: &Db, filter: &str, value: &str) -> Result<Option<Account>, StoreError> {
     Ok(
@@ -217,7 +214,7 @@ pub async fn disable(db: &Db, email: &str) -> Result<bool, StoreError> {
 }
 
 /// The number of wrong sign-ins from which each one locks the account.
-pub const FREE_FAILURES: i64 = 5;
+const FREE_FAILURES: i64 = 5;
 /// The longest lock.
 const MAX_LOCK_MS: i64 = 60 * 60 * 1000;
 
@@ -265,7 +262,6 @@ pub struct SessionRow {
     pub account: Account,
     pub csrf: String,
     pub language: String,
-    pub created_at: i64,
     pub seen_at: i64,
 }
 
@@ -295,7 +291,6 @@ pub async fn open_session(
 struct SessionJoin {
     csrf: String,
     language: String,
-    session_created_at: i64,
     seen_at: i64,
     #[sqlx(flatten)]
     account: Account,
@@ -310,9 +305,8 @@ pub async fn session(
     created_since: i64,
 ) -> Result<Option<SessionRow>, StoreError> {
     let row: Option<SessionJoin> = sqlx::query_as(
-        "select s.csrf, s.language, s.created_at as session_created_at, s.seen_at, \
-         a.id, a.email, a.role, a.password_hash, a.totp_secret, a.setup_expires_at, \
-         a.failed_logins, a.locked_until, a.last_totp_step, a.disabled_at, a.created_at \
+        "select s.csrf, s.language, s.seen_at, a.id, a.email, a.role, a.password_hash, \
+         a.totp_secret, a.locked_until, a.last_totp_step, a.disabled_at \
          from staff_session s join staff a on a.id = s.staff_id \
          where s.token_hash = $1 and s.seen_at > $2 and s.created_at > $3 \
          and a.disabled_at is null",
@@ -326,7 +320,6 @@ pub async fn session(
         account: r.account,
         csrf: r.csrf,
         language: r.language,
-        created_at: r.session_created_at,
         seen_at: r.seen_at,
     }))
 }

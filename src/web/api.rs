@@ -96,19 +96,13 @@ fn unavailable(e: StoreError) -> Response {
 
 /// The application's state in one word.
 fn state(a: &ApplicationRecord) -> &'static str {
-    if a.erased_at.is_some() {
-        return "erased";
-    }
-    if a.withdrawn_at.is_some() {
-        return "withdrawn";
-    }
-    match a.identification_status.as_deref() {
-        Some("successful") => "completed",
-        Some("failed") => "failed",
-        Some(_) => "identification",
-        None if a.submitted_at.is_some() => "submitted",
-        None => "started",
-    }
+    crate::db::backoffice::Stage::of(
+        a.erased_at.is_some(),
+        a.withdrawn_at.is_some(),
+        a.identification_status.as_deref(),
+        a.submitted_at.is_some(),
+    )
+    .as_str()
 }
 
 fn time(ms: Option<i64>) -> Value {

@@ -278,7 +278,7 @@ fn row_view(lang: Lang, r: &Listed) -> impl IntoView {
             <td><a href=href>{moment(lang, r.created_at)}</a></td>
             <td>{name}</td>
             <td>{r.search_email.clone().unwrap_or_else(|| "–".into())}</td>
-            <td>{texts::stage(lang, Stage::of(r))}</td>
+            <td>{texts::stage(lang, Stage::of(r.erased_at.is_some(), r.withdrawn_at.is_some(), r.identification_status.as_deref(), r.submitted_at.is_some()))}</td>
             <td>{r.identification_status.clone().unwrap_or_else(|| "–".into())}</td>
             <td><code>{r.person_id.clone().unwrap_or_else(|| "–".into())}</code></td>
         </tr>
@@ -382,21 +382,12 @@ fn detail_view(
     let lang = staff.lang;
     let t = lang.staff();
     let r = &l.record;
-    let listed = Listed {
-        id: r.id.clone(),
-        created_at: r.created_at,
-        updated_at: r.updated_at,
-        submitted_at: r.submitted_at,
-        withdrawn_at: r.withdrawn_at,
-        erased_at: r.erased_at,
-        person_id: r.person_id.clone(),
-        identification_id: r.identification_id.clone(),
-        identification_status: r.identification_status.clone(),
-        failure_reason: r.failure_reason.clone(),
-        search_name: None,
-        search_email: None,
-        details: None,
-    };
+    let stage = Stage::of(
+        r.erased_at.is_some(),
+        r.withdrawn_at.is_some(),
+        r.identification_status.as_deref(),
+        r.submitted_at.is_some(),
+    );
     let done_text = match done {
         "retry" => Some(t.done_retry),
         "replay" => Some(t.done_replay),
@@ -409,7 +400,7 @@ fn detail_view(
     let summary = view! {
         <dl class="data-list">
             <dt>{t.application_id}</dt><dd><code>{r.id.clone()}</code></dd>
-            <dt>{t.step}</dt><dd>{texts::stage(lang, Stage::of(&listed))}</dd>
+            <dt>{t.step}</dt><dd>{texts::stage(lang, stage)}</dd>
             <dt>{t.status}</dt><dd>{r.identification_status.clone().unwrap_or_else(|| "–".into())}</dd>
             <dt>{t.failure_reason}</dt><dd>{r.failure_reason.clone().unwrap_or_else(|| "–".into())}</dd>
             <dt>{t.started}</dt><dd>{moment(lang, r.created_at)}</dd>

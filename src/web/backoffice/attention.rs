@@ -200,6 +200,7 @@ async fn item_view(
                 <dt>{t.raised}</dt><dd>{moment(lang, item.created_at)}</dd>
                 <dt>{t.state}</dt><dd>{state_text(lang, &item.state)}</dd>
                 <dt>{t.held_by}</dt><dd>{item.taken_by_email.clone().unwrap_or_else(|| "–".into())}</dd>
+                <dt>{t.closed_by}</dt><dd>{item.closed_by_email.clone().unwrap_or_else(|| "–".into())}</dd>
                 <dt>{t.detail}</dt><dd>{item.detail.clone().unwrap_or_default()}</dd>
             </dl>
             {app_link}

@@ -134,6 +134,7 @@ crate::web::texts::texts! {
     closed_items: "Closed" / "Geschlossen",
     raised: "Raised" / "Gemeldet",
     held_by: "Held by" / "Bearbeitet von",
+    closed_by: "Closed by" / "Geschlossen von",
     nothing_open: "Nothing needs attention." / "Nichts ist zu prüfen.",
     item_title: "Item" / "Vorgang",
     take: "Take it" / "Übernehmen",
