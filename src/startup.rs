@@ -58,14 +58,16 @@ pub struct Server {
 /// headers, request ids (generated, or taken from `x-request-id`), one span per request, and
 /// time limits on the body and the response.
 fn outermost(router: Router, security: SecurityHeaders, limits: ClientLimits) -> Router {
-    router
+    // One stack around the whole router, not `Router::layer`, which wraps every route in each
+    // layer and boxes it again: a request then cloned and dropped some ten boxed services.
+    let stack = tower::ServiceBuilder::new()
+        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
         .layer(
-            tower_http::compression::CompressionLayer::new()
-                .quality(tower_http::CompressionLevel::Fastest),
+            TraceLayer::new_for_http()
+                .make_span_with(telemetry::request_span::<axum::body::Body>)
+                .on_response(DefaultOnResponse::new().level(Level::INFO)),
         )
-        .layer(tower_http::timeout::RequestBodyTimeoutLayer::new(
-            limits.body_timeout,
-        ))
+        .layer(PropagateRequestIdLayer::x_request_id())
         .layer(axum::middleware::from_fn_with_state(
             Edge {
                 headers: security,
@@ -73,13 +75,15 @@ fn outermost(router: Router, security: SecurityHeaders, limits: ClientLimits) ->
             },
             crate::web::security::edge,
         ))
-        .layer(PropagateRequestIdLayer::x_request_id())
+        .layer(tower_http::timeout::RequestBodyTimeoutLayer::new(
+            limits.body_timeout,
+        ))
         .layer(
-            TraceLayer::new_for_http()
-                .make_span_with(telemetry::request_span)
-                .on_response(DefaultOnResponse::new().level(Level::INFO)),
+            tower_http::compression::CompressionLayer::new()
+                .quality(tower_http::CompressionLevel::Fastest),
         )
-        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+        .service(router);
+    Router::new().fallback_service(stack)
 }
 
 fn public_url(settings: &Settings, addr: SocketAddr) -> anyhow::Result<Url> {

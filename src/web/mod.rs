@@ -208,7 +208,11 @@ pub fn router(settings: &Settings, public_url: &Url, parts: Parts) -> Router {
                 .with_state(db.clone()),
         )
         .merge(journey)
-        .fallback(pages::welcome::not_found)
+        .fallback(pages::welcome::not_found);
+    // Around the pages as one service rather than `Router::layer`, which wraps (and boxes)
+    // every route in each layer: a request would clone and drop each box.
+    let pages = tower::ServiceBuilder::new()
+        .layer(sessions)
         .layer(middleware::from_fn_with_state(
             CustomerContext {
                 db: db.clone(),
@@ -217,7 +221,7 @@ pub fn router(settings: &Settings, public_url: &Url, parts: Parts) -> Router {
             },
             customer_context,
         ))
-        .layer(sessions);
+        .service(pages);
 
     Router::new()
         .route("/style/main.css", get(stylesheet))
@@ -227,5 +231,5 @@ pub fn router(settings: &Settings, public_url: &Url, parts: Parts) -> Router {
             "/favicon.svg",
             tower_http::services::ServeFile::new("public/favicon.svg"),
         )
-        .merge(pages)
+        .fallback_service(pages)
 }
