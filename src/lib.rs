@@ -18,6 +18,7 @@
 pub mod config;
 pub mod db;
 pub mod domain;
+pub mod html;
 pub mod mail;
 pub mod monitoring;
 pub mod partner;

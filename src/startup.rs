@@ -59,7 +59,7 @@ pub struct Server {
 /// time limits on the body and the response.
 fn outermost(router: Router, security: SecurityHeaders, limits: ClientLimits) -> Router {
     // One stack around the whole router, not `Router::layer`, which wraps every route in each
-    // layer and boxes it again: a request then cloned and dropped some ten boxed services.
+    // layer and boxes it again for each: a request then cloned and dropped every one of those boxes.
     let stack = tower::ServiceBuilder::new()
         .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
         .layer(

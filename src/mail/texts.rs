@@ -2,6 +2,7 @@
 //! mail names the customer by first name only, names the bank from `BANK_NAME`, and carries
 //! no image, no tracking and no personal data besides.
 
+use crate::html::escape;
 use chrono::NaiveDate;
 
 use crate::db::mail::MailKind;
@@ -194,21 +195,6 @@ pub fn attention(bank: &str, item: &crate::db::history::Item, link: &str) -> Ren
         text,
         html,
     }
-}
-
-fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 /// The mail in words: plain text and HTML with the same content.

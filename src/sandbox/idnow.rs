@@ -3,6 +3,7 @@
 //! simulated call with the agent's instructions, the ident code, and the redirect back to the
 //! partner with the transaction number as the only data. Plain HTML forms, no script.
 
+use crate::html::escape;
 use axum::extract::{Form, Path, State};
 use axum::http::{header, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
@@ -26,14 +27,6 @@ pub fn router() -> Router<Sandbox> {
         .route("/idnow/{company}/identifications/{id}", get(show))
         .route("/idnow/{company}/identifications/{id}/start", post(start))
         .route("/idnow/{company}/identifications/{id}/code", post(code))
-}
-
-pub(crate) fn escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-        .replace('\'', "&#39;")
 }
 
 /// The page's stylesheet, inline so the page stands alone; the CSP allows exactly this text by

@@ -10,9 +10,10 @@ use axum::response::{Html, IntoResponse, Response};
 use axum::Json;
 use serde::Serialize;
 
-use super::idnow::{escape, STYLE};
+use super::idnow::STYLE;
 use super::Sandbox;
 use crate::db::{wall_clock_ms, Db, StoreError};
+use crate::html::escape;
 use crate::mail::texts::Rendered;
 
 /// Keeps a mail the app would have sent to `to`.

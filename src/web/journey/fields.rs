@@ -9,6 +9,7 @@ use leptos::prelude::*;
 use serde::Deserialize;
 
 use crate::domain::countries;
+use crate::html::escape_into;
 use crate::solaris::types::{EmploymentStatus, MaritalStatus};
 use crate::web::i18n::Lang;
 use crate::web::texts::Texts;
@@ -481,20 +482,6 @@ fn option_list(empty: &str, options: &[(String, String)], selected: &str) -> Str
         option(value, label);
     }
     html
-}
-
-/// `text` escaped for an attribute value or an element's text.
-fn escape_into(html: &mut String, text: &str) {
-    for c in text.chars() {
-        match c {
-            '&' => html.push_str("&amp;"),
-            '<' => html.push_str("&lt;"),
-            '>' => html.push_str("&gt;"),
-            '"' => html.push_str("&quot;"),
-            '\'' => html.push_str("&#39;"),
-            c => html.push(c),
-        }
-    }
 }
 
 /// The list of problems at the top of a form, announced and linked to the fields.
