@@ -498,6 +498,91 @@ async fn a_signed_body_replayed_as_person_deleted_for_another_person_erases_noth
 }
 
 #[tokio::test]
+async fn after_a_withdrawal_solaris_is_asked_nothing_but_whether_it_deleted_the_person() {
+    use solaris_onboarding::db::applications;
+    use solaris_onboarding::solaris::types::Identification;
+
+    let c = spawn("en").await;
+    subscriptions(&c).await;
+    sign_up(&c, "X-MANUALTEST-HAPPYPATH").await;
+    let (application, identification, person): (String, String, String) =
+        sqlx::query_as("select id, identification_id, person_id from application")
+            .fetch_one(&c.db.pool)
+            .await
+            .unwrap();
+    let confirm = c.get("/withdraw").await;
+    c.post("/withdraw", &confirm.csrf(), &[])
+        .await
+        .redirected_to("/withdraw");
+    let pending = "select count(*) from solaris_work where state = 'pending'";
+    // A status change Solaris tells of is noted, and not followed.
+    let (sub, secret) = identification_subscription(&c).await;
+    let body = format!(r#"{{"id":"{identification}","status":"successful"}}"#);
+    let res = identification_delivery(&c, &sub, &secret, "withdrawn-1", body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    wait_until(
+        &c.db,
+        "the delivery is in the history",
+        "select count(*) from application_event where kind = 'webhook' \
+         and detail like '%withdrawn-1 (not followed%'",
+        1,
+    )
+    .await;
+    let (waiting,): (i64,) = sqlx::query_as(pending).fetch_one(&c.db.pool).await.unwrap();
+    assert_eq!(waiting, 0, "the webhook queued no read");
+    // A read that asked Solaris before the withdrawal stores its answer after it: the status is
+    // kept for the staff, but nothing more is read.
+    let ident: Identification = serde_json::from_value(json!({
+        "id": identification,
+        "status": "successful",
+        "completed_at": "2026-12-02T10:00:00Z",
+    }))
+    .unwrap();
+    applications::record_identification(&c.db, &application, &ident, false)
+        .await
+        .unwrap();
+    let (status, waiting): (Option<String>, i64) = sqlx::query_as(
+        "select identification_status, \
+         (select count(*) from solaris_work where state = 'pending') from application",
+    )
+    .fetch_one(&c.db.pool)
+    .await
+    .unwrap();
+    assert_eq!(status.as_deref(), Some("successful"));
+    assert_eq!(waiting, 0, "neither the person nor the evidence is read");
+    // Solaris deleting the person is what the staff's deletion waits on: that is followed.
+    let (subscription, secret): (String, String) = sqlx::query_as(
+        "select subscription_id, secret from webhook_subscription where event_type = 'PERSON_DELETED'",
+    )
+    .fetch_one(&c.db.pool)
+    .await
+    .unwrap();
+    let res = delivery(
+        &c,
+        "PERSON_DELETED",
+        &subscription,
+        &secret,
+        "withdrawn-2",
+        "{}".into(),
+    )
+    .header("solaris-entity-id", &person)
+    .send()
+    .await
+    .unwrap();
+    assert_eq!(res.status(), 200);
+    wait_until(
+        &c.db,
+        "Solaris is asked whether it deleted the person",
+        "select count(*) from solaris_work where kind = 'confirm_person_deleted'",
+        1,
+    )
+    .await;
+}
+
+#[tokio::test]
 async fn hundreds_of_applications_end_equal_to_the_sandbox_under_a_mixture_of_webhook_faults() {
     use solaris_onboarding::queue::{self, WorkKind};
     use solaris_onboarding::solaris::types::{

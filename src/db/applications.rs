@@ -483,14 +483,16 @@ pub struct SolarisRefs {
     pub identification_request: Option<String>,
     pub person_id: Option<String>,
     pub identification_id: Option<String>,
+    /// The identification's status as last stored (the guide's word).
+    pub identification_status: Option<String>,
     /// The customer's document choice (JSON), once made.
     pub document: Option<String>,
 }
 
 pub async fn solaris_refs(db: &Db, application_id: &str) -> Result<SolarisRefs, StoreError> {
     Ok(sqlx::query_as(
-        "select person_request, identification_request, person_id, identification_id, document \
-         from application where id = $1",
+        "select person_request, identification_request, person_id, identification_id, \
+         identification_status, document from application where id = $1",
     )
     .bind(application_id)
     .fetch_one(&db.pool)
@@ -549,7 +551,8 @@ pub async fn set_person_id(
 
 /// Stores what Solaris holds now for the identification the application holds (or, when
 /// `created`, the one just created for it); when it has just become successful, queues a read
-/// of the person, whose data IDnow may have corrected.
+/// of the person, whose data IDnow may have corrected. Of a withdrawn application only the
+/// status is kept (the staff's deletion needs it): nothing more is read of the person.
 pub async fn record_identification(
     db: &Db,
     application_id: &str,
@@ -560,7 +563,7 @@ pub async fn record_identification(
     let mut tx = db.begin_write().await?;
     let before: Option<Before> = sqlx::query_as(
         "select identification_status, language, created_at, identification_requested_at, \
-         person_id from application where id = $1",
+         person_id, withdrawn_at from application where id = $1",
     )
     .bind(application_id)
     .fetch_optional(&mut *tx)
@@ -574,7 +577,8 @@ pub async fn record_identification(
         .map(|s| status_from("application.identification_status", s))
         .transpose()?;
     let was_successful = before_status == Some(IdentificationStatus::Successful);
-    let stored = sqlx::query(
+    // `withdrawn_at` as the update leaves it: a withdrawal committed meanwhile counts.
+    let stored: Option<(Option<i64>,)> = sqlx::query_as(
         "update application set identification_id = $1, identification_status = $2, \
          identification_url = coalesce($3, identification_url), failure_reason = $4, \
          identification_completed_at = coalesce($5, identification_completed_at), \
@@ -584,7 +588,8 @@ pub async fn record_identification(
          identification_requested_at = case when $2 = $9 then identification_requested_at \
          else coalesce(identification_requested_at, $6) end, \
          updated_at = $6 where id = $7 \
-         and (identification_id = $1 or (identification_id is null and $8 = 1))",
+         and (identification_id = $1 or (identification_id is null and $8 = 1)) \
+         returning withdrawn_at",
     )
     .bind(&ident.id)
     .bind(status)
@@ -595,13 +600,17 @@ pub async fn record_identification(
     .bind(application_id)
     .bind(i64::from(created))
     .bind(IdentificationStatus::Created.as_str())
-    .execute(&mut *tx)
+    .fetch_optional(&mut *tx)
     .await?;
-    if ident.status == IdentificationStatus::Successful && !was_successful {
+    let withdrawn = match &stored {
+        Some((withdrawn_at,)) => withdrawn_at.is_some(),
+        None => before.withdrawn_at.is_some(),
+    };
+    if ident.status == IdentificationStatus::Successful && !was_successful && !withdrawn {
         work::enqueue(&mut tx, application_id, WorkKind::SyncPerson).await?;
     }
     let changed = before_status.as_ref() != Some(&ident.status);
-    if changed && stored.rows_affected() == 1 {
+    if changed && stored.is_some() {
         let person_id = before.person_id.as_deref();
         announce(
             &mut tx,
@@ -609,6 +618,7 @@ pub async fn record_identification(
             before_status.as_ref(),
             ident,
             person_id,
+            withdrawn,
         )
         .await?;
     }
@@ -628,16 +638,20 @@ struct Before {
     created_at: i64,
     identification_requested_at: Option<i64>,
     person_id: Option<String>,
+    withdrawn_at: Option<i64>,
 }
 
 /// Tells of a stored change of an identification's status, in its transaction: the customer's
-/// mail about the outcome, and the bank's events (the status, and what it means).
+/// mail about the outcome, and the bank's events (the status, and what it means); after an
+/// ending, queues the read of what Solaris holds of it, unless the application is withdrawn
+/// (whose mail the outbox drops when it comes to send it).
 async fn announce(
     tx: &mut sqlx::Transaction<'_, Any>,
     application_id: &str,
     before: Option<&IdentificationStatus>,
     ident: &Identification,
     person_id: Option<&str>,
+    withdrawn: bool,
 ) -> Result<(), StoreError> {
     let reason = ident.failure_reason.as_ref().map(|f| f.0.as_str());
     let result = crate::mail::result_mail(
@@ -683,14 +697,16 @@ async fn announce(
     }
     // An identification that ended: what Solaris holds of it (IDnow's attempts, and the
     // documents after a success) is fetched for the bank's staff.
-    if matches!(
-        ident.status,
-        IdentificationStatus::Successful
-            | IdentificationStatus::Failed
-            | IdentificationStatus::Aborted
-            | IdentificationStatus::Canceled
-            | IdentificationStatus::Expired
-    ) {
+    if !withdrawn
+        && matches!(
+            ident.status,
+            IdentificationStatus::Successful
+                | IdentificationStatus::Failed
+                | IdentificationStatus::Aborted
+                | IdentificationStatus::Canceled
+                | IdentificationStatus::Expired
+        )
+    {
         work::enqueue(tx, application_id, WorkKind::FetchEvidence).await?;
     }
     if let Some(event) = crate::partner::outcome_event(before, &ident.status, reason) {
@@ -728,8 +744,12 @@ pub enum Withdrawal {
 pub async fn withdraw(db: &Db, application_id: &str) -> Result<Withdrawal, StoreError> {
     let now = wall_clock_ms();
     let mut tx = db.begin_write().await?;
+    // The application's row is locked first: a webhook or a read that queues work for it
+    // changes the row in its own transaction, so it either commits before (and its work is
+    // canceled below) or waits and then sees the withdrawal (PostgreSQL; SQLite has one writer).
     let (person_id,): (Option<String>,) =
-        sqlx::query_as("select person_id from application where id = $1")
+        sqlx::query_as("update application set updated_at = $1 where id = $2 returning person_id")
+            .bind(now)
             .bind(application_id)
             .fetch_one(&mut *tx)
             .await?;
@@ -851,26 +871,30 @@ pub async fn changed_since(
 }
 
 /// A webhook named the application's identification or person: remember when, and restart
-/// reconciliation's count. Returns the applications it concerns (not erased).
+/// reconciliation's count. Returns the applications it concerns (not erased), each with
+/// whether the customer withdrew it.
 pub(super) async fn heard_from_solaris(
     tx: &mut sqlx::Transaction<'_, Any>,
     by_identification: bool,
     entity_id: &str,
     now: i64,
-) -> Result<Vec<String>, StoreError> {
+) -> Result<Vec<(String, bool)>, StoreError> {
     let sql = if by_identification {
         "update application set last_webhook_at = $1, reconcile_count = 0 \
-         where identification_id = $2 and erased_at is null returning id"
+         where identification_id = $2 and erased_at is null returning id, withdrawn_at"
     } else {
         "update application set last_webhook_at = $1, reconcile_count = 0 \
-         where person_id = $2 and erased_at is null returning id"
+         where person_id = $2 and erased_at is null returning id, withdrawn_at"
     };
-    let rows: Vec<(String,)> = sqlx::query_as(sql)
+    let rows: Vec<(String, Option<i64>)> = sqlx::query_as(sql)
         .bind(now)
         .bind(entity_id)
         .fetch_all(&mut **tx)
         .await?;
-    Ok(rows.into_iter().map(|(id,)| id).collect())
+    Ok(rows
+        .into_iter()
+        .map(|(id, withdrawn_at)| (id, withdrawn_at.is_some()))
+        .collect())
 }
 
 /// Solaris answered that the application's person no longer exists (after `PERSON_DELETED`):

@@ -207,11 +207,18 @@ async fn act_on(
         }
     };
     let detail = format!("{} {}", delivery.event_type.as_str(), delivery.webhook_id);
-    for application_id in
+    for (application_id, withdrawn) in
         applications::heard_from_solaris(tx, by_identification, entity, now).await?
     {
-        history::record(&mut **tx, &application_id, Happened::Webhook, &detail, None).await?;
-        work::enqueue_read(tx, &application_id, read).await?;
+        // The customer withdrew: Solaris is asked nothing more about them, but whether it
+        // deleted the person, which the staff's deletion waits on.
+        if withdrawn && read != WorkKind::ConfirmPersonDeleted {
+            let detail = format!("{detail} (not followed: the application is withdrawn)");
+            history::record(&mut **tx, &application_id, Happened::Webhook, &detail, None).await?;
+        } else {
+            history::record(&mut **tx, &application_id, Happened::Webhook, &detail, None).await?;
+            work::enqueue_read(tx, &application_id, read).await?;
+        }
     }
     Ok(())
 }

@@ -267,6 +267,7 @@ impl Worker {
             identification_request: ident_request,
             person_id,
             identification_id: ident_id,
+            identification_status,
             document,
         } = applications::solaris_refs(&self.db, &item.application_id).await?;
         let missing =
@@ -369,7 +370,11 @@ impl Worker {
                 let Some(ident_id) = ident_id else {
                     return Ok(());
                 };
-                self.fetch_evidence(&item.application_id, &person_id, &ident_id)
+                // The status as stored: each ending queues its own fetch, so one that follows
+                // a later change (successful, then canceled) is fetched again.
+                let successful = identification_status.as_deref()
+                    == Some(IdentificationStatus::Successful.as_str());
+                self.fetch_evidence(&item.application_id, &person_id, &ident_id, successful)
                     .await?;
             }
             WorkKind::ConfirmPersonDeleted => {
@@ -428,11 +433,8 @@ impl Worker {
         application_id: &str,
         person_id: &str,
         identification_id: &str,
+        successful: bool,
     ) -> Result<(), Failure> {
-        let ident = self
-            .client
-            .get_identification(person_id, identification_id, false)
-            .await?;
         let attempts: Vec<serde_json::Value> = self
             .client
             .idnow_attempts(person_id, identification_id)
@@ -450,7 +452,7 @@ impl Worker {
                 })
             })
             .collect();
-        let documents = if ident.status == IdentificationStatus::Successful {
+        let documents = if successful {
             let listed = self.client.person_documents(person_id).await?;
             let listed: Vec<serde_json::Value> = listed
                 .into_iter()
