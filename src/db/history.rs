@@ -123,27 +123,45 @@ where
     Ok(())
 }
 
-/// Appends to the history of the application that owns the work item `work_id`.
-pub(super) async fn record_for_work<'e, E>(
+/// A table of queued rows that each belong to an application and name their kind.
+#[derive(Clone, Copy, Debug)]
+pub(super) enum Queued {
+    /// `solaris_work`.
+    Work,
+    /// `mail`.
+    Mail,
+}
+
+/// Appends to the history of the application that owns the row `row_id` of `table`: the
+/// row's kind followed by `detail`.
+pub(super) async fn record_for<'e, E>(
     on: E,
-    work_id: &str,
+    table: Queued,
+    row_id: &str,
     what: Happened,
     detail: &str,
 ) -> Result<(), StoreError>
 where
     E: sqlx::Executor<'e, Database = Any>,
 {
-    sqlx::query(
-        "insert into application_event (id, application_id, at, kind, detail) \
-         select $1, application_id, $2, $3, kind || $4 from solaris_work where id = $5",
-    )
-    .bind(ordered_id())
-    .bind(wall_clock_ms())
-    .bind(what.as_str())
-    .bind(detail)
-    .bind(work_id)
-    .execute(on)
-    .await?;
+    let sql = match table {
+        Queued::Work => {
+            "insert into application_event (id, application_id, at, kind, detail) \
+             select $1, application_id, $2, $3, kind || $4 from solaris_work where id = $5"
+        }
+        Queued::Mail => {
+            "insert into application_event (id, application_id, at, kind, detail) \
+             select $1, application_id, $2, $3, kind || $4 from mail where id = $5"
+        }
+    };
+    sqlx::query(sql)
+        .bind(ordered_id())
+        .bind(wall_clock_ms())
+        .bind(what.as_str())
+        .bind(detail)
+        .bind(row_id)
+        .execute(on)
+        .await?;
     Ok(())
 }
 
@@ -372,32 +390,30 @@ pub async fn handle(
     let now = wall_clock_ms();
     let mut tx = db.begin_write().await?;
     let changed = match handling {
-        Handling::Take => sqlx::query(
-            "update attention set state = 'taken', taken_by = $1, updated_at = $2 \
-             where id = $3 and state <> 'closed'",
-        )
-        .bind(staff_id)
-        .bind(now)
-        .bind(attention_id)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected(),
         Handling::Comment(_) => sqlx::query("update attention set updated_at = $1 where id = $2")
             .bind(now)
             .bind(attention_id)
             .execute(&mut *tx)
             .await?
             .rows_affected(),
-        Handling::Close(_) => sqlx::query(
-            "update attention set state = 'closed', closed_by = $1, updated_at = $2 \
-             where id = $3 and state <> 'closed'",
-        )
-        .bind(staff_id)
-        .bind(now)
-        .bind(attention_id)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected(),
+        // Taking and closing set the state and who did it, unless the item is closed already.
+        Handling::Take | Handling::Close(_) => {
+            let (state, by) = match handling {
+                Handling::Take => ("taken", "taken_by"),
+                _ => ("closed", "closed_by"),
+            };
+            sqlx::query(&format!(
+                "update attention set state = $1, {by} = $2, updated_at = $3 \
+                 where id = $4 and state <> 'closed'"
+            ))
+            .bind(state)
+            .bind(staff_id)
+            .bind(now)
+            .bind(attention_id)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected()
+        }
     };
     let comment = match handling {
         Handling::Comment(body) => Some(body.as_str()),

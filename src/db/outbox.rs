@@ -2,7 +2,7 @@
 //! a sender takes a row with a lease, so that two instances never send it twice; it ends the
 //! row, or hands it back to be tried again later.
 
-use super::history::Happened;
+use super::history::{Happened, Queued};
 use super::{wall_clock_ms, Db, StoreError};
 
 /// One of the outbox tables.
@@ -84,16 +84,7 @@ pub async fn end(
         _ => None,
     };
     if let (Some(happened), 1) = (happened, ended.rows_affected()) {
-        sqlx::query(
-            "insert into application_event (id, application_id, at, kind, detail) \
-             select $1, application_id, $2, $3, kind from mail where id = $4",
-        )
-        .bind(super::history::ordered_id())
-        .bind(wall_clock_ms())
-        .bind(happened.as_str())
-        .bind(id)
-        .execute(&mut *tx)
-        .await?;
+        super::history::record_for(&mut *tx, Queued::Mail, id, happened, "").await?;
     }
     Ok(tx.commit().await?)
 }

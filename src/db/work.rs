@@ -5,7 +5,7 @@
 use serde::Serialize;
 use sqlx::Any;
 
-use super::history::{self, Concern, Happened};
+use super::history::{self, Concern, Happened, Queued};
 use super::{wall_clock_ms, Db, StoreError};
 
 /// Defines a closed set stored as text: its names, and parsing that fails on anything else.
@@ -374,7 +374,7 @@ pub async fn finish(db: &Db, id: &str, owner: &str) -> Result<(), StoreError> {
     .execute(&mut *tx)
     .await?;
     if done.rows_affected() == 1 {
-        history::record_for_work(&mut *tx, id, Happened::WorkDone, "").await?;
+        history::record_for(&mut *tx, Queued::Work, id, Happened::WorkDone, "").await?;
     }
     Ok(tx.commit().await?)
 }
@@ -411,7 +411,14 @@ pub async fn retry_later(
     .execute(&mut *tx)
     .await?;
     let detail = format!(" attempt {}: {why}", item.attempts + 1);
-    history::record_for_work(&mut *tx, &item.id, Happened::WorkRetry, &detail).await?;
+    history::record_for(
+        &mut *tx,
+        Queued::Work,
+        &item.id,
+        Happened::WorkRetry,
+        &detail,
+    )
+    .await?;
     Ok(tx.commit().await?)
 }
 
@@ -453,7 +460,14 @@ pub async fn fail(db: &Db, item: &Due, why: &str, detail: Option<&str>) -> Resul
             .await?;
     }
     let detail = format!(" after {} attempts: {why}", item.attempts + 1);
-    history::record_for_work(&mut *tx, &item.id, Happened::WorkFailed, &detail).await?;
+    history::record_for(
+        &mut *tx,
+        Queued::Work,
+        &item.id,
+        Happened::WorkFailed,
+        &detail,
+    )
+    .await?;
     // A status read that keeps failing leaves the customer waiting on a status nobody learns.
     let concern = if item.kind == WorkKind::RefreshIdentification {
         Concern::StatusReadFailing
