@@ -53,10 +53,9 @@ pub struct Server {
     pub db: Db,
 }
 
-/// What every response of a server gets: compression (gzip or brotli, as the client accepts;
-/// never for the live status stream, whose events must not wait in a buffer), the security
-/// headers, request ids (generated, or taken from `x-request-id`), one span per request, and
-/// time limits on the body and the response.
+/// What every response of a server gets: the security headers, request ids (generated, or
+/// taken from `x-request-id`), one span per request, and time limits on the body and the
+/// response. Nothing here compresses: see [`crate::web::assets`].
 fn outermost(router: Router, security: SecurityHeaders, limits: ClientLimits) -> Router {
     // One stack around the whole router, not `Router::layer`, which wraps every route in each
     // layer and boxes it again for each: a request then cloned and dropped every one of those boxes.
@@ -78,10 +77,6 @@ fn outermost(router: Router, security: SecurityHeaders, limits: ClientLimits) ->
         .layer(tower_http::timeout::RequestBodyTimeoutLayer::new(
             limits.body_timeout,
         ))
-        .layer(
-            tower_http::compression::CompressionLayer::new()
-                .quality(tower_http::CompressionLevel::Fastest),
-        )
         .service(router);
     Router::new().fallback_service(stack)
 }

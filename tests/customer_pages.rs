@@ -1,6 +1,6 @@
 //! What a customer meets: the bank's identity on every page, the words of every outcome (each
 //! of the guide's failure reasons against its two columns, in both languages), forms that say
-//! what went wrong, a review that confirms only what it showed, compression, and the sandbox's
+//! what went wrong, a review that confirms only what it showed, compressed assets, and the sandbox's
 //! IDnow page in German.
 
 mod common;
@@ -353,7 +353,7 @@ async fn the_completion_page_marks_what_the_video_call_corrected_and_says_what_h
 }
 
 #[tokio::test]
-async fn pages_and_styles_are_compressed_and_the_live_stream_is_not() {
+async fn the_assets_are_compressed_as_the_browser_accepts_and_pages_and_the_stream_are_not() {
     let c = spawn("en").await;
     let home = c.get("/").await;
     let css = home
@@ -362,16 +362,61 @@ async fn pages_and_styles_are_compressed_and_the_live_stream_is_not() {
         .find(|s| s.starts_with("/assets/main-"))
         .map(|s| s[..s.find('"').unwrap()].to_string())
         .unwrap();
-    for (path, encoding) in [("/", "br"), ("/", "gzip"), (css.as_str(), "br")] {
-        let res = c
-            .http
-            .get(c.url(path))
-            .header("accept-encoding", encoding)
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(res.headers()["content-encoding"], encoding, "{path}");
+    let get = |path: String, accept: &'static str| {
+        let req = c.http.get(c.url(&path));
+        let req = if accept.is_empty() {
+            req
+        } else {
+            req.header("accept-encoding", accept)
+        };
+        req.send()
+    };
+    let plain = get(css.clone(), "").await.unwrap();
+    assert!(plain.headers().get("content-encoding").is_none());
+    let plain = plain.bytes().await.unwrap();
+    for (accept, encoding) in [
+        ("gzip, deflate, br, zstd", Some("br")),
+        ("gzip, deflate", Some("gzip")),
+        ("br;q=0, gzip", Some("gzip")),
+        ("deflate", None),
+    ] {
+        let res = get(css.clone(), accept).await.unwrap();
+        assert_eq!(res.headers()["vary"], "accept-encoding");
+        assert_eq!(
+            res.headers()
+                .get("content-encoding")
+                .map(|v| v.to_str().unwrap()),
+            encoding,
+            "{accept}"
+        );
+        let body = res.bytes().await.unwrap();
+        let unpacked = match encoding {
+            Some("br") => {
+                let mut out = Vec::new();
+                brotli::BrotliDecompress(&mut &body[..], &mut out).unwrap();
+                out
+            }
+            Some(_) => {
+                let mut out = Vec::new();
+                std::io::Read::read_to_end(&mut flate2::read::GzDecoder::new(&body[..]), &mut out)
+                    .unwrap();
+                out
+            }
+            None => body.to_vec(),
+        };
+        assert_eq!(unpacked, plain, "{accept}: the stylesheet itself");
+        if encoding.is_some() {
+            assert!(
+                body.len() * 3 < plain.len(),
+                "{accept}: {} bytes",
+                body.len()
+            );
+        }
     }
+    // A page holds the CSRF token and echoes what was typed: compressed, its size could give
+    // the token away (BREACH).
+    let page = get("/".into(), "gzip, deflate, br, zstd").await.unwrap();
+    assert!(page.headers().get("content-encoding").is_none());
     confirmed(&c, "X-MANUALTEST-HAPPYPATH").await;
     let stream = c
         .http
