@@ -212,11 +212,14 @@ async fn act_on(
     {
         // The customer withdrew: Solaris is asked nothing more about them, but whether it
         // deleted the person, which the staff's deletion waits on.
-        if withdrawn && read != WorkKind::ConfirmPersonDeleted {
-            let detail = format!("{detail} (not followed: the application is withdrawn)");
-            history::record(&mut **tx, &application_id, Happened::Webhook, &detail, None).await?;
+        let followed = !withdrawn || read == WorkKind::ConfirmPersonDeleted;
+        let noted = if followed {
+            detail.clone()
         } else {
-            history::record(&mut **tx, &application_id, Happened::Webhook, &detail, None).await?;
+            format!("{detail} (not followed: the application is withdrawn)")
+        };
+        history::record(&mut **tx, &application_id, Happened::Webhook, &noted, None).await?;
+        if followed {
             work::enqueue_read(tx, &application_id, read).await?;
         }
     }
