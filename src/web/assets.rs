@@ -9,7 +9,7 @@
 use std::io::Write;
 use std::sync::LazyLock;
 
-use axum::extract::Path;
+use axum::extract::{Path, Request};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use sha2::{Digest, Sha256};
@@ -121,11 +121,13 @@ pub fn status_script_src() -> String {
 
 /// `GET /assets/{name}`: a fingerprinted file, cached for a year, compressed as the client
 /// accepts; any other name is a 404.
-pub async fn asset(Path(name): Path<String>, headers: HeaderMap) -> Response {
+pub async fn asset(Path(name): Path<String>, request: Request) -> Response {
     let Some(asset) = ASSETS.iter().find(|a| a.name == name) else {
         return StatusCode::NOT_FOUND.into_response();
     };
-    let (encoding, body): (Option<&'static str>, &'static [u8]) = match negotiate(&headers) {
+    // The request itself rather than a `HeaderMap`, which axum extracts as a copy.
+    let chosen = negotiate(request.headers());
+    let (encoding, body): (Option<&'static str>, &'static [u8]) = match chosen {
         Encoding::Brotli => (Some("br"), &asset.brotli),
         Encoding::Gzip => (Some("gzip"), &asset.gzip),
         Encoding::Identity => (None, asset.body.as_bytes()),
