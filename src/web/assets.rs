@@ -7,7 +7,7 @@
 //! compressed responses.
 
 use std::io::Write;
-use std::sync::LazyLock;
+use std::sync::{LazyLock, OnceLock};
 
 use axum::extract::{Path, Request};
 use axum::http::{header, HeaderMap, StatusCode};
@@ -23,8 +23,18 @@ struct Asset {
     name: String,
     content_type: &'static str,
     body: &'static str,
-    brotli: Vec<u8>,
-    gzip: Vec<u8>,
+    /// Brotli and gzip, made on the first request for the file (not on the first page, which
+    /// only needs its name).
+    compressed: OnceLock<(Vec<u8>, Vec<u8>)>,
+}
+
+impl Asset {
+    fn compressed(&self) -> &(Vec<u8>, Vec<u8>) {
+        self.compressed.get_or_init(|| {
+            let body = self.body.as_bytes();
+            (brotli_of(body), gzip_of(body))
+        })
+    }
 }
 
 fn fingerprinted(
@@ -38,8 +48,7 @@ fn fingerprinted(
         name: format!("{stem}-{}.{extension}", &hash[..16]),
         content_type,
         body,
-        brotli: brotli_of(body.as_bytes()),
-        gzip: gzip_of(body.as_bytes()),
+        compressed: OnceLock::new(),
     }
 }
 
@@ -128,8 +137,8 @@ pub async fn asset(Path(name): Path<String>, request: Request) -> Response {
     // The request itself rather than a `HeaderMap`, which axum extracts as a copy.
     let chosen = negotiate(request.headers());
     let (encoding, body): (Option<&'static str>, &'static [u8]) = match chosen {
-        Encoding::Brotli => (Some("br"), &asset.brotli),
-        Encoding::Gzip => (Some("gzip"), &asset.gzip),
+        Encoding::Brotli => (Some("br"), &asset.compressed().0),
+        Encoding::Gzip => (Some("gzip"), &asset.compressed().1),
         Encoding::Identity => (None, asset.body.as_bytes()),
     };
     let mut res = (
