@@ -88,6 +88,29 @@ fn delivery(
         .body(body)
 }
 
+/// A `PERSON_DELETED` delivery naming `person`, signed as Solaris signs it: person events
+/// carry `{}`, the person is in the `Solaris-Entity-Id` header.
+async fn person_deleted(c: &Customer, person: &str, webhook_id: &str) -> reqwest::Response {
+    let (subscription, secret): (String, String) = sqlx::query_as(
+        "select subscription_id, secret from webhook_subscription where event_type = 'PERSON_DELETED'",
+    )
+    .fetch_one(&c.db.pool)
+    .await
+    .unwrap();
+    delivery(
+        c,
+        "PERSON_DELETED",
+        &subscription,
+        &secret,
+        webhook_id,
+        "{}".into(),
+    )
+    .header("solaris-entity-id", person)
+    .send()
+    .await
+    .unwrap()
+}
+
 /// Polls the application's stored identification status (without any page asking Solaris).
 async fn stored_status(db: &Db, wanted: &str) {
     for _ in 0..400 {
@@ -455,24 +478,7 @@ async fn a_signed_body_replayed_as_person_deleted_for_another_person_erases_noth
         .unwrap();
     // Solaris signs only the body, and person events carry `{}`: a captured delivery can be
     // sent again with another event type, another customer's id and a fresh webhook id.
-    let (subscription, secret): (String, String) = sqlx::query_as(
-        "select subscription_id, secret from webhook_subscription where event_type = 'PERSON_DELETED'",
-    )
-    .fetch_one(&c.db.pool)
-    .await
-    .unwrap();
-    let res = delivery(
-        &c,
-        "PERSON_DELETED",
-        &subscription,
-        &secret,
-        "replayed-1",
-        "{}".into(),
-    )
-    .header("solaris-entity-id", &person)
-    .send()
-    .await
-    .unwrap();
+    let res = person_deleted(&c, &person, "replayed-1").await;
     assert_eq!(res.status(), 200);
     // The app asks Solaris, which still holds the person: nothing is erased.
     let asked = "select count(*) from solaris_work where kind = 'confirm_person_deleted' and state = 'done'";
@@ -554,24 +560,7 @@ async fn after_a_withdrawal_solaris_is_asked_nothing_but_whether_it_deleted_the_
     assert_eq!(status.as_deref(), Some("successful"));
     assert_eq!(waiting, 0, "neither the person nor the evidence is read");
     // Solaris deleting the person is what the staff's deletion waits on: that is followed.
-    let (subscription, secret): (String, String) = sqlx::query_as(
-        "select subscription_id, secret from webhook_subscription where event_type = 'PERSON_DELETED'",
-    )
-    .fetch_one(&c.db.pool)
-    .await
-    .unwrap();
-    let res = delivery(
-        &c,
-        "PERSON_DELETED",
-        &subscription,
-        &secret,
-        "withdrawn-2",
-        "{}".into(),
-    )
-    .header("solaris-entity-id", &person)
-    .send()
-    .await
-    .unwrap();
+    let res = person_deleted(&c, &person, "withdrawn-2").await;
     assert_eq!(res.status(), 200);
     wait_until(
         &c.db,

@@ -144,24 +144,21 @@ pub(super) async fn record_for<'e, E>(
 where
     E: sqlx::Executor<'e, Database = Any>,
 {
-    let sql = match table {
-        Queued::Work => {
-            "insert into application_event (id, application_id, at, kind, detail) \
-             select $1, application_id, $2, $3, kind || $4 from solaris_work where id = $5"
-        }
-        Queued::Mail => {
-            "insert into application_event (id, application_id, at, kind, detail) \
-             select $1, application_id, $2, $3, kind || $4 from mail where id = $5"
-        }
+    let table = match table {
+        Queued::Work => "solaris_work",
+        Queued::Mail => "mail",
     };
-    sqlx::query(sql)
-        .bind(ordered_id())
-        .bind(wall_clock_ms())
-        .bind(what.as_str())
-        .bind(detail)
-        .bind(row_id)
-        .execute(on)
-        .await?;
+    sqlx::query(&format!(
+        "insert into application_event (id, application_id, at, kind, detail) \
+         select $1, application_id, $2, $3, kind || $4 from {table} where id = $5"
+    ))
+    .bind(ordered_id())
+    .bind(wall_clock_ms())
+    .bind(what.as_str())
+    .bind(detail)
+    .bind(row_id)
+    .execute(on)
+    .await?;
     Ok(())
 }
 
