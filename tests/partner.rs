@@ -469,7 +469,17 @@ async fn a_failed_event_is_listed_and_sent_again_by_an_operator() {
     let c = app_with_receiver(&receiver).await;
     sign_up(&c, "X-MANUALTEST-HAPPYPATH").await;
     let id = application_id(&c, "X-MANUALTEST-HAPPYPATH").await;
-    until_last(&receiver, &id, "identification.status_changed").await;
+    // The last event of a requested identification is its `pending`; a webhook's `created` may
+    // come before it.
+    let pending = (
+        "identification.status_changed".to_string(),
+        "pending".to_string(),
+    );
+    receiver
+        .wait_for("the requested identification's status", |_| {
+            events_of(&receiver, &id).last() == Some(&pending)
+        })
+        .await;
     // An event the receiver never took, for days.
     let (event,): (String,) = sqlx::query_as(
         "select id from partner_event where application_id = $1 and event_type = 'application.submitted'",
