@@ -572,6 +572,66 @@ async fn after_a_withdrawal_solaris_is_asked_nothing_but_whether_it_deleted_the_
 }
 
 #[tokio::test]
+async fn a_status_told_by_a_webhook_and_by_the_request_at_once_is_one_event_for_the_bank() {
+    use solaris_onboarding::db::applications;
+    use solaris_onboarding::solaris::types::{Identification, IdentificationStatus};
+
+    let c = spawn("en").await;
+    subscriptions(&c).await;
+    sign_up(&c, "X-MANUALTEST-HAPPYPATH").await;
+    let (application, identification, url): (String, String, String) =
+        sqlx::query_as("select id, identification_id, identification_url from application")
+            .fetch_one(&c.db.pool)
+            .await
+            .unwrap();
+    let changes = format!(
+        "select count(*) from partner_event where application_id = '{application}' \
+         and event_type = 'identification.status_changed'"
+    );
+    wait_until(
+        &c.db,
+        "the requested identification is pending",
+        &format!("{changes} and cause like '%:pending:%'"),
+        1,
+    )
+    .await;
+    let ident: Identification = serde_json::from_value(json!({
+        "id": identification,
+        "status": "pending",
+        "url": url,
+    }))
+    .unwrap();
+    // A webhook's read of the identification and the request's answer store the same new
+    // status at the same moment, again and again: each time the bank hears of it once.
+    for round in 0..25 {
+        sqlx::query("update application set identification_status = null where id = $1")
+            .bind(&application)
+            .execute(&c.db.pool)
+            .await
+            .unwrap();
+        sqlx::query(
+            "delete from partner_event where application_id = $1 \
+             and event_type = 'identification.status_changed'",
+        )
+        .bind(&application)
+        .execute(&c.db.pool)
+        .await
+        .unwrap();
+        let (read, request) = tokio::join!(
+            applications::record_identification(&c.db, &application, &ident, false),
+            applications::record_request(&c.db, &application, &IdentificationStatus::Pending, &url),
+        );
+        read.unwrap();
+        request.unwrap();
+        let (n,): (i64,) = sqlx::query_as(&changes)
+            .fetch_one(&c.db.pool)
+            .await
+            .unwrap();
+        assert_eq!(n, 1, "round {round}: {n} events for one status");
+    }
+}
+
+#[tokio::test]
 async fn hundreds_of_applications_end_equal_to_the_sandbox_under_a_mixture_of_webhook_faults() {
     use solaris_onboarding::queue::{self, WorkKind};
     use solaris_onboarding::solaris::types::{

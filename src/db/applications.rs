@@ -402,12 +402,15 @@ pub async fn record_request(
     url: &str,
 ) -> Result<(), StoreError> {
     let mut tx = db.begin_write().await?;
-    let before: Option<(Option<String>, Option<String>, Option<String>)> = sqlx::query_as(
-        "select identification_status, person_id, identification_id from application where id = $1",
-    )
-    .bind(application_id)
-    .fetch_optional(&mut *tx)
-    .await?;
+    let before: Option<(Option<String>, Option<String>, Option<String>)> =
+        sqlx::query_as(&format!(
+            "select identification_status, person_id, identification_id from application \
+         where id = $1{}",
+            db.for_update()
+        ))
+        .bind(application_id)
+        .fetch_optional(&mut *tx)
+        .await?;
     sqlx::query(
         "update application set identification_status = $1, identification_url = $2, \
          failure_reason = null, last_refresh_at = $3, reconcile_count = 0, reconcile_due_at = null, \
@@ -561,10 +564,11 @@ pub async fn record_identification(
 ) -> Result<Option<Transition>, StoreError> {
     let status = status_text(&ident.status)?;
     let mut tx = db.begin_write().await?;
-    let before: Option<Before> = sqlx::query_as(
+    let before: Option<Before> = sqlx::query_as(&format!(
         "select identification_status, language, created_at, identification_requested_at, \
-         person_id, withdrawn_at from application where id = $1",
-    )
+         person_id, withdrawn_at from application where id = $1{}",
+        db.for_update()
+    ))
     .bind(application_id)
     .fetch_optional(&mut *tx)
     .await?;

@@ -261,11 +261,13 @@ pub async fn retry_failed_work(
 ) -> Result<bool, StoreError> {
     let now = wall_clock_ms();
     let mut tx = db.begin_write().await?;
-    let item: Option<(String, i64)> = sqlx::query_as(
+    // Two staff retrying at once: the second finds the item no longer failed.
+    let item: Option<(String, i64)> = sqlx::query_as(&format!(
         "select w.kind, w.seq from solaris_work w join application a on a.id = w.application_id \
          where w.id = $1 and w.application_id = $2 and w.state = 'failed' \
-         and a.withdrawn_at is null and a.erased_at is null",
-    )
+         and a.withdrawn_at is null and a.erased_at is null{}",
+        db.for_update()
+    ))
     .bind(work_id)
     .bind(application_id)
     .fetch_optional(&mut *tx)

@@ -202,6 +202,17 @@ impl Db {
             Backend::Postgres => self.writer.begin().await,
         }
     }
+
+    /// Ends a `select`, in a [`Db::begin_write`] transaction, of rows it reads to decide what to
+    /// write: PostgreSQL locks them until the commit, so that two writers of one application
+    /// (a webhook's read and the request's answer) take turns instead of both deciding on what
+    /// neither has written yet. SQLite's `BEGIN IMMEDIATE` already makes every writer wait.
+    pub fn for_update(&self) -> &'static str {
+        match self.backend {
+            Backend::Sqlite => "",
+            Backend::Postgres => " for update",
+        }
+    }
 }
 
 /// Why a store could not answer.
