@@ -215,7 +215,6 @@ impl Server {
         });
         let parts = web::Parts {
             db: db.clone(),
-            client,
             work,
             feed,
             sessions,

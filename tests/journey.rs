@@ -615,6 +615,86 @@ async fn when_idnow_cannot_be_started_the_customer_is_told_to_come_back_and_the_
 }
 
 #[tokio::test]
+async fn the_button_to_idnow_waits_while_the_queue_asks_solaris_again_and_the_page_never_asks() {
+    let c = at_documents("en").await;
+    c.german_id_card_to_redirect().await;
+    c.set_faults(serde_json::json!({"routes": [{"method": "PATCH", "path": "/v1/persons/*/identifications/*/request", "status": 503, "times": 2}]}))
+        .await;
+    let go = c.submit("/identification/start", &[]).await;
+    assert_eq!(go.status, StatusCode::SEE_OTHER, "{}", go.body);
+    assert!(go.location.unwrap().contains("/sandbox/idnow/"));
+    let requests: Vec<u64> = c
+        .sandbox_log()
+        .await
+        .iter()
+        .filter(|e| e["method"] == "PATCH" && e["path"].as_str().unwrap().ends_with("/request"))
+        .map(|e| e["status"].as_u64().unwrap())
+        .collect();
+    assert_eq!(
+        requests.len(),
+        3,
+        "{requests:?}: twice unavailable, then answered"
+    );
+    assert!(
+        requests[..2].iter().all(|s| *s == 503) && requests[2] < 300,
+        "{requests:?}"
+    );
+    // One item of the queue asked each time; the page only waited for it.
+    let items: Vec<(String, i64)> = sqlx::query_as(
+        "select state, attempts from solaris_work where kind = 'request_identification'",
+    )
+    .fetch_all(&c.db.pool)
+    .await
+    .unwrap();
+    assert_eq!(items.len(), 1, "{items:?}");
+    assert_eq!(items[0].0, "done");
+    // Back from IDnow, the button opens the same link and asks Solaris nothing.
+    let back = c.get("/identification/return").await;
+    let again = c.post("/identification/start", &back.csrf(), &[]).await;
+    assert_eq!(again.status, StatusCode::SEE_OTHER);
+    assert!(again.location.unwrap().contains("/sandbox/idnow/"));
+    let requests = c
+        .sandbox_log()
+        .await
+        .iter()
+        .filter(|e| e["method"] == "PATCH")
+        .count();
+    assert_eq!(requests, 3);
+}
+
+#[tokio::test]
+async fn while_solaris_stays_down_the_button_says_to_try_again_and_the_queue_gets_the_link_later() {
+    let c = at_documents("de").await;
+    c.german_id_card_to_redirect().await;
+    c.set_faults(serde_json::json!({"routes": [{"method": "PATCH", "path": "/v1/persons/*/identifications/*/request", "status": 503, "times": 1000}]}))
+        .await;
+    let page = c.submit("/identification/start", &[]).await;
+    assert_try_again(&page, TRY_AGAIN_DE);
+    assert!(page.body.contains("<form"), "the button is there again");
+    c.set_faults(serde_json::json!({"routes": []})).await;
+    let done = "select count(*) from solaris_work where kind = 'request_identification' \
+                and state = 'done'";
+    for _ in 0..1200 {
+        let (n,): (i64,) = sqlx::query_as(done).fetch_one(&c.db.pool).await.unwrap();
+        if n == 1 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    // The link the queue got is the one the next click opens: no second request.
+    let back = c.get("/identification/return").await;
+    let go = c.post("/identification/start", &back.csrf(), &[]).await;
+    assert_eq!(go.status, StatusCode::SEE_OTHER, "{}", go.body);
+    assert!(go.location.unwrap().contains("/sandbox/idnow/"));
+    let (items,): (i64,) =
+        sqlx::query_as("select count(*) from solaris_work where kind = 'request_identification'")
+            .fetch_one(&c.db.pool)
+            .await
+            .unwrap();
+    assert_eq!(items, 1);
+}
+
+#[tokio::test]
 async fn while_solaris_is_down_the_preparing_page_says_so_and_the_application_goes_on_by_itself() {
     let c = spawn("en").await;
     c.subscribed().await;

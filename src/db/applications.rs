@@ -394,26 +394,43 @@ pub async fn checklist_done(db: &Db, application_id: &str) -> Result<(), StoreEr
 }
 
 /// The identification was requested: its status and the IDnow link, and the bank's event when
-/// the status changed with it.
+/// the status changed with it. Returns the application's language (`EN` or `DE`), `None` when
+/// there is no such application.
 pub async fn record_request(
     db: &Db,
     application_id: &str,
     status: &IdentificationStatus,
     url: &str,
-) -> Result<(), StoreError> {
+) -> Result<Option<String>, StoreError> {
+    #[derive(sqlx::FromRow)]
+    struct Before {
+        identification_status: Option<String>,
+        person_id: Option<String>,
+        identification_id: Option<String>,
+        language: String,
+    }
     let mut tx = db.begin_write().await?;
-    let before: Option<(Option<String>, Option<String>, Option<String>)> =
-        sqlx::query_as(&format!(
-            "select identification_status, person_id, identification_id from application \
-         where id = $1{}",
-            db.for_update()
-        ))
-        .bind(application_id)
-        .fetch_optional(&mut *tx)
-        .await?;
+    let before: Option<Before> = sqlx::query_as(&format!(
+        "select identification_status, person_id, identification_id, language \
+         from application where id = $1{}",
+        db.for_update()
+    ))
+    .bind(application_id)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let Some(Before {
+        identification_status: before,
+        person_id,
+        identification_id,
+        language,
+    }) = before
+    else {
+        return Ok(None);
+    };
     sqlx::query(
         "update application set identification_status = $1, identification_url = $2, \
-         failure_reason = null, last_refresh_at = $3, reconcile_count = 0, reconcile_due_at = null, \
+         failure_reason = null, solaris_error = null, last_refresh_at = $3, reconcile_count = 0, \
+         reconcile_due_at = null, \
          identification_requested_at = coalesce(identification_requested_at, $3), updated_at = $3 \
          where id = $4",
     )
@@ -423,34 +440,33 @@ pub async fn record_request(
     .bind(application_id)
     .execute(&mut *tx)
     .await?;
-    if let Some((before, person_id, identification_id)) = before {
-        let ident = identification_id.as_deref().unwrap_or_default();
-        // The request is history even when a webhook's read stored its status first.
-        history::record(
-            &mut *tx,
+    let ident = identification_id.as_deref().unwrap_or_default();
+    // The request is history even when a webhook's read stored its status first.
+    history::record(
+        &mut *tx,
+        application_id,
+        Happened::IdentificationRequested,
+        &format!("{ident} {}", status.as_str()),
+        None,
+    )
+    .await?;
+    if before.as_deref() != Some(status.as_str()) {
+        events::enqueue(
+            &mut tx,
             application_id,
-            Happened::IdentificationRequested,
-            &format!("{ident} {}", status.as_str()),
-            None,
+            EventType::StatusChanged,
+            &format!("status:{ident}:{}:requested", status.as_str()),
+            EventData {
+                person_id: person_id.as_deref(),
+                identification_id: identification_id.as_deref(),
+                status: Some(status.as_str()),
+                failure_reason: None,
+            },
         )
         .await?;
-        if before.as_deref() != Some(status.as_str()) {
-            events::enqueue(
-                &mut tx,
-                application_id,
-                EventType::StatusChanged,
-                &format!("status:{ident}:{}:requested", status.as_str()),
-                EventData {
-                    person_id: person_id.as_deref(),
-                    identification_id: identification_id.as_deref(),
-                    status: Some(status.as_str()),
-                    failure_reason: None,
-                },
-            )
-            .await?;
-        }
     }
-    Ok(tx.commit().await?)
+    tx.commit().await?;
+    Ok(Some(language))
 }
 
 /// After expiry: forgets the expired identification and queues a new one with the same data;

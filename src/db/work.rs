@@ -89,13 +89,15 @@ impl WorkKind {
     }
 }
 
-/// Adds an item after the application's other items, inside the caller's transaction.
+/// Adds an item after the application's other items, inside the caller's transaction;
+/// returns its id.
 pub async fn enqueue(
     tx: &mut sqlx::Transaction<'_, Any>,
     application_id: &str,
     kind: WorkKind,
-) -> Result<(), StoreError> {
+) -> Result<String, StoreError> {
     let now = wall_clock_ms();
+    let id = uuid::Uuid::new_v4().simple().to_string();
     let (seq,): (i64,) = sqlx::query_as(
         "select coalesce(max(seq), 0) + 1 from solaris_work where application_id = $1",
     )
@@ -106,7 +108,7 @@ pub async fn enqueue(
         "insert into solaris_work (id, application_id, seq, kind, next_attempt_at, created_at, updated_at) \
          values ($1, $2, $3, $4, $5, $5, $5)",
     )
-    .bind(uuid::Uuid::new_v4().simple().to_string())
+    .bind(&id)
     .bind(application_id)
     .bind(seq)
     .bind(kind.as_str())
@@ -121,7 +123,47 @@ pub async fn enqueue(
         None,
     )
     .await?;
-    Ok(())
+    Ok(id)
+}
+
+/// The customer pressed the button to IDnow: queues the request that starts the
+/// identification, unless one is waiting or running already (a second click, or one on another
+/// device); a click after a refusal queues a new one. Returns the id of the item to wait on.
+pub async fn request_identification(db: &Db, application_id: &str) -> Result<String, StoreError> {
+    let mut tx = db.begin_write().await?;
+    // Under the application's lock on PostgreSQL: two clicks at once queue one request.
+    sqlx::query(&format!(
+        "select id from application where id = $1{}",
+        db.for_update()
+    ))
+    .bind(application_id)
+    .execute(&mut *tx)
+    .await?;
+    let waiting: Option<(String,)> = sqlx::query_as(
+        "select id from solaris_work where application_id = $1 and kind = $2 and state = $3",
+    )
+    .bind(application_id)
+    .bind(WorkKind::RequestIdentification.as_str())
+    .bind(WorkState::Pending.as_str())
+    .fetch_optional(&mut *tx)
+    .await?;
+    let id = match waiting {
+        Some((id,)) => id,
+        None => enqueue(&mut tx, application_id, WorkKind::RequestIdentification).await?,
+    };
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// Where a work item stands; `None` when there is no such item.
+pub async fn state_of(db: &Db, id: &str) -> Result<Option<WorkState>, StoreError> {
+    let state: Option<(String,)> = sqlx::query_as("select state from solaris_work where id = $1")
+        .bind(id)
+        .fetch_optional(&db.pool)
+        .await?;
+    state
+        .map(|(s,)| WorkState::stored("solaris_work.state", &s))
+        .transpose()
 }
 
 /// Queues a read (`kind`) for an application unless one is already waiting that has not

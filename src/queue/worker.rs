@@ -340,22 +340,44 @@ impl Worker {
                 }
                 self.record(&item.application_id, &created, true).await?;
             }
-            WorkKind::RequestIdentification | WorkKind::RefreshIdentification => {
+            WorkKind::RequestIdentification => {
+                // The customer pressed the button to IDnow and waits for its link. Asking again
+                // while the link is open answers the same link, so a retry is safe.
+                let person_id = person_id.ok_or_else(|| missing("person"))?;
+                let ident_id = ident_id.ok_or_else(|| missing("identification"))?;
+                let requested = self
+                    .client
+                    .request_identification(&person_id, &ident_id)
+                    .await?;
+                let Some(url) = requested.url.as_deref() else {
+                    return Err(Failure::Permanent(
+                        "Solaris answered the request without the IDnow link".into(),
+                        None,
+                    ));
+                };
+                let language = applications::record_request(
+                    &self.db,
+                    &item.application_id,
+                    &requested.status,
+                    url,
+                )
+                .await?;
+                if let Some(language) = language {
+                    monitoring::reached(monitoring::Step::SentToIdnow, &language);
+                    tracing::info!(application_id = %item.application_id, "identification requested: the customer goes to IDnow");
+                }
+            }
+            WorkKind::RefreshIdentification => {
                 let person_id = person_id.ok_or_else(|| missing("person"))?;
                 let Some(ident_id) = ident_id else {
                     // The identification was replaced (a new one after expiry, or with a proof
                     // of address) after this read was queued: nothing to read.
                     return Ok(());
                 };
-                let ident = if kind == WorkKind::RequestIdentification {
-                    self.client
-                        .request_identification(&person_id, &ident_id)
-                        .await?
-                } else {
-                    self.client
-                        .get_identification(&person_id, &ident_id, false)
-                        .await?
-                };
+                let ident = self
+                    .client
+                    .get_identification(&person_id, &ident_id, false)
+                    .await?;
                 // A status the guide does not list is refused by the store: the application
                 // stays as it was, and the read is tried again later.
                 self.record(&item.application_id, &ident, false).await?;

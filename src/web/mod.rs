@@ -155,7 +155,6 @@ pub async fn purge_sessions_forever(store: DbSessionStore) {
 #[derive(Clone, Debug)]
 pub struct Parts {
     pub db: Db,
-    pub client: std::sync::Arc<crate::solaris::SolarisClient>,
     /// Wakes the work-queue worker.
     pub work: std::sync::Arc<tokio::sync::Notify>,
     /// Fed by [`live::watch_forever`].
@@ -173,7 +172,6 @@ pub struct Parts {
 pub fn router(settings: &Settings, public_url: &Url, parts: Parts) -> Router {
     let Parts {
         db,
-        client,
         work,
         feed,
         sessions: store,
@@ -189,7 +187,6 @@ pub fn router(settings: &Settings, public_url: &Url, parts: Parts) -> Router {
 
     let journey = journey::router(journey::JourneyState::new(journey::Shared {
         db: db.clone(),
-        client,
         work,
         public_origin: public_url.origin().ascii_serialization(),
         minimum_age: settings.minimum_age,

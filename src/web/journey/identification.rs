@@ -1,6 +1,8 @@
 //! After the confirmation: preparing, documents, the checklist, the redirect to IDnow, the
 //! return page that follows the status, a new identification after expiry, and completion.
 
+use std::time::Duration;
+
 use axum::extract::Query;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -537,8 +539,16 @@ pub async fn redirect_page(
     ))
 }
 
-/// The button to IDnow: requests the identification (first time) and sends the browser to
-/// its URL with a 303. A retry after an abort or a cancel goes to the same URL.
+/// How long the button's answer waits for the queue to get the IDnow link from Solaris; after
+/// that the page asks the customer to try again (the request goes on, and the next click finds
+/// its link).
+const REQUEST_WAIT: Duration = Duration::from_secs(10);
+/// How often the button's answer looks whether the request is done.
+const REQUEST_POLL: Duration = Duration::from_millis(25);
+
+/// The button to IDnow: the first time, queues the request that starts the identification
+/// (the queue asks Solaris, never the page), waits for its link and sends the browser there
+/// with a 303. A retry after an abort or a cancel goes to the same link.
 pub async fn go_to_idnow(journey: Journey<at::AnyStep>) -> PageResult {
     let Journey {
         app,
@@ -555,24 +565,33 @@ pub async fn go_to_idnow(journey: Journey<at::AnyStep>) -> PageResult {
         (Step::Redirect, _) => {}
         _ => return Ok(Redirect::to(current.path()).into_response()),
     }
-    let (Some(person), Some(ident)) = (&app.person_id, &app.identification_id) else {
+    if app.person_id.is_none() || app.identification_id.is_none() {
         return Ok(Redirect::to(Step::Preparing.path()).into_response());
-    };
-    match state.client.request_identification(person, ident).await {
-        Ok(requested) => {
-            let Some(url) = requested.url.clone() else {
-                tracing::error!(application_id = %app.id, "Solaris answered request without a url");
+    }
+    let item = work::request_identification(&state.db, &app.id).await?;
+    state.work.notify_one();
+    let deadline = tokio::time::Instant::now() + REQUEST_WAIT;
+    loop {
+        tokio::time::sleep(REQUEST_POLL).await;
+        match work::state_of(&state.db, &item).await? {
+            Some(work::WorkState::Done) => break,
+            Some(work::WorkState::Pending) if tokio::time::Instant::now() < deadline => {}
+            Some(work::WorkState::Pending) => {
+                tracing::warn!(application_id = %app.id, code = "identification_request_slow", "Solaris has not answered the identification request yet; the customer is asked to try again");
                 return Ok(redirect_view(lang, csrf, true, None));
-            };
-            applications::record_request(&state.db, &app.id, &requested.status, &url).await?;
-            crate::monitoring::reached(crate::monitoring::Step::SentToIdnow, lang.code());
-            tracing::info!(application_id = %app.id, "customer sent to IDnow");
-            Ok(Redirect::to(&url).into_response())
+            }
+            _ => {
+                tracing::warn!(application_id = %app.id, code = "identification_request_failed", "the identification request failed; the customer is asked to try again");
+                return Ok(redirect_view(lang, csrf, true, None));
+            }
         }
-        Err(e) => {
-            tracing::warn!(application_id = %app.id, error = %e, "identification request failed");
-            Ok(redirect_view(lang, csrf, true, None))
-        }
+    }
+    let Some(app) = applications::load(&state.db, &app.id).await? else {
+        return Ok(Redirect::to("/").into_response());
+    };
+    match (&app.identification_url, app.status().allows_retry()) {
+        (Some(url), true) => Ok(Redirect::to(url).into_response()),
+        _ => Ok(Redirect::to(app.current_step(&state.db).await?.path()).into_response()),
     }
 }
 

@@ -30,7 +30,6 @@ use tower_sessions::Session;
 
 use crate::db::{applications, Db, StoreError};
 use crate::domain::Application;
-use crate::solaris::SolarisClient;
 
 use super::i18n::Lang;
 use super::render;
@@ -44,8 +43,8 @@ pub struct JourneyState(Arc<Shared>);
 #[derive(Debug)]
 pub struct Shared {
     pub db: Db,
-    pub client: Arc<SolarisClient>,
-    /// Wakes the local work-queue worker when work is queued.
+    /// Wakes the local work-queue worker when work is queued (the queue, never a page, asks
+    /// Solaris).
     pub work: Arc<Notify>,
     /// `scheme://host:port` of `PUBLIC_URL`, for the Origin check.
     pub public_origin: String,
