@@ -5,6 +5,9 @@ const { test, expect } = require('./served-html');
 const { shot, signUp } = require('./helpers');
 
 test.use({ bypassCSP: true });
+// Each test signs up and waits for one or two mails through the outbox: about 15–20 s alone,
+// and past the default 30 s on a busy 2-core machine (the JavaScript run once took 30.5 s).
+test.describe.configure({ timeout: 60000 });
 
 /// A desk customer in a browser of their own, signed up to IDnow's page with `email`.
 async function customerAt(browser, info, email, lang = 'en') {
