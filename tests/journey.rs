@@ -672,15 +672,14 @@ async fn while_solaris_stays_down_the_button_says_to_try_again_and_the_queue_get
     assert_try_again(&page, TRY_AGAIN_DE);
     assert!(page.body.contains("<form"), "the button is there again");
     c.set_faults(serde_json::json!({"routes": []})).await;
-    let done = "select count(*) from solaris_work where kind = 'request_identification' \
-                and state = 'done'";
-    for _ in 0..1200 {
-        let (n,): (i64,) = sqlx::query_as(done).fetch_one(&c.db.pool).await.unwrap();
-        if n == 1 {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    common::wait_until(
+        &c.db,
+        "the queue gets the link once Solaris is back",
+        "select count(*) from solaris_work where kind = 'request_identification' \
+         and state = 'done'",
+        1,
+    )
+    .await;
     // The link the queue got is the one the next click opens: no second request.
     let back = c.get("/identification/return").await;
     let go = c.post("/identification/start", &back.csrf(), &[]).await;

@@ -6,6 +6,7 @@ mod common;
 use std::time::Duration;
 
 use common::customer::{personal_data_in, sign_up, spawn, spawn_with, Customer};
+use common::wait_until;
 use serde_json::{json, Value};
 use solaris_onboarding::db::Db;
 
@@ -735,20 +736,6 @@ async fn hundreds_of_applications_end_equal_to_the_sandbox_under_a_mixture_of_we
         .await
         .unwrap();
     assert_eq!(people, 200);
-}
-
-async fn wait_until(db: &Db, what: &str, count_query: &str, wanted: i64) {
-    for _ in 0..1200 {
-        let (n,): (i64,) = sqlx::query_as(count_query)
-            .fetch_one(&db.pool)
-            .await
-            .unwrap();
-        if n == wanted {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    panic!("never reached: {what}");
 }
 
 /// The GETs of the application's identification the sandbox has served so far.

@@ -508,3 +508,23 @@ pub async fn wait_deliveries(
         sandbox.deliveries(event_type).await
     );
 }
+
+/// Polls `count_query` (bounded, one `count(*)`) until it gives `wanted`.
+pub async fn wait_until(
+    db: &solaris_onboarding::db::Db,
+    what: &str,
+    count_query: &str,
+    wanted: i64,
+) {
+    for _ in 0..1200 {
+        let (n,): (i64,) = sqlx::query_as(count_query)
+            .fetch_one(&db.pool)
+            .await
+            .unwrap();
+        if n == wanted {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("never reached: {what}");
+}
