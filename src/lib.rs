@@ -19,6 +19,7 @@ pub mod config;
 pub mod db;
 pub mod domain;
 pub mod html;
+pub mod i18n;
 pub mod mail;
 pub mod monitoring;
 pub mod partner;

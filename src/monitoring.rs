@@ -14,7 +14,7 @@ use axum::Router;
 use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
 
 use crate::db::{work, Db};
-use crate::solaris::types::{FailureReason, IdentificationStatus};
+use crate::domain::{FailureReason, IdentificationStatus};
 
 /// Seconds, for calls and processing: 5 ms to 30 s.
 const FAST: &[f64] = &[

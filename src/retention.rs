@@ -12,23 +12,7 @@ use crate::domain::application::Details;
 
 const DAY_MS: i64 = 24 * 3600 * 1000;
 
-/// How long each kind of data is kept, in days.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Policy {
-    pub unsubmitted_days: u32,
-    pub not_resident_days: u32,
-    pub webhook_days: u32,
-}
-
-impl Default for Policy {
-    fn default() -> Self {
-        Policy {
-            unsubmitted_days: 90,
-            not_resident_days: 30,
-            webhook_days: 30,
-        }
-    }
-}
+pub use crate::config::retention::Policy;
 
 /// What one run erased.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]

@@ -32,9 +32,13 @@ use crate::supervisor::Supervisor;
 use crate::web::security::{Edge, SecurityHeaders};
 use crate::{telemetry, web, webhooks};
 
-/// Why a build without the cargo feature `sandbox` needs real Solaris.
-pub const NO_SANDBOX: &str = "this build has no sandbox (built without the cargo feature \
-`sandbox`): set SOLARIS_API_URL, SOLARIS_AUTH_URL, SOLARIS_CLIENT_ID and SOLARIS_CLIENT_SECRET";
+/// What the embedded sandbox plugs into the app: its routes, and the sinks that stand in for
+/// SMTP and the bank's event receiver.
+struct Embedded {
+    router: axum::Router,
+    mailbox: Arc<dyn crate::mail::MailSink>,
+    event_box: Arc<dyn crate::partner::EventSink>,
+}
 
 /// A bound, ready server with its background loops running.
 pub struct Server {
@@ -103,16 +107,16 @@ impl Server {
         // Before anything is bound or created: a production build needs real Solaris.
         #[cfg(not(feature = "sandbox"))]
         if settings.sandbox_embedded() {
-            anyhow::bail!("{NO_SANDBOX}");
+            anyhow::bail!("{}", crate::config::NO_SANDBOX);
         }
         let listener = TcpListener::bind(settings.listen_addr).await?;
         let addr = listener.local_addr()?;
         let public_url = public_url(&settings, addr)?;
         let db = Db::connect(&settings.database_url).await?;
         let mut supervisor = Supervisor::new();
-        let (api_url, auth_url, sandbox_router) = match &settings.solaris {
+        let (api_url, auth_url, embedded): (Url, Url, Option<Embedded>) = match &settings.solaris {
             #[cfg(not(feature = "sandbox"))]
-            SolarisMode::Embedded => anyhow::bail!("{NO_SANDBOX}"),
+            SolarisMode::Embedded => anyhow::bail!("{}", crate::config::NO_SANDBOX),
             #[cfg(feature = "sandbox")]
             SolarisMode::Embedded => {
                 let base = public_url.join("sandbox")?;
@@ -120,7 +124,13 @@ impl Server {
                     Sandbox::new(db.clone(), sandbox_settings(&settings, &public_url), &base)
                         .await?;
                 sandbox.supervise_workers(&mut supervisor);
-                (base.clone(), base, Some(sandbox.router()))
+                // The sandbox stands in for SMTP and the bank's event receiver too.
+                let embedded = Embedded {
+                    router: sandbox.router(),
+                    mailbox: sandbox.mailbox(),
+                    event_box: sandbox.event_box(),
+                };
+                (base.clone(), base, Some(embedded))
             }
             SolarisMode::Remote { api_url, auth_url } => (api_url.clone(), auth_url.clone(), None),
         };
@@ -179,13 +189,14 @@ impl Server {
             db.clone(),
             &settings.mail,
             links.clone(),
+            embedded.as_ref().map(|e| e.mailbox.clone()),
         )?);
         // Drains: a mail being sent is finished (and marked) before the process stops.
         supervisor.spawn_draining("mail sender", move |shutdown| mailer.clone().run(shutdown));
         let events = Arc::new(crate::partner::EventSender::new(
             db.clone(),
             &settings.partner_events,
-            settings.sandbox_embedded(),
+            embedded.as_ref().map(|e| e.event_box.clone()),
         )?);
         // Drains like the mail sender: an event being delivered is finished and marked.
         supervisor.spawn_draining("partner events", move |shutdown| {
@@ -248,8 +259,8 @@ impl Server {
             .merge(web::backoffice::router(office))
             .merge(intake)
             .merge(web::health::router(health));
-        if let Some(sandbox) = sandbox_router {
-            router = router.nest("/sandbox", sandbox);
+        if let Some(embedded) = embedded {
+            router = router.nest("/sandbox", embedded.router);
         }
         // Forms redirect to IDnow's pages; the embedded sandbox's IDnow page is our own origin.
         let form_targets = match &settings.solaris {

@@ -10,8 +10,9 @@ use super::mail::{self, MailKind};
 use super::work::{self, WorkKind};
 use super::{from_json, to_json, wall_clock_ms, Db, StoreError};
 use crate::domain::application::{Consent, ConsentKind, Details, DocumentChoice};
+use crate::domain::outcome::{outcome, Effects, StatusChange};
 use crate::domain::Application;
-use crate::solaris::types::{
+use crate::domain::{
     Identification, IdentificationStatus, NewIdentification, NewPerson, Person, SupportedDocument,
 };
 
@@ -596,7 +597,6 @@ pub async fn record_identification(
         .as_deref()
         .map(|s| status_from("application.identification_status", s))
         .transpose()?;
-    let was_successful = before_status == Some(IdentificationStatus::Successful);
     // `withdrawn_at` as the update leaves it: a withdrawal committed meanwhile counts.
     let stored: Option<(Option<i64>,)> = sqlx::query_as(
         "update application set identification_id = $1, identification_status = $2, \
@@ -626,21 +626,38 @@ pub async fn record_identification(
         Some((withdrawn_at,)) => withdrawn_at.is_some(),
         None => before.withdrawn_at.is_some(),
     };
-    if ident.status == IdentificationStatus::Successful && !was_successful && !withdrawn {
+    let changed = before_status.as_ref() != Some(&ident.status);
+    let told = changed && stored.is_some();
+    let events_so_far = if told {
+        let (n,): (i64,) =
+            sqlx::query_as("select count(*) from partner_event where application_id = $1")
+                .bind(application_id)
+                .fetch_one(&mut *tx)
+                .await?;
+        n
+    } else {
+        0
+    };
+    let effects = outcome(&StatusChange {
+        identification_id: &ident.id,
+        before: before_status.as_ref(),
+        now: &ident.status,
+        failure_reason: ident.failure_reason.as_ref().map(|f| f.0.as_str()),
+        completed: ident.completed_at.is_some(),
+        withdrawn,
+        events_so_far,
+    });
+    if effects.read_person {
         work::enqueue(&mut tx, application_id, WorkKind::SyncPerson).await?;
     }
-    let changed = before_status.as_ref() != Some(&ident.status);
-    if changed && stored.is_some() {
-        let person_id = before.person_id.as_deref();
-        announce(
-            &mut tx,
-            application_id,
-            before_status.as_ref(),
-            ident,
-            person_id,
-            withdrawn,
-        )
-        .await?;
+    if told {
+        let data = EventData {
+            person_id: before.person_id.as_deref(),
+            identification_id: Some(&ident.id),
+            status: Some(ident.status.as_str()),
+            failure_reason: ident.failure_reason.as_ref().map(|f| f.0.as_str()),
+        };
+        store_effects(&mut tx, application_id, &effects, &data).await?;
     }
     tx.commit().await?;
     Ok(changed.then_some(Transition {
@@ -661,77 +678,35 @@ struct Before {
     withdrawn_at: Option<i64>,
 }
 
-/// Tells of a stored change of an identification's status, in its transaction: the customer's
-/// mail about the outcome, and the bank's events (the status, and what it means); after an
-/// ending, queues the read of what Solaris holds of it, unless the application is withdrawn
-/// (whose mail the outbox drops when it comes to send it).
-async fn announce(
+/// Writes what a stored change of an identification's status causes ([`outcome`]), in its
+/// transaction: the customer's mail, the bank's events, the history entry, the staff's item
+/// and the read of the evidence.
+async fn store_effects(
     tx: &mut sqlx::Transaction<'_, Any>,
     application_id: &str,
-    before: Option<&IdentificationStatus>,
-    ident: &Identification,
-    person_id: Option<&str>,
-    withdrawn: bool,
+    effects: &Effects,
+    data: &EventData<'_>,
 ) -> Result<(), StoreError> {
-    let reason = ident.failure_reason.as_ref().map(|f| f.0.as_str());
-    let result = crate::mail::result_mail(
-        &ident.id,
-        before,
-        &ident.status,
-        reason,
-        ident.completed_at.is_some(),
-    );
-    if let Some((kind, cause)) = result {
-        mail::enqueue(tx, application_id, kind, &cause, wall_clock_ms()).await?;
+    if let Some(mail) = &effects.mail {
+        mail::enqueue(tx, application_id, mail.what, &mail.cause, wall_clock_ms()).await?;
     }
-    let status = ident.status.as_str();
-    let data = || EventData {
-        person_id,
-        identification_id: Some(&ident.id),
-        status: Some(status),
-        failure_reason: reason,
-    };
-    // A status may come back (aborted, then pending again on a retry): each change counts.
-    let (earlier,): (i64,) =
-        sqlx::query_as("select count(*) from partner_event where application_id = $1")
-            .bind(application_id)
-            .fetch_one(&mut **tx)
-            .await?;
-    let cause = format!("status:{}:{status}:{earlier}", ident.id);
-    events::enqueue(tx, application_id, EventType::StatusChanged, &cause, data()).await?;
-    let detail = match reason {
-        Some(reason) => format!("{} {status} {reason}", ident.id),
-        None => format!("{} {status}", ident.id),
-    };
-    history::record(&mut **tx, application_id, Happened::Status, &detail, None).await?;
-    let concern = match (before, &ident.status) {
-        (Some(IdentificationStatus::Successful), IdentificationStatus::Canceled) => {
-            Some(Concern::CanceledAfterSuccess)
-        }
-        (_, IdentificationStatus::PendingFailed) => Some(Concern::PendingFailed),
-        _ => None,
-    };
-    if let Some(concern) = concern {
-        let cause = format!("{}:{}:{earlier}", concern.as_str(), ident.id);
-        history::raise(&mut **tx, Some(application_id), concern, &cause, &detail).await?;
+    for event in &effects.events {
+        events::enqueue(tx, application_id, event.what, &event.cause, data.clone()).await?;
     }
-    // An identification that ended: what Solaris holds of it (IDnow's attempts, and the
-    // documents after a success) is fetched for the bank's staff.
-    if !withdrawn
-        && matches!(
-            ident.status,
-            IdentificationStatus::Successful
-                | IdentificationStatus::Failed
-                | IdentificationStatus::Aborted
-                | IdentificationStatus::Canceled
-                | IdentificationStatus::Expired
+    let detail = &effects.history_detail;
+    history::record(&mut **tx, application_id, Happened::Status, detail, None).await?;
+    if let Some(concern) = &effects.concern {
+        history::raise(
+            &mut **tx,
+            Some(application_id),
+            concern.what,
+            &concern.cause,
+            detail,
         )
-    {
-        work::enqueue(tx, application_id, WorkKind::FetchEvidence).await?;
+        .await?;
     }
-    if let Some(event) = crate::partner::outcome_event(before, &ident.status, reason) {
-        let cause = format!("{}:{}", event.as_str(), ident.id);
-        events::enqueue(tx, application_id, event, &cause, data()).await?;
+    if effects.fetch_evidence {
+        work::enqueue(tx, application_id, WorkKind::FetchEvidence).await?;
     }
     Ok(())
 }

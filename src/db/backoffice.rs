@@ -5,68 +5,14 @@
 
 use super::work::WorkKind;
 use super::{wall_clock_ms, Db, StoreError};
+pub use crate::domain::Stage;
 
-/// The application's state in one word (as the partner API names it), as a SQL condition.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Stage {
-    Started,
-    Submitted,
-    Identification,
-    Completed,
-    Failed,
-    Withdrawn,
-    Erased,
+/// A stage as a SQL condition (the same rules as [`Stage::of`]).
+trait Condition {
+    fn condition(self) -> &'static str;
 }
 
-impl Stage {
-    pub const ALL: &'static [Stage] = &[
-        Stage::Started,
-        Stage::Submitted,
-        Stage::Identification,
-        Stage::Completed,
-        Stage::Failed,
-        Stage::Withdrawn,
-        Stage::Erased,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Stage::Started => "started",
-            Stage::Submitted => "submitted",
-            Stage::Identification => "identification",
-            Stage::Completed => "completed",
-            Stage::Failed => "failed",
-            Stage::Withdrawn => "withdrawn",
-            Stage::Erased => "erased",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Stage> {
-        Stage::ALL.iter().copied().find(|x| x.as_str() == s)
-    }
-
-    /// The stage of an application (the same rules as [`Stage::condition`]).
-    pub fn of(
-        erased: bool,
-        withdrawn: bool,
-        identification_status: Option<&str>,
-        submitted: bool,
-    ) -> Stage {
-        if erased {
-            Stage::Erased
-        } else if withdrawn {
-            Stage::Withdrawn
-        } else {
-            match identification_status {
-                Some("successful") => Stage::Completed,
-                Some("failed") => Stage::Failed,
-                Some(_) => Stage::Identification,
-                None if submitted => Stage::Submitted,
-                None => Stage::Started,
-            }
-        }
-    }
-
+impl Condition for Stage {
     /// Constants only, never input.
     fn condition(self) -> &'static str {
         match self {

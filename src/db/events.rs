@@ -6,37 +6,7 @@ use serde_json::{json, Value};
 use sqlx::Any;
 
 use super::{wall_clock_ms, Db, StoreError};
-
-/// What happened, as the bank's systems see it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum EventType {
-    /// The review was confirmed and Solaris created the person.
-    Submitted,
-    /// The identification has a new status (every status, with its failure reason).
-    StatusChanged,
-    /// The identification succeeded: the bank may open the account.
-    Completed,
-    /// A `successful` identification was turned `canceled` by a review (guide appendix II,
-    /// case 3): the bank must stop the account.
-    CompletionRevoked,
-    /// The identification failed for good: no account.
-    Failed,
-    /// The application's personal data was erased (Solaris deleted the person).
-    Erased,
-}
-
-impl EventType {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            EventType::Submitted => "application.submitted",
-            EventType::StatusChanged => "identification.status_changed",
-            EventType::Completed => "application.completed",
-            EventType::CompletionRevoked => "application.completion_revoked",
-            EventType::Failed => "application.failed",
-            EventType::Erased => "application.erased",
-        }
-    }
-}
+pub use crate::domain::EventType;
 
 /// The ids and statuses an event carries (never personal data).
 #[derive(Clone, Debug, Default)]

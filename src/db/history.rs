@@ -5,82 +5,7 @@
 use sqlx::Any;
 
 use super::{wall_clock_ms, Db, StoreError};
-
-/// What happened to an application, as its history names it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Happened {
-    Started,
-    Consent,
-    DetailsSaved,
-    Submitted,
-    DocumentChosen,
-    ChecklistDone,
-    IdentificationRequested,
-    Status,
-    WorkQueued,
-    WorkDone,
-    WorkRetry,
-    WorkFailed,
-    Webhook,
-    MailSent,
-    MailFailed,
-    Withdrawn,
-    Erased,
-    EvidenceFetched,
-    Staff,
-}
-
-impl Happened {
-    pub const ALL: &'static [Happened] = &[
-        Happened::Started,
-        Happened::Consent,
-        Happened::DetailsSaved,
-        Happened::Submitted,
-        Happened::DocumentChosen,
-        Happened::ChecklistDone,
-        Happened::IdentificationRequested,
-        Happened::Status,
-        Happened::WorkQueued,
-        Happened::WorkDone,
-        Happened::WorkRetry,
-        Happened::WorkFailed,
-        Happened::Webhook,
-        Happened::MailSent,
-        Happened::MailFailed,
-        Happened::Withdrawn,
-        Happened::Erased,
-        Happened::EvidenceFetched,
-        Happened::Staff,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Happened::Started => "started",
-            Happened::Consent => "consent",
-            Happened::DetailsSaved => "details_saved",
-            Happened::Submitted => "submitted",
-            Happened::DocumentChosen => "document_chosen",
-            Happened::ChecklistDone => "checklist_done",
-            Happened::IdentificationRequested => "identification_requested",
-            Happened::Status => "status",
-            Happened::WorkQueued => "work_queued",
-            Happened::WorkDone => "work_done",
-            Happened::WorkRetry => "work_retry",
-            Happened::WorkFailed => "work_failed",
-            Happened::Webhook => "webhook",
-            Happened::MailSent => "mail_sent",
-            Happened::MailFailed => "mail_failed",
-            Happened::Withdrawn => "withdrawn",
-            Happened::Erased => "erased",
-            Happened::EvidenceFetched => "evidence_fetched",
-            Happened::Staff => "staff",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Happened> {
-        Happened::ALL.iter().copied().find(|h| h.as_str() == s)
-    }
-}
+pub use crate::domain::{Concern, Happened};
 
 /// An id that sorts in the order this process wrote its entries (the time, then a counter),
 /// with a random tail against other instances: entries of one transaction share their
@@ -180,50 +105,6 @@ pub async fn of_application(db: &Db, application_id: &str) -> Result<Vec<Entry>,
     .bind(application_id)
     .fetch_all(&db.pool)
     .await?)
-}
-
-/// Why something needs a person.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Concern {
-    /// A `successful` identification was turned `canceled` by a review (the guide's case 3).
-    CanceledAfterSuccess,
-    /// IDnow's review is still open after a failure was suspected (`pending_failed`).
-    PendingFailed,
-    /// A work item failed for good.
-    WorkFailed,
-    /// Solaris has not answered status reads for hours.
-    StatusReadFailing,
-    /// A verified webhook delivery that names nothing we can act on.
-    WebhookUnprocessable,
-    /// The customer withdrew an application Solaris may hold: staff have the data deleted at
-    /// Solaris as far as the law allows.
-    DeletionRequested,
-}
-
-impl Concern {
-    pub const ALL: &'static [Concern] = &[
-        Concern::CanceledAfterSuccess,
-        Concern::PendingFailed,
-        Concern::WorkFailed,
-        Concern::StatusReadFailing,
-        Concern::WebhookUnprocessable,
-        Concern::DeletionRequested,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Concern::CanceledAfterSuccess => "canceled_after_success",
-            Concern::PendingFailed => "pending_failed",
-            Concern::WorkFailed => "work_failed",
-            Concern::StatusReadFailing => "status_read_failing",
-            Concern::WebhookUnprocessable => "webhook_unprocessable",
-            Concern::DeletionRequested => "deletion_requested",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Concern> {
-        Concern::ALL.iter().copied().find(|c| c.as_str() == s)
-    }
 }
 
 /// Puts something in front of a person, once per `cause`; true when it is new. Inside the

@@ -7,57 +7,8 @@
 use sqlx::Any;
 
 use super::{wall_clock_ms, Db, StoreError};
-use crate::solaris::types::IdentificationStatus;
-
-macro_rules! closed_set {
-    ($(#[$meta:meta])* $name:ident { $($variant:ident => $text:literal,)+ }) => {
-        $(#[$meta])*
-        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-        pub enum $name { $($variant,)+ }
-        impl $name {
-            pub const ALL: &'static [$name] = &[$($name::$variant),+];
-            pub fn as_str(self) -> &'static str {
-                match self { $($name::$variant => $text,)+ }
-            }
-            pub fn parse(s: &str) -> Option<$name> {
-                Self::ALL.iter().copied().find(|k| k.as_str() == s)
-            }
-        }
-    };
-}
-
-closed_set!(
-    /// What a mail tells the customer.
-    MailKind {
-        Saved => "saved",
-        Success => "success",
-        Action => "action",
-        Refused => "refused",
-        CanceledAfterSuccess => "canceled_after_success",
-        Reminder => "reminder",
-        ExpirySoon => "expiry_soon",
-        Relink => "relink",
-        Device => "device",
-    }
-);
-
-closed_set!(
-    /// What a link into an application is for.
-    Purpose {
-        Resume => "resume",
-        Device => "device",
-        OptOut => "opt_out",
-    }
-);
-
-/// Statuses in which the customer still has to do (or redo) the video call: reminders and the
-/// expiry notice are about these.
-pub const WAITING_FOR_THE_CUSTOMER: [IdentificationStatus; 4] = [
-    IdentificationStatus::Created,
-    IdentificationStatus::Pending,
-    IdentificationStatus::Aborted,
-    IdentificationStatus::Canceled,
-];
+use crate::domain::IdentificationStatus;
+pub use crate::domain::{MailKind, Purpose};
 
 /// Queues a mail inside the caller's transaction; nothing when the application already has one
 /// for `cause`.
@@ -187,7 +138,7 @@ pub const EXPIRY_NOTICE_MS: i64 = 2 * DAY_MS;
 /// while the customer has not finished the call (the second at least a day after the first),
 /// and the notice two days before the IDnow link expires. Idempotent: each cause once.
 pub async fn schedule(db: &Db, now: i64) -> Result<u64, StoreError> {
-    let waiting: Vec<&'static str> = WAITING_FOR_THE_CUSTOMER
+    let waiting: Vec<&'static str> = IdentificationStatus::WAITING_FOR_THE_CUSTOMER
         .iter()
         .map(|s| s.as_str())
         .collect();

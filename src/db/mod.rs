@@ -262,3 +262,15 @@ pub(crate) fn from_json<T: serde::de::DeserializeOwned>(
 pub fn wall_clock_ms() -> i64 {
     chrono::Utc::now().timestamp_millis()
 }
+
+/// A stored value of one of the domain's closed sets; anything else is a corrupt row.
+pub(crate) fn stored<T>(
+    column: &'static str,
+    s: &str,
+    parse: impl Fn(&str) -> Option<T>,
+) -> Result<T, StoreError> {
+    parse(s).ok_or_else(|| StoreError::Corrupt {
+        column,
+        why: format!("unknown value {s:?}"),
+    })
+}

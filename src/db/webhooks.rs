@@ -6,7 +6,7 @@ use super::applications;
 use super::history::{self, Concern, Happened};
 use super::work::{self, WorkKind};
 use super::{wall_clock_ms, Db, StoreError};
-use crate::solaris::types::WebhookEventType;
+use crate::domain::WebhookEventType;
 
 /// Our subscription to one event type as stored.
 #[derive(Debug, sqlx::FromRow)]

@@ -2,92 +2,12 @@
 //! causes them, taken with a lease, finished as done, retried or failed. The worker that runs
 //! them is [`crate::queue`].
 
-use serde::Serialize;
 use sqlx::Any;
 
-use super::history::{self, Concern, Happened, Queued};
+use super::history::{self, Queued};
 use super::{wall_clock_ms, Db, StoreError};
-
-/// Defines a closed set stored as text: its names, and parsing that fails on anything else.
-macro_rules! stored_enum {
-    ($(#[$meta:meta])* $name:ident { $($variant:ident => $text:literal),+ $(,)? }) => {
-        $(#[$meta])*
-        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
-        #[serde(rename_all = "snake_case")]
-        pub enum $name { $($variant,)+ }
-
-        impl $name {
-            pub const ALL: &'static [$name] = &[$($name::$variant),+];
-
-            pub fn as_str(self) -> &'static str {
-                match self { $($name::$variant => $text,)+ }
-            }
-
-            pub fn parse(s: &str) -> Option<$name> {
-                match s { $($text => Some($name::$variant),)+ _ => None }
-            }
-
-            fn stored(column: &'static str, s: &str) -> Result<$name, StoreError> {
-                $name::parse(s).ok_or_else(|| StoreError::Corrupt {
-                    column,
-                    why: format!("unknown value {s:?}"),
-                })
-            }
-        }
-
-        impl std::fmt::Display for $name {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-    };
-}
-
-stored_enum!(
-    /// The kinds of Solaris work. Each asks Solaris something; `confirm_person_deleted` follows
-    /// a `PERSON_DELETED` delivery and erases only when Solaris no longer holds the person.
-    WorkKind {
-        CreatePerson => "create_person",
-        CreateIdentification => "create_identification",
-        RequestIdentification => "request_identification",
-        RefreshIdentification => "refresh_identification",
-        SyncPerson => "sync_person",
-        ConfirmPersonDeleted => "confirm_person_deleted",
-        FetchEvidence => "fetch_evidence",
-    }
-);
-
-stored_enum!(
-    /// Where an item stands: waiting or running (`Pending`), or finished one of three ways.
-    WorkState {
-        Pending => "pending",
-        Done => "done",
-        Failed => "failed",
-        Canceled => "canceled",
-    }
-);
-
-impl WorkKind {
-    /// Creations: later items of the application depend on them.
-    pub fn creates(self) -> bool {
-        matches!(
-            self,
-            WorkKind::CreatePerson | WorkKind::CreateIdentification
-        )
-    }
-
-    /// Reads: they change nothing at Solaris, so a refused or odd answer is worth asking again
-    /// later, and their failure is no refusal of the customer's application.
-    pub fn reads(self) -> bool {
-        matches!(
-            self,
-            WorkKind::RefreshIdentification
-                | WorkKind::SyncPerson
-                | WorkKind::ConfirmPersonDeleted
-                | WorkKind::FetchEvidence
-        )
-    }
-}
+use crate::domain::{Concern, Happened};
+pub use crate::domain::{WorkKind, WorkState};
 
 /// Adds an item after the application's other items, inside the caller's transaction;
 /// returns its id.
@@ -162,7 +82,7 @@ pub async fn state_of(db: &Db, id: &str) -> Result<Option<WorkState>, StoreError
         .fetch_optional(&db.pool)
         .await?;
     state
-        .map(|(s,)| WorkState::stored("solaris_work.state", &s))
+        .map(|(s,)| super::stored("solaris_work.state", &s, WorkState::parse))
         .transpose()
 }
 
@@ -240,8 +160,8 @@ pub async fn progress(db: &Db, application_id: &str) -> Result<Progress, StoreEr
     let mut items = Vec::with_capacity(rows.len());
     for row in rows {
         items.push((
-            WorkKind::stored("solaris_work.kind", &row.kind)?,
-            WorkState::stored("solaris_work.state", &row.state)?,
+            super::stored("solaris_work.kind", &row.kind, WorkKind::parse)?,
+            super::stored("solaris_work.state", &row.state, WorkState::parse)?,
             row.attempts,
             row.last_error,
         ));
@@ -304,7 +224,7 @@ pub async fn waiting_by_kind(db: &Db, now: i64) -> Result<Vec<(WorkKind, i64, i6
     rows.into_iter()
         .map(|(kind, n, oldest)| {
             Ok((
-                WorkKind::stored("solaris_work.kind", &kind)?,
+                super::stored("solaris_work.kind", &kind, WorkKind::parse)?,
                 n,
                 now - oldest,
             ))
@@ -332,7 +252,7 @@ pub async fn due(db: &Db, now: i64, limit: i64) -> Result<Vec<Due>, StoreError> 
     rows.into_iter()
         .map(|r| {
             Ok(Due {
-                kind: WorkKind::stored("solaris_work.kind", &r.kind)?,
+                kind: super::stored("solaris_work.kind", &r.kind, WorkKind::parse)?,
                 id: r.id,
                 application_id: r.application_id,
                 seq: r.seq,

@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::solaris::types::{IdentificationStatus, NewIdentification, Person, SupportedDocument};
+use crate::domain::{IdentificationStatus, NewIdentification, Person, SupportedDocument};
 
 /// The two acceptances the guide asks for before any data is collected.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -116,6 +116,37 @@ pub struct Application {
 }
 
 impl Application {
+    /// The application can still move: the links into it work. Not once the customer
+    /// withdrew it, nor once the identification ended (succeeded, failed for good, expired).
+    pub fn can_still_move(&self) -> bool {
+        if self.withdrawn || self.details.person.is_none() {
+            return false;
+        }
+        let permanent = super::failure_reason::is_permanent(self.failure_reason.as_deref());
+        match self.identification_status.as_ref() {
+            None => true,
+            Some(IdentificationStatus::Successful)
+            | Some(IdentificationStatus::Failed)
+            | Some(IdentificationStatus::Expired) => false,
+            Some(IdentificationStatus::Aborted) | Some(IdentificationStatus::Canceled) => {
+                !permanent
+            }
+            Some(_) => true,
+        }
+    }
+
+    /// The customer still has to do (or redo) the call: reminders are about this.
+    pub fn waits_for_the_customer(&self) -> bool {
+        if !self.can_still_move() {
+            return false;
+        }
+        match self.identification_status.as_ref() {
+            None => true,
+            Some(IdentificationStatus::Canceled) => self.identification_completed_at.is_none(),
+            Some(s) => IdentificationStatus::WAITING_FOR_THE_CUSTOMER.contains(s),
+        }
+    }
+
     pub fn consent(&self, kind: ConsentKind) -> Option<&Consent> {
         self.consents.iter().find(|c| c.kind == kind)
     }

@@ -88,6 +88,12 @@ pub fn lookup(code: &str) -> Option<&'static FailureReasonInfo> {
     FAILURE_REASONS.iter().find(|r| r.code == code)
 }
 
+/// The guide's "permanent failure" rule, the one place it is written: a code the table marks
+/// permanent; an absent or unlisted code is not.
+pub fn is_permanent(code: Option<&str>) -> bool {
+    code.and_then(lookup).is_some_and(|r| r.permanent)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -101,5 +107,9 @@ mod tests {
         assert_eq!(codes.len(), FAILURE_REASONS.len());
         assert!(lookup("USER_LANGUAGE").unwrap().permanent);
         assert_eq!(lookup("STALLED_TIMEOUT").unwrap().caused_by_user, None);
+        assert!(is_permanent(Some("OTHER_MISCELLANEOUS_PERMANENT")));
+        assert!(!is_permanent(Some("USER_CANCELLATION")));
+        assert!(!is_permanent(Some("A_CODE_THE_GUIDE_DOES_NOT_LIST")));
+        assert!(!is_permanent(None));
     }
 }

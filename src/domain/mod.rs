@@ -3,8 +3,24 @@
 
 pub mod address_documents;
 pub mod application;
+pub mod bank_event;
+mod closed_set;
 pub mod countries;
 pub mod failure_reason;
+pub mod guide;
+pub mod history;
+pub mod mail;
+pub mod outcome;
+pub mod records;
+pub mod stage;
 pub mod values;
+pub mod work;
 
 pub use application::{Application, ConsentKind};
+pub use bank_event::EventType;
+pub use guide::*;
+pub use history::{Concern, Happened};
+pub use mail::{MailKind, Purpose};
+pub use records::*;
+pub use stage::Stage;
+pub use work::{WorkKind, WorkState};

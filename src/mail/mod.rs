@@ -18,32 +18,26 @@ use crate::config::{MailDelivery, MailSettings};
 use crate::db::mail::{self as store, DueMail, Ending, MailKind, Purpose};
 use crate::db::outbox::{self, Outbox};
 use crate::db::{applications, wall_clock_ms, Db, StoreError};
-use crate::domain::Application;
-use crate::solaris::types::{FailureReason, IdentificationStatus};
+use crate::i18n::Lang;
 use crate::supervisor::Shutdown;
-use crate::web::i18n::Lang;
 pub use links::Links;
-use texts::{Letter, Rendered};
+use texts::Letter;
+pub use texts::Rendered;
 
-/// The SMTP transport `SMTP_URL` describes (checked at start, built by the sender).
-pub fn smtp_transport(url: &str) -> Result<AsyncSmtpTransport<Tokio1Executor>, String> {
-    AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
-        .map(|b| b.timeout(Some(Duration::from_secs(30))).build())
-        .map_err(|e| e.to_string())
-}
-
-/// `MAIL_FROM` as a mailbox (`Name <address>` or a bare address).
-pub fn parse_sender(from: &str) -> Result<Mailbox, String> {
-    from.parse::<Mailbox>().map_err(|e| e.to_string())
+/// A development mailbox: where mails go when no SMTP server is configured, so that
+/// `cargo run` alone shows every mail. The embedded sandbox implements it; startup plugs it in.
+#[async_trait::async_trait]
+pub trait MailSink: Send + Sync {
+    /// Keeps a mail the app would have sent to `to`.
+    async fn keep(&self, to: &str, mail: &Rendered) -> anyhow::Result<()>;
 }
 
 /// Where mails go.
 #[derive(Clone)]
 enum Transport {
     Smtp(AsyncSmtpTransport<Tokio1Executor>),
-    /// The sandbox's development mailbox in the app's database.
-    #[cfg(feature = "sandbox")]
-    Mailbox(Db),
+    /// A development mailbox (`MAIL_DELIVERY` left to the sandbox).
+    Sink(Arc<dyn MailSink>),
 }
 
 /// Why a delivery did not happen.
@@ -77,10 +71,10 @@ impl Transport {
                     Err(e) => Err(Undelivered::Transient(e.to_string())),
                 }
             }
-            #[cfg(feature = "sandbox")]
-            Transport::Mailbox(db) => crate::sandbox::mailbox::keep(db, to, mail)
+            Transport::Sink(sink) => sink
+                .keep(to, mail)
                 .await
-                .map_err(|e| Undelivered::Transient(e.to_string())),
+                .map_err(|e| Undelivered::Transient(format!("{e:#}"))),
         }
     }
 }
@@ -127,21 +121,30 @@ pub struct Mailer {
 }
 
 impl Mailer {
-    pub fn new(db: Db, settings: &MailSettings, links: Links) -> anyhow::Result<Mailer> {
+    /// `mailbox`: the development mailbox, for settings without an SMTP server.
+    pub fn new(
+        db: Db,
+        settings: &MailSettings,
+        links: Links,
+        mailbox: Option<Arc<dyn MailSink>>,
+    ) -> anyhow::Result<Mailer> {
         let transport = match &settings.delivery {
             MailDelivery::Smtp(url) => {
                 use secrecy::ExposeSecret;
-                Transport::Smtp(smtp_transport(url.expose_secret()).map_err(anyhow::Error::msg)?)
+                Transport::Smtp(
+                    crate::config::mail::smtp_transport(url.expose_secret())
+                        .map_err(anyhow::Error::msg)?,
+                )
             }
-            #[cfg(feature = "sandbox")]
-            MailDelivery::Mailbox => Transport::Mailbox(db.clone()),
-            #[cfg(not(feature = "sandbox"))]
-            MailDelivery::Mailbox => anyhow::bail!("{}", crate::startup::NO_SANDBOX),
+            MailDelivery::Mailbox => match mailbox {
+                Some(sink) => Transport::Sink(sink),
+                None => anyhow::bail!("{}", crate::config::NO_SANDBOX),
+            },
         };
         Ok(Mailer {
             db,
             transport,
-            from: parse_sender(&settings.from).map_err(anyhow::Error::msg)?,
+            from: settings.from.clone(),
             bank_name: settings.bank_name.clone(),
             public_url: links.base().to_string(),
             links,
@@ -319,12 +322,12 @@ impl Mailer {
             return Ok(Prepared::Drop("the application holds no address"));
         };
         let kind = mail.kind;
-        let nudge = matches!(kind, MailKind::Reminder | MailKind::ExpirySoon);
-        if nudge && (facts.reminders_stopped || !waits_for_the_customer(&app)) {
+        let nudge = kind.nudges();
+        if nudge && (facts.reminders_stopped || !app.waits_for_the_customer()) {
             return Ok(Prepared::Drop("the customer no longer needs reminding"));
         }
         let needs_link = texts::has_link(kind);
-        if needs_link && !can_still_move(&app) {
+        if needs_link && !app.can_still_move() {
             return Ok(Prepared::Drop("the application can no longer move"));
         }
         let mut issued = Vec::new();
@@ -352,7 +355,7 @@ impl Mailer {
         let reason = match kind {
             MailKind::Action | MailKind::Refused | MailKind::CanceledAfterSuccess => {
                 app.failure_reason.as_deref().map(|code| {
-                    let e = crate::web::reasons::explain(code, lang);
+                    let e = crate::i18n::reasons::explain(code, lang);
                     match e.advice {
                         Some(advice) => format!("{} {advice}", e.what),
                         None => e.what.to_string(),
@@ -395,67 +398,6 @@ struct Ready {
     links: Vec<String>,
 }
 
-/// The application can still move: the links into it work. Not once the customer withdrew
-/// it, nor once the identification ended (succeeded, failed for good, expired).
-pub fn can_still_move(app: &Application) -> bool {
-    if app.withdrawn || app.details.person.is_none() {
-        return false;
-    }
-    let permanent = app
-        .failure_reason
-        .as_deref()
-        .and_then(|r| FailureReason(r.to_string()).info())
-        .is_some_and(|i| i.permanent);
-    match app.identification_status.as_ref() {
-        None => true,
-        Some(IdentificationStatus::Successful)
-        | Some(IdentificationStatus::Failed)
-        | Some(IdentificationStatus::Expired) => false,
-        Some(IdentificationStatus::Aborted) | Some(IdentificationStatus::Canceled) => !permanent,
-        Some(_) => true,
-    }
-}
-
-/// The customer still has to do (or redo) the call.
-fn waits_for_the_customer(app: &Application) -> bool {
-    if !can_still_move(app) {
-        return false;
-    }
-    match app.identification_status.as_ref() {
-        None => true,
-        Some(IdentificationStatus::Canceled) => app.identification_completed_at.is_none(),
-        Some(s) => store::WAITING_FOR_THE_CUSTOMER.contains(s),
-    }
-}
-
-/// The mail a change of an identification's status calls for, with its cause: one per
-/// identification and outcome.
-pub fn result_mail(
-    identification_id: &str,
-    before: Option<&IdentificationStatus>,
-    now: &IdentificationStatus,
-    failure_reason: Option<&str>,
-    completed: bool,
-) -> Option<(MailKind, String)> {
-    let permanent = failure_reason
-        .and_then(|r| FailureReason(r.to_string()).info())
-        .is_some_and(|i| i.permanent);
-    let was_successful = before == Some(&IdentificationStatus::Successful);
-    let kind = match now {
-        IdentificationStatus::Successful => MailKind::Success,
-        IdentificationStatus::Failed => MailKind::Refused,
-        IdentificationStatus::Aborted | IdentificationStatus::Canceled if permanent => {
-            MailKind::Refused
-        }
-        IdentificationStatus::Canceled if was_successful || completed => {
-            MailKind::CanceledAfterSuccess
-        }
-        IdentificationStatus::Aborted | IdentificationStatus::Canceled => MailKind::Action,
-        _ => return None,
-    };
-    Some((kind, format!("{}:{identification_id}", kind.as_str())))
-}
-
 /// How often reminders and expiry notices are looked for.
 const SCHEDULE_EVERY: Duration = Duration::from_secs(60);
 
@@ -468,53 +410,5 @@ pub async fn schedule_forever(db: Db) {
             Err(e) => tracing::error!(error = %e, "queuing reminders"),
         }
         tokio::time::sleep(SCHEDULE_EVERY).await;
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn each_outcome_has_its_mail_once_per_identification() {
-        use IdentificationStatus as S;
-        let mail = |before, now, reason, completed| {
-            result_mail("ident", before, &now, reason, completed).map(|(k, _)| k)
-        };
-        assert_eq!(
-            mail(None, S::Successful, None, true),
-            Some(MailKind::Success)
-        );
-        assert_eq!(mail(None, S::Failed, None, true), Some(MailKind::Refused));
-        assert_eq!(
-            mail(
-                Some(&S::Pending),
-                S::Aborted,
-                Some("USER_CANCELLATION"),
-                false
-            ),
-            Some(MailKind::Action)
-        );
-        assert_eq!(
-            mail(
-                Some(&S::Pending),
-                S::Aborted,
-                Some("OTHER_MISCELLANEOUS_PERMANENT"),
-                false
-            ),
-            Some(MailKind::Refused)
-        );
-        assert_eq!(
-            mail(Some(&S::Successful), S::Canceled, None, true),
-            Some(MailKind::CanceledAfterSuccess)
-        );
-        assert_eq!(mail(None, S::Pending, None, false), None);
-        assert_eq!(mail(None, S::PendingFailed, None, false), None);
-        assert_eq!(
-            result_mail("i-1", None, &S::Successful, None, true)
-                .unwrap()
-                .1,
-            "success:i-1"
-        );
     }
 }

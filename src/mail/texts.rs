@@ -5,8 +5,8 @@
 use crate::html::escape;
 use chrono::NaiveDate;
 
-use crate::db::mail::MailKind;
-use crate::web::i18n::Lang;
+use crate::domain::MailKind;
+use crate::i18n::Lang;
 
 /// What one mail says, before it is put into words.
 #[derive(Clone, Debug)]
@@ -42,7 +42,7 @@ struct Words {
 }
 
 fn date(lang: Lang, day: NaiveDate) -> String {
-    crate::web::dates::long_date(lang, day)
+    crate::i18n::dates::long_date(lang, day)
 }
 
 fn words(l: &Letter<'_>) -> Words {
@@ -163,9 +163,9 @@ fn words(l: &Letter<'_>) -> Words {
 /// The mail to the bank's operations team (`OPS_EMAIL`) about a new needs-attention item, in
 /// English and German: what it is, the ids, and the link into the back office.
 pub fn attention(bank: &str, item: &crate::db::history::Item, link: &str) -> Rendered {
-    use crate::db::history::Concern;
-    use crate::web::backoffice::texts::concern;
-    use crate::web::i18n::Lang;
+    use crate::domain::Concern;
+    use crate::i18n::staff::concern;
+    use crate::i18n::Lang;
     let what = |lang| {
         Concern::parse(&item.kind)
             .map(|c| concern(lang, c))

@@ -11,77 +11,32 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use base64::engine::general_purpose::STANDARD;
-use base64::Engine;
-use hmac::{Hmac, Mac};
-use secrecy::{ExposeSecret, SecretString};
-use sha2::Sha256;
-
-use crate::db::events::{self as store, DueEvent, EventType};
+use crate::db::events::{self as store, DueEvent};
 use crate::db::outbox::{self, Outbox};
 use crate::db::{wall_clock_ms, Db, StoreError};
-use crate::solaris::types::{FailureReason, IdentificationStatus};
 use crate::supervisor::Shutdown;
 
-/// The event an identification's new status means for the bank, besides the status change.
-pub fn outcome_event(
-    before: Option<&IdentificationStatus>,
-    now: &IdentificationStatus,
-    failure_reason: Option<&str>,
-) -> Option<EventType> {
-    let permanent = failure_reason
-        .and_then(|r| FailureReason(r.to_string()).info())
-        .is_some_and(|i| i.permanent);
-    match now {
-        IdentificationStatus::Successful => Some(EventType::Completed),
-        IdentificationStatus::Canceled if before == Some(&IdentificationStatus::Successful) => {
-            Some(EventType::CompletionRevoked)
-        }
-        IdentificationStatus::Failed => Some(EventType::Failed),
-        IdentificationStatus::Aborted | IdentificationStatus::Canceled if permanent => {
-            Some(EventType::Failed)
-        }
-        _ => None,
-    }
+pub use crate::config::partner::{EventSettings, SigningKey, SANDBOX_EVENTS_SECRET};
+
+/// An event box: where the events go when no `PARTNER_EVENTS_URL` is configured, signed as
+/// they would have been sent, so that `cargo run` alone shows them. The embedded sandbox
+/// implements it; startup plugs it in.
+#[async_trait::async_trait]
+pub trait EventSink: Send + Sync {
+    /// Keeps an event with the headers it would have been sent with.
+    async fn keep(&self, event: &SignedEvent<'_>) -> anyhow::Result<()>;
 }
 
-/// A signing key in the Standard Webhooks form: `whsec_` and the key in base64.
-#[derive(Clone)]
-pub struct SigningKey(Vec<u8>);
-
-impl std::fmt::Debug for SigningKey {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("SigningKey(..)")
-    }
-}
-
-/// The key the sandbox's event box signs with when no URL is configured (documented in the
-/// README, so partners can try their verification against it).
-pub const SANDBOX_EVENTS_SECRET: &str = "whsec_bG9vcGJhY2stZGVtby1wYXJ0bmVyLWV2ZW50cy1rZXk=";
-
-impl SigningKey {
-    /// `whsec_<base64>`, with a key of 24 to 64 bytes.
-    pub fn parse(secret: &str) -> Result<SigningKey, String> {
-        let encoded = secret
-            .strip_prefix("whsec_")
-            .ok_or("must start with whsec_")?;
-        let key = STANDARD
-            .decode(encoded)
-            .map_err(|e| format!("the part after whsec_ is not base64: {e}"))?;
-        if !(24..=64).contains(&key.len()) {
-            return Err(format!("the key must be 24 to 64 bytes, not {}", key.len()));
-        }
-        Ok(SigningKey(key))
-    }
-
-    /// `v1,<base64 HMAC-SHA256 of "{id}.{timestamp}.{body}">`.
-    pub fn sign(&self, id: &str, timestamp: i64, body: &str) -> String {
-        let mut mac =
-            <Hmac<Sha256> as Mac>::new_from_slice(&self.0).expect("HMAC takes a key of any length");
-        mac.update(format!("{id}.{timestamp}.").as_bytes());
-        mac.update(body.as_bytes());
-        format!("v1,{}", STANDARD.encode(mac.finalize().into_bytes()))
-    }
+/// An event as it would go out: its id, type and body, and the Standard Webhooks headers.
+#[derive(Clone, Copy, Debug)]
+pub struct SignedEvent<'a> {
+    pub id: &'a str,
+    pub event_type: &'a str,
+    pub body: &'a str,
+    /// `webhook-timestamp`: seconds since the epoch.
+    pub timestamp: i64,
+    /// `webhook-signature`.
+    pub signature: &'a str,
 }
 
 /// Where the events go.
@@ -92,18 +47,13 @@ enum Transport {
         url: String,
         key: SigningKey,
     },
-    /// The sandbox's event box in the app's database.
-    #[cfg(feature = "sandbox")]
-    Sandbox { db: Db, key: SigningKey },
+    /// An event box, signed with the documented sandbox key.
+    Sink {
+        sink: Arc<dyn EventSink>,
+        key: SigningKey,
+    },
     /// No receiver: the events stay as the applications' history.
     Nowhere,
-}
-
-/// The events' settings.
-#[derive(Clone, Debug)]
-pub struct EventSettings {
-    pub url: Option<url::Url>,
-    pub secret: Option<SecretString>,
 }
 
 /// How long a sender holds an event it is delivering.
@@ -126,28 +76,30 @@ pub struct EventSender {
 }
 
 impl EventSender {
-    /// `sandbox`: the embedded sandbox runs, whose event box takes the events when no URL is
+    /// `event_box`: the embedded sandbox's event box, which takes the events when no URL is
     /// configured.
-    pub fn new(db: Db, settings: &EventSettings, sandbox: bool) -> anyhow::Result<EventSender> {
-        let transport = match (&settings.url, &settings.secret) {
-            (Some(url), Some(secret)) => Transport::Http {
+    pub fn new(
+        db: Db,
+        settings: &EventSettings,
+        event_box: Option<Arc<dyn EventSink>>,
+    ) -> anyhow::Result<EventSender> {
+        let transport = match (&settings.url, &settings.key) {
+            (Some(url), Some(key)) => Transport::Http {
                 client: reqwest::Client::builder()
                     .timeout(TIMEOUT)
                     .redirect(reqwest::redirect::Policy::none())
                     .build()?,
                 url: url.to_string(),
-                key: SigningKey::parse(secret.expose_secret()).map_err(anyhow::Error::msg)?,
+                key: key.clone(),
             },
             (Some(_), None) => anyhow::bail!("PARTNER_EVENTS_SECRET is needed"),
-            #[cfg(feature = "sandbox")]
-            (None, _) if sandbox => Transport::Sandbox {
-                db: db.clone(),
-                key: SigningKey::parse(SANDBOX_EVENTS_SECRET).map_err(anyhow::Error::msg)?,
+            (None, _) => match event_box {
+                Some(sink) => Transport::Sink {
+                    sink,
+                    key: SigningKey::parse(SANDBOX_EVENTS_SECRET).map_err(anyhow::Error::msg)?,
+                },
+                None => Transport::Nowhere,
             },
-            _ => {
-                let _ = sandbox;
-                Transport::Nowhere
-            }
         };
         Ok(EventSender {
             db,
@@ -218,12 +170,16 @@ impl EventSender {
                 )
                 .await
             }
-            #[cfg(feature = "sandbox")]
-            Transport::Sandbox { db, key } => {
+            Transport::Sink { sink, key } => {
                 let signature = key.sign(&event.id, timestamp, &event.body);
-                crate::sandbox::events::keep(db, event, timestamp, &signature)
-                    .await
-                    .map_err(|e| e.to_string())
+                let signed = SignedEvent {
+                    id: &event.id,
+                    event_type: event.event_type.as_str(),
+                    body: &event.body,
+                    timestamp,
+                    signature: &signature,
+                };
+                sink.keep(&signed).await.map_err(|e| format!("{e:#}"))
             }
             Transport::Http { client, url, key } => {
                 let signature = key.sign(&event.id, timestamp, &event.body);
@@ -288,51 +244,5 @@ impl EventSender {
                 .await
             }
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn signatures_follow_the_standard_webhooks_example() {
-        // The example of the Standard Webhooks specification.
-        let key = SigningKey::parse("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw").unwrap();
-        let body = r#"{"test": 2432232314}"#;
-        assert_eq!(
-            key.sign("msg_p5jXN8AQM9LWM0D4loKWxJek", 1614265330, body),
-            "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE="
-        );
-        assert!(SigningKey::parse("MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw").is_err());
-        assert!(SigningKey::parse("whsec_c2hvcnQ=").is_err(), "too short");
-        assert!(SigningKey::parse(SANDBOX_EVENTS_SECRET).is_ok());
-    }
-
-    #[test]
-    fn the_bank_hears_of_completion_its_revocation_and_failure() {
-        use IdentificationStatus as S;
-        assert_eq!(
-            outcome_event(None, &S::Successful, None),
-            Some(EventType::Completed)
-        );
-        assert_eq!(
-            outcome_event(
-                Some(&S::Successful),
-                &S::Canceled,
-                Some("BAD_PHOTO_QUALITY")
-            ),
-            Some(EventType::CompletionRevoked)
-        );
-        assert_eq!(outcome_event(Some(&S::Pending), &S::Canceled, None), None);
-        assert_eq!(
-            outcome_event(None, &S::Failed, None),
-            Some(EventType::Failed)
-        );
-        assert_eq!(
-            outcome_event(None, &S::Aborted, Some("OTHER_MISCELLANEOUS_PERMANENT")),
-            Some(EventType::Failed)
-        );
-        assert_eq!(outcome_event(None, &S::Pending, None), None);
     }
 }

@@ -9,10 +9,8 @@ use tokio::sync::Notify;
 
 use crate::db::work::{self, Due, WorkKind};
 use crate::db::{applications, backoffice, wall_clock_ms, Db, StoreError};
+use crate::domain::{Identification, IdentificationStatus, NewIdentification, NewPerson, Person};
 use crate::monitoring;
-use crate::solaris::types::{
-    Identification, IdentificationStatus, NewIdentification, NewPerson, Person,
-};
 use crate::solaris::{SolarisClient, SolarisError};
 use crate::supervisor::Shutdown;
 

@@ -9,26 +9,32 @@ use axum::Json;
 use serde_json::{json, Value};
 
 use super::Sandbox;
-use crate::db::events::{body_json, rfc3339, DueEvent};
 use crate::db::{wall_clock_ms, Db, StoreError};
+use crate::partner::{EventSink, SignedEvent};
+
+/// The event box as the app's event sender sees it: an [`EventSink`] over the sandbox's own
+/// table.
+pub struct EventBox(pub(super) Db);
+
+#[async_trait::async_trait]
+impl EventSink for EventBox {
+    async fn keep(&self, event: &SignedEvent<'_>) -> anyhow::Result<()> {
+        Ok(keep(&self.0, event).await?)
+    }
+}
 
 /// Keeps an event with the headers it would have been sent with.
-pub async fn keep(
-    db: &Db,
-    event: &DueEvent,
-    timestamp: i64,
-    signature: &str,
-) -> Result<(), StoreError> {
+async fn keep(db: &Db, event: &SignedEvent<'_>) -> Result<(), StoreError> {
     sqlx::query(
         "insert into sandbox_partner_event (id, webhook_id, webhook_timestamp, webhook_signature, \
          event_type, body, received_at) values ($1, $2, $3, $4, $5, $6, $7)",
     )
     .bind(uuid::Uuid::new_v4().simple().to_string())
-    .bind(&event.id)
-    .bind(timestamp.to_string())
-    .bind(signature)
-    .bind(&event.event_type)
-    .bind(&event.body)
+    .bind(event.id)
+    .bind(event.timestamp.to_string())
+    .bind(event.signature)
+    .bind(event.event_type)
+    .bind(event.body)
     .bind(wall_clock_ms())
     .execute(&db.writer)
     .await?;
@@ -51,8 +57,10 @@ async fn newest(db: &Db) -> Result<Vec<Value>, StoreError> {
                 "webhook_signature": signature,
                 "type": event_type,
                 "body": body,
-                "payload": body_json(&body),
-                "received_at": rfc3339(at),
+                "payload": serde_json::from_str::<Value>(&body).unwrap_or(Value::Null),
+                "received_at": chrono::DateTime::from_timestamp_millis(at)
+                    .unwrap_or_default()
+                    .to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
             })
         })
         .collect())

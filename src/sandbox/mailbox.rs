@@ -14,10 +14,21 @@ use super::idnow::STYLE;
 use super::Sandbox;
 use crate::db::{wall_clock_ms, Db, StoreError};
 use crate::html::escape;
-use crate::mail::texts::Rendered;
+use crate::mail::{MailSink, Rendered};
+
+/// The development mailbox as the app's mail sender sees it: a [`MailSink`] over the
+/// sandbox's own table.
+pub struct DevMailbox(pub(super) Db);
+
+#[async_trait::async_trait]
+impl MailSink for DevMailbox {
+    async fn keep(&self, to: &str, mail: &Rendered) -> anyhow::Result<()> {
+        Ok(keep(&self.0, to, mail).await?)
+    }
+}
 
 /// Keeps a mail the app would have sent to `to`.
-pub async fn keep(db: &Db, to: &str, mail: &Rendered) -> Result<(), StoreError> {
+async fn keep(db: &Db, to: &str, mail: &Rendered) -> Result<(), StoreError> {
     sqlx::query(
         "insert into sandbox_mail (id, to_address, subject, text_body, html_body, sent_at) \
          values ($1, $2, $3, $4, $5, $6)",

@@ -68,10 +68,7 @@ impl Sandbox {
         settings: SandboxSettings,
         base_url: &url::Url,
     ) -> anyhow::Result<Sandbox> {
-        let faults = match &settings.faults {
-            Some(json) => faults::FaultConfig::parse(json).map_err(anyhow::Error::msg)?,
-            None => faults::FaultConfig::default(),
-        };
+        let faults = settings.faults.clone();
         let base = base_url.as_str().trim_end_matches('/').to_string();
         let prefix = base_url.path().trim_end_matches('/').to_string();
         Ok(Sandbox {
@@ -132,6 +129,16 @@ impl Sandbox {
     }
 
     /// All routes of the sandbox, relative to its mount point.
+    /// The development mailbox, for the app's mail sender when no SMTP server is configured.
+    pub fn mailbox(&self) -> std::sync::Arc<dyn crate::mail::MailSink> {
+        std::sync::Arc::new(mailbox::DevMailbox(self.db.clone()))
+    }
+
+    /// The event box, for the app's event sender when no `PARTNER_EVENTS_URL` is configured.
+    pub fn event_box(&self) -> std::sync::Arc<dyn crate::partner::EventSink> {
+        std::sync::Arc::new(events::EventBox(self.db.clone()))
+    }
+
     pub fn router(&self) -> Router {
         let v1 = Router::new()
             .route("/persons", post(persons::create).get(persons::list))

@@ -7,8 +7,8 @@ use axum::response::{IntoResponse, Response};
 use axum::Extension;
 use sha2::{Digest, Sha256};
 
-use super::i18n::Lang;
 use crate::db::{applications, Db};
+use crate::i18n::Lang;
 
 pub use crate::domain::ConsentKind as Kind;
 

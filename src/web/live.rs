@@ -15,7 +15,7 @@ use tokio::sync::broadcast;
 use tower_sessions::Session;
 
 use crate::db::{applications, wall_clock_ms, Db};
-use crate::solaris::types::IdentificationStatus;
+use crate::domain::IdentificationStatus;
 use crate::supervisor::Shutdown;
 
 /// `(application id, identification status)` of every change seen, and the process's

@@ -5,19 +5,15 @@
 pub mod api;
 pub mod assets;
 pub mod backoffice;
-pub mod dates;
 pub mod health;
-pub mod i18n;
 pub mod journey;
 pub mod legal;
 pub mod live;
 pub mod pages;
 pub mod rates;
-pub mod reasons;
 pub mod render;
 pub mod security;
 pub mod start;
-pub mod texts;
 
 use axum::extract::Request;
 use axum::http::{header, HeaderValue};
@@ -33,7 +29,7 @@ use url::Url;
 use crate::config::Settings;
 use crate::db::session_store::DbSessionStore;
 use crate::db::Db;
-use i18n::Lang;
+use crate::i18n::Lang;
 
 /// The stylesheet under its old, unfingerprinted name, for pages cached before.
 async fn stylesheet() -> Response {

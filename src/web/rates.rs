@@ -16,9 +16,9 @@ use governor::clock::{Clock, DefaultClock};
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 use leptos::prelude::*;
 
-use super::i18n::Lang;
 use super::render;
 use crate::config::RateSettings;
+use crate::i18n::Lang;
 
 /// The limiters, shared by every request of an instance.
 #[derive(Clone)]

@@ -10,8 +10,8 @@ use leptos::tachys::view::RenderHtml;
 
 use std::sync::Arc;
 
-use super::i18n::Lang;
 use crate::config::Bank;
+use crate::i18n::Lang;
 
 /// The bank of the page being rendered (the demo identity outside a request).
 pub fn bank() -> Arc<Bank> {

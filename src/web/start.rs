@@ -7,10 +7,10 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::Extension;
 use tower_sessions::Session;
 
-use super::i18n::Lang;
 use super::journey::JourneyState;
 use super::render;
 use crate::db::{applications, Db, StoreError};
+use crate::i18n::Lang;
 
 /// The session key holding the application's id.
 pub const APPLICATION_KEY: &str = "application_id";

@@ -18,7 +18,7 @@ use tokio::sync::{mpsc, oneshot, Notify};
 
 use crate::db::webhooks::{self as store, Delivery as Stored};
 use crate::db::Db;
-use crate::solaris::types::WebhookEventType;
+use crate::domain::WebhookEventType;
 
 #[derive(Clone, Debug)]
 struct Intake {

@@ -10,7 +10,7 @@ use secrecy::ExposeSecret;
 
 use crate::db::webhooks as store;
 use crate::db::{Db, StoreError};
-use crate::solaris::types::WebhookEventType;
+use crate::domain::WebhookEventType;
 use crate::solaris::{SolarisClient, SolarisError};
 
 pub const EVENT_TYPES: &[WebhookEventType] = &[

@@ -11,15 +11,15 @@ use leptos::prelude::*;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use super::texts::{self, StaffTexts};
 use super::{moment, page, Csrf, OfficeError, OfficeResult, Staff};
 use crate::db::backoffice::{self as store, Listed, Search, Stage};
 use crate::db::history::{self, Happened};
 use crate::db::staff::Role;
 use crate::db::work::WorkKind;
 use crate::db::{applications, events, webhooks, work, StoreError};
-use crate::solaris::types::IdentificationStatus;
-use crate::web::i18n::Lang;
+use crate::domain::IdentificationStatus;
+use crate::i18n::staff::{self as texts, StaffTexts};
+use crate::i18n::Lang;
 
 /// Rows a page of the list shows.
 const PAGE_ROWS: i64 = 50;
@@ -43,7 +43,7 @@ pub struct ListQuery {
 /// Midnight in Berlin at the start of `day`, in ms.
 fn berlin_midnight(day: NaiveDate) -> Option<i64> {
     let noon = chrono::Utc.from_utc_datetime(&day.and_time(NaiveTime::from_hms_opt(12, 0, 0)?));
-    let offset = crate::web::dates::berlin_offset(noon);
+    let offset = crate::i18n::dates::berlin_offset(noon);
     offset
         .from_local_datetime(&day.and_time(NaiveTime::MIN))
         .single()

@@ -8,11 +8,11 @@ use axum::Form;
 use leptos::prelude::*;
 use serde::Deserialize;
 
-use super::texts;
 use super::{moment, page, Csrf, OfficeError, OfficeResult, Staff};
 use crate::db::history::{self, Concern, Handling, Item};
 use crate::db::staff::Role;
-use crate::web::i18n::Lang;
+use crate::i18n::staff as texts;
+use crate::i18n::Lang;
 
 #[derive(Debug, Default, Deserialize)]
 pub struct ListQuery {

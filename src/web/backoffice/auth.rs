@@ -15,7 +15,7 @@ use serde::Deserialize;
 use super::{hashed, page, random_token, Office, OfficeError, OfficeResult, Staff, Visitor};
 use crate::db::staff;
 use crate::db::wall_clock_ms;
-use crate::web::i18n::Lang;
+use crate::i18n::Lang;
 
 /// The shortest password accepted.
 const MIN_PASSWORD_CHARS: usize = 12;

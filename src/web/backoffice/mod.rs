@@ -8,7 +8,6 @@ mod applications;
 mod attention;
 mod audit;
 mod auth;
-pub mod texts;
 
 use std::sync::Arc;
 
@@ -24,8 +23,8 @@ use tokio::sync::Notify;
 
 use crate::db::staff::{self, Account, Role};
 use crate::db::{events, wall_clock_ms, Db, StoreError};
+use crate::i18n::Lang;
 use crate::solaris::SolarisClient;
-use crate::web::i18n::Lang;
 use crate::web::render;
 
 pub use auth::{hash_password, totp_code};
@@ -525,7 +524,7 @@ pub fn router(office: Office) -> Router {
 /// A moment for a staff member: Berlin time in the page's language, with the UTC second.
 pub fn moment(lang: Lang, ms: i64) -> String {
     chrono::DateTime::from_timestamp_millis(ms)
-        .map(|t| crate::web::dates::moment(lang, t))
+        .map(|t| crate::i18n::dates::moment(lang, t))
         .unwrap_or_default()
 }
 

@@ -3,8 +3,8 @@
 use super::Step;
 use crate::db::work::{self, Progress};
 use crate::db::{Db, StoreError};
+use crate::domain::IdentificationStatus;
 use crate::domain::{Application, ConsentKind};
-use crate::solaris::types::IdentificationStatus;
 
 impl Application {
     /// The step the customer is at, from what the application holds.

@@ -10,7 +10,7 @@ use super::fields::Problem;
 use super::{at, Csrf, Journey, Page, PageForm, PageResult, Step};
 use crate::db::applications::{self, NewConsent};
 use crate::domain::ConsentKind as Kind;
-use crate::web::i18n::Lang;
+use crate::i18n::Lang;
 use crate::web::legal::LegalText;
 use crate::web::render::{self, Progress};
 
@@ -49,7 +49,7 @@ fn consent_page(
     };
     let error_view = error.then(|| view! { <p class="error" id="accept-error" role="alert">{Problem::MustAccept.text(j)}</p> });
     let accepted = accepted_at
-        .map(|at| view! { <p class="note">{format!("{} {}", j.accepted_at, crate::web::dates::moment_text(lang, &at))}</p> });
+        .map(|at| view! { <p class="note">{format!("{} {}", j.accepted_at, crate::i18n::dates::moment_text(lang, &at))}</p> });
     render::page(
         lang,
         path,

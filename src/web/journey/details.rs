@@ -17,8 +17,8 @@ use crate::domain::countries::EU;
 use crate::domain::values::{
     BirthDate, CountryCode, EmailAddress, FreeText, MobileNumber, PersonName, PostalCode, Problem,
 };
-use crate::solaris::types::{EmploymentStatus, MaritalStatus, Salutation};
-use crate::web::i18n::Lang;
+use crate::domain::{EmploymentStatus, MaritalStatus, Salutation};
+use crate::i18n::Lang;
 use crate::web::render::{self, ContactLine, Progress};
 
 /// The inputs of the two screens, named as Solaris names the fields.

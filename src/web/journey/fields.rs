@@ -9,10 +9,10 @@ use leptos::prelude::*;
 use serde::Deserialize;
 
 use crate::domain::countries;
+use crate::domain::{EmploymentStatus, MaritalStatus};
 use crate::html::escape;
-use crate::solaris::types::{EmploymentStatus, MaritalStatus};
-use crate::web::i18n::Lang;
-use crate::web::texts::Texts;
+use crate::i18n::texts::Texts;
+use crate::i18n::Lang;
 
 pub use crate::domain::values::Problem;
 

@@ -19,10 +19,10 @@ use crate::db::applications;
 use crate::db::work::{self, Progress as WorkProgress};
 use crate::domain::address_documents::{self, AddressDocument};
 use crate::domain::application::DocumentChoice;
-use crate::solaris::types::{
+use crate::domain::{
     FailureReason, IdentificationStatus as Status, ProofOfAddressType, SupportedDocument,
 };
-use crate::web::i18n::Lang;
+use crate::i18n::Lang;
 use crate::web::render::{self, AutoRefresh, ContactLine, Progress};
 
 pub async fn preparing_page(
@@ -606,7 +606,7 @@ pub struct ReturnQuery {
 fn reason_view(lang: Lang, reason: Option<&str>) -> impl IntoView {
     let j = lang.t();
     let info = reason.and_then(|r| FailureReason(r.to_string()).info());
-    let explained = reason.map(|code| crate::web::reasons::explain(code, lang));
+    let explained = reason.map(|code| crate::i18n::reasons::explain(code, lang));
     let not_you = info.is_some_and(|i| i.caused_by_user == Some(false));
     explained.map(|e| {
         view! {
@@ -665,9 +665,7 @@ pub async fn status_page(
     // waiting customer costs no Solaris call and no write.
     let settled = status.is_settled();
     let reason = app.failure_reason.as_deref();
-    let permanent = reason
-        .and_then(|r| FailureReason(r.to_string()).info())
-        .is_some_and(|i| i.permanent);
+    let permanent = crate::domain::failure_reason::is_permanent(reason);
     // Guide appendix II, case 3: a review canceled an identification Solaris had completed.
     let was_successful = status == Status::Canceled && app.identification_completed_at.is_some();
     let token = crate::web::security::csrf_token(&session).await;
@@ -757,7 +755,7 @@ pub async fn complete_page(
             let typed = app.details.person.clone().unwrap_or_default();
             let contact = app.details.contact.clone().unwrap_or_default();
             let join = |a: &str, b: &str| format!("{a} {b}").trim().to_string();
-            let birth = |d: &str| crate::web::dates::long_date_text(lang, d);
+            let birth = |d: &str| crate::i18n::dates::long_date_text(lang, d);
             let nationality = |c: &str| country_name(lang, c).to_string();
             // (label, as Solaris holds it, as the customer typed it)
             let rows: Vec<(&'static str, String, String)> = vec![

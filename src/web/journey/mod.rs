@@ -31,9 +31,9 @@ use tower_sessions::Session;
 use crate::db::{applications, Db, StoreError};
 use crate::domain::Application;
 
-use super::i18n::Lang;
 use super::render;
 use super::security::csrf_token;
+use crate::i18n::Lang;
 
 /// What the journey's handlers share: cloned for every request (and every extractor that asks
 /// for it), so it is one reference-counted pointer.

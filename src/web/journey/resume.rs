@@ -19,8 +19,7 @@ use super::{Csrf, Journey, JourneyState, PageForm, PageResult, Visit};
 use crate::db::applications;
 use crate::db::mail::{self as store, Purpose, WrongAnswer};
 use crate::domain::Application;
-use crate::mail::can_still_move;
-use crate::web::i18n::Lang;
+use crate::i18n::Lang;
 use crate::web::render;
 use crate::web::security::csrf_token;
 use crate::web::start::APPLICATION_KEY;
@@ -185,7 +184,7 @@ pub async fn resume_page(visit: Visit) -> PageResult {
     else {
         return Ok(invalid_link(visit.lang));
     };
-    if !can_still_move(&app) {
+    if !app.can_still_move() {
         return Ok(invalid_link(visit.lang));
     }
     let csrf = csrf_token(&visit.session).await;
@@ -211,7 +210,7 @@ pub async fn check_birth_date(visit: Visit, PageForm(form): PageForm<RawForm>) -
     else {
         return Ok(invalid_link(lang));
     };
-    if !can_still_move(&app) {
+    if !app.can_still_move() {
         return Ok(invalid_link(lang));
     }
     let csrf = csrf_token(&session).await;

@@ -9,9 +9,9 @@ use super::fields::RawForm;
 use super::fields::{country_name, employment_label, marital_label, GERMAN_STATES, TITLES};
 use super::{at, Csrf, Journey, PageForm, PageResult, Step};
 use crate::db::applications;
+use crate::domain::*;
 use crate::domain::{Application, ConsentKind};
-use crate::solaris::types::*;
-use crate::web::i18n::Lang;
+use crate::i18n::Lang;
 use crate::web::render::{self, ContactLine, Progress};
 
 /// The body of the person creation, from what the customer entered and accepted.
@@ -122,7 +122,7 @@ fn review_view(app: Application, lang: Lang, csrf: String, changed: bool) -> Res
         (j.last_name, p.last_name.clone(), &["last_name"]),
         (
             j.birth_date,
-            crate::web::dates::long_date_text(lang, &p.birth_date),
+            crate::i18n::dates::long_date_text(lang, &p.birth_date),
             &["birth_date"],
         ),
         (j.birth_city, p.birth_city.clone(), &["birth_city"]),
@@ -197,7 +197,7 @@ fn review_view(app: Application, lang: Lang, csrf: String, changed: bool) -> Res
                 ConsentKind::TermsConditions => j.terms_title,
                 ConsentKind::DataProcessing => j.privacy_title,
             };
-            view! { <div class="summary-row"><dt>{label}</dt><dd>{format!("{} {}", j.accepted_at, crate::web::dates::moment_text(lang, &c.signed_at))}</dd></div> }
+            view! { <div class="summary-row"><dt>{label}</dt><dd>{format!("{} {}", j.accepted_at, crate::i18n::dates::moment_text(lang, &c.signed_at))}</dd></div> }
         })
         .collect_view();
     let version = data_version(&app);

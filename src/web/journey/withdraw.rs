@@ -9,7 +9,7 @@ use leptos::prelude::*;
 
 use super::{at, Csrf, Journey, PageResult, Step};
 use crate::db::applications::{self, Withdrawal};
-use crate::web::i18n::Lang;
+use crate::i18n::Lang;
 use crate::web::render;
 use crate::web::start::APPLICATION_KEY;
 

@@ -5,7 +5,7 @@ use axum::response::Response;
 use axum::Extension;
 use leptos::prelude::*;
 
-use crate::web::i18n::Lang;
+use crate::i18n::Lang;
 use crate::web::render;
 
 pub async fn welcome_page(Extension(lang): Extension<Lang>) -> Response {

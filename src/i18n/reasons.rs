@@ -1,6 +1,6 @@
 //! IDnow's failure reasons in plain words for the customer, with what they can do about it.
 
-use super::i18n::Lang;
+use super::Lang;
 
 /// Groups of reasons that call for the same advice.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

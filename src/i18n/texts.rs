@@ -3,7 +3,7 @@
 //! table of values (countries, employment statuses, failure reasons) stand beside their values
 //! as `(English, German)` pairs, chosen with [`Lang::pick`].
 
-use super::i18n::Lang;
+use super::Lang;
 
 /// A struct of texts with its English and German values: `texts!(Name; field: "en" / "de", …)`.
 macro_rules! texts {

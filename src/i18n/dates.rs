@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, Datelike, Duration, FixedOffset, NaiveDate, TimeZone, Utc, Weekday};
 
-use super::i18n::Lang;
+use super::Lang;
 
 const MONTHS_EN: [&str; 12] = [
     "January",

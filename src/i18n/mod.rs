@@ -1,5 +1,14 @@
-//! English and German. The language comes from `?lang=`, then the session, then the
-//! browser's `Accept-Language`; every page is entirely in one language.
+//! The languages of the pages and the mails, English and German, and everything worded in
+//! them: the pages' texts, dates, and the failure reasons in plain words. It imports only
+//! the domain, so the pages and the mails speak with one voice.
+//!
+//! The language comes from `?lang=`, then the session, then the browser's
+//! `Accept-Language`; every page and every mail is entirely in one language.
+
+pub mod dates;
+pub mod reasons;
+pub mod staff;
+pub mod texts;
 
 use serde::{Deserialize, Serialize};
 

@@ -1,11 +1,11 @@
 //! Every fixed text of the back office, in English and German, as the customer's pages keep
-//! theirs ([`crate::web::texts`]): a page cannot ask for a text missing in either language.
+//! theirs ([`super::texts`]): a page cannot ask for a text missing in either language.
 
-use crate::db::backoffice::Stage;
-use crate::db::history::{Concern, Happened};
-use crate::web::i18n::Lang;
+use super::Lang;
+use crate::domain::Stage;
+use crate::domain::{Concern, Happened};
 
-crate::web::texts::texts! {
+crate::i18n::texts::texts! {
     StaffTexts;
     back_office: "Back office" / "Backoffice",
     nav_label: "Back office" / "Backoffice",
