@@ -1,20 +1,14 @@
-//! Metrics in the Prometheus text format, on their own listener (`METRICS_LISTEN_ADDR`, never
-//! the public one). Every name starts with `onboarding_`; labels are closed sets (steps,
-//! languages, statuses, the guide's failure reasons, endpoints, outcomes, work kinds, event
-//! types), never personal data or ids.
+//! The metrics the app records, in the Prometheus text format; the web layer's `metrics`
+//! endpoint serves them on their own listener (`METRICS_LISTEN_ADDR`, never the public one).
+//! Every name starts with `onboarding_`; labels are closed sets (steps, languages, statuses,
+//! the guide's failure reasons, endpoints, outcomes, work kinds, event types), never personal
+//! data or ids.
 
-use std::net::SocketAddr;
 use std::sync::OnceLock;
 
-use axum::extract::State;
-use axum::http::header;
-use axum::response::{IntoResponse, Response};
-use axum::routing::get;
-use axum::Router;
 use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
 
-use crate::db::{work, Db};
-use crate::domain::{FailureReason, IdentificationStatus};
+use crate::domain::{EventType, FailureReason, IdentificationStatus, WebhookEventType};
 
 /// Seconds, for calls and processing: 5 ms to 30 s.
 const FAST: &[f64] = &[
@@ -135,7 +129,7 @@ pub fn solaris_call(endpoint: &'static str, outcome: &'static str, seconds: f64)
 /// One webhook delivery at our endpoint: its event type (the five we subscribe to, else
 /// `other`) and what we did with it.
 pub fn webhook_delivery(event: &str, outcome: &'static str) {
-    let event = crate::webhooks::EVENT_TYPES
+    let event = WebhookEventType::ALL
         .iter()
         .find(|e| e.as_str() == event)
         .map(|e| e.as_str())
@@ -177,92 +171,7 @@ pub fn mail_ended(kind: &'static str, outcome: &'static str) {
 
 /// A partner event left the outbox: `delivered`, or `failed` after days of retries.
 pub fn partner_event(event_type: &str, outcome: &'static str) {
-    let event_type = match event_type {
-        "application.submitted" => "application.submitted",
-        "identification.status_changed" => "identification.status_changed",
-        "application.completed" => "application.completed",
-        "application.completion_revoked" => "application.completion_revoked",
-        "application.failed" => "application.failed",
-        "application.erased" => "application.erased",
-        _ => "other",
-    };
+    let event_type = EventType::parse(event_type).map_or("other", EventType::as_str);
     metrics::counter!("onboarding_partner_events_total", "type" => event_type, "outcome" => outcome)
         .increment(1);
-}
-
-/// `GET /metrics`: the queues' state read now, then everything recorded.
-async fn scrape(State(db): State<Db>) -> Response {
-    let handle = handle();
-    match work::waiting_by_kind(&db, crate::db::wall_clock_ms()).await {
-        Ok(rows) => {
-            for kind in work::WorkKind::ALL {
-                let (waiting, oldest) = rows
-                    .iter()
-                    .find(|(k, ..)| k == kind)
-                    .map(|(_, n, age)| (*n as f64, *age as f64 / 1000.0))
-                    .unwrap_or((0.0, 0.0));
-                metrics::gauge!("onboarding_work_items_waiting", "kind" => kind.as_str())
-                    .set(waiting);
-                metrics::gauge!("onboarding_work_oldest_waiting_seconds", "kind" => kind.as_str())
-                    .set(oldest);
-            }
-        }
-        Err(e) => tracing::warn!(error = %e, "reading the work queue for metrics"),
-    }
-    match crate::db::mail::waiting(&db, crate::db::wall_clock_ms()).await {
-        Ok((waiting, oldest_ms)) => {
-            metrics::gauge!("onboarding_mails_waiting").set(waiting as f64);
-            metrics::gauge!("onboarding_mail_oldest_due_seconds").set(oldest_ms as f64 / 1000.0);
-        }
-        Err(e) => tracing::warn!(error = %e, "reading the mail outbox for metrics"),
-    }
-    match crate::db::events::counts(&db).await {
-        Ok((waiting, failed)) => {
-            metrics::gauge!("onboarding_partner_events_waiting").set(waiting as f64);
-            metrics::gauge!("onboarding_partner_events_failed").set(failed as f64);
-        }
-        Err(e) => tracing::warn!(error = %e, "reading the partner events for metrics"),
-    }
-    match crate::db::history::open_count(&db).await {
-        Ok(open) => metrics::gauge!("onboarding_attention_open").set(open as f64),
-        Err(e) => tracing::warn!(error = %e, "reading the needs-attention queue for metrics"),
-    }
-    handle.run_upkeep();
-    (
-        [(
-            header::CONTENT_TYPE,
-            "text/plain; version=0.0.4; charset=utf-8",
-        )],
-        handle.render(),
-    )
-        .into_response()
-}
-
-/// The metrics listener's routes.
-pub fn router(db: Db) -> Router {
-    Router::new().route("/metrics", get(scrape)).with_state(db)
-}
-
-/// Serves the metrics on `listener` until the task is stopped.
-pub async fn serve(listener: std::net::TcpListener, db: Db) {
-    let listener = match listener
-        .try_clone()
-        .and_then(tokio::net::TcpListener::from_std)
-    {
-        Ok(l) => l,
-        Err(e) => {
-            tracing::error!(error = %e, "metrics listener");
-            return;
-        }
-    };
-    if let Err(e) = axum::serve(listener, router(db)).await {
-        tracing::error!(error = %e, "metrics listener");
-    }
-}
-
-/// Binds the metrics listener (`127.0.0.1:0` picks a free port).
-pub fn bind(addr: SocketAddr) -> std::io::Result<std::net::TcpListener> {
-    let listener = std::net::TcpListener::bind(addr)?;
-    listener.set_nonblocking(true)?;
-    Ok(listener)
 }

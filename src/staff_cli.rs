@@ -93,7 +93,7 @@ pub async fn add(db: &Db, base: &str, email: &str, role: Role) -> anyhow::Result
     let link = format!(
         "{}{}{token}",
         base.trim_end_matches('/'),
-        crate::web::backoffice::SETUP_PREFIX
+        crate::mail::links::SETUP_PREFIX
     );
     Ok(format!(
         "{} ({}) can set up the account within 24 hours at:\n{link}\n",

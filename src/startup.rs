@@ -30,7 +30,7 @@ use crate::sandbox::Sandbox;
 use crate::solaris::{ClientOptions, SolarisClient};
 use crate::supervisor::Supervisor;
 use crate::web::security::{Edge, SecurityHeaders};
-use crate::{telemetry, web, webhooks};
+use crate::{web, webhooks};
 
 /// What the embedded sandbox plugs into the app: its routes, and the sinks that stand in for
 /// SMTP and the bank's event receiver.
@@ -67,7 +67,7 @@ fn outermost(router: Router, security: SecurityHeaders, limits: ClientLimits) ->
         .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
         .layer(
             TraceLayer::new_for_http()
-                .make_span_with(telemetry::request_span::<axum::body::Body>)
+                .make_span_with(crate::web::request_log::request_span::<axum::body::Body>)
                 .on_response(DefaultOnResponse::new().level(Level::INFO)),
         )
         .layer(PropagateRequestIdLayer::x_request_id())
@@ -233,7 +233,7 @@ impl Server {
             links,
         };
         crate::monitoring::handle();
-        let metrics = crate::monitoring::bind(settings.metrics_listen_addr)?;
+        let metrics = crate::web::metrics::bind(settings.metrics_listen_addr)?;
         let metrics_addr = metrics.local_addr()?;
         supervisor.spawn("metrics listener", {
             let db = db.clone();
@@ -242,7 +242,7 @@ impl Server {
                 let db = db.clone();
                 async move {
                     match listener {
-                        Ok(listener) => crate::monitoring::serve(listener, db).await,
+                        Ok(listener) => crate::web::metrics::serve(listener, db).await,
                         Err(e) => tracing::error!(error = %e, "metrics listener"),
                     }
                 }

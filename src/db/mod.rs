@@ -1,6 +1,6 @@
 //! Storage: one `sqlx` pool over SQLite (default) or PostgreSQL, the migrations, and one
 //! store module per aggregate. All SQL of the app is here; the sandbox keeps its own tables
-//! in `crate::sandbox`.
+//! in the sandbox.
 //!
 //! - [`applications`]: applications with their consents, and the reads that follow them
 //!   (live status, reconciliation, erasure);

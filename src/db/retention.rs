@@ -1,30 +1,11 @@
 //! The retention job's storage: erasing the personal data of applications that never reached
 //! Solaris, pruning the webhook inbox, and the proof rows of what was erased.
 
-use super::applications::ERASED;
+use super::applications::{log_in, ERASED};
 use super::{wall_clock_ms, work, Db, StoreError};
 use crate::db::work::{WorkKind, WorkState};
 
-/// Why data was erased, as the proof row says.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Reason {
-    Unsubmitted,
-    NotResident,
-    WebhookInbox,
-    /// A staff member erased one application on the customer's request.
-    DataSubjectRequest,
-}
-
-impl Reason {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Reason::Unsubmitted => "unsubmitted",
-            Reason::NotResident => "not_resident",
-            Reason::WebhookInbox => "webhook_inbox",
-            Reason::DataSubjectRequest => "data_subject_request",
-        }
-    }
-}
+pub use crate::domain::ErasureReason as Reason;
 
 /// An application that never reached Solaris and has not changed since `before` (ms): its id
 /// and its data screens (JSON), to tell where the customer lives.
@@ -96,21 +77,4 @@ pub async fn log(db: &Db, reason: Reason, erased: u64) -> Result<(), StoreError>
     let mut tx = db.begin_write().await?;
     log_in(&mut tx, reason, erased as i64, wall_clock_ms()).await?;
     Ok(tx.commit().await?)
-}
-
-/// [`log`] inside the caller's transaction.
-pub(super) async fn log_in(
-    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
-    reason: Reason,
-    erased: i64,
-    at: i64,
-) -> Result<(), StoreError> {
-    sqlx::query("insert into erasure_log (id, reason, erased, ran_at) values ($1, $2, $3, $4)")
-        .bind(uuid::Uuid::new_v4().simple().to_string())
-        .bind(reason.as_str())
-        .bind(erased)
-        .bind(at)
-        .execute(&mut **tx)
-        .await?;
-    Ok(())
 }

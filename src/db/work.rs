@@ -1,6 +1,6 @@
 //! The work items of the durable Solaris queue (`solaris_work`): queued with the change that
 //! causes them, taken with a lease, finished as done, retried or failed. The worker that runs
-//! them is [`crate::queue`].
+//! them is the work queue (`queue`).
 
 use sqlx::Any;
 

@@ -1,5 +1,5 @@
 //! The customer's application: what they typed, what they accepted, and what Solaris holds.
-//! The stores in [`crate::db`] read and write it; the pages derive the customer's step from it.
+//! Storage reads and writes it; the pages derive the customer's step from it.
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;

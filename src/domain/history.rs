@@ -46,3 +46,14 @@ closed_set!(
         DeletionRequested => "deletion_requested",
     }
 );
+
+closed_set!(
+    /// Why personal data was erased, as the proof row (`erasure_log`) says.
+    ErasureReason {
+        Unsubmitted => "unsubmitted",
+        NotResident => "not_resident",
+        WebhookInbox => "webhook_inbox",
+        /// A staff member erased one application on the customer's request.
+        DataSubjectRequest => "data_subject_request",
+    }
+);

@@ -19,7 +19,7 @@ pub mod work;
 pub use application::{Application, ConsentKind};
 pub use bank_event::EventType;
 pub use guide::*;
-pub use history::{Concern, Happened};
+pub use history::{Concern, ErasureReason, Happened};
 pub use mail::{MailKind, Purpose};
 pub use records::*;
 pub use stage::Stage;

@@ -1,6 +1,6 @@
 //! What a change of an identification's status causes, decided in one place: the customer's
 //! mail, the events for the bank, the item for the bank's staff, the reads of what Solaris
-//! holds. Storage writes these effects in the transaction of the change ([`crate::db`]); the
+//! holds. Storage writes these effects in the transaction of the change (`db`); the
 //! senders send them. Nothing here does I/O.
 
 use super::failure_reason::is_permanent;

@@ -42,6 +42,8 @@ pub struct Issued {
 /// The path prefixes that carry a token, for the request log.
 pub const RESUME_PREFIX: &str = "/resume/";
 pub const OPT_OUT_PREFIX: &str = "/reminders/stop/";
+/// Where a staff account's one-time setup link points (printed by `staff add`).
+pub const SETUP_PREFIX: &str = "/backoffice/setup/";
 
 impl Links {
     /// `PUBLIC_URL` without its trailing slash.
@@ -113,11 +115,7 @@ fn hash(token: &str) -> String {
 
 /// A path as the request log may carry it: a link's token is cut off.
 pub fn without_token(path: &str) -> &str {
-    for prefix in [
-        RESUME_PREFIX,
-        OPT_OUT_PREFIX,
-        crate::web::backoffice::SETUP_PREFIX,
-    ] {
+    for prefix in [RESUME_PREFIX, OPT_OUT_PREFIX, SETUP_PREFIX] {
         if path.starts_with(prefix) && path.len() > prefix.len() {
             return prefix;
         }

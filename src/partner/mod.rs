@@ -1,6 +1,6 @@
 //! Handing over to the bank's own systems: events delivered to `PARTNER_EVENTS_URL`, signed as
 //! Standard Webhooks sign them, from the `partner_event` outbox ([`crate::db::events`]); and,
-//! in [`crate::web::api`], the read API.
+//! in the web layer's `api`, the read API.
 //!
 //! Delivery is in order per application (an event waits until the one before it was delivered
 //! or failed for good), retried with backoff for about three days on a non-2xx answer or a

@@ -4,7 +4,7 @@
 //!
 //! Creating a person or an identification is never retried blindly: after an ambiguous
 //! failure the caller (the work queue) looks for what the first attempt may have created
-//! before creating again; see `crate::queue`.
+//! before creating again; see the work queue (`queue`).
 
 pub mod error;
 mod metrics;

@@ -9,9 +9,11 @@ pub mod health;
 pub mod journey;
 pub mod legal;
 pub mod live;
+pub mod metrics;
 pub mod pages;
 pub mod rates;
 pub mod render;
+pub mod request_log;
 pub mod security;
 pub mod start;
 

@@ -13,13 +13,8 @@ use crate::db::{Db, StoreError};
 use crate::domain::WebhookEventType;
 use crate::solaris::{SolarisClient, SolarisError};
 
-pub const EVENT_TYPES: &[WebhookEventType] = &[
-    WebhookEventType::Identification,
-    WebhookEventType::PersonChanged,
-    WebhookEventType::PersonDeleted,
-    WebhookEventType::PersonMobileNumberCreated,
-    WebhookEventType::PersonMobileNumberDeleted,
-];
+/// The event types we subscribe to: every one the guide names.
+pub const EVENT_TYPES: &[WebhookEventType] = WebhookEventType::ALL;
 
 /// How long one instance holds the right to create a subscription.
 const CLAIM_MS: i64 = 60_000;

@@ -430,7 +430,7 @@ fn setup_view(
             </div>
         }
     });
-    let action = format!("{}{token}", super::SETUP_PREFIX);
+    let action = format!("{}{token}", crate::mail::links::SETUP_PREFIX);
     let path = action.clone();
     let secret = secret.to_string();
     let shown_secret = secret.clone();

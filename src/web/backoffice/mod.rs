@@ -29,8 +29,7 @@ use crate::web::render;
 
 pub use auth::{hash_password, totp_code};
 
-/// Where a setup link points; the request log leaves out what follows.
-pub const SETUP_PREFIX: &str = "/backoffice/setup/";
+use crate::mail::links::SETUP_PREFIX;
 /// A session ends this long after its last page…
 pub const IDLE_MS: i64 = 30 * 60 * 1000;
 /// …and this long after the sign-in in any case.
