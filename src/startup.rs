@@ -170,10 +170,10 @@ impl Server {
         let (intake, writer) = webhooks::intake(db.clone(), work.clone());
         // Drains: it stores what the intake verified until the server has stopped.
         supervisor.spawn_draining("webhook writer", move |_| writer.clone().run());
-        let feed = web::live::StatusFeed::new(supervisor.shutdown());
+        let feed = web::journey::feed::StatusFeed::new(supervisor.shutdown());
         supervisor.spawn("live status", {
             let (db, feed) = (db.clone(), feed.clone());
-            move |_| web::live::watch_forever(db.clone(), feed.clone())
+            move |_| web::journey::feed::watch_forever(db.clone(), feed.clone())
         });
         let sessions = DbSessionStore::new(db.clone());
         supervisor.spawn("retention", {

@@ -13,6 +13,7 @@ pub mod mail;
 pub mod outcome;
 pub mod records;
 pub mod stage;
+pub mod step;
 pub mod values;
 pub mod work;
 
@@ -23,4 +24,5 @@ pub use history::{Concern, ErasureReason, Happened};
 pub use mail::{MailKind, Purpose};
 pub use records::*;
 pub use stage::Stage;
+pub use step::Step;
 pub use work::{WorkKind, WorkState};

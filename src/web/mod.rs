@@ -8,14 +8,13 @@ pub mod backoffice;
 pub mod health;
 pub mod journey;
 pub mod legal;
-pub mod live;
+pub mod legal_text;
 pub mod metrics;
 pub mod pages;
 pub mod rates;
 pub mod render;
 pub mod request_log;
 pub mod security;
-pub mod start;
 
 use axum::extract::Request;
 use axum::http::{header, HeaderValue};
@@ -91,7 +90,7 @@ async fn customer_context(
     let welcome = req.method() == axum::http::Method::GET && req.uri().path() == "/";
     let page = async move {
         let redirect = if welcome {
-            start::resume(&context.db, &session).await
+            journey::session::resume(&context.db, &session).await
         } else {
             Ok(None)
         };
@@ -132,7 +131,7 @@ async fn renew(session: &Session) {
     if seen.is_some_and(|seen| now - seen < SESSION_RENEWAL_SECONDS) {
         return;
     }
-    if let Ok(Some(_)) = start::application_id(session).await {
+    if let Ok(Some(_)) = journey::session::application_id(session).await {
         let _ = session.insert(SEEN_KEY, now).await;
     }
 }
@@ -155,8 +154,8 @@ pub struct Parts {
     pub db: Db,
     /// Wakes the work-queue worker.
     pub work: std::sync::Arc<tokio::sync::Notify>,
-    /// Fed by [`live::watch_forever`].
-    pub feed: live::StatusFeed,
+    /// Fed by [`journey::feed::watch_forever`].
+    pub feed: journey::feed::StatusFeed,
     /// Purged by [`purge_sessions_forever`].
     pub sessions: DbSessionStore,
     /// Per-client limits; idle clients forgotten by [`rates::forget_idle_forever`].
@@ -203,7 +202,7 @@ pub fn router(settings: &Settings, public_url: &Url, parts: Parts) -> Router {
                 .with_state(db.clone()),
         )
         .merge(journey)
-        .fallback(pages::welcome::not_found);
+        .fallback(pages::not_found::not_found);
     // Around the pages as one service rather than `Router::layer`, which wraps (and boxes)
     // every route in each layer: a request would clone and drop each box.
     let pages = tower::ServiceBuilder::new()

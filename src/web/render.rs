@@ -11,6 +11,7 @@ use leptos::tachys::view::RenderHtml;
 use std::sync::Arc;
 
 use crate::config::Bank;
+use crate::domain::Step;
 use crate::i18n::Lang;
 
 /// The bank of the page being rendered (the demo identity outside a request).
@@ -82,8 +83,8 @@ pub fn SiteFooter(lang: Lang, withdraw: bool) -> impl IntoView {
         (crate::domain::ConsentKind::DataProcessing, t.privacy_title),
     ]
     .map(|(kind, title)| {
-        let text = super::legal::LegalText::get(kind, lang);
-        let href = super::legal::download_path(kind, lang);
+        let text = super::legal_text::LegalText::get(kind, lang);
+        let href = super::legal_text::download_path(kind, lang);
         let label = format!("{title} ({} {})", t.version, text.short_version());
         view! { <li><a href=href>{label}</a></li> }
     });
@@ -102,10 +103,11 @@ pub fn SiteFooter(lang: Lang, withdraw: bool) -> impl IntoView {
     }
 }
 
-/// The steps shown in the progress indicator, and where this page stands.
+/// The steps shown in the progress indicator, and where this page's step stands.
 #[component]
-pub fn Progress(lang: Lang, current: usize) -> impl IntoView {
+pub fn Progress(lang: Lang, step: Step) -> impl IntoView {
     let t = lang.t();
+    let current = step.progress();
     let items = t
         .progress_steps()
         .into_iter()

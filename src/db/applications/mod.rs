@@ -17,6 +17,7 @@ pub use status::*;
 use super::history::{self, Happened};
 use super::{from_json, wall_clock_ms, Db, StoreError};
 use crate::domain::application::{Consent, ConsentKind};
+use crate::domain::step::Step;
 use crate::domain::Application;
 use crate::domain::IdentificationStatus;
 
@@ -171,4 +172,15 @@ pub async fn solaris_refs(db: &Db, application_id: &str) -> Result<SolarisRefs, 
     .bind(application_id)
     .fetch_one(&db.pool)
     .await?)
+}
+
+/// The step the customer is at ([`Application::step`]); the work queue is asked whether Solaris
+/// refused the person only while that decides it.
+pub async fn current_step(db: &Db, app: &Application) -> Result<Step, StoreError> {
+    let refused = app.is_preparing()
+        && matches!(
+            super::work::progress(db, &app.id).await?,
+            super::work::Progress::Failed { .. }
+        );
+    Ok(app.step(refused))
 }

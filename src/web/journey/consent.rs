@@ -7,11 +7,13 @@ use leptos::prelude::*;
 use serde::Deserialize;
 
 use super::fields::Problem;
-use super::{at, Csrf, Journey, Page, PageForm, PageResult, Step};
+use super::page::{at, Csrf, Journey, Page, PageForm, PageResult};
+use super::paths::StepPath;
 use crate::db::applications::{self, NewConsent};
 use crate::domain::ConsentKind as Kind;
+use crate::domain::Step;
 use crate::i18n::Lang;
-use crate::web::legal::LegalText;
+use crate::web::legal_text::LegalText;
 use crate::web::render::{self, Progress};
 
 fn consent_page(
@@ -23,6 +25,10 @@ fn consent_page(
 ) -> Response {
     let j = lang.t();
     let text = LegalText::get(kind, lang);
+    let step = match kind {
+        Kind::TermsConditions => Step::Terms,
+        Kind::DataProcessing => Step::Privacy,
+    };
     let (heading, intro, accept, path) = match kind {
         Kind::TermsConditions => (
             j.terms_title,
@@ -57,14 +63,14 @@ fn consent_page(
         status,
         None,
         view! {
-            <Progress lang=lang current=0/>
+            <Progress lang=lang step=step/>
             <h1>{heading}</h1>
             <p>{intro}</p>
             <section class="legal" aria-label=doc_title tabindex="0">
                 <h2>{doc_title}</h2>
                 {paragraphs}
             </section>
-            <p class="note"><a href=crate::web::legal::download_path(kind, lang) download="">{format!("{} ({} {})", j.download_text, j.version, text.short_version())}</a></p>
+            <p class="note"><a href=crate::web::legal_text::download_path(kind, lang) download="">{format!("{} ({} {})", j.download_text, j.version, text.short_version())}</a></p>
             {accepted}
             <form method="post" action=path>
                 <Csrf token=token/>

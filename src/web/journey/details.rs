@@ -10,13 +10,15 @@ use super::fields::{
     country_name, country_options, employment_options, marital_options, one_of, owned, DateField,
     ErrorSummary, Errors, Input, RawForm, SelectField, TextField, GERMAN_STATES, TITLES,
 };
-use super::{at, Csrf, Journey, Page, PageForm, PageResult, Step};
+use super::page::{at, Csrf, Journey, Page, PageForm, PageResult};
+use super::paths::StepPath;
 use crate::db::applications;
 use crate::domain::application::{ContactDetails, Details, PersonDetails};
 use crate::domain::countries::EU;
 use crate::domain::values::{
     BirthDate, CountryCode, EmailAddress, FreeText, MobileNumber, PersonName, PostalCode, Problem,
 };
+use crate::domain::Step;
 use crate::domain::{EmploymentStatus, MaritalStatus, Salutation};
 use crate::i18n::Lang;
 use crate::web::render::{self, ContactLine, Progress};
@@ -234,7 +236,7 @@ fn person_view(lang: Lang, token: String, form: RawForm, errors: Errors) -> Resp
         status,
         None,
         view! {
-            <Progress lang=lang current=1/>
+            <Progress lang=lang step=Step::Person/>
             <h1>{t.person_title}</h1>
             <p class="hint-box">{t.exact_hint}</p>
             <ErrorSummary lang=lang errors=errors.clone()/>
@@ -380,7 +382,7 @@ fn contact_view(lang: Lang, token: String, form: RawForm, errors: Errors) -> Res
         status,
         None,
         view! {
-            <Progress lang=lang current=1/>
+            <Progress lang=lang step=Step::Contact/>
             <h1>{t.contact_title}</h1>
             <p class="hint-box">{t.exact_hint}</p>
             <ErrorSummary lang=lang errors=errors.clone()/>
@@ -469,7 +471,7 @@ pub async fn ineligible_page(journey: Journey<at::Ineligible>) -> Response {
         StatusCode::OK,
         None,
         view! {
-            <Progress lang=lang current=1/>
+            <Progress lang=lang step=Step::Ineligible/>
             <h1>{j.ineligible_title}</h1>
             <p>{text}</p>
             <p class="note">{j.country}": "{name}</p>

@@ -7,6 +7,7 @@
 //! Also here: the reminders' opt-out (no sign-in), and the link for another device (the QR code
 //! on the checklist and redirect pages, and the same link by mail).
 
+use super::paths::StepPath;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -15,14 +16,15 @@ use serde::Deserialize;
 use tower_sessions::Session;
 
 use super::fields::{DateField, Errors, Input, RawForm};
-use super::{Csrf, Journey, JourneyState, PageForm, PageResult, Visit};
+use super::page::{Csrf, Journey, PageForm, PageResult, Visit};
+use super::JourneyState;
 use crate::db::applications;
 use crate::db::mail::{self as store, Purpose, WrongAnswer};
 use crate::domain::Application;
 use crate::i18n::Lang;
+use crate::web::journey::session::APPLICATION_KEY;
 use crate::web::render;
 use crate::web::security::csrf_token;
-use crate::web::start::APPLICATION_KEY;
 
 /// The session key of the resume link the visitor arrived with (its hash).
 const LINK_KEY: &str = "resume_link";
@@ -73,9 +75,9 @@ async fn arrive_with(
     token: &str,
     key: &str,
     purposes: &[Purpose],
-) -> Result<Option<String>, super::PageError> {
+) -> Result<Option<String>, super::page::PageError> {
     let session_error =
-        |e: tower_sessions::session::Error| super::PageError::Unavailable(e.to_string());
+        |e: tower_sessions::session::Error| super::page::PageError::Unavailable(e.to_string());
     match state.links.verify(token, purposes) {
         Some(hash) => {
             session.insert(key, &hash).await.map_err(session_error)?;
@@ -99,11 +101,11 @@ async fn linked(
     session: &Session,
     key: &str,
     purposes: &[Purpose],
-) -> Result<Option<Application>, super::PageError> {
+) -> Result<Option<Application>, super::page::PageError> {
     let hash = session
         .get::<String>(key)
         .await
-        .map_err(|e| super::PageError::Unavailable(e.to_string()))?;
+        .map_err(|e| super::page::PageError::Unavailable(e.to_string()))?;
     let Some(hash) = hash else { return Ok(None) };
     let Some(id) = store::link_application(&state.db, &hash, purposes).await? else {
         return Ok(None);
@@ -250,7 +252,7 @@ pub async fn check_birth_date(visit: Visit, PageForm(form): PageForm<RawForm>) -
     }
     store::right_birth_date(&state.db, &app.id).await?;
     let session_error =
-        |e: tower_sessions::session::Error| super::PageError::Unavailable(e.to_string());
+        |e: tower_sessions::session::Error| super::page::PageError::Unavailable(e.to_string());
     // A new session id now that this browser holds an application, against session fixation.
     session.cycle_id().await.map_err(session_error)?;
     session
@@ -266,7 +268,7 @@ pub async fn check_birth_date(visit: Visit, PageForm(form): PageForm<RawForm>) -
         .map_err(session_error)?;
     let _ = session.remove::<String>(LINK_KEY).await;
     tracing::info!(application_id = %app.id, "application resumed with a link");
-    let step = app.current_step(&state.db).await?;
+    let step = crate::db::applications::current_step(&state.db, &app).await?;
     Ok(Redirect::to(step.path()).into_response())
 }
 
@@ -365,16 +367,19 @@ pub type MailedQuery = Query<Mailed>;
 pub async fn device_link(
     state: &JourneyState,
     app: &Application,
-) -> Result<String, super::PageError> {
+) -> Result<String, super::page::PageError> {
     let issued = state.links.issue(Purpose::Device);
     store::store_link(&state.db, &app.id, Purpose::Device, &issued.hash).await?;
     Ok(state.links.resume_url(&issued.token))
 }
 
 /// `POST /continue-elsewhere`: the link for another device by mail, back to the page.
-pub async fn mail_device_link(j: Journey<super::at::AnyStep>) -> PageResult {
-    let step = j.app.current_step(&j.state.db).await?;
-    if !matches!(step, super::Step::Checklist | super::Step::Redirect) {
+pub async fn mail_device_link(j: Journey<super::page::at::AnyStep>) -> PageResult {
+    let step = crate::db::applications::current_step(&j.state.db, &j.app).await?;
+    if !matches!(
+        step,
+        crate::domain::Step::Checklist | crate::domain::Step::Redirect
+    ) {
         return Ok(Redirect::to(step.path()).into_response());
     }
     let sent = store::request_device_mail(&j.state.db, &j.app.id).await?;

@@ -7,8 +7,10 @@ use leptos::prelude::*;
 
 use super::fields::RawForm;
 use super::fields::{country_name, employment_label, marital_label, GERMAN_STATES, TITLES};
-use super::{at, Csrf, Journey, PageForm, PageResult, Step};
+use super::page::{at, Csrf, Journey, PageForm, PageResult};
+use super::paths::StepPath;
 use crate::db::applications;
+use crate::domain::Step;
 use crate::domain::*;
 use crate::domain::{Application, ConsentKind};
 use crate::i18n::Lang;
@@ -216,7 +218,7 @@ fn review_view(app: Application, lang: Lang, csrf: String, changed: bool) -> Res
         StatusCode::OK,
         None,
         view! {
-            <Progress lang=lang current=2/>
+            <Progress lang=lang step=Step::Review/>
             <h1>{j.review_title}</h1>
             {changed_banner}
             {banner}

@@ -7,11 +7,13 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use leptos::prelude::*;
 
-use super::{at, Csrf, Journey, PageResult, Step};
+use super::page::{at, Csrf, Journey, PageResult};
+use super::paths::StepPath;
 use crate::db::applications::{self, Withdrawal};
+use crate::domain::Step;
 use crate::i18n::Lang;
+use crate::web::journey::session::APPLICATION_KEY;
 use crate::web::render;
-use crate::web::start::APPLICATION_KEY;
 
 /// After the withdrawal: what became of the application, and what happens next.
 fn withdrawn_view(lang: Lang, body: impl IntoView + 'static) -> Response {
@@ -45,7 +47,9 @@ pub async fn withdraw_page(j: Journey<at::AnyStep>) -> PageResult {
     if j.app.withdrawn {
         return Ok(requested_view(j.lang));
     }
-    let back = j.app.current_step(&j.state.db).await?.path();
+    let back = crate::db::applications::current_step(&j.state.db, &j.app)
+        .await?
+        .path();
     let t = j.lang.t();
     Ok(render::page(
         j.lang,

@@ -1,6 +1,6 @@
 //! `/`: what the customer will do, what they need, and the start.
 
-use axum::http::{StatusCode, Uri};
+use axum::http::StatusCode;
 use axum::response::Response;
 use axum::Extension;
 use leptos::prelude::*;
@@ -31,23 +31,6 @@ pub async fn welcome_page(Extension(lang): Extension<Lang>) -> Response {
             <form method="post" action="/start" class="actions">
                 <button type="submit" class="primary">{t.start}</button>
             </form>
-        },
-    )
-}
-
-/// Any path we do not serve.
-pub async fn not_found(Extension(lang): Extension<Lang>, uri: Uri) -> Response {
-    let t = lang.t();
-    render::page(
-        lang,
-        uri.path(),
-        t.not_found_title,
-        StatusCode::NOT_FOUND,
-        None,
-        view! {
-            <h1>{t.not_found_title}</h1>
-            <p>{t.not_found_text}</p>
-            <p><a href="/">{t.back_home}</a></p>
         },
     )
 }

@@ -7,35 +7,11 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::Extension;
 use tower_sessions::Session;
 
-use super::journey::JourneyState;
-use super::render;
-use crate::db::{applications, Db, StoreError};
+use super::session::{resume, APPLICATION_KEY};
+use super::state::JourneyState;
+use crate::db::applications;
 use crate::i18n::Lang;
-
-/// The session key holding the application's id.
-pub const APPLICATION_KEY: &str = "application_id";
-
-/// The id of the session's application, if it has one; an error when the session store
-/// cannot say.
-pub async fn application_id(session: &Session) -> Result<Option<String>, StoreError> {
-    session
-        .get::<String>(APPLICATION_KEY)
-        .await
-        .map_err(|e| StoreError::Session(e.to_string()))
-}
-
-/// The redirect to the step the session's application is at, if it has one; an error when
-/// storage cannot say, so that nobody starts a second application because of it.
-pub async fn resume(db: &Db, session: &Session) -> Result<Option<Response>, StoreError> {
-    let Some(id) = application_id(session).await? else {
-        return Ok(None);
-    };
-    let Some(app) = applications::load(db, &id).await? else {
-        return Ok(None);
-    };
-    let step = app.current_step(db).await?;
-    Ok(Some(Redirect::to(step.path()).into_response()))
-}
+use crate::web::render;
 
 /// Starting creates nothing but an empty application, so a cross-site start could only hand a
 /// visitor an application they did not ask for; the `Origin` check refuses that.
@@ -46,7 +22,7 @@ pub async fn start(
     session: Session,
     headers: axum::http::HeaderMap,
 ) -> Response {
-    let limit = super::rates::Limit::Start;
+    let limit = crate::web::rates::Limit::Start;
     if let Some(refused) = state
         .rates
         .check(limit, Some(&peer), &headers, lang, "/start")
@@ -57,7 +33,8 @@ pub async fn start(
         tracing::error!(error = %e, "{what}");
         render::unavailable(lang, "/")
     };
-    if !super::security::same_origin(&headers, &axum::http::Method::POST, &state.public_origin) {
+    if !crate::web::security::same_origin(&headers, &axum::http::Method::POST, &state.public_origin)
+    {
         tracing::warn!("cross-site start refused");
         return StatusCode::FORBIDDEN.into_response();
     }
@@ -81,7 +58,7 @@ pub async fn start(
     crate::monitoring::reached(crate::monitoring::Step::Started, lang.code());
     let _ = session
         .insert(
-            super::SEEN_KEY,
+            crate::web::SEEN_KEY,
             time::OffsetDateTime::now_utc().unix_timestamp(),
         )
         .await;

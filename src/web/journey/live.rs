@@ -1,8 +1,7 @@
 //! Live status: each waiting customer's page keeps a Server-Sent Events stream open and reloads
-//! when its status changes. The stream is fed from our own database, never from Solaris: one
-//! poll per app instance reads what changed since the last one, however many customers wait.
+//! when its status changes. The stream is fed by the instance's [`StatusFeed`](super::feed::StatusFeed), from our own
+//! database, never from Solaris.
 
-use std::collections::HashMap;
 use std::convert::Infallible;
 use std::time::Duration;
 
@@ -14,74 +13,17 @@ use futures::Stream;
 use tokio::sync::broadcast;
 use tower_sessions::Session;
 
-use crate::db::{applications, wall_clock_ms, Db};
+use crate::db::applications;
 use crate::domain::IdentificationStatus;
 use crate::supervisor::Shutdown;
-
-/// `(application id, identification status)` of every change seen, and the process's
-/// shutdown, which ends every stream.
-#[derive(Clone, Debug)]
-pub struct StatusFeed {
-    tx: broadcast::Sender<(String, IdentificationStatus)>,
-    shutdown: Shutdown,
-}
-
-impl StatusFeed {
-    pub fn new(shutdown: Shutdown) -> Self {
-        StatusFeed {
-            tx: broadcast::channel(4096).0,
-            shutdown,
-        }
-    }
-}
 
 /// How soon a browser whose stream ended at a shutdown connects again (to another instance,
 /// or to this one restarted).
 const RECONNECT_AFTER: Duration = Duration::from_secs(1);
 
-/// How often the instance looks for changes; the page sees a change within about this long.
-const POLL: Duration = Duration::from_millis(250);
-/// Changes are read again for this long, so a commit that lands late is not missed.
-const OVERLAP_MS: i64 = 2_000;
-
-/// Reads the status changes of the last moments and tells the streams (runs forever).
-pub async fn watch_forever(db: Db, feed: StatusFeed) {
-    let mut last: HashMap<String, IdentificationStatus> = HashMap::new();
-    // Each poll reads from shortly before the previous one started, so a slow poll (a busy
-    // machine) leaves no gap.
-    let mut since = wall_clock_ms() - OVERLAP_MS;
-    loop {
-        tokio::time::sleep(POLL).await;
-        let started = wall_clock_ms();
-        if feed.tx.receiver_count() == 0 {
-            // Nobody waits; a new stream starts from the status stored at that moment.
-            since = started - OVERLAP_MS;
-            continue;
-        }
-        match applications::changed_since(&db, since).await {
-            Ok(rows) => {
-                since = started - OVERLAP_MS;
-                for (id, status) in rows {
-                    if last.get(&id) != Some(&status) {
-                        last.insert(id.clone(), status.clone());
-                        let _ = feed.tx.send((id, status));
-                    }
-                }
-                if last.len() > 100_000 {
-                    last.clear();
-                }
-            }
-            Err(e) => tracing::warn!(error = %e, "live status poll"),
-        }
-    }
-}
-
 /// `GET /identification/events`: `status` events for the session's application.
-pub async fn events(
-    State(state): State<super::journey::JourneyState>,
-    session: Session,
-) -> Response {
-    let id = match super::start::application_id(&session).await {
+pub async fn events(State(state): State<super::state::JourneyState>, session: Session) -> Response {
+    let id = match super::session::application_id(&session).await {
         Ok(Some(id)) => id,
         Ok(None) => return StatusCode::NOT_FOUND.into_response(),
         Err(e) => {
@@ -97,11 +39,11 @@ pub async fn events(
             return StatusCode::SERVICE_UNAVAILABLE.into_response();
         }
     };
-    let rx = state.feed.tx.subscribe();
+    let rx = state.feed.subscribe();
     // Counted open until the stream is dropped, however it ends.
     let open = OpenStream::new();
     let events = futures::StreamExt::map(
-        stream(id, current, rx, state.feed.shutdown.clone()),
+        stream(id, current, rx, state.feed.shutdown().clone()),
         move |e| {
             let _ = &open;
             e

@@ -1,0 +1,83 @@
+//! The journey's routes: one line per page and form.
+
+use axum::routing::{get, post};
+use axum::Router;
+
+use super::checklist;
+use super::complete;
+use super::consent;
+use super::details;
+use super::documents;
+use super::guard;
+use super::live;
+use super::preparing;
+use super::redirect;
+use super::resume;
+use super::review;
+use super::start;
+use super::state::JourneyState;
+use super::status;
+use super::withdraw;
+
+pub fn router(state: JourneyState) -> Router {
+    Router::new()
+        .route(
+            "/terms",
+            get(consent::terms_page).post(consent::accept_terms),
+        )
+        .route(
+            "/privacy",
+            get(consent::privacy_page).post(consent::accept_privacy),
+        )
+        .route(
+            "/details/person",
+            get(details::person_page).post(details::save_person),
+        )
+        .route(
+            "/details/contact",
+            get(details::contact_page).post(details::save_contact),
+        )
+        .route("/not-eligible", get(details::ineligible_page))
+        .route("/review", get(review::review_page).post(review::confirm))
+        .route("/preparing", get(preparing::preparing_page))
+        .route(
+            "/documents",
+            get(documents::documents_page).post(documents::save_documents),
+        )
+        .route("/documents/none", get(documents::no_document_page))
+        .route(
+            "/checklist",
+            get(checklist::checklist_page).post(checklist::checklist_done),
+        )
+        .route(
+            "/identification/start",
+            get(redirect::redirect_page).post(redirect::go_to_idnow),
+        )
+        .route("/identification/return", get(status::status_page))
+        .route("/identification/events", get(live::events))
+        .route("/identification/new", post(redirect::new_identification))
+        .route("/complete", get(complete::complete_page))
+        .route(
+            "/withdraw",
+            get(withdraw::withdraw_page).post(withdraw::withdraw),
+        )
+        .route("/resume/{token}", get(resume::arrive))
+        .route(
+            resume::RESUME_PATH,
+            get(resume::resume_page).post(resume::check_birth_date),
+        )
+        .route("/reminders/stop/{token}", get(resume::arrive_opt_out))
+        .route(
+            resume::REMINDERS_PATH,
+            get(resume::reminders_page).post(resume::stop_reminders),
+        )
+        .route("/continue-elsewhere", post(resume::mail_device_link))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            guard::protect,
+        ))
+        // The start carries no token yet (the welcome page has no session); it checks the
+        // `Origin` itself.
+        .route("/start", post(start::start))
+        .with_state(state)
+}

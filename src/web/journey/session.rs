@@ -1,0 +1,32 @@
+//! The application a customer's session holds, and the way back to its step.
+
+use axum::response::{IntoResponse, Redirect, Response};
+use tower_sessions::Session;
+
+use super::paths::StepPath;
+use crate::db::{applications, Db, StoreError};
+
+/// The session key holding the application's id.
+pub const APPLICATION_KEY: &str = "application_id";
+
+/// The id of the session's application, if it has one; an error when the session store
+/// cannot say.
+pub async fn application_id(session: &Session) -> Result<Option<String>, StoreError> {
+    session
+        .get::<String>(APPLICATION_KEY)
+        .await
+        .map_err(|e| StoreError::Session(e.to_string()))
+}
+
+/// The redirect to the step the session's application is at, if it has one; an error when
+/// storage cannot say, so that nobody starts a second application because of it.
+pub async fn resume(db: &Db, session: &Session) -> Result<Option<Response>, StoreError> {
+    let Some(id) = application_id(session).await? else {
+        return Ok(None);
+    };
+    let Some(app) = applications::load(db, &id).await? else {
+        return Ok(None);
+    };
+    let step = crate::db::applications::current_step(db, &app).await?;
+    Ok(Some(Redirect::to(step.path()).into_response()))
+}

@@ -1,0 +1,148 @@
+//! The return page: it follows the identification's status until it ends, with the live
+//! stream where JavaScript runs and a reload where it does not.
+
+use axum::extract::Query;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect};
+use leptos::prelude::*;
+use serde::Deserialize;
+
+use super::page::{Csrf, PageResult, Visit};
+use super::paths::StepPath;
+use crate::domain::Step;
+use crate::domain::{FailureReason, IdentificationStatus as Status};
+use crate::i18n::Lang;
+use crate::web::render::{self, AutoRefresh, ContactLine, Progress};
+
+#[derive(Deserialize)]
+pub struct ReturnQuery {
+    transaction_number: Option<String>,
+}
+
+/// The failure reason as the guide's columns allow: what happened; "not caused by you" when
+/// the customer did not cause it; what to do when they did and another attempt can solve it;
+/// neutral when the guide does not say ("-").
+fn reason_view(lang: Lang, reason: Option<&str>) -> impl IntoView {
+    let j = lang.t();
+    let info = reason.and_then(|r| FailureReason(r.to_string()).info());
+    let explained = reason.map(|code| crate::i18n::reasons::explain(code, lang));
+    let not_you = info.is_some_and(|i| i.caused_by_user == Some(false));
+    explained.map(|e| {
+        view! {
+            <div class="reason">
+                <h2>{j.reason_title}</h2>
+                <p>{not_you.then(|| view! { <span>{j.reason_not_you}" "</span> })}{e.what}</p>
+                {e.advice.map(|advice| view! { <p>{j.reason_you_can_fix}" "{advice}</p> })}
+            </div>
+        }
+    })
+}
+
+/// The return page: finds the application from the session (the transaction number in the URL
+/// is only a hint), shows the status in plain words, and keeps it current.
+pub async fn status_page(
+    visit: Visit,
+    Query(query): Query<ReturnQuery>,
+    Query(auto): Query<AutoRefresh>,
+) -> PageResult {
+    let Visit {
+        state,
+        session,
+        lang,
+        app,
+    } = visit;
+    let j = lang.t();
+    let path = Step::Status.path();
+    let app = match app {
+        Some(app) => app,
+        None => {
+            return Ok(render::page(
+                lang,
+                path,
+                j.no_application_title,
+                StatusCode::OK,
+                None,
+                view! {
+                    <h1>{j.no_application_title}</h1>
+                    <p>{j.no_application_text}</p>
+                    <p><a href="/">{j.start_again}</a></p>
+                },
+            ))
+        }
+    };
+    if let (Some(hint), Some(id)) = (&query.transaction_number, &app.identification_id) {
+        if hint != id {
+            tracing::warn!(application_id = %app.id, "return with a transaction number of another identification; ignored");
+        }
+    }
+    let current = crate::db::applications::current_step(&state.db, &app).await?;
+    if current < Step::Redirect || current == Step::Withdrawn {
+        return Ok(Redirect::to(current.path()).into_response());
+    }
+    let status = app.status();
+    // The status is kept current by webhooks and reconciliation, never by this page: serving a
+    // waiting customer costs no Solaris call and no write.
+    let settled = status.is_settled();
+    let reason = app.failure_reason.as_deref();
+    let permanent = crate::domain::failure_reason::is_permanent(reason);
+    // Guide appendix II, case 3: a review canceled an identification Solaris had completed.
+    let was_successful = status == Status::Canceled && app.identification_completed_at.is_some();
+    let token = crate::web::security::csrf_token(&session).await;
+    let retry_form = |label: &'static str, action: &'static str| {
+        let token = token.clone();
+        view! {
+            <form method="post" action=action>
+                <Csrf token=token/>
+                <div class="actions"><button type="submit" class="primary">{label}</button></div>
+            </form>
+        }
+    };
+    let body = match status {
+        Status::Created => view! { <p role="status">{j.st_created}</p>{retry_form(j.redirect_button, Step::Redirect.path())} }.into_any(),
+        Status::Pending => view! { <p role="status">{j.st_pending}</p>{retry_form(j.st_continue_call, Step::Redirect.path())} }.into_any(),
+        Status::PendingSuccessful => view! { <p role="status">{j.st_review}</p> }.into_any(),
+        Status::PendingFailed => view! { <p role="status">{j.st_pending_failed}</p> }.into_any(),
+        Status::Successful => view! {
+            <p role="status">{j.st_successful}</p>
+            <p><a class="button primary" href=Step::Complete.path()>{j.st_continue}</a></p>
+        }
+        .into_any(),
+        Status::Aborted | Status::Canceled => {
+            let headline = match (&status, was_successful) {
+                (Status::Canceled, true) => j.st_canceled_after_success,
+                (Status::Canceled, false) => j.st_canceled,
+                _ => j.st_aborted,
+            };
+            view! {
+                <p role="status">{headline}</p>
+                {reason_view(lang, reason)}
+                {if permanent {
+                    view! { <p>{j.st_permanent}</p><ContactLine lang=lang/> }.into_any()
+                } else {
+                    view! { <p>{j.st_retry}</p>{retry_form(j.st_retry_button, Step::Redirect.path())} }.into_any()
+                }}
+            }
+            .into_any()
+        }
+        Status::Expired => view! { <p role="status">{j.st_expired}</p>{retry_form(j.st_expired_button, "/identification/new")} }.into_any(),
+        Status::Failed => view! { <p role="status">{j.st_failed}</p><ContactLine lang=lang/> }.into_any(),
+        Status::Other(_) => view! { <p role="status">{j.st_other}</p> }.into_any(),
+    };
+    let refresh_secs = if settled { None } else { auto.every(10) };
+    // With script the page follows the live stream, a success included (a review may still
+    // cancel it, the guide's case 3); without, it reloads only while the status is open.
+    let follow = !settled || status == Status::Successful;
+    Ok(render::page_following_status(
+        lang,
+        path,
+        j.status_title,
+        StatusCode::OK,
+        refresh_secs,
+        view! {
+            <Progress lang=lang step=Step::Status/>
+            <h1>{j.status_title}</h1>
+            <div class="status" data-status=status.as_str().to_string()>{body}</div>
+        {follow.then(|| view! { <script src=crate::web::assets::status_script_src() defer=true></script> })}
+        },
+    ))
+}
