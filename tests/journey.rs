@@ -535,6 +535,35 @@ async fn the_return_page_stream_tells_each_status_change_without_asking_solaris(
     assert!(reads(&log) - reads(&log_before) <= webhooks as usize);
 }
 
+#[tokio::test]
+async fn the_return_page_status_read_answers_the_sessions_status_as_json() {
+    // Arrange: a customer back from IDnow whose identification is pending.
+    let c = spawn("en").await;
+    sign_up(&c, "X-AUTOTEST-FRAUDIDENT").await;
+    c.status_becomes("pending").await;
+
+    // Act: the status script's fallback read, a Leptos server function.
+    let read = c.http.get(c.url("/api/status")).send().await.unwrap();
+
+    // Assert: the stored status as JSON, never cached (it reads our database, as the stream
+    // does: the layers test keeps the Solaris client out of the pages).
+    assert_eq!(read.status(), 200);
+    assert_eq!(read.headers()["cache-control"], "no-store");
+    assert!(read.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("application/json"));
+    assert_eq!(read.json::<String>().await.unwrap(), "pending");
+    // A visitor without an application learns nothing.
+    let stranger = reqwest::Client::new()
+        .get(c.url("/api/status"))
+        .send()
+        .await
+        .unwrap();
+    assert!(stranger.status().is_server_error() || stranger.status().is_client_error());
+    assert!(!stranger.text().await.unwrap().contains("pending"));
+}
+
 /// The supported documents GETs the sandbox served.
 async fn document_list_reads(c: &Customer) -> usize {
     let log: Vec<serde_json::Value> = c.sandbox_log().await;

@@ -61,6 +61,22 @@ test('an open page that showed a success follows the review that cancels it', as
   await shot(page, info, '32-canceled-after-success');
 });
 
+test('where the live stream is cut, the open page follows the status through the status read', async ({ page }, info) => {
+  test.skip(process.env.PW_JS !== '1', 'the status read is the script\'s fallback; without JavaScript the page reloads itself');
+  // A proxy that cuts event streams: every connection to the stream fails.
+  await page.route('**/identification/events', (route) => route.abort());
+  const reads = [];
+  page.on('response', (res) => { if (res.url().endsWith('/api/status')) reads.push(res.status()); });
+  await signUp(page, info, 'X-MANUALTEST-CANCELED', 'en');
+  await idnowSession(page, info);
+  await identCode(page);
+  await expect(page).toHaveURL(/\/identification\/return/);
+  // Nobody touches the page: the review's cancel reaches it through the server function.
+  await expect(page.locator('[data-status="canceled"]')).toBeVisible({ timeout: 30000 });
+  expect(reads.length).toBeGreaterThan(0);
+  expect(reads.every((s) => s === 200)).toBe(true);
+});
+
 test('a review confirmed in a stale tab shows the current data and sends nothing', async ({ page }, info) => {
   await signUp(page, info, 'X-MANUALTEST-HAPPYPATH', 'en', { until: 'review' });
   // A second tab of the same browser changes the e-mail address.

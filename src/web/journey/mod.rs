@@ -23,6 +23,7 @@ pub mod session;
 pub mod start;
 mod state;
 mod status;
+pub mod status_read;
 mod withdraw;
 
 pub use paths::StepPath;

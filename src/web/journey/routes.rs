@@ -3,21 +3,11 @@
 use axum::routing::{get, post};
 use axum::Router;
 
-use super::checklist;
-use super::complete;
-use super::consent;
-use super::details;
-use super::documents;
-use super::guard;
-use super::live;
-use super::preparing;
-use super::redirect;
-use super::resume;
-use super::review;
-use super::start;
 use super::state::JourneyState;
-use super::status;
-use super::withdraw;
+use super::{
+    checklist, complete, consent, details, documents, guard, live, preparing, redirect, resume,
+    review, start, status, status_read, withdraw,
+};
 
 pub fn router(state: JourneyState) -> Router {
     Router::new()
@@ -55,6 +45,7 @@ pub fn router(state: JourneyState) -> Router {
         )
         .route("/identification/return", get(status::status_page))
         .route("/identification/events", get(live::events))
+        .route(status_read::PATH, get(status_read::serve))
         .route("/identification/new", post(redirect::new_identification))
         .route("/complete", get(complete::complete_page))
         .route(
