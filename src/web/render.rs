@@ -31,7 +31,7 @@ pub fn SiteHeader(lang: Lang, #[prop(into)] switch_href: String) -> impl IntoVie
         .map(|src| view! { <img class="logo" src=src alt="" height="32"/> });
     view! {
         <header class="site-header">
-            <a class="brand" href="/">{logo}<span>{bank.name.clone()}</span><span class="tagline">{t.bank_name}</span></a>
+            <a class="brand" href="/">{logo}<span>{bank.name.clone()}</span>" "<span class="tagline">{t.bank_name}</span></a>
             <a class="lang-switch" href=switch_href hreflang=lang.other().code() lang=lang.other().code()>
                 {t.switch_language}
             </a>
