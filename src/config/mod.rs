@@ -332,4 +332,60 @@ mod tests {
         let s = from(&[("SANDBOX_CLIENT_SECRET", "very-secret-value")]).unwrap();
         assert!(!format!("{s:?}").contains("very-secret-value"));
     }
+
+    /// Every variable a section reads, as it reads it: a string literal that is a whole
+    /// upper-case name.
+    fn variables_read() -> std::collections::BTreeSet<String> {
+        let sources = [
+            include_str!("bank.rs"),
+            include_str!("journey.rs"),
+            include_str!("mail.rs"),
+            include_str!("partner.rs"),
+            include_str!("retention.rs"),
+            include_str!("sandbox.rs"),
+            include_str!("server.rs"),
+            include_str!("solaris.rs"),
+        ];
+        sources
+            .iter()
+            .flat_map(|text| text.split('"').skip(1).step_by(2))
+            .filter(|s| {
+                s.len() >= 4
+                    && s.chars().all(|c| c.is_ascii_uppercase() || c == '_')
+                    && s.starts_with(|c: char| c.is_ascii_uppercase())
+            })
+            .map(String::from)
+            .collect()
+    }
+
+    /// The variables `docs/configuration.md` documents: the names in its table's first column.
+    fn variables_documented() -> std::collections::BTreeSet<String> {
+        include_str!("../../docs/configuration.md")
+            .lines()
+            .filter(|l| l.starts_with("| `"))
+            .flat_map(|l| {
+                let first = l.split('|').nth(1).unwrap_or_default();
+                first
+                    .split('`')
+                    .skip(1)
+                    .step_by(2)
+                    .map(String::from)
+                    .collect::<Vec<_>>()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_configuration_page_documents_exactly_the_variables_the_sections_read() {
+        let read = variables_read();
+        let documented = variables_documented();
+        assert!(read.len() > 40, "the reader found too few: {read:?}");
+        let undocumented: Vec<_> = read.difference(&documented).collect();
+        let unread: Vec<_> = documented.difference(&read).collect();
+        assert!(
+            undocumented.is_empty(),
+            "read but not in docs/configuration.md: {undocumented:?}"
+        );
+        assert!(unread.is_empty(), "documented but read nowhere: {unread:?}");
+    }
 }

@@ -32,7 +32,7 @@ impl std::fmt::Debug for SigningKey {
 }
 
 /// The key the sandbox's event box signs with when no URL is configured (documented in the
-/// README, so partners can try their verification against it).
+/// docs/partner-integration.md, so partners can try their verification against it).
 pub const SANDBOX_EVENTS_SECRET: &str = "whsec_bG9vcGJhY2stZGVtby1wYXJ0bmVyLWV2ZW50cy1rZXk=";
 
 impl SigningKey {
