@@ -22,6 +22,7 @@ pub mod html;
 pub mod i18n;
 pub mod mail;
 pub mod monitoring;
+pub mod outbox;
 pub mod partner;
 pub mod queue;
 pub mod retention;

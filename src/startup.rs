@@ -192,7 +192,9 @@ impl Server {
             embedded.as_ref().map(|e| e.mailbox.clone()),
         )?);
         // Drains: a mail being sent is finished (and marked) before the process stops.
-        supervisor.spawn_draining("mail sender", move |shutdown| mailer.clone().run(shutdown));
+        supervisor.spawn_draining("mail sender", move |shutdown| {
+            crate::outbox::run(mailer.clone(), shutdown)
+        });
         let events = Arc::new(crate::partner::EventSender::new(
             db.clone(),
             &settings.partner_events,
@@ -200,7 +202,7 @@ impl Server {
         )?);
         // Drains like the mail sender: an event being delivered is finished and marked.
         supervisor.spawn_draining("partner events", move |shutdown| {
-            events.clone().run(shutdown)
+            crate::outbox::run(events.clone(), shutdown)
         });
         supervisor.spawn("mail schedule", {
             let db = db.clone();

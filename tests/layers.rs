@@ -14,6 +14,8 @@ const LAYERS: &[&[&str]] = &[
     &["i18n", "config", "supervisor", "monitoring"],
     // Logs; storage; the Solaris client.
     &["telemetry", "db", "solaris"],
+    // The sender loop both outboxes share.
+    &["outbox"],
     // Side effects, each a supervised loop over a queue or an outbox.
     &["queue", "mail", "partner", "webhooks", "retention"],
     // Requests in, pages and JSON out.

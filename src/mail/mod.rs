@@ -19,7 +19,6 @@ use crate::db::mail::{self as store, DueMail, Ending, MailKind, Purpose};
 use crate::db::outbox::{self, Outbox};
 use crate::db::{applications, wall_clock_ms, Db, StoreError};
 use crate::i18n::Lang;
-use crate::supervisor::Shutdown;
 pub use links::Links;
 use texts::Letter;
 pub use texts::Rendered;
@@ -151,49 +150,6 @@ impl Mailer {
             owner: format!("mailer-{}", uuid::Uuid::new_v4().simple()),
             ops_email: settings.ops_email.clone(),
         })
-    }
-
-    /// Sends until shutdown; a mail being sent is finished first.
-    pub async fn run(self: Arc<Self>, mut shutdown: Shutdown) {
-        loop {
-            if let Err(e) = self.send_due(&shutdown).await {
-                tracing::error!(error = %e, "mail outbox unavailable");
-            }
-            if !shutdown.sleep(POLL).await {
-                return;
-            }
-        }
-    }
-
-    /// Sends what is due now; returns how many mails were taken.
-    pub async fn send_due(&self, shutdown: &Shutdown) -> Result<usize, StoreError> {
-        let now = wall_clock_ms();
-        let due = store::due(&self.db, now, BATCH).await?;
-        let mut taken = 0;
-        for mail in due {
-            if shutdown.is_requested() {
-                break;
-            }
-            let lease_until = wall_clock_ms() + LEASE.as_millis() as i64;
-            if !outbox::claim(
-                &self.db,
-                Outbox::Mail,
-                &mail.id,
-                &self.owner,
-                now,
-                lease_until,
-            )
-            .await?
-            {
-                continue;
-            }
-            taken += 1;
-            self.send(&mail).await?;
-        }
-        if !shutdown.is_requested() {
-            taken += self.announce_attention().await?;
-        }
-        Ok(taken)
     }
 
     /// Tells `OPS_EMAIL` of each new needs-attention item: what it is, and the link to it in
@@ -383,6 +339,40 @@ impl Mailer {
             rendered,
             links: issued,
         }))
+    }
+}
+
+/// The mail outbox's rows, taken by the shared sender loop ([`crate::outbox`]).
+#[async_trait::async_trait]
+impl crate::outbox::Sender for Mailer {
+    type Row = DueMail;
+    const OUTBOX: Outbox = Outbox::Mail;
+    const LEASE: Duration = LEASE;
+    const POLL: Duration = POLL;
+
+    fn db(&self) -> &Db {
+        &self.db
+    }
+
+    fn owner(&self) -> &str {
+        &self.owner
+    }
+
+    async fn due(&self, now: i64) -> Result<Vec<DueMail>, StoreError> {
+        store::due(&self.db, now, BATCH).await
+    }
+
+    fn id(row: &DueMail) -> &str {
+        &row.id
+    }
+
+    async fn send(&self, row: &DueMail) -> Result<(), StoreError> {
+        Mailer::send(self, row).await
+    }
+
+    /// The needs-attention items for `OPS_EMAIL`.
+    async fn after_pass(&self) -> Result<usize, StoreError> {
+        self.announce_attention().await
     }
 }
 

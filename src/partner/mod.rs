@@ -14,7 +14,6 @@ use std::time::Duration;
 use crate::db::events::{self as store, DueEvent};
 use crate::db::outbox::{self, Outbox};
 use crate::db::{wall_clock_ms, Db, StoreError};
-use crate::supervisor::Shutdown;
 
 pub use crate::config::partner::{EventSettings, SigningKey, SANDBOX_EVENTS_SECRET};
 
@@ -108,54 +107,6 @@ impl EventSender {
         })
     }
 
-    /// Delivers until shutdown; an event being delivered is finished first.
-    pub async fn run(self: Arc<Self>, mut shutdown: Shutdown) {
-        loop {
-            let taken = match self.deliver_due(&shutdown).await {
-                Ok(taken) => taken,
-                Err(e) => {
-                    tracing::error!(error = %e, "partner event outbox unavailable");
-                    0
-                }
-            };
-            if shutdown.is_requested() {
-                return;
-            }
-            // After a pass that delivered something the next events of those applications are
-            // due at once; otherwise wait a moment.
-            if taken == 0 && !shutdown.sleep(POLL).await {
-                return;
-            }
-        }
-    }
-
-    /// One pass: the first waiting event of each application; returns how many were taken.
-    async fn deliver_due(&self, shutdown: &Shutdown) -> Result<usize, StoreError> {
-        let now = wall_clock_ms();
-        let mut taken = 0;
-        for event in store::due(&self.db, now, BATCH).await? {
-            if shutdown.is_requested() {
-                break;
-            }
-            let lease_until = wall_clock_ms() + LEASE.as_millis() as i64;
-            if !outbox::claim(
-                &self.db,
-                Outbox::PartnerEvent,
-                &event.id,
-                &self.owner,
-                now,
-                lease_until,
-            )
-            .await?
-            {
-                continue;
-            }
-            taken += 1;
-            self.deliver(&event).await?;
-        }
-        Ok(taken)
-    }
-
     async fn deliver(&self, event: &DueEvent) -> Result<(), StoreError> {
         let timestamp = chrono::Utc::now().timestamp();
         let outcome = match &self.transport {
@@ -244,5 +195,35 @@ impl EventSender {
                 .await
             }
         }
+    }
+}
+
+/// The partner-event outbox's rows, taken by the shared sender loop ([`crate::outbox`]).
+#[async_trait::async_trait]
+impl crate::outbox::Sender for EventSender {
+    type Row = DueEvent;
+    const OUTBOX: Outbox = Outbox::PartnerEvent;
+    const LEASE: Duration = LEASE;
+    const POLL: Duration = POLL;
+
+    fn db(&self) -> &Db {
+        &self.db
+    }
+
+    fn owner(&self) -> &str {
+        &self.owner
+    }
+
+    /// The first waiting event of each application.
+    async fn due(&self, now: i64) -> Result<Vec<DueEvent>, StoreError> {
+        store::due(&self.db, now, BATCH).await
+    }
+
+    fn id(row: &DueEvent) -> &str {
+        &row.id
+    }
+
+    async fn send(&self, row: &DueEvent) -> Result<(), StoreError> {
+        self.deliver(row).await
     }
 }

@@ -38,10 +38,3 @@ pub fn idnow_reference() -> String {
         .collect();
     format!("TST-{letters}")
 }
-
-/// True when `id` has the shape of a Solaris id with this suffix.
-pub fn has_shape(id: &str, suffix: &str) -> bool {
-    id.len() == 32 + suffix.len()
-        && id.ends_with(suffix)
-        && id[..32].bytes().all(|b| b.is_ascii_hexdigit())
-}

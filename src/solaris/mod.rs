@@ -7,7 +7,6 @@
 //! before creating again; see the work queue (`queue`).
 
 pub mod error;
-mod metrics;
 mod token;
 pub mod types;
 
@@ -25,7 +24,6 @@ use url::Url;
 
 use crate::config::Credentials;
 pub use error::SolarisError;
-pub use metrics::Metrics;
 use types::*;
 
 /// Timeouts and the retry budget of safe calls.
@@ -86,7 +84,6 @@ pub struct SolarisClient {
     credentials: Credentials,
     tokens: token::TokenCache,
     options: ClientOptions,
-    metrics: Metrics,
 }
 
 impl std::fmt::Debug for SolarisClient {
@@ -130,12 +127,7 @@ impl SolarisClient {
             credentials,
             tokens: token::TokenCache::default(),
             options,
-            metrics: Metrics::default(),
         })
-    }
-
-    pub fn metrics(&self) -> &Metrics {
-        &self.metrics
     }
 
     fn backoff(&self, retry: u32) -> Duration {
@@ -258,7 +250,6 @@ impl SolarisClient {
             Err(SolarisError::Transport { .. }) => ("no_answer", 0),
             Err(SolarisError::Decode { .. }) => ("unreadable", 0),
         };
-        self.metrics.count(endpoint, label);
         crate::monitoring::solaris_call(endpoint, label, started.elapsed().as_secs_f64());
         tracing::Span::current().record("status", status);
         tracing::info!(
