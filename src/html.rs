@@ -2,7 +2,7 @@
 //! options): the five characters that could end a text or an attribute value.
 
 /// `text` escaped for an element's text or a quoted attribute value, appended to `out`.
-pub fn escape_into(out: &mut String, text: &str) {
+pub(crate) fn escape_into(out: &mut String, text: &str) {
     for c in text.chars() {
         match c {
             '&' => out.push_str("&amp;"),

@@ -31,7 +31,7 @@ const SLOW: &[f64] = &[
 static HANDLE: OnceLock<PrometheusHandle> = OnceLock::new();
 
 /// The process's recorder (installed once; every app instance in the process shares it).
-pub fn handle() -> PrometheusHandle {
+pub(crate) fn handle() -> PrometheusHandle {
     HANDLE
         .get_or_init(|| {
             let builder = || {
@@ -93,7 +93,10 @@ pub fn reached(step: Step, lang: &str) {
 }
 
 /// An identification's status changed; `reason` only when it is one of the guide's.
-pub fn identification_outcome(status: &IdentificationStatus, reason: Option<&FailureReason>) {
+pub(crate) fn identification_outcome(
+    status: &IdentificationStatus,
+    reason: Option<&FailureReason>,
+) {
     let reason = match reason {
         None => "none",
         Some(r) => r.info().map(|i| i.code).unwrap_or("other"),
@@ -109,17 +112,17 @@ pub fn identification_outcome(status: &IdentificationStatus, reason: Option<&Fai
 }
 
 /// From the start of an application to its successful identification.
-pub fn start_to_success(seconds: f64) {
+pub(crate) fn start_to_success(seconds: f64) {
     metrics::histogram!("onboarding_start_to_success_journey_seconds").record(seconds);
 }
 
 /// From the redirect to IDnow to a final result.
-pub fn redirect_to_result(seconds: f64) {
+pub(crate) fn redirect_to_result(seconds: f64) {
     metrics::histogram!("onboarding_redirect_to_result_journey_seconds").record(seconds);
 }
 
 /// One Solaris call: its endpoint, its outcome, how long it took.
-pub fn solaris_call(endpoint: &'static str, outcome: &'static str, seconds: f64) {
+pub(crate) fn solaris_call(endpoint: &'static str, outcome: &'static str, seconds: f64) {
     metrics::counter!("onboarding_solaris_calls_total", "endpoint" => endpoint, "outcome" => outcome)
         .increment(1);
     metrics::histogram!("onboarding_solaris_call_duration_seconds", "endpoint" => endpoint)
@@ -128,7 +131,7 @@ pub fn solaris_call(endpoint: &'static str, outcome: &'static str, seconds: f64)
 
 /// One webhook delivery at our endpoint: its event type (the five we subscribe to, else
 /// `other`) and what we did with it.
-pub fn webhook_delivery(event: &str, outcome: &'static str) {
+pub(crate) fn webhook_delivery(event: &str, outcome: &'static str) {
     let event = WebhookEventType::ALL
         .iter()
         .find(|e| e.as_str() == event)
@@ -139,22 +142,22 @@ pub fn webhook_delivery(event: &str, outcome: &'static str) {
 }
 
 /// From a delivery's arrival to its storage with the work it causes.
-pub fn webhook_lag(seconds: f64) {
+pub(crate) fn webhook_lag(seconds: f64) {
     metrics::histogram!("onboarding_webhook_processing_lag_seconds").record(seconds);
 }
 
 /// Live status streams open now.
-pub fn live_streams(change: f64) {
+pub(crate) fn live_streams(change: f64) {
     metrics::gauge!("onboarding_live_streams_open").increment(change);
 }
 
 /// Whether our webhook subscriptions are in place (1) or not (0).
-pub fn subscriptions_in_place(ok: bool) {
+pub(crate) fn subscriptions_in_place(ok: bool) {
     metrics::gauge!("onboarding_webhook_subscriptions_in_place").set(if ok { 1.0 } else { 0.0 });
 }
 
 /// A work item failed for good (a read that kept failing, a refusal): by kind.
-pub fn work_failed(kind: &'static str) {
+pub(crate) fn work_failed(kind: &'static str) {
     metrics::counter!("onboarding_work_failed_total", "kind" => kind).increment(1);
 }
 
@@ -165,7 +168,7 @@ pub fn erased(reason: &'static str, count: u64) {
 
 /// A mail left the outbox: `sent`, `dropped` (nothing to send it to) or `failed` (refused
 /// for good), by kind.
-pub fn mail_ended(kind: &'static str, outcome: &'static str) {
+pub(crate) fn mail_ended(kind: &'static str, outcome: &'static str) {
     metrics::counter!("onboarding_mails_total", "kind" => kind, "outcome" => outcome).increment(1);
 }
 

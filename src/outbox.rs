@@ -64,7 +64,7 @@ pub async fn run<S: Sender>(sender: Arc<S>, mut shutdown: Shutdown) {
 }
 
 /// One pass: every row due now, then the sender's own work; returns how many were taken.
-pub async fn pass<S: Sender>(sender: &S, shutdown: &Shutdown) -> Result<usize, StoreError> {
+pub(crate) async fn pass<S: Sender>(sender: &S, shutdown: &Shutdown) -> Result<usize, StoreError> {
     let now = wall_clock_ms();
     let mut taken = 0;
     for row in sender.due(now).await? {

@@ -65,7 +65,7 @@ pub async fn run_once(db: &Db, now: i64, policy: Policy) -> Result<Report, Store
 }
 
 /// Runs the job soon after start and then once a day.
-pub async fn run_forever(db: Db, policy: Policy) {
+pub(crate) async fn run_forever(db: Db, policy: Policy) {
     let mut wait = Duration::from_secs(60);
     loop {
         tokio::time::sleep(wait).await;

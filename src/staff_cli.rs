@@ -8,7 +8,7 @@ use crate::db::staff::{self, AddError, Role};
 use crate::db::{wall_clock_ms, Db};
 
 /// How long a setup link works.
-pub const SETUP_VALID_MS: i64 = 24 * 3600 * 1000;
+pub(crate) const SETUP_VALID_MS: i64 = 24 * 3600 * 1000;
 
 const USAGE: &str =
     "usage: solaris-onboarding staff add --email EMAIL --role admin|reviewer|viewer\n       \

@@ -23,7 +23,7 @@ impl Shutdown {
         Shutdown(None)
     }
 
-    pub fn is_requested(&self) -> bool {
+    pub(crate) fn is_requested(&self) -> bool {
         self.0.as_ref().is_some_and(|rx| *rx.borrow())
     }
 
@@ -196,7 +196,7 @@ impl Supervisor {
     }
 
     /// Tells every loop and live stream to stop.
-    pub fn request_shutdown(&self) {
+    pub(crate) fn request_shutdown(&self) {
         self.stop.send_replace(true);
     }
 

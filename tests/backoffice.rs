@@ -302,10 +302,15 @@ async fn a_viewer_sees_an_application_but_cannot_act_or_read_the_audit_log() {
         .act(&page, &format!("/backoffice/applications/{id}/read"), &[])
         .await;
     assert_eq!(refused.status, StatusCode::FORBIDDEN);
-    assert_eq!(
-        viewer.get("/backoffice/audit").await.status,
-        StatusCode::FORBIDDEN
-    );
+    let audit = viewer.get("/backoffice/audit").await;
+    assert_eq!(audit.status, StatusCode::FORBIDDEN);
+    assert!(audit.body.contains("Not allowed"), "{}", audit.body);
+    // The refusal speaks the language the staff member chose, kept with the session.
+    viewer.get("/backoffice/applications?lang=de").await;
+    let audit = viewer.get("/backoffice/audit").await;
+    assert_eq!(audit.status, StatusCode::FORBIDDEN);
+    assert!(audit.body.contains("Nicht erlaubt"), "{}", audit.body);
+    assert!(audit.body.contains("lang=\"de\""), "{}", audit.body);
     // A reviewer may act; a form without the session's token is refused even so.
     let reviewer = Member::set_up(&c, "reviewer@bank.example", Role::Reviewer).await;
     reviewer.sign_in(0).await;

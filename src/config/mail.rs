@@ -40,7 +40,7 @@ pub struct MailSettings {
 const DEFAULT_LINK_SECRET: &str = "loopback-demo-link-secret";
 
 /// The SMTP transport `SMTP_URL` describes: checked here at start, built by the sender.
-pub fn smtp_transport(url: &str) -> Result<AsyncSmtpTransport<Tokio1Executor>, String> {
+pub(crate) fn smtp_transport(url: &str) -> Result<AsyncSmtpTransport<Tokio1Executor>, String> {
     AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
         .map(|b| b.timeout(Some(Duration::from_secs(30))).build())
         .map_err(|e| e.to_string())

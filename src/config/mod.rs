@@ -26,7 +26,8 @@ pub use mail::{MailDelivery, MailSettings};
 pub use sandbox::SandboxSettings;
 pub use server::{ClientLimits, LogFormat};
 pub use solaris::{Credentials, SolarisMode};
-pub use vars::is_loopback;
+#[cfg(feature = "sandbox")]
+pub(crate) use vars::is_loopback;
 
 #[derive(Clone, Debug)]
 pub struct Settings {
@@ -81,7 +82,7 @@ pub struct Settings {
 pub struct ConfigError(pub String);
 
 /// Why a build without the cargo feature `sandbox` needs real Solaris.
-pub const NO_SANDBOX: &str = "this build has no sandbox (built without the cargo feature \
+pub(crate) const NO_SANDBOX: &str = "this build has no sandbox (built without the cargo feature \
 `sandbox`): set SOLARIS_API_URL, SOLARIS_AUTH_URL, SOLARIS_CLIENT_ID and SOLARIS_CLIENT_SECRET";
 
 impl Settings {
@@ -131,7 +132,8 @@ impl Settings {
     }
 
     /// The app's return page for IDnow, the default of `SANDBOX_RETURN_URL`.
-    pub fn default_return_url(public_url: &Url) -> String {
+    #[cfg(feature = "sandbox")]
+    pub(crate) fn default_return_url(public_url: &Url) -> String {
         let mut url = public_url.clone();
         url.set_path("/identification/return");
         url.set_query(None);
@@ -139,7 +141,7 @@ impl Settings {
     }
 
     /// True when the app runs the sandbox inside itself.
-    pub fn sandbox_embedded(&self) -> bool {
+    pub(crate) fn sandbox_embedded(&self) -> bool {
         matches!(self.solaris, SolarisMode::Embedded)
     }
 }

@@ -92,7 +92,7 @@ pub(super) fn parse_url(name: &str, value: &str) -> Result<Url, ConfigError> {
 }
 
 /// True for `localhost` and loopback addresses, where plain http is acceptable.
-pub fn is_loopback(url: &Url) -> bool {
+pub(crate) fn is_loopback(url: &Url) -> bool {
     match url.host() {
         Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
         Some(url::Host::Ipv4(ip)) => ip.is_loopback(),

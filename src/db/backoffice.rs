@@ -5,7 +5,7 @@
 
 use super::work::WorkKind;
 use super::{wall_clock_ms, Db, StoreError};
-pub use crate::domain::Stage;
+pub(crate) use crate::domain::Stage;
 
 /// A stage as a SQL condition (the same rules as [`Stage::of`]).
 trait Condition {
@@ -176,7 +176,7 @@ pub async fn counts(db: &Db) -> Result<Vec<(Option<String>, i64)>, StoreError> {
 
 /// A work item of an application, with its attempts and last error.
 #[derive(Clone, Debug, sqlx::FromRow)]
-pub struct WorkItem {
+pub(crate) struct WorkItem {
     pub id: String,
     pub seq: i64,
     pub kind: String,
@@ -186,7 +186,7 @@ pub struct WorkItem {
     pub updated_at: i64,
 }
 
-pub async fn work_of(db: &Db, application_id: &str) -> Result<Vec<WorkItem>, StoreError> {
+pub(crate) async fn work_of(db: &Db, application_id: &str) -> Result<Vec<WorkItem>, StoreError> {
     Ok(sqlx::query_as(
         "select id, seq, kind, state, attempts, last_error, updated_at from solaris_work \
          where application_id = $1 order by seq",
@@ -200,7 +200,7 @@ pub async fn work_of(db: &Db, application_id: &str) -> Result<Vec<WorkItem>, Sto
 /// is still going: neither withdrawn nor erased). A creation's later items, canceled when it
 /// failed because they depend on it, run again after it; the refusal the customer was shown
 /// is cleared.
-pub async fn retry_failed_work(
+pub(crate) async fn retry_failed_work(
     db: &Db,
     application_id: &str,
     work_id: &str,
@@ -260,7 +260,7 @@ pub struct StoredDelivery {
 }
 
 /// The deliveries still kept that name the application's person or identification.
-pub async fn deliveries_of(
+pub(crate) async fn deliveries_of(
     db: &Db,
     person_id: Option<&str>,
     identification_ids: &[String],
@@ -294,14 +294,17 @@ pub async fn delivery(db: &Db, webhook_id: &str) -> Result<Option<StoredDelivery
 
 /// What Solaris holds of one identification of the application.
 #[derive(Clone, Debug, sqlx::FromRow)]
-pub struct Evidence {
+pub(crate) struct Evidence {
     pub identification_id: String,
     pub attempts: Option<String>,
     pub documents: Option<String>,
     pub fetched_at: i64,
 }
 
-pub async fn evidence_of(db: &Db, application_id: &str) -> Result<Vec<Evidence>, StoreError> {
+pub(crate) async fn evidence_of(
+    db: &Db,
+    application_id: &str,
+) -> Result<Vec<Evidence>, StoreError> {
     Ok(sqlx::query_as(
         "select identification_id, attempts, documents, fetched_at from identification_evidence \
          where application_id = $1 order by fetched_at",
@@ -313,7 +316,7 @@ pub async fn evidence_of(db: &Db, application_id: &str) -> Result<Vec<Evidence>,
 
 /// Keeps what Solaris answered of an identification that ended (the attempts as JSON, and the
 /// documents' list after a success), in place of what was kept before.
-pub async fn store_evidence(
+pub(crate) async fn store_evidence(
     db: &Db,
     application_id: &str,
     identification_id: &str,

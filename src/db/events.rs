@@ -6,11 +6,11 @@ use serde_json::{json, Value};
 use sqlx::Any;
 
 use super::{wall_clock_ms, Db, StoreError};
-pub use crate::domain::EventType;
+pub(crate) use crate::domain::EventType;
 
 /// The ids and statuses an event carries (never personal data).
 #[derive(Clone, Debug, Default)]
-pub struct EventData<'a> {
+pub(crate) struct EventData<'a> {
     pub person_id: Option<&'a str>,
     pub identification_id: Option<&'a str>,
     pub status: Option<&'a str>,
@@ -18,7 +18,7 @@ pub struct EventData<'a> {
 }
 
 /// RFC 3339 in UTC, to the millisecond, for a time in ms.
-pub fn rfc3339(ms: i64) -> String {
+pub(crate) fn rfc3339(ms: i64) -> String {
     chrono::DateTime::from_timestamp_millis(ms)
         .unwrap_or_default()
         .to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
@@ -26,7 +26,7 @@ pub fn rfc3339(ms: i64) -> String {
 
 /// Queues an event after the application's others, inside the caller's transaction; nothing
 /// when the application has one for `cause` already.
-pub async fn enqueue(
+pub(crate) async fn enqueue(
     tx: &mut sqlx::Transaction<'_, Any>,
     application_id: &str,
     event: EventType,
@@ -113,7 +113,7 @@ pub async fn counts(db: &Db) -> Result<(i64, i64), StoreError> {
 
 /// One event as the API lists it.
 #[derive(Clone, Debug, sqlx::FromRow)]
-pub struct StoredEvent {
+pub(crate) struct StoredEvent {
     pub id: String,
     pub application_id: String,
     pub seq: i64,
@@ -130,7 +130,10 @@ const EVENT_COLUMNS: &str = "id, application_id, seq, event_type, body, state, a
      last_error, created_at, delivered_at";
 
 /// The events of one application, in order: its history.
-pub async fn of_application(db: &Db, application_id: &str) -> Result<Vec<StoredEvent>, StoreError> {
+pub(crate) async fn of_application(
+    db: &Db,
+    application_id: &str,
+) -> Result<Vec<StoredEvent>, StoreError> {
     Ok(sqlx::query_as(&format!(
         "select {EVENT_COLUMNS} from partner_event where application_id = $1 order by seq"
     ))
@@ -140,7 +143,7 @@ pub async fn of_application(db: &Db, application_id: &str) -> Result<Vec<StoredE
 }
 
 /// Events in `state`, oldest first (at most 500).
-pub async fn in_state(db: &Db, state: &str) -> Result<Vec<StoredEvent>, StoreError> {
+pub(crate) async fn in_state(db: &Db, state: &str) -> Result<Vec<StoredEvent>, StoreError> {
     Ok(sqlx::query_as(&format!(
         "select {EVENT_COLUMNS} from partner_event where state = $1 order by created_at, id limit 500"
     ))
@@ -254,6 +257,6 @@ pub async fn audit(
 }
 
 /// The body's JSON, for the API (a stored body always parses; a broken one shows as null).
-pub fn body_json(body: &str) -> Value {
+pub(crate) fn body_json(body: &str) -> Value {
     serde_json::from_str(body).unwrap_or(Value::Null)
 }

@@ -5,7 +5,7 @@
 use sqlx::Any;
 
 use super::{wall_clock_ms, Db, StoreError};
-pub use crate::domain::{Concern, Happened};
+pub(crate) use crate::domain::{Concern, Happened};
 
 /// An id that sorts in the order this process wrote its entries (the time, then a counter),
 /// with a random tail against other instances: entries of one transaction share their
@@ -89,7 +89,7 @@ where
 
 /// One entry of an application's history.
 #[derive(Clone, Debug, sqlx::FromRow)]
-pub struct Entry {
+pub(crate) struct Entry {
     pub at: i64,
     pub kind: String,
     pub detail: Option<String>,
@@ -97,7 +97,10 @@ pub struct Entry {
 }
 
 /// An application's history, oldest first (ties in the order they were written).
-pub async fn of_application(db: &Db, application_id: &str) -> Result<Vec<Entry>, StoreError> {
+pub(crate) async fn of_application(
+    db: &Db,
+    application_id: &str,
+) -> Result<Vec<Entry>, StoreError> {
     Ok(sqlx::query_as(
         "select at, kind, detail, actor from application_event where application_id = $1 \
          order by at, id",
@@ -109,7 +112,7 @@ pub async fn of_application(db: &Db, application_id: &str) -> Result<Vec<Entry>,
 
 /// Puts something in front of a person, once per `cause`; true when it is new. Inside the
 /// caller's transaction, or on any connection.
-pub async fn raise<'e, E>(
+pub(crate) async fn raise<'e, E>(
     on: E,
     application_id: Option<&str>,
     concern: Concern,
@@ -175,7 +178,7 @@ pub async fn items(db: &Db, closed: bool) -> Result<Vec<Item>, StoreError> {
 }
 
 /// The items of one application, newest first.
-pub async fn items_of(db: &Db, application_id: &str) -> Result<Vec<Item>, StoreError> {
+pub(crate) async fn items_of(db: &Db, application_id: &str) -> Result<Vec<Item>, StoreError> {
     Ok(sqlx::query_as(&format!(
         "select {ITEM_COLUMNS} where a.application_id = $1 order by a.created_at desc, a.id desc"
     ))
@@ -194,7 +197,7 @@ pub async fn item(db: &Db, id: &str) -> Result<Option<Item>, StoreError> {
 }
 
 /// Items that OPS_EMAIL has not been told of yet, oldest first.
-pub async fn unannounced(db: &Db, limit: i64) -> Result<Vec<Item>, StoreError> {
+pub(crate) async fn unannounced(db: &Db, limit: i64) -> Result<Vec<Item>, StoreError> {
     Ok(sqlx::query_as(&format!(
         "select {ITEM_COLUMNS} where a.notified_at is null and a.state <> 'closed' \
          order by a.created_at, a.id limit $1"
@@ -206,7 +209,7 @@ pub async fn unannounced(db: &Db, limit: i64) -> Result<Vec<Item>, StoreError> {
 
 /// Marks an item as announced before its mail goes out, so that one instance sends it; false
 /// when another was first. `undo` hands it back after a delivery that may be tried again.
-pub async fn announce(db: &Db, id: &str, undo: bool) -> Result<bool, StoreError> {
+pub(crate) async fn announce(db: &Db, id: &str, undo: bool) -> Result<bool, StoreError> {
     let done = if undo {
         sqlx::query("update attention set notified_at = null where id = $1")
             .bind(id)
@@ -223,7 +226,7 @@ pub async fn announce(db: &Db, id: &str, undo: bool) -> Result<bool, StoreError>
 }
 
 /// How many items are open or taken, for the navigation and the metrics.
-pub async fn open_count(db: &Db) -> Result<i64, StoreError> {
+pub(crate) async fn open_count(db: &Db) -> Result<i64, StoreError> {
     let (n,): (i64,) =
         sqlx::query_as("select count(*) from attention where state in ('open', 'taken')")
             .fetch_one(&db.pool)
@@ -251,7 +254,7 @@ pub async fn comments(db: &Db, attention_id: &str) -> Result<Vec<Comment>, Store
 
 /// What a staff member does with an item.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Handling {
+pub(crate) enum Handling {
     Take,
     Comment(String),
     Close(Option<String>),
@@ -259,7 +262,7 @@ pub enum Handling {
 
 /// Takes, comments on or closes an item; false when there is no such item (or it is closed
 /// already, for take and close). A comment given with a close is kept like any other.
-pub async fn handle(
+pub(crate) async fn handle(
     db: &Db,
     attention_id: &str,
     staff_id: &str,

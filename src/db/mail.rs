@@ -12,7 +12,7 @@ pub use crate::domain::{MailKind, Purpose};
 
 /// Queues a mail inside the caller's transaction; nothing when the application already has one
 /// for `cause`.
-pub async fn enqueue(
+pub(crate) async fn enqueue(
     tx: &mut sqlx::Transaction<'_, Any>,
     application_id: &str,
     kind: MailKind,
@@ -72,7 +72,7 @@ pub async fn due(db: &Db, now: i64, limit: i64) -> Result<Vec<DueMail>, StoreErr
 
 /// How a claimed mail ended.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Ending {
+pub(crate) enum Ending {
     Sent,
     /// Nothing to send it to, or no longer true.
     Dropped,
@@ -104,14 +104,14 @@ pub async fn waiting(db: &Db, now: i64) -> Result<(i64, i64), StoreError> {
 
 /// What a mail is rendered from, besides the application itself.
 #[derive(Clone, Debug)]
-pub struct MailFacts {
+pub(crate) struct MailFacts {
     /// `EN` or `DE`, as confirmed with the review.
     pub language: String,
     pub identification_requested_at: Option<i64>,
     pub reminders_stopped: bool,
 }
 
-pub async fn facts(db: &Db, application_id: &str) -> Result<Option<MailFacts>, StoreError> {
+pub(crate) async fn facts(db: &Db, application_id: &str) -> Result<Option<MailFacts>, StoreError> {
     let row: Option<(Option<String>, Option<i64>, Option<i64>)> = sqlx::query_as(
         "select language, identification_requested_at, reminders_stopped_at from application \
          where id = $1",
@@ -128,11 +128,11 @@ pub async fn facts(db: &Db, application_id: &str) -> Result<Option<MailFacts>, S
 
 /// A day and an hour, in ms.
 pub const HOUR_MS: i64 = 3600 * 1000;
-pub const DAY_MS: i64 = 24 * HOUR_MS;
+pub(crate) const DAY_MS: i64 = 24 * HOUR_MS;
 /// How long an IDnow link lives after it was requested (the guide: 14 days).
-pub const LINK_VALID_MS: i64 = 14 * DAY_MS;
+pub(crate) const LINK_VALID_MS: i64 = 14 * DAY_MS;
 /// The expiry notice goes out this long before the link expires.
-pub const EXPIRY_NOTICE_MS: i64 = 2 * DAY_MS;
+pub(crate) const EXPIRY_NOTICE_MS: i64 = 2 * DAY_MS;
 
 /// Queues what is due at `now`: the reminders 24 and 72 hours after the review was confirmed
 /// while the customer has not finished the call (the second at least a day after the first),
@@ -202,7 +202,7 @@ pub async fn schedule(db: &Db, now: i64) -> Result<u64, StoreError> {
 }
 
 /// The customer stopped the reminders; false when the application is gone.
-pub async fn stop_reminders(db: &Db, application_id: &str) -> Result<bool, StoreError> {
+pub(crate) async fn stop_reminders(db: &Db, application_id: &str) -> Result<bool, StoreError> {
     let now = wall_clock_ms();
     let mut tx = db.begin_write().await?;
     let stopped = sqlx::query(
@@ -226,11 +226,11 @@ pub async fn stop_reminders(db: &Db, application_id: &str) -> Result<bool, Store
 }
 
 /// Device mails an application may ask for.
-pub const DEVICE_MAILS: i64 = 3;
+pub(crate) const DEVICE_MAILS: i64 = 3;
 
 /// Queues the link for another device by mail; false when the application had its
 /// [`DEVICE_MAILS`] already.
-pub async fn request_device_mail(db: &Db, application_id: &str) -> Result<bool, StoreError> {
+pub(crate) async fn request_device_mail(db: &Db, application_id: &str) -> Result<bool, StoreError> {
     let mut tx = db.begin_write().await?;
     let (sent,): (i64,) =
         sqlx::query_as("select count(*) from mail where application_id = $1 and kind = 'device'")
@@ -256,10 +256,10 @@ pub async fn request_device_mail(db: &Db, application_id: &str) -> Result<bool, 
 
 /// How long a `device` link (the QR code on a page) works: each view of the page shows a new
 /// one, and the phone may take a while to open it.
-pub const DEVICE_LINK_MS: i64 = HOUR_MS;
+pub(crate) const DEVICE_LINK_MS: i64 = HOUR_MS;
 
 /// Stores a new link's hash; the application's `device` links past their hour go.
-pub async fn store_link(
+pub(crate) async fn store_link(
     db: &Db,
     application_id: &str,
     purpose: Purpose,
@@ -292,7 +292,7 @@ pub async fn store_link(
 }
 
 /// Forgets a link that was never delivered (its mail could not be sent).
-pub async fn revoke_link(db: &Db, hash: &str) -> Result<(), StoreError> {
+pub(crate) async fn revoke_link(db: &Db, hash: &str) -> Result<(), StoreError> {
     sqlx::query("update resume_token set revoked_at = $1 where hash = $2")
         .bind(wall_clock_ms())
         .bind(hash)
@@ -303,7 +303,7 @@ pub async fn revoke_link(db: &Db, hash: &str) -> Result<(), StoreError> {
 
 /// The application a link that is not revoked (nor a `device` link past its hour) leads to, if
 /// its purpose is one of `purposes`.
-pub async fn link_application(
+pub(crate) async fn link_application(
     db: &Db,
     hash: &str,
     purposes: &[Purpose],
@@ -324,11 +324,11 @@ pub async fn link_application(
 }
 
 /// Wrong dates of birth that lock an application's links.
-pub const WRONG_ANSWERS_LOCK: i64 = 5;
+pub(crate) const WRONG_ANSWERS_LOCK: i64 = 5;
 
 /// What a wrong date of birth did.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum WrongAnswer {
+pub(crate) enum WrongAnswer {
     /// Tries left before the links lock.
     TriesLeft(i64),
     /// The links are locked; a new one is on its way to the address on file.
@@ -337,7 +337,10 @@ pub enum WrongAnswer {
 
 /// Counts a wrong date of birth. The fifth locks every resume and device link of the
 /// application and queues a fresh link by mail, in one transaction.
-pub async fn wrong_birth_date(db: &Db, application_id: &str) -> Result<WrongAnswer, StoreError> {
+pub(crate) async fn wrong_birth_date(
+    db: &Db,
+    application_id: &str,
+) -> Result<WrongAnswer, StoreError> {
     let now = wall_clock_ms();
     let mut tx = db.begin_write().await?;
     sqlx::query("update application set resume_failures = resume_failures + 1 where id = $1")
@@ -374,7 +377,7 @@ pub async fn wrong_birth_date(db: &Db, application_id: &str) -> Result<WrongAnsw
 }
 
 /// The right date of birth: the count of wrong ones starts again.
-pub async fn right_birth_date(db: &Db, application_id: &str) -> Result<(), StoreError> {
+pub(crate) async fn right_birth_date(db: &Db, application_id: &str) -> Result<(), StoreError> {
     sqlx::query("update application set resume_failures = 0 where id = $1")
         .bind(application_id)
         .execute(&db.writer)

@@ -82,7 +82,7 @@ static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 impl Db {
     /// Whether every migration of this build is applied (false while another version's
     /// migrations are missing); an error when the database does not answer.
-    pub async fn applied_migrations(&self) -> Result<bool, StoreError> {
+    pub(crate) async fn applied_migrations(&self) -> Result<bool, StoreError> {
         let (applied,): (i64,) = sqlx::query_as("select count(*) from _sqlx_migrations")
             .fetch_one(&self.pool)
             .await?;
@@ -180,7 +180,7 @@ impl Db {
 impl Db {
     /// On SQLite, a connection for a read that runs on every page, without the pool's ping on
     /// release; `None` on PostgreSQL, where such reads go to the pool.
-    pub async fn reader(&self) -> Option<tokio::sync::MutexGuard<'_, sqlx::AnyConnection>> {
+    pub(crate) async fn reader(&self) -> Option<tokio::sync::MutexGuard<'_, sqlx::AnyConnection>> {
         let readers = self.readers.as_ref()?;
         let n = readers.connections.len();
         let first = readers.next.fetch_add(1, Ordering::Relaxed) % n;
@@ -207,7 +207,7 @@ impl Db {
     /// write: PostgreSQL locks them until the commit, so that two writers of one application
     /// (a webhook's read and the request's answer) take turns instead of both deciding on what
     /// neither has written yet. SQLite's `BEGIN IMMEDIATE` already makes every writer wait.
-    pub fn for_update(&self) -> &'static str {
+    pub(crate) fn for_update(&self) -> &'static str {
         match self.backend {
             Backend::Sqlite => "",
             Backend::Postgres => " for update",

@@ -31,7 +31,7 @@ impl Outbox {
 
 /// Takes a waiting row for `owner` until `lease_until`, counting the attempt; false when
 /// another sender was first.
-pub async fn claim(
+pub(crate) async fn claim(
     db: &Db,
     outbox: Outbox,
     id: &str,
@@ -90,7 +90,7 @@ pub async fn end(
 }
 
 /// The receiver did not take the row: its owner hands it back, due at `due_at`.
-pub async fn retry_later(
+pub(crate) async fn retry_later(
     db: &Db,
     outbox: Outbox,
     id: &str,

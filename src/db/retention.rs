@@ -10,14 +10,14 @@ pub use crate::domain::ErasureReason as Reason;
 /// An application that never reached Solaris and has not changed since `before` (ms): its id
 /// and its data screens (JSON), to tell where the customer lives.
 #[derive(Debug, sqlx::FromRow)]
-pub struct Unreached {
+pub(crate) struct Unreached {
     pub id: String,
     pub details: Option<String>,
 }
 
 /// Applications without a Solaris person, not erased, unchanged since `before`, and with no
 /// person creation under way (one attempted and not refused may have reached Solaris).
-pub async fn unreached_since(db: &Db, before: i64) -> Result<Vec<Unreached>, StoreError> {
+pub(crate) async fn unreached_since(db: &Db, before: i64) -> Result<Vec<Unreached>, StoreError> {
     Ok(sqlx::query_as(
         "select a.id, a.details from application a where a.person_id is null \
          and a.erased_at is null and a.updated_at < $1 and not exists (\
@@ -33,7 +33,12 @@ pub async fn unreached_since(db: &Db, before: i64) -> Result<Vec<Unreached>, Sto
 
 /// Erases the personal data of an application that never reached Solaris, unless it changed
 /// since `before` meanwhile; true when erased. The row stays, without personal data.
-pub async fn erase_unreached(db: &Db, id: &str, before: i64, now: i64) -> Result<bool, StoreError> {
+pub(crate) async fn erase_unreached(
+    db: &Db,
+    id: &str,
+    before: i64,
+    now: i64,
+) -> Result<bool, StoreError> {
     let mut tx = db.begin_write().await?;
     let erased = sqlx::query(&format!(
         "update application set {ERASED}, erased_at = $1, updated_at = $1 \
@@ -62,7 +67,7 @@ pub async fn erase_unreached(db: &Db, id: &str, before: i64, now: i64) -> Result
 }
 
 /// Deletes the webhook deliveries received before `before`; returns how many.
-pub async fn prune_inbox(db: &Db, before: i64) -> Result<u64, StoreError> {
+pub(crate) async fn prune_inbox(db: &Db, before: i64) -> Result<u64, StoreError> {
     Ok(
         sqlx::query("delete from webhook_inbox where received_at < $1")
             .bind(before)

@@ -80,7 +80,11 @@ pub async fn by_id(db: &Db, id: &str) -> Result<Option<Account>, StoreError> {
 }
 
 /// The account a setup link belongs to, while the link is valid.
-pub async fn by_setup(db: &Db, setup_hash: &str, now: i64) -> Result<Option<Account>, StoreError> {
+pub(crate) async fn by_setup(
+    db: &Db,
+    setup_hash: &str,
+    now: i64,
+) -> Result<Option<Account>, StoreError> {
     Ok(sqlx::query_as(&format!(
         "select {COLUMNS} from staff where setup_hash = $1 and setup_expires_at > $2 \
          and disabled_at is null"
@@ -169,7 +173,7 @@ pub async fn add(
 
 /// The setup link set a password and a second factor: the link is used up. False when the
 /// link is no longer valid (used, expired or the account disabled meanwhile).
-pub async fn complete_setup(
+pub(crate) async fn complete_setup(
     db: &Db,
     setup_hash: &str,
     password_hash: &str,
@@ -220,7 +224,7 @@ const MAX_LOCK_MS: i64 = 60 * 60 * 1000;
 
 /// A wrong sign-in: counted; from the [`FREE_FAILURES`]th on the account is locked for a
 /// minute, doubling with each further one up to an hour.
-pub async fn failed_login(db: &Db, id: &str, now: i64) -> Result<(), StoreError> {
+pub(crate) async fn failed_login(db: &Db, id: &str, now: i64) -> Result<(), StoreError> {
     let (failures,): (i64,) = sqlx::query_as(
         "update staff set failed_logins = failed_logins + 1, updated_at = $1 where id = $2 \
          returning failed_logins",
@@ -243,7 +247,12 @@ pub async fn failed_login(db: &Db, id: &str, now: i64) -> Result<(), StoreError>
 
 /// A good sign-in: the count of wrong ones starts again, and the TOTP step is used up. False
 /// when the step was used meanwhile (the same code sent twice at once).
-pub async fn good_login(db: &Db, id: &str, totp_step: i64, now: i64) -> Result<bool, StoreError> {
+pub(crate) async fn good_login(
+    db: &Db,
+    id: &str,
+    totp_step: i64,
+    now: i64,
+) -> Result<bool, StoreError> {
     let done = sqlx::query(
         "update staff set failed_logins = 0, locked_until = null, last_totp_step = $1, \
          updated_at = $2 where id = $3 and (last_totp_step is null or last_totp_step < $1)",
@@ -265,7 +274,7 @@ pub struct SessionRow {
     pub seen_at: i64,
 }
 
-pub async fn open_session(
+pub(crate) async fn open_session(
     db: &Db,
     token_hash: &str,
     staff_id: &str,
@@ -325,7 +334,7 @@ pub async fn session(
 }
 
 /// Moves a session's last visit (and its language).
-pub async fn touch_session(
+pub(crate) async fn touch_session(
     db: &Db,
     token_hash: &str,
     now: i64,
@@ -340,7 +349,7 @@ pub async fn touch_session(
     Ok(())
 }
 
-pub async fn close_session(db: &Db, token_hash: &str) -> Result<(), StoreError> {
+pub(crate) async fn close_session(db: &Db, token_hash: &str) -> Result<(), StoreError> {
     sqlx::query("delete from staff_session where token_hash = $1")
         .bind(token_hash)
         .execute(&db.writer)
@@ -349,7 +358,7 @@ pub async fn close_session(db: &Db, token_hash: &str) -> Result<(), StoreError> 
 }
 
 /// Forgets sessions that ended (idle since `idle_since` or created before `created_since`).
-pub async fn purge_sessions(
+pub(crate) async fn purge_sessions(
     db: &Db,
     idle_since: i64,
     created_since: i64,

@@ -41,7 +41,11 @@ pub async fn subscription(
 
 /// Gives this instance the right to create the subscription for `claim_ms`; false when
 /// another instance holds it.
-pub async fn claim(db: &Db, event: &WebhookEventType, claim_ms: i64) -> Result<bool, StoreError> {
+pub(crate) async fn claim(
+    db: &Db,
+    event: &WebhookEventType,
+    claim_ms: i64,
+) -> Result<bool, StoreError> {
     let now = wall_clock_ms();
     let claimed = sqlx::query(
         "update webhook_subscription set claimed_until = $1, updated_at = $2 where event_type = $3 \
@@ -56,7 +60,7 @@ pub async fn claim(db: &Db, event: &WebhookEventType, claim_ms: i64) -> Result<b
 }
 
 /// Gives up this instance's right to create the subscription (after a failed attempt).
-pub async fn release_claim(db: &Db, event: &WebhookEventType) -> Result<(), StoreError> {
+pub(crate) async fn release_claim(db: &Db, event: &WebhookEventType) -> Result<(), StoreError> {
     sqlx::query(
         "update webhook_subscription set claimed_until = null, updated_at = $1 where event_type = $2",
     )
@@ -68,7 +72,7 @@ pub async fn release_claim(db: &Db, event: &WebhookEventType) -> Result<(), Stor
 }
 
 /// The subscription Solaris created, with the secret that signs its deliveries.
-pub async fn store_created(
+pub(crate) async fn store_created(
     db: &Db,
     event: &WebhookEventType,
     subscription_id: &str,
@@ -119,7 +123,7 @@ pub async fn secret(
 
 /// A verified delivery for the inbox.
 #[derive(Debug)]
-pub struct Delivery {
+pub(crate) struct Delivery {
     pub webhook_id: String,
     pub event_type: WebhookEventType,
     pub entity_id: Option<String>,
@@ -128,7 +132,7 @@ pub struct Delivery {
 
 /// Stores a batch of deliveries with the work each causes, all in one transaction; for each,
 /// whether it was new (false for a repeat, also one repeated within the batch).
-pub async fn store_batch(db: &Db, batch: &[&Delivery]) -> Result<Vec<bool>, StoreError> {
+pub(crate) async fn store_batch(db: &Db, batch: &[&Delivery]) -> Result<Vec<bool>, StoreError> {
     let now = wall_clock_ms();
     let mut tx = db.begin_write().await?;
     let mut stored = Vec::with_capacity(batch.len());

@@ -11,7 +11,7 @@ pub use crate::domain::{WorkKind, WorkState};
 
 /// Adds an item after the application's other items, inside the caller's transaction;
 /// returns its id.
-pub async fn enqueue(
+pub(crate) async fn enqueue(
     tx: &mut sqlx::Transaction<'_, Any>,
     application_id: &str,
     kind: WorkKind,
@@ -76,7 +76,7 @@ pub async fn request_identification(db: &Db, application_id: &str) -> Result<Str
 }
 
 /// Where a work item stands; `None` when there is no such item.
-pub async fn state_of(db: &Db, id: &str) -> Result<Option<WorkState>, StoreError> {
+pub(crate) async fn state_of(db: &Db, id: &str) -> Result<Option<WorkState>, StoreError> {
     let state: Option<(String,)> = sqlx::query_as("select state from solaris_work where id = $1")
         .bind(id)
         .fetch_optional(&db.pool)
@@ -89,7 +89,7 @@ pub async fn state_of(db: &Db, id: &str) -> Result<Option<WorkState>, StoreError
 /// Queues a read (`kind`) for an application unless one is already waiting that has not
 /// started: a read already running may have asked Solaris before the change that prompts this
 /// one, so it does not count. One statement, inside the caller's transaction.
-pub async fn enqueue_read(
+pub(crate) async fn enqueue_read(
     tx: &mut sqlx::Transaction<'_, Any>,
     application_id: &str,
     kind: WorkKind,
@@ -214,7 +214,10 @@ struct DueRow {
 }
 
 /// Per kind: the items waiting (pending, due or not) and the age in ms of the oldest at `now`.
-pub async fn waiting_by_kind(db: &Db, now: i64) -> Result<Vec<(WorkKind, i64, i64)>, StoreError> {
+pub(crate) async fn waiting_by_kind(
+    db: &Db,
+    now: i64,
+) -> Result<Vec<(WorkKind, i64, i64)>, StoreError> {
     let rows: Vec<(String, i64, i64)> = sqlx::query_as(
         "select kind, count(*), min(created_at) from solaris_work where state = $1 group by kind",
     )
@@ -266,7 +269,11 @@ pub async fn due(db: &Db, now: i64, limit: i64) -> Result<Vec<Due>, StoreError> 
 
 /// Person creations started since `since` (ms) across all instances: the finished ones and
 /// those running now. The worker's budget of new Solaris persons counts these.
-pub async fn person_creations_since(db: &Db, since: i64, now: i64) -> Result<i64, StoreError> {
+pub(crate) async fn person_creations_since(
+    db: &Db,
+    since: i64,
+    now: i64,
+) -> Result<i64, StoreError> {
     let (n,): (i64,) = sqlx::query_as(
         "select count(*) from solaris_work where kind = $1 and \
          ((state = $2 and updated_at >= $3) or (state = $4 and lease_until >= $5))",
@@ -284,7 +291,7 @@ pub async fn person_creations_since(db: &Db, since: i64, now: i64) -> Result<i64
 /// Takes an item for `owner` until `lease_until`, counting the attempt; false when another
 /// worker was first. An item still leased to a worker that stopped answering may have reached
 /// Solaris: its outcome is unknown.
-pub async fn claim(
+pub(crate) async fn claim(
     db: &Db,
     id: &str,
     owner: &str,
@@ -309,7 +316,12 @@ pub async fn claim(
 }
 
 /// Moves the lease of an item its owner still holds; false when the owner no longer holds it.
-pub async fn renew_lease(db: &Db, id: &str, owner: &str, until: i64) -> Result<bool, StoreError> {
+pub(crate) async fn renew_lease(
+    db: &Db,
+    id: &str,
+    owner: &str,
+    until: i64,
+) -> Result<bool, StoreError> {
     let renewed = sqlx::query(
         "update solaris_work set lease_until = $1 where id = $2 and lease_owner = $3 and state = $4",
     )
@@ -345,7 +357,7 @@ pub async fn finish(db: &Db, id: &str, owner: &str) -> Result<(), StoreError> {
 /// when it may have reached Solaris all the same (remembered for every later attempt). A read
 /// steps aside while it waits: it moves behind the application's other items, so a read that
 /// keeps failing never holds up the work queued after it (nothing depends on a read).
-pub async fn retry_later(
+pub(crate) async fn retry_later(
     db: &Db,
     item: &Due,
     owner: &str,
@@ -387,7 +399,12 @@ pub async fn retry_later(
 /// Solaris refused the item: it fails; unless it was a read, the application records Solaris'
 /// answer (`detail`), and when it was a creation, the application's later items are canceled
 /// (they depend on it).
-pub async fn fail(db: &Db, item: &Due, why: &str, detail: Option<&str>) -> Result<(), StoreError> {
+pub(crate) async fn fail(
+    db: &Db,
+    item: &Due,
+    why: &str,
+    detail: Option<&str>,
+) -> Result<(), StoreError> {
     let now = wall_clock_ms();
     let mut tx = db.begin_write().await?;
     sqlx::query(

@@ -3,8 +3,8 @@
 //! other document, or another version of these kinds, needs one.
 
 /// The two kinds the table distinguishes, named as Solaris' supported documents name them.
-pub const ID_CARD: &str = "National ID Card";
-pub const PASSPORT: &str = "Passport";
+pub(crate) const ID_CARD: &str = "National ID Card";
+pub(crate) const PASSPORT: &str = "Passport";
 
 /// One row: the PRADO number, the issuing country (ISO 3166-1 alpha-2) and the kind.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -66,7 +66,7 @@ pub fn versions(kind: &str, country: &str) -> Vec<&'static AddressDocument> {
 }
 
 /// Whether the document of this kind, country and version (a PRADO number) shows the address.
-pub fn shows_address(kind: &str, country: &str, version: &str) -> bool {
+pub(crate) fn shows_address(kind: &str, country: &str, version: &str) -> bool {
     WITH_ADDRESS
         .iter()
         .any(|d| d.kind == kind && d.country == country && d.code == version)

@@ -118,7 +118,7 @@ pub struct Application {
 impl Application {
     /// The application can still move: the links into it work. Not once the customer
     /// withdrew it, nor once the identification ended (succeeded, failed for good, expired).
-    pub fn can_still_move(&self) -> bool {
+    pub(crate) fn can_still_move(&self) -> bool {
         if self.withdrawn || self.details.person.is_none() {
             return false;
         }
@@ -136,7 +136,7 @@ impl Application {
     }
 
     /// The customer still has to do (or redo) the call: reminders are about this.
-    pub fn waits_for_the_customer(&self) -> bool {
+    pub(crate) fn waits_for_the_customer(&self) -> bool {
         if !self.can_still_move() {
             return false;
         }
@@ -156,7 +156,7 @@ impl Application {
         self.person_request.is_some()
     }
 
-    pub fn resides_in_germany(&self) -> Option<bool> {
+    pub(crate) fn resides_in_germany(&self) -> Option<bool> {
         self.details.contact.as_ref().map(|c| c.country == "DE")
     }
 

@@ -2,7 +2,7 @@
 //! country lists of the forms and for checking codes.
 
 /// `(code, English name, German name)`, by code.
-pub const COUNTRIES: &[(&str, &str, &str)] = &[
+pub(crate) const COUNTRIES: &[(&str, &str, &str)] = &[
     ("AD", "Andorra", "Andorra"),
     ("AE", "United Arab Emirates", "Vereinigte Arabische Emirate"),
     ("AF", "Afghanistan", "Afghanistan"),
@@ -283,13 +283,13 @@ pub const COUNTRIES: &[(&str, &str, &str)] = &[
 ];
 
 /// Member states of the European Union (where Solaris recommends Fourthline outside Germany).
-pub const EU: &[&str] = &[
+pub(crate) const EU: &[&str] = &[
     "AT", "BE", "BG", "CY", "CZ", "DE", "DK", "EE", "ES", "FI", "FR", "GR", "HR", "HU", "IE", "IT",
     "LT", "LU", "LV", "MT", "NL", "PL", "PT", "RO", "SE", "SI", "SK",
 ];
 
 /// True for an assigned ISO 3166-1 alpha-2 code.
-pub fn is_country(code: &str) -> bool {
+pub(crate) fn is_country(code: &str) -> bool {
     COUNTRIES.binary_search_by(|(c, _, _)| c.cmp(&code)).is_ok()
 }
 

@@ -90,7 +90,7 @@ pub fn lookup(code: &str) -> Option<&'static FailureReasonInfo> {
 
 /// The guide's "permanent failure" rule, the one place it is written: a code the table marks
 /// permanent; an absent or unlisted code is not.
-pub fn is_permanent(code: Option<&str>) -> bool {
+pub(crate) fn is_permanent(code: Option<&str>) -> bool {
     code.and_then(lookup).is_some_and(|r| r.permanent)
 }
 

@@ -67,7 +67,7 @@ guide_enum!(
 impl IdentificationStatus {
     /// Statuses that no longer change on their own (guide appendix II): the return page stops
     /// following them.
-    pub fn is_settled(&self) -> bool {
+    pub(crate) fn is_settled(&self) -> bool {
         matches!(
             self,
             IdentificationStatus::Failed
@@ -77,7 +77,7 @@ impl IdentificationStatus {
     }
 
     /// Statuses from which the customer may go to the same IDnow link again.
-    pub fn allows_retry(&self) -> bool {
+    pub(crate) fn allows_retry(&self) -> bool {
         matches!(
             self,
             IdentificationStatus::Pending
@@ -89,7 +89,7 @@ impl IdentificationStatus {
     /// Statuses that can still change: the waiting ones, a cancel that a review may turn into
     /// a success (guide appendix II, case 2), a success that a review may cancel (case 3), and
     /// an abort the customer may retry. Reconciliation reads these again.
-    pub const OPEN: &'static [IdentificationStatus] = &[
+    pub(crate) const OPEN: &'static [IdentificationStatus] = &[
         IdentificationStatus::Pending,
         IdentificationStatus::PendingSuccessful,
         IdentificationStatus::PendingFailed,
@@ -100,7 +100,7 @@ impl IdentificationStatus {
 
     /// Statuses in which the customer still has to do (or redo) the video call: reminders and
     /// the expiry notice are about these.
-    pub const WAITING_FOR_THE_CUSTOMER: [IdentificationStatus; 4] = [
+    pub(crate) const WAITING_FOR_THE_CUSTOMER: [IdentificationStatus; 4] = [
         IdentificationStatus::Created,
         IdentificationStatus::Pending,
         IdentificationStatus::Aborted,
@@ -109,7 +109,7 @@ impl IdentificationStatus {
 
     /// Statuses in which an identification has ended: what Solaris holds of it is worth
     /// reading for the bank's staff.
-    pub fn has_ended(&self) -> bool {
+    pub(crate) fn has_ended(&self) -> bool {
         matches!(
             self,
             IdentificationStatus::Successful
@@ -204,16 +204,11 @@ impl FailureReason {
     pub fn info(&self) -> Option<&'static FailureReasonInfo> {
         failure_reason::lookup(&self.0)
     }
-
-    /// Another attempt cannot help (the guide's table).
-    pub fn is_permanent(&self) -> bool {
-        failure_reason::is_permanent(Some(&self.0))
-    }
 }
 
 impl EmploymentStatus {
     /// Freelancers and the self-employed: Solaris wants a NACE code or the industry set to null.
-    pub fn runs_a_business(&self) -> bool {
+    pub(crate) fn runs_a_business(&self) -> bool {
         matches!(
             self,
             EmploymentStatus::Freelancer | EmploymentStatus::SelfEmployed

@@ -28,7 +28,7 @@ closed_set!(
 
 impl MailKind {
     /// Reminders and the expiry notice: they nudge a customer who has not done the call yet.
-    pub fn nudges(self) -> bool {
+    pub(crate) fn nudges(self) -> bool {
         matches!(self, MailKind::Reminder | MailKind::ExpirySoon)
     }
 }

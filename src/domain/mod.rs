@@ -3,7 +3,7 @@
 
 pub mod address_documents;
 pub mod application;
-pub mod bank_event;
+pub(crate) mod bank_event;
 mod closed_set;
 pub mod countries;
 pub mod failure_reason;
@@ -12,17 +12,17 @@ pub mod history;
 pub mod mail;
 pub mod outcome;
 pub mod records;
-pub mod stage;
+pub(crate) mod stage;
 pub mod step;
 pub mod values;
 pub mod work;
 
 pub use application::{Application, ConsentKind};
-pub use bank_event::EventType;
+pub(crate) use bank_event::EventType;
 pub use guide::*;
 pub use history::{Concern, ErasureReason, Happened};
 pub use mail::{MailKind, Purpose};
 pub use records::*;
-pub use stage::Stage;
+pub(crate) use stage::Stage;
 pub use step::Step;
 pub use work::{WorkKind, WorkState};

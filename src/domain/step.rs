@@ -41,7 +41,7 @@ impl Step {
 impl Application {
     /// The application has been confirmed but Solaris has not created its identification
     /// yet: its step depends on whether Solaris refused the person.
-    pub fn is_preparing(&self) -> bool {
+    pub(crate) fn is_preparing(&self) -> bool {
         !self.withdrawn && self.submitted() && self.identification_id.is_none()
     }
 

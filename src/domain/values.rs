@@ -102,11 +102,11 @@ fn text(raw: &str, max: usize) -> Result<String, Problem> {
 /// and dots; no digits, symbols, emojis, invisible characters, or letters that are only a
 /// compatibility form of another (mathematical, full-width, ligatures).
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct PersonName(String);
+pub(crate) struct PersonName(String);
 
 impl PersonName {
     /// Solaris' limit for `first_name` and `last_name`.
-    pub const MAX_CHARS: usize = 50;
+    pub(crate) const MAX_CHARS: usize = 50;
 
     pub fn parse(raw: &str) -> Result<PersonName, Problem> {
         let s = normalised(raw);
@@ -140,25 +140,17 @@ impl PersonName {
 
 /// The place of birth, a street, a house number, a city: see [`text`].
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct FreeText(String);
+pub(crate) struct FreeText(String);
 
 impl FreeText {
     pub fn parse(raw: &str, max: usize) -> Result<FreeText, Problem> {
         text(raw, max).map(FreeText)
     }
-
-    /// Like [`FreeText::parse`], but empty is allowed (`None`).
-    pub fn parse_optional(raw: &str, max: usize) -> Result<Option<FreeText>, Problem> {
-        match text(raw, max) {
-            Err(Problem::Required) => Ok(None),
-            other => other.map(|t| Some(FreeText(t))),
-        }
-    }
 }
 
 /// A birth date of someone at least the minimum age old.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct BirthDate(NaiveDate);
+pub(crate) struct BirthDate(NaiveDate);
 
 impl BirthDate {
     /// `YYYY-MM-DD`, as the date input sends it, on `today`.
@@ -222,7 +214,7 @@ impl MobileNumber {
 
 /// An e-mail address a mail can reach: a local part, `@`, and a domain with a dot.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct EmailAddress(String);
+pub(crate) struct EmailAddress(String);
 
 impl EmailAddress {
     pub fn parse(raw: &str) -> Result<EmailAddress, Problem> {
@@ -243,7 +235,7 @@ impl EmailAddress {
 
 /// An ISO 3166-1 alpha-2 country of our list.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct CountryCode(String);
+pub(crate) struct CountryCode(String);
 
 impl CountryCode {
     pub fn parse(raw: &str) -> Result<CountryCode, Problem> {
@@ -258,7 +250,7 @@ impl CountryCode {
 /// A postal code in the form its country uses (where we know it; elsewhere 2 to 10 letters,
 /// digits, spaces and hyphens).
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct PostalCode(String);
+pub(crate) struct PostalCode(String);
 
 impl PostalCode {
     pub fn parse(raw: &str, country: &CountryCode) -> Result<PostalCode, Problem> {
@@ -473,7 +465,6 @@ mod tests {
         );
         assert_eq!(FreeText::parse("Ber\u{200B}lin", 100), Err(Problem::Text));
         assert_eq!(FreeText::parse(&"x".repeat(101), 100), Err(Problem::Text));
-        assert_eq!(FreeText::parse_optional("", 20), Ok(None));
         assert_eq!(CountryCode::parse("XX"), Err(Problem::Country));
         assert_eq!(CountryCode::parse(""), Err(Problem::Choose));
     }

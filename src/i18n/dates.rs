@@ -35,7 +35,7 @@ const MONTHS_DE: [&str; 12] = [
 ];
 
 /// `1 January 1990` / `1. Januar 1990`.
-pub fn long_date(lang: Lang, day: NaiveDate) -> String {
+pub(crate) fn long_date(lang: Lang, day: NaiveDate) -> String {
     let m = day.month0() as usize;
     match lang {
         Lang::En => format!("{} {} {}", day.day(), MONTHS_EN[m], day.year()),
@@ -44,7 +44,7 @@ pub fn long_date(lang: Lang, day: NaiveDate) -> String {
 }
 
 /// A stored `YYYY-MM-DD` as [`long_date`]; anything else as it is.
-pub fn long_date_text(lang: Lang, text: &str) -> String {
+pub(crate) fn long_date_text(lang: Lang, text: &str) -> String {
     NaiveDate::parse_from_str(text, "%Y-%m-%d")
         .map(|d| long_date(lang, d))
         .unwrap_or_else(|_| text.to_string())
@@ -68,7 +68,7 @@ fn last_sunday_1am_utc(year: i32, month: u32) -> DateTime<Utc> {
 
 /// Europe/Berlin's offset at `at`: +02:00 in summer time, +01:00 otherwise (the EU rule since
 /// 1996).
-pub fn berlin_offset(at: DateTime<Utc>) -> FixedOffset {
+pub(crate) fn berlin_offset(at: DateTime<Utc>) -> FixedOffset {
     let year = at.year();
     let summer = at >= last_sunday_1am_utc(year, 3) && at < last_sunday_1am_utc(year, 10);
     FixedOffset::east_opt(if summer { 2 * 3600 } else { 3600 }).expect("a valid offset")
@@ -95,7 +95,7 @@ pub fn moment(lang: Lang, at: DateTime<Utc>) -> String {
 }
 
 /// A stored RFC 3339 moment as [`moment`]; anything else as it is.
-pub fn moment_text(lang: Lang, text: &str) -> String {
+pub(crate) fn moment_text(lang: Lang, text: &str) -> String {
     DateTime::parse_from_rfc3339(text)
         .map(|t| moment(lang, t.with_timezone(&Utc)))
         .unwrap_or_else(|_| text.to_string())

@@ -5,7 +5,7 @@
 //! The language comes from `?lang=`, then the session, then the browser's
 //! `Accept-Language`; every page and every mail is entirely in one language.
 
-pub mod dates;
+pub(crate) mod dates;
 pub mod reasons;
 pub mod staff;
 pub mod texts;
@@ -44,7 +44,7 @@ impl Lang {
     }
 
     /// The first supported language of an `Accept-Language` header, by quality.
-    pub fn from_accept_language(header: &str) -> Option<Lang> {
+    pub(crate) fn from_accept_language(header: &str) -> Option<Lang> {
         let mut best: Option<(f32, Lang)> = None;
         for part in header.split(',') {
             let mut pieces = part.trim().split(';');

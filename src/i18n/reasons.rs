@@ -85,7 +85,7 @@ fn group(code: &str) -> Group {
 /// the customer can do about it, shown only when the guide says the customer caused it and
 /// another attempt can solve it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Explanation {
+pub(crate) struct Explanation {
     pub what: &'static str,
     pub advice: Option<&'static str>,
 }
@@ -143,7 +143,7 @@ fn words(group: Group) -> Words {
 
 /// What happened and what the customer can do, in the page's language, as the guide's two
 /// columns allow: advice only when the customer caused it and another attempt can solve it.
-pub fn explain(code: &str, lang: Lang) -> Explanation {
+pub(crate) fn explain(code: &str, lang: Lang) -> Explanation {
     let (what, advice) = words(group(code));
     let info = crate::domain::failure_reason::lookup(code);
     let own_fixable = info.is_some_and(|i| i.caused_by_user == Some(true) && !i.permanent);

@@ -180,7 +180,7 @@ impl Lang {
 }
 
 /// A step's name.
-pub fn stage(lang: Lang, stage: Stage) -> &'static str {
+pub(crate) fn stage(lang: Lang, stage: Stage) -> &'static str {
     lang.pick(match stage {
         Stage::Started => ("Started", "Begonnen"),
         Stage::Submitted => ("Data confirmed", "Daten bestätigt"),
@@ -193,7 +193,7 @@ pub fn stage(lang: Lang, stage: Stage) -> &'static str {
 }
 
 /// What needs attention, in words.
-pub fn concern(lang: Lang, concern: Concern) -> &'static str {
+pub(crate) fn concern(lang: Lang, concern: Concern) -> &'static str {
     lang.pick(match concern {
         Concern::CanceledAfterSuccess => (
             "A successful identification was canceled",

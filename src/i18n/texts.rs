@@ -279,7 +279,7 @@ impl Lang {
     }
 
     /// One of a value's two texts, `(English, German)`.
-    pub fn pick(self, (en, de): (&'static str, &'static str)) -> &'static str {
+    pub(crate) fn pick(self, (en, de): (&'static str, &'static str)) -> &'static str {
         match self {
             Lang::En => en,
             Lang::De => de,
@@ -310,7 +310,7 @@ impl Texts {
     }
 
     /// The steps of the progress indicator.
-    pub fn progress_steps(&self) -> [&'static str; 5] {
+    pub(crate) fn progress_steps(&self) -> [&'static str; 5] {
         [
             self.progress_consent,
             self.progress_data,

@@ -34,16 +34,16 @@ impl std::fmt::Debug for Links {
 
 /// A new link's token (for the URL) and its hash (for the database).
 #[derive(Clone, Debug)]
-pub struct Issued {
+pub(crate) struct Issued {
     pub token: String,
     pub hash: String,
 }
 
 /// The path prefixes that carry a token, for the request log.
-pub const RESUME_PREFIX: &str = "/resume/";
-pub const OPT_OUT_PREFIX: &str = "/reminders/stop/";
+pub(crate) const RESUME_PREFIX: &str = "/resume/";
+pub(crate) const OPT_OUT_PREFIX: &str = "/reminders/stop/";
 /// Where a staff account's one-time setup link points (printed by `staff add`).
-pub const SETUP_PREFIX: &str = "/backoffice/setup/";
+pub(crate) const SETUP_PREFIX: &str = "/backoffice/setup/";
 
 impl Links {
     /// `PUBLIC_URL` without its trailing slash.
@@ -71,7 +71,7 @@ impl Links {
     }
 
     /// A new link for `purpose`.
-    pub fn issue(&self, purpose: Purpose) -> Issued {
+    pub(crate) fn issue(&self, purpose: Purpose) -> Issued {
         let mut raw = [0u8; NONCE + TAG];
         rand::thread_rng().fill_bytes(&mut raw[..NONCE]);
         let tag = self.tag(purpose, &raw[..NONCE]);
@@ -98,12 +98,12 @@ impl Links {
     }
 
     /// The link that resumes an application (after the date of birth).
-    pub fn resume_url(&self, token: &str) -> String {
+    pub(crate) fn resume_url(&self, token: &str) -> String {
         format!("{}{RESUME_PREFIX}{token}", self.base)
     }
 
     /// The link that stops the reminders, without signing in.
-    pub fn opt_out_url(&self, token: &str) -> String {
+    pub(crate) fn opt_out_url(&self, token: &str) -> String {
         format!("{}{OPT_OUT_PREFIX}{token}", self.base)
     }
 }
@@ -114,7 +114,7 @@ fn hash(token: &str) -> String {
 }
 
 /// A path as the request log may carry it: a link's token is cut off.
-pub fn without_token(path: &str) -> &str {
+pub(crate) fn without_token(path: &str) -> &str {
     for prefix in [RESUME_PREFIX, OPT_OUT_PREFIX, SETUP_PREFIX] {
         if path.starts_with(prefix) && path.len() > prefix.len() {
             return prefix;

@@ -105,7 +105,7 @@ const RETRY_MAX: Duration = Duration::from_secs(3600);
 const BATCH: i64 = 20;
 
 /// The sender: takes due mails one by one, renders and delivers them.
-pub struct Mailer {
+pub(crate) struct Mailer {
     db: Db,
     transport: Transport,
     from: Mailbox,
@@ -392,7 +392,7 @@ struct Ready {
 const SCHEDULE_EVERY: Duration = Duration::from_secs(60);
 
 /// Queues reminders and expiry notices as they fall due (runs forever).
-pub async fn schedule_forever(db: Db) {
+pub(crate) async fn schedule_forever(db: Db) {
     loop {
         match store::schedule(&db, wall_clock_ms()).await {
             Ok(0) => {}

@@ -10,7 +10,7 @@ use crate::i18n::Lang;
 
 /// What one mail says, before it is put into words.
 #[derive(Clone, Debug)]
-pub struct Letter<'a> {
+pub(crate) struct Letter<'a> {
     pub kind: MailKind,
     pub lang: Lang,
     pub first_name: &'a str,
@@ -198,7 +198,7 @@ pub fn attention(bank: &str, item: &crate::db::history::Item, link: &str) -> Ren
 }
 
 /// The mail in words: plain text and HTML with the same content.
-pub fn render(l: &Letter<'_>) -> Rendered {
+pub(crate) fn render(l: &Letter<'_>) -> Rendered {
     let w = words(l);
     let en = l.lang == Lang::En;
     let greeting = if en {
@@ -276,7 +276,7 @@ pub fn render(l: &Letter<'_>) -> Rendered {
 }
 
 /// Whether a mail of `kind` leads back into the application.
-pub fn has_link(kind: MailKind) -> bool {
+pub(crate) fn has_link(kind: MailKind) -> bool {
     !matches!(kind, MailKind::Success | MailKind::Refused)
 }
 

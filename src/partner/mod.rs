@@ -21,7 +21,7 @@ pub use crate::config::partner::{EventSettings, SigningKey, SANDBOX_EVENTS_SECRE
 /// they would have been sent, so that `cargo run` alone shows them. The embedded sandbox
 /// implements it; startup plugs it in.
 #[async_trait::async_trait]
-pub trait EventSink: Send + Sync {
+pub(crate) trait EventSink: Send + Sync {
     /// Keeps an event with the headers it would have been sent with.
     async fn keep(&self, event: &SignedEvent<'_>) -> anyhow::Result<()>;
 }
@@ -62,13 +62,13 @@ const POLL: Duration = Duration::from_millis(500);
 const RETRY_FIRST: Duration = Duration::from_secs(2);
 const RETRY_MAX: Duration = Duration::from_secs(3600);
 /// Attempts after which an event counts as failed (about three days with the backoff above).
-pub const GIVE_UP_AFTER_ATTEMPTS: i64 = 84;
+pub(crate) const GIVE_UP_AFTER_ATTEMPTS: i64 = 84;
 /// How long the receiver may take to answer.
 const TIMEOUT: Duration = Duration::from_secs(15);
 const BATCH: i64 = 50;
 
 /// The sender of the outbox's events.
-pub struct EventSender {
+pub(crate) struct EventSender {
     db: Db,
     transport: Transport,
     owner: String,

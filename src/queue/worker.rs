@@ -121,7 +121,7 @@ impl Worker {
     }
 
     /// Wakes the worker at once, for work just queued.
-    pub fn waker(&self) -> Arc<Notify> {
+    pub(crate) fn waker(&self) -> Arc<Notify> {
         self.wake.clone()
     }
 

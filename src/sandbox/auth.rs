@@ -80,7 +80,7 @@ fn basic_credentials(req: &Request) -> Option<(String, String)> {
 /// The control endpoints (`/_sandbox/...`: clock, faults, log, person erasure) of a sandbox
 /// that serves beyond loopback (`SANDBOX=on`) answer only the sandbox's client credentials as
 /// Basic auth; refusals are logged.
-pub async fn require_control_credentials(
+pub(crate) async fn require_control_credentials(
     State(sandbox): State<Sandbox>,
     req: Request,
     next: Next,
@@ -186,7 +186,11 @@ fn parse_token_form(bytes: &[u8]) -> TokenForm {
 }
 
 /// Middleware on `/v1`: a valid, unexpired bearer token or 401.
-pub async fn require_bearer(State(sandbox): State<Sandbox>, req: Request, next: Next) -> Response {
+pub(crate) async fn require_bearer(
+    State(sandbox): State<Sandbox>,
+    req: Request,
+    next: Next,
+) -> Response {
     let header = req
         .headers()
         .get(header::AUTHORIZATION)

@@ -129,7 +129,7 @@ async fn set_status(sandbox: &Sandbox, row: &mut Row, status: &str) -> ApiResult
 }
 
 /// `GET /v1/change_requests/{id}`
-pub async fn get_one(
+pub(crate) async fn get_one(
     State(sandbox): State<Sandbox>,
     Path(id): Path<String>,
 ) -> ApiResult<Json<Value>> {

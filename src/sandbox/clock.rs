@@ -23,7 +23,7 @@ impl Clock {
         })
     }
 
-    pub fn now_ms(&self) -> i64 {
+    pub(crate) fn now_ms(&self) -> i64 {
         wall_clock_ms() + self.offset_ms.load(Ordering::SeqCst)
     }
 
@@ -48,7 +48,7 @@ impl Clock {
 }
 
 /// `2019-01-01T00:00:00Z`: UTC at second precision, the form Solaris uses for timestamps.
-pub fn format_utc(ms: i64) -> String {
+pub(crate) fn format_utc(ms: i64) -> String {
     chrono::DateTime::from_timestamp_millis(ms)
         .unwrap_or_default()
         .format("%Y-%m-%dT%H:%M:%SZ")
@@ -56,7 +56,7 @@ pub fn format_utc(ms: i64) -> String {
 }
 
 /// `2021-09-14T18:18:28.000Z`: the millisecond form of `completed_at`.
-pub fn format_utc_millis(ms: i64) -> String {
+pub(crate) fn format_utc_millis(ms: i64) -> String {
     chrono::DateTime::from_timestamp_millis(ms)
         .unwrap_or_default()
         .format("%Y-%m-%dT%H:%M:%S%.3fZ")

@@ -25,7 +25,7 @@ pub fn signature(secret: &str, body: &[u8]) -> String {
 }
 
 /// Queues the notification of an event for every active subscription to its type.
-pub async fn notify(
+pub(crate) async fn notify(
     sandbox: &Sandbox,
     event_type: &str,
     entity_id: &str,
@@ -77,7 +77,7 @@ pub async fn notify(
 type DueRow = (String, String, String, String, String, i64, i64, i64);
 
 /// Sends every notification whose attempt is due; returns how many attempts were made.
-pub async fn send_due(sandbox: &Sandbox) -> ApiResult<usize> {
+pub(crate) async fn send_due(sandbox: &Sandbox) -> ApiResult<usize> {
     let now = sandbox.clock.now_ms();
     let due: Vec<DueRow> = sqlx::query_as(
         "select d.id, d.subscription_id, d.event_type, d.entity_id, d.body, d.attempts, \
@@ -224,7 +224,7 @@ async fn finish(
 }
 
 /// Keeps sending due notifications until the process ends.
-pub async fn run_forever(sandbox: Sandbox) {
+pub(crate) async fn run_forever(sandbox: Sandbox) {
     loop {
         match send_due(&sandbox).await {
             Ok(n) if n > 0 => continue,

@@ -128,7 +128,7 @@ fn render(row: &DocRow, full: bool) -> Value {
 
 const COLUMNS: &str = "id, document_type, name, content_type, size, created_at";
 
-pub async fn for_identification(
+pub(crate) async fn for_identification(
     sandbox: &Sandbox,
     identification_id: &str,
 ) -> ApiResult<Vec<Value>> {
@@ -372,7 +372,7 @@ pub async fn upload(
 
 /// `POST /v1/persons/{person_id}/identifications/{id}/document_upload` (multipart: `file`,
 /// `document_type`): an additional document of the identification, listed with its documents.
-pub async fn upload_for_identification(
+pub(crate) async fn upload_for_identification(
     State(sandbox): State<Sandbox>,
     Path((person_id, id)): Path<(String, String)>,
     form: Multipart,

@@ -11,16 +11,14 @@ use super::{delivery, documents, ids, persons, Sandbox};
 
 /// Where the IDnow session of an identification stands.
 pub mod session {
-    /// Created, not yet requested.
-    pub const IDLE: &str = "idle";
     /// Requested; the link waits for the customer (also after an abort or a cancel).
-    pub const WAITING: &str = "waiting";
+    pub(crate) const WAITING: &str = "waiting";
     /// The video call is running.
-    pub const IN_CALL: &str = "in_call";
+    pub(crate) const IN_CALL: &str = "in_call";
     /// The call ended; the review runs.
-    pub const IN_REVIEW: &str = "in_review";
+    pub(crate) const IN_REVIEW: &str = "in_review";
     /// Nothing more will happen.
-    pub const DONE: &str = "done";
+    pub(crate) const DONE: &str = "done";
 }
 
 /// An identification row with its JSON resource.
@@ -44,7 +42,7 @@ impl Ident {
     }
 
     /// The resource as Solaris returns it; documents only when asked for.
-    pub fn render(&self, documents: Option<Vec<Value>>) -> Value {
+    pub(crate) fn render(&self, documents: Option<Vec<Value>>) -> Value {
         // Keys starting with `_` are the sandbox's own bookkeeping, not part of the resource.
         let mut out: Map<String, Value> = self
             .body
@@ -84,7 +82,7 @@ pub async fn load(sandbox: &Sandbox, id: &str) -> ApiResult<Ident> {
 }
 
 /// Loads an identification of this person; another person's id is "not found".
-pub async fn load_for(sandbox: &Sandbox, person_id: &str, id: &str) -> ApiResult<Ident> {
+pub(crate) async fn load_for(sandbox: &Sandbox, person_id: &str, id: &str) -> ApiResult<Ident> {
     persons::load(sandbox, person_id).await?;
     let ident = load(sandbox, id).await?;
     if ident.person_id != person_id {
@@ -180,7 +178,7 @@ fn timing(sandbox: &Sandbox) -> Timing {
 
 /// The customer (or the robot) starts the call: the status is `pending` again on a retry, and
 /// IDnow registers the mobile number it will send the ident code to.
-pub async fn start_call(
+pub(crate) async fn start_call(
     sandbox: &Sandbox,
     ident: &mut Ident,
     mobile_number: &str,
@@ -206,7 +204,7 @@ pub async fn start_call(
 }
 
 /// Starts the automated session of an `X-AUTOTEST` identification.
-pub async fn start_automated_call(sandbox: &Sandbox, ident: &mut Ident) -> ApiResult<()> {
+pub(crate) async fn start_automated_call(sandbox: &Sandbox, ident: &mut Ident) -> ApiResult<()> {
     start_call(sandbox, ident, "+15550101").await?;
     let case = ident
         .scenario
@@ -219,7 +217,7 @@ pub async fn start_automated_call(sandbox: &Sandbox, ident: &mut Ident) -> ApiRe
 
 /// The end of the call, at sandbox time `at`: what the agent decided takes effect and the
 /// review is scheduled.
-pub async fn end_call(
+pub(crate) async fn end_call(
     sandbox: &Sandbox,
     ident: &mut Ident,
     outcome: Outcome,
@@ -381,7 +379,7 @@ async fn run_action(sandbox: &Sandbox, ident_id: &str, action: Action, at: i64) 
 
 /// Runs every scheduled step whose time has come, oldest first, including steps that those
 /// steps schedule within the same time.
-pub async fn run_due(sandbox: &Sandbox) -> ApiResult<usize> {
+pub(crate) async fn run_due(sandbox: &Sandbox) -> ApiResult<usize> {
     // One runner at a time in this process: a clock advance waits for the steps the
     // background runner is in the middle of, so its answer reflects every step now due.
     let _running = sandbox.steps_lock.lock().await;
@@ -420,7 +418,7 @@ pub async fn run_due(sandbox: &Sandbox) -> ApiResult<usize> {
 }
 
 /// Keeps running due steps until the process ends.
-pub async fn run_forever(sandbox: Sandbox) {
+pub(crate) async fn run_forever(sandbox: Sandbox) {
     loop {
         if let Err(e) = run_due(&sandbox).await {
             tracing::error!(errors = ?e.errors, "sandbox scheduler");
@@ -435,7 +433,7 @@ pub async fn run_forever(sandbox: Sandbox) {
 
 /// CHANGEALL: the agent corrects every editable field, with the non-ASCII letters IDnow
 /// supports, and Solaris tells the partner with `PERSON_CHANGED`.
-pub async fn change_person_data(sandbox: &Sandbox, person_id: &str) -> ApiResult<()> {
+pub(crate) async fn change_person_data(sandbox: &Sandbox, person_id: &str) -> ApiResult<()> {
     let mut person = persons::load(sandbox, person_id).await?;
     let changes = json!({
         "first_name": "Zoë Łucja",

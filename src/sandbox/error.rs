@@ -30,7 +30,7 @@ pub struct ApiError {
     pub errors: Vec<ErrorEntry>,
 }
 
-pub type ApiResult<T> = Result<T, ApiError>;
+pub(crate) type ApiResult<T> = Result<T, ApiError>;
 
 impl ApiError {
     pub fn new(status: StatusCode, code: &str, title: &str, detail: impl Into<String>) -> Self {
@@ -84,7 +84,7 @@ impl ApiError {
         )
     }
 
-    pub fn internal() -> Self {
+    pub(crate) fn internal() -> Self {
         Self::new(
             StatusCode::INTERNAL_SERVER_ERROR,
             "internal_server_error",
@@ -119,7 +119,7 @@ impl IntoResponse for ApiError {
 }
 
 /// Parses a JSON request body into a JSON object, with Solaris' errors for anything else.
-pub fn parse_object(body: &[u8]) -> ApiResult<serde_json::Map<String, serde_json::Value>> {
+pub(crate) fn parse_object(body: &[u8]) -> ApiResult<serde_json::Map<String, serde_json::Value>> {
     if body.iter().all(|b| b.is_ascii_whitespace()) {
         return Ok(serde_json::Map::new());
     }

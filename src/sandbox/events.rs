@@ -14,7 +14,7 @@ use crate::partner::{EventSink, SignedEvent};
 
 /// The event box as the app's event sender sees it: an [`EventSink`] over the sandbox's own
 /// table.
-pub struct EventBox(pub(super) Db);
+pub(crate) struct EventBox(pub(super) Db);
 
 #[async_trait::async_trait]
 impl EventSink for EventBox {

@@ -109,7 +109,7 @@ fn dropped_connection() -> Response {
 
 /// Marks a response whose connection the fault layer dropped, for the request log.
 #[derive(Clone, Copy, Debug)]
-pub struct Dropped;
+pub(crate) struct Dropped;
 
 /// Middleware on the Solaris routes applying the fault rules.
 pub async fn layer(State(faults): State<Faults>, req: Request, next: Next) -> Response {

@@ -142,7 +142,7 @@ pub async fn create(
 }
 
 #[derive(Debug, Deserialize)]
-pub struct IncludeDocuments {
+pub(crate) struct IncludeDocuments {
     include_documents: Option<String>,
 }
 
@@ -160,7 +160,7 @@ async fn render_with_documents(
 }
 
 /// `GET /v1/persons/{person_id}/identifications/{id}`; `include_documents` defaults to true.
-pub async fn get_one(
+pub(crate) async fn get_one(
     State(sandbox): State<Sandbox>,
     Path((person_id, id)): Path<(String, String)>,
     Query(q): Query<IncludeDocuments>,
@@ -199,7 +199,7 @@ pub async fn list(
 }
 
 /// `GET /v1/identifications`: every identification of the partner's persons, paginated.
-pub async fn list_all(
+pub(crate) async fn list_all(
     State(sandbox): State<Sandbox>,
     Query(page): Query<PageQuery>,
 ) -> ApiResult<Response> {

@@ -18,7 +18,7 @@ use super::scenario::{Case, ChangeAt, Driver, Outcome};
 use super::Sandbox;
 
 /// The static ident code of the sandbox, as in the guide's tutorial.
-pub const IDENT_CODE: &str = "123456";
+pub(crate) const IDENT_CODE: &str = "123456";
 /// Wrong ident codes after which the session ends.
 const MAX_CODE_ATTEMPTS: i64 = 3;
 
@@ -38,7 +38,7 @@ button:focus,input:focus,select:focus{outline:3px solid #ff6a13;outline-offset:2
 ";
 
 /// `'sha256-…'` of [`STYLE`], for the `style-src` of the Content-Security-Policy.
-pub fn style_hash() -> String {
+pub(crate) fn style_hash() -> String {
     use base64::Engine;
     use sha2::{Digest, Sha256};
     let digest = Sha256::digest(STYLE.as_bytes());
@@ -210,7 +210,7 @@ async fn find(sandbox: &Sandbox, company: &str, id: &str) -> Result<Ident, Respo
 }
 
 #[derive(Default, Deserialize)]
-pub struct StartForm {
+pub(crate) struct StartForm {
     #[serde(default)]
     terms: Option<String>,
     #[serde(default)]
@@ -338,7 +338,7 @@ fn call_page(action: &str, ident: &Ident, error: Option<&str>) -> Response {
 
 /// `?waiting=1`: the automated session's page reloading itself while the call runs.
 #[derive(Debug, Default, Deserialize)]
-pub struct ShowQuery {
+pub(crate) struct ShowQuery {
     waiting: Option<String>,
 }
 
@@ -438,7 +438,7 @@ async fn start(
 }
 
 #[derive(Deserialize)]
-pub struct CodeForm {
+pub(crate) struct CodeForm {
     #[serde(default)]
     code: String,
     #[serde(default)]

@@ -13,16 +13,16 @@ pub fn person_id() -> String {
 pub fn identification_id() -> String {
     format!("{}cidt", hex32())
 }
-pub fn document_id() -> String {
+pub(crate) fn document_id() -> String {
     format!("{}cdoc", hex32())
 }
-pub fn attempt_id() -> String {
+pub(crate) fn attempt_id() -> String {
     format!("{}cida", hex32())
 }
-pub fn mobile_number_id() -> String {
+pub(crate) fn mobile_number_id() -> String {
     format!("{}cmno", hex32())
 }
-pub fn error_id() -> String {
+pub(crate) fn error_id() -> String {
     format!("{}ex", hex32())
 }
 /// Webhook subscription ids and secrets are plain 32 hex characters.
@@ -31,7 +31,7 @@ pub fn plain() -> String {
 }
 
 /// An IDnow Ident-ID of the test environment, like `TST-KCCEY`.
-pub fn idnow_reference() -> String {
+pub(crate) fn idnow_reference() -> String {
     let mut rng = rand::thread_rng();
     let letters: String = (0..5)
         .map(|_| char::from(b'A' + rng.gen_range(0..26)))

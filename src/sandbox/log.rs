@@ -15,7 +15,7 @@ use super::Sandbox;
 const CAPACITY: usize = 20_000;
 
 #[derive(Clone, Debug, Serialize)]
-pub struct LogEntry {
+pub(crate) struct LogEntry {
     /// Increases by one per request, so a test can ask for what came after a point.
     pub seq: u64,
     pub method: String,
@@ -49,7 +49,7 @@ impl RequestLog {
         }
     }
 
-    pub fn entries_after(&self, after: u64) -> Vec<LogEntry> {
+    pub(crate) fn entries_after(&self, after: u64) -> Vec<LogEntry> {
         self.inner
             .lock()
             .map(|g| g.1.iter().filter(|e| e.seq > after).cloned().collect())

@@ -18,7 +18,7 @@ use crate::mail::{MailSink, Rendered};
 
 /// The development mailbox as the app's mail sender sees it: a [`MailSink`] over the
 /// sandbox's own table.
-pub struct DevMailbox(pub(super) Db);
+pub(crate) struct DevMailbox(pub(super) Db);
 
 #[async_trait::async_trait]
 impl MailSink for DevMailbox {
@@ -46,7 +46,7 @@ async fn keep(db: &Db, to: &str, mail: &Rendered) -> Result<(), StoreError> {
 
 /// One kept mail, as `GET /_sandbox/mail` lists it.
 #[derive(Debug, Serialize)]
-pub struct KeptMail {
+pub(crate) struct KeptMail {
     pub to: String,
     pub subject: String,
     pub text: String,

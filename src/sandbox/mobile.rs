@@ -13,7 +13,7 @@ use super::error::{parse_object, ApiError, ApiResult};
 use super::{change_requests, delivery, ids, persons, validate, Sandbox};
 
 /// The sandbox's SMS one-time code (the Solaris docs' fixed test code).
-pub const OTP: &str = "212212";
+pub(crate) const OTP: &str = "212212";
 
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct MobileNumber {
@@ -23,7 +23,7 @@ pub struct MobileNumber {
 }
 
 impl MobileNumber {
-    pub fn render(&self) -> Value {
+    pub(crate) fn render(&self) -> Value {
         json!({ "id": self.id, "number": self.number, "verified": self.verified == 1 })
     }
 }
@@ -97,7 +97,7 @@ pub async fn register(sandbox: &Sandbox, person_id: &str, number: &str) -> ApiRe
 }
 
 /// The person's number is verified (the customer confirmed the one-time code, or IDnow did).
-pub async fn mark_verified(sandbox: &Sandbox, person_id: &str) -> ApiResult<()> {
+pub(crate) async fn mark_verified(sandbox: &Sandbox, person_id: &str) -> ApiResult<()> {
     sqlx::query("update sandbox_mobile_number set verified = 1 where person_id = $1")
         .bind(person_id)
         .execute(&sandbox.db.writer)
@@ -106,7 +106,10 @@ pub async fn mark_verified(sandbox: &Sandbox, person_id: &str) -> ApiResult<()> 
 }
 
 /// Deletes the person's number and tells `PERSON_MOBILE_NUMBER_DELETED` with its id.
-pub async fn delete_now(sandbox: &Sandbox, person_id: &str) -> ApiResult<Option<MobileNumber>> {
+pub(crate) async fn delete_now(
+    sandbox: &Sandbox,
+    person_id: &str,
+) -> ApiResult<Option<MobileNumber>> {
     let Some(number) = find(sandbox, person_id).await? else {
         return Ok(None);
     };
@@ -147,7 +150,7 @@ pub async fn create(
 }
 
 /// `GET /v1/persons/{id}/mobile_number`
-pub async fn get_one(
+pub(crate) async fn get_one(
     State(sandbox): State<Sandbox>,
     Path(person_id): Path<String>,
 ) -> ApiResult<Json<Value>> {

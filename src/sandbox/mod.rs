@@ -22,10 +22,10 @@ pub mod ids;
 pub mod log;
 pub mod mailbox;
 pub mod mobile;
-pub mod pagination;
+pub(crate) mod pagination;
 pub mod persons;
 pub mod scenario;
-pub mod validate;
+pub(crate) mod validate;
 pub mod webhooks;
 
 use std::sync::Arc;
@@ -95,12 +95,12 @@ impl Sandbox {
     }
 
     /// A sandbox path as the browser sees it on the listener.
-    pub fn local_path(&self, path: &str) -> String {
+    pub(crate) fn local_path(&self, path: &str) -> String {
         format!("{}{path}", self.prefix)
     }
 
     /// The IDnow web session of an identification (the long link form).
-    pub fn idnow_url(&self, identification_id: &str) -> String {
+    pub(crate) fn idnow_url(&self, identification_id: &str) -> String {
         self.url(&format!(
             "/idnow/{}/identifications/{identification_id}",
             self.settings.company_id
@@ -108,7 +108,7 @@ impl Sandbox {
     }
 
     /// The partner's return URL for a transaction number.
-    pub fn return_url(&self, transaction_number: &str) -> String {
+    pub(crate) fn return_url(&self, transaction_number: &str) -> String {
         self.settings
             .return_url
             .as_deref()
@@ -117,7 +117,7 @@ impl Sandbox {
     }
 
     /// Has the scheduler of scenario steps and the webhook sender run by `supervisor`.
-    pub fn supervise_workers(&self, supervisor: &mut crate::supervisor::Supervisor) {
+    pub(crate) fn supervise_workers(&self, supervisor: &mut crate::supervisor::Supervisor) {
         let sandbox = self.clone();
         supervisor.spawn("sandbox scenarios", move |_| {
             engine::run_forever(sandbox.clone())
@@ -135,7 +135,7 @@ impl Sandbox {
     }
 
     /// The event box, for the app's event sender when no `PARTNER_EVENTS_URL` is configured.
-    pub fn event_box(&self) -> std::sync::Arc<dyn crate::partner::EventSink> {
+    pub(crate) fn event_box(&self) -> std::sync::Arc<dyn crate::partner::EventSink> {
         std::sync::Arc::new(events::EventBox(self.db.clone()))
     }
 

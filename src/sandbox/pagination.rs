@@ -32,7 +32,7 @@ fn parse(value: &Option<String>, default: usize, field: &str) -> ApiResult<usize
     }
 }
 
-pub fn paginate(
+pub(crate) fn paginate(
     sandbox: &Sandbox,
     path: &str,
     page: &PageQuery,

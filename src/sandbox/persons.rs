@@ -14,7 +14,7 @@ use super::validate::{self, check_person, known_fields, Errors};
 use super::{ids, Sandbox};
 
 /// The guide's sandbox rule: more identical persons than this are refused.
-pub const IDENTICAL_PERSONS_LIMIT: i64 = 1000;
+pub(crate) const IDENTICAL_PERSONS_LIMIT: i64 = 1000;
 
 fn text(body: &Map<String, Value>, field: &str) -> String {
     body.get(field)
@@ -24,7 +24,7 @@ fn text(body: &Map<String, Value>, field: &str) -> String {
 }
 
 /// A person as Solaris returns it: the stored fields, the id and the read-only CDD fields.
-pub fn render(id: &str, body: &Map<String, Value>) -> Value {
+pub(crate) fn render(id: &str, body: &Map<String, Value>) -> Value {
     let mut out = body.clone();
     out.insert("id".into(), Value::String(id.into()));
     for (field, default) in [
@@ -141,7 +141,7 @@ pub async fn create(State(sandbox): State<Sandbox>, body: Bytes) -> ApiResult<Re
 }
 
 /// `GET /v1/persons/{id}`
-pub async fn get_one(
+pub(crate) async fn get_one(
     State(sandbox): State<Sandbox>,
     Path(id): Path<String>,
 ) -> ApiResult<Json<Value>> {

@@ -78,7 +78,7 @@ pub struct Scenario {
 impl Scenario {
     /// Finds `X-AUTOTEST-<CASE>` / `X-MANUALTEST-<CASE>` in the names; an unknown case or no
     /// prefix leaves the outcome to the tester.
-    pub fn from_names(first_name: &str, last_name: &str) -> Scenario {
+    pub(crate) fn from_names(first_name: &str, last_name: &str) -> Scenario {
         for name in [first_name, last_name] {
             for (prefix, driver) in [
                 ("X-AUTOTEST-", Driver::Auto),
@@ -148,7 +148,7 @@ pub enum ChangeAt {
 impl Outcome {
     /// The outcome of a scenario's case. A retry after an abort or cancel goes well, so the
     /// guide's "retry with the same URL" can be shown end to end.
-    pub fn of_case(case: Case, retry: bool) -> Outcome {
+    pub(crate) fn of_case(case: Case, retry: bool) -> Outcome {
         let success = Outcome::Success {
             change: None,
             long_review: false,
@@ -194,7 +194,7 @@ impl Outcome {
 }
 
 /// Durations of the timeline, in sandbox milliseconds after scaling.
-pub struct Timing {
+pub(crate) struct Timing {
     pub scale: f64,
 }
 

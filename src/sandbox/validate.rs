@@ -4,8 +4,8 @@
 
 use serde_json::{Map, Value};
 
-pub const SALUTATIONS: &[&str] = &["MR", "MS", "Mr", "Ms"];
-pub const TITLES: &[&str] = &[
+pub(crate) const SALUTATIONS: &[&str] = &["MR", "MS", "Mr", "Ms"];
+pub(crate) const TITLES: &[&str] = &[
     "DR",
     "MAGISTER",
     "PROF",
@@ -33,7 +33,7 @@ pub const TITLES: &[&str] = &[
     "RA",
     "RA_DR",
 ];
-pub const EMPLOYMENT_STATUSES: &[&str] = &[
+pub(crate) const EMPLOYMENT_STATUSES: &[&str] = &[
     "EMPLOYED",
     "UNEMPLOYED",
     "PUBLIC_SECTOR_EMPLOYEE",
@@ -47,9 +47,10 @@ pub const EMPLOYMENT_STATUSES: &[&str] = &[
     "SELF_EMPLOYED",
     "MILITARY_OR_COMMUNITY_SERVICE",
 ];
-pub const MARITAL_STATUSES: &[&str] = &["SINGLE", "MARRIED", "DIVORCED", "WIDOWED", "UNKNOWN"];
-pub const TAX_ASSESSMENTS: &[&str] = &["NONE", "SEPARATE", "JOINT"];
-pub const METHODS: &[&str] = &[
+pub(crate) const MARITAL_STATUSES: &[&str] =
+    &["SINGLE", "MARRIED", "DIVORCED", "WIDOWED", "UNKNOWN"];
+pub(crate) const TAX_ASSESSMENTS: &[&str] = &["NONE", "SEPARATE", "JOINT"];
+pub(crate) const METHODS: &[&str] = &[
     "bank",
     "bank_id",
     "bank_plus",
@@ -60,8 +61,8 @@ pub const METHODS: &[&str] = &[
     "manual",
     "postident",
 ];
-pub const LANGUAGES: &[&str] = &["EN", "DE"];
-pub const PROOF_OF_ADDRESS_TYPES: &[&str] = &[
+pub(crate) const LANGUAGES: &[&str] = &["EN", "DE"];
+pub(crate) const PROOF_OF_ADDRESS_TYPES: &[&str] = &[
     "BANK_ACCOUNT_STATEMENT",
     "CERTIFICATE_OF_REGISTRATION",
     "ELECTRICITY_BILL",
@@ -82,12 +83,12 @@ NF NG NI NL NO NP NR NU NZ OM PA PE PF PG PH PK PL PM PN PR PS PT PW PY QA RE RO
 SE SG SH SI SJ SK SL SM SN SO SR SS ST SV SX SY SZ TC TD TF TG TH TJ TK TL TM TN TO TR TT TV TW TZ UA \
 UG UM US UY UZ VA VC VE VG VI VN VU WF WS YE YT ZA ZM ZW";
 
-pub fn is_country(code: &str) -> bool {
+pub(crate) fn is_country(code: &str) -> bool {
     code.len() == 2 && COUNTRIES.split(' ').any(|c| c == code)
 }
 
 /// Top-level person fields the sandbox stores; anything else in a body is dropped silently.
-pub const PERSON_FIELDS: &[&str] = &[
+pub(crate) const PERSON_FIELDS: &[&str] = &[
     "salutation",
     "title",
     "first_name",
@@ -127,7 +128,7 @@ pub const PERSON_FIELDS: &[&str] = &[
 ];
 
 /// The fields `PATCH /v1/persons/{id}` may change (the guide's list); others are refused.
-pub const UPDATABLE_FIELDS: &[&str] = &[
+pub(crate) const UPDATABLE_FIELDS: &[&str] = &[
     "title",
     "salutation",
     "address",
@@ -186,7 +187,7 @@ fn one_of(errors: &mut Errors, field: &str, value: &str, allowed: &[&str]) {
 
 /// A name as the guide allows it: at most 50 characters, letters of any language, spaces,
 /// apostrophes, hyphens and dots; no digits, symbols or emoji.
-pub fn check_name(errors: &mut Errors, field: &str, value: &str) {
+pub(crate) fn check_name(errors: &mut Errors, field: &str, value: &str) {
     if value.chars().count() > 50 {
         errors.add(field, "is too long (maximum is 50 characters)");
     }
@@ -197,7 +198,7 @@ pub fn check_name(errors: &mut Errors, field: &str, value: &str) {
     }
 }
 
-pub fn is_date(value: &str) -> bool {
+pub(crate) fn is_date(value: &str) -> bool {
     value.len() == 10 && chrono::NaiveDate::parse_from_str(value, "%Y-%m-%d").is_ok()
 }
 
@@ -206,7 +207,7 @@ fn is_utc_timestamp(value: &str) -> bool {
 }
 
 /// Strips what Solaris strips from mobile numbers and checks E.164.
-pub fn sanitize_mobile(value: &str) -> Option<String> {
+pub(crate) fn sanitize_mobile(value: &str) -> Option<String> {
     let cleaned: String = value
         .chars()
         .filter(|c| !matches!(c, ' ' | '-' | '_' | '/'))
@@ -264,7 +265,7 @@ fn check_address(errors: &mut Errors, field: &str, value: &Value) {
 }
 
 /// Checks the person fields present in `body` (already stripped of nulls and unknown keys).
-pub fn check_person(body: &Map<String, Value>) -> Errors {
+pub(crate) fn check_person(body: &Map<String, Value>) -> Errors {
     let mut errors = Errors::default();
     for (field, value) in body {
         check_whitespace(&mut errors, field, value);
@@ -342,7 +343,7 @@ pub fn check_person(body: &Map<String, Value>) -> Errors {
 
 /// The guide's rule for `FREELANCER` and `SELF_EMPLOYED`: the request (before nulls are
 /// dropped) carries a `nace_code`, or sets `industry` and `industry_key` to null.
-pub fn check_self_employed(raw: &Map<String, Value>, errors: &mut Errors) {
+pub(crate) fn check_self_employed(raw: &Map<String, Value>, errors: &mut Errors) {
     let status = raw.get("employment_status").and_then(Value::as_str);
     if !matches!(status, Some("FREELANCER" | "SELF_EMPLOYED")) {
         return;
@@ -363,7 +364,7 @@ pub fn check_self_employed(raw: &Map<String, Value>, errors: &mut Errors) {
 }
 
 /// `aml_confirmed_on` may only be today or tomorrow (`today` on the sandbox clock).
-pub fn check_aml_confirmed_on(
+pub(crate) fn check_aml_confirmed_on(
     raw: &Map<String, Value>,
     today: chrono::NaiveDate,
     errors: &mut Errors,
@@ -382,7 +383,7 @@ pub fn check_aml_confirmed_on(
 }
 
 /// Keeps the known person fields, drops nulls (Solaris ignores them) and unknown keys.
-pub fn known_fields(body: Map<String, Value>, allowed: &[&str]) -> Map<String, Value> {
+pub(crate) fn known_fields(body: Map<String, Value>, allowed: &[&str]) -> Map<String, Value> {
     body.into_iter()
         .filter(|(k, v)| !v.is_null() && allowed.contains(&k.as_str()))
         .map(|(k, v)| match v {

@@ -142,7 +142,7 @@ async fn find(sandbox: &Sandbox, id: &str) -> ApiResult<(String, String, String)
 }
 
 /// `GET /v1/webhooks/{id}`
-pub async fn get_one(
+pub(crate) async fn get_one(
     State(sandbox): State<Sandbox>,
     Path(id): Path<String>,
 ) -> ApiResult<Json<Value>> {

@@ -45,7 +45,7 @@ struct ErrorBody {
 
 impl ApiErrorEntry {
     /// Parses an error body; an answer that is not Solaris' shape keeps no entries.
-    pub fn parse_body(body: &[u8]) -> Vec<ApiErrorEntry> {
+    pub(crate) fn parse_body(body: &[u8]) -> Vec<ApiErrorEntry> {
         serde_json::from_slice::<ErrorBody>(body)
             .map(|b| b.errors)
             .unwrap_or_default()

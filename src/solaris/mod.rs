@@ -359,7 +359,11 @@ impl SolarisClient {
     }
 
     /// `GET /v1/persons`, one page (`size` at most 1000), with the total count.
-    pub async fn list_persons(&self, page: u64, size: u64) -> Result<Page<Person>, SolarisError> {
+    pub(crate) async fn list_persons(
+        &self,
+        page: u64,
+        size: u64,
+    ) -> Result<Page<Person>, SolarisError> {
         let path = format!("/v1/persons?page[number]={page}&page[size]={size}");
         let answer = self
             .call("persons.list", Method::GET, &path, None, Safety::Safe)

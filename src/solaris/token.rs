@@ -14,7 +14,7 @@ struct Cached {
 }
 
 #[derive(Default)]
-pub struct TokenCache {
+pub(crate) struct TokenCache {
     inner: Mutex<Option<Cached>>,
 }
 
@@ -24,7 +24,7 @@ const MARGIN: Duration = Duration::from_secs(60);
 impl TokenCache {
     /// The cached token if it is still good and not `stale`; otherwise the result of `fetch`,
     /// which runs once while other callers wait for it.
-    pub async fn get_or_fetch<F, Fut>(
+    pub(crate) async fn get_or_fetch<F, Fut>(
         &self,
         stale: Option<&str>,
         fetch: F,

@@ -15,7 +15,7 @@ use axum::response::{IntoResponse, Response};
 use sha2::{Digest, Sha256};
 
 /// The compiled stylesheet (`style/main.scss`, compiled by build.rs).
-pub const STYLE: &str = include_str!(concat!(env!("OUT_DIR"), "/main.css"));
+pub(crate) const STYLE: &str = include_str!(concat!(env!("OUT_DIR"), "/main.css"));
 /// The return page's live-status script.
 const STATUS_JS: &str = include_str!("../../public/status.js");
 
@@ -119,18 +119,18 @@ static ASSETS: LazyLock<[Asset; 2]> = LazyLock::new(|| {
 });
 
 /// Where pages link the stylesheet.
-pub fn style_href() -> String {
+pub(crate) fn style_href() -> String {
     format!("/assets/{}", ASSETS[0].name)
 }
 
 /// Where the return page loads its script.
-pub fn status_script_src() -> String {
+pub(crate) fn status_script_src() -> String {
     format!("/assets/{}", ASSETS[1].name)
 }
 
 /// `GET /assets/{name}`: a fingerprinted file, cached for a year, compressed as the client
 /// accepts; any other name is a 404.
-pub async fn asset(Path(name): Path<String>, request: Request) -> Response {
+pub(crate) async fn asset(Path(name): Path<String>, request: Request) -> Response {
     let Some(asset) = ASSETS.iter().find(|a| a.name == name) else {
         return StatusCode::NOT_FOUND.into_response();
     };

@@ -20,7 +20,7 @@ use crate::db::Db;
 use crate::supervisor::Loops;
 
 /// The loop that must run for the app to be ready.
-pub const WORK_QUEUE: &str = "work queue";
+pub(crate) const WORK_QUEUE: &str = "work queue";
 
 #[derive(Clone, Debug)]
 pub struct Health {

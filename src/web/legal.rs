@@ -12,7 +12,7 @@ use crate::i18n::Lang;
 
 /// `GET /legal/current/{kind}/{lang}`: the text customers accept now, as a file named with its
 /// version.
-pub async fn current_text(
+pub(crate) async fn current_text(
     Path((kind, code)): Path<(String, String)>,
     uri: Uri,
     lang: Extension<Lang>,
@@ -44,7 +44,7 @@ pub async fn current_text(
 /// `GET /legal/{sha256}`: a legal text exactly as a customer accepted it, by the SHA-256 its
 /// consent records, however the text in `legal/` changed since; a translated 404 for a hash no
 /// consent refers to.
-pub async fn accepted_text(
+pub(crate) async fn accepted_text(
     State(db): State<Db>,
     Path(sha256): Path<String>,
     lang: Extension<Lang>,

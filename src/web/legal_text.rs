@@ -8,7 +8,7 @@ use crate::i18n::Lang;
 pub use crate::domain::ConsentKind as Kind;
 
 /// One text as shown to the customer.
-pub struct LegalText {
+pub(crate) struct LegalText {
     pub kind: Kind,
     pub lang: Lang,
     pub text: &'static str,
@@ -62,12 +62,12 @@ impl LegalText {
     }
 
     /// The start of the SHA-256, as the footer and the download name show it.
-    pub fn short_version(&self) -> String {
+    pub(crate) fn short_version(&self) -> String {
         self.sha256()[..12].to_string()
     }
 
     /// The title line and the paragraphs.
-    pub fn paragraphs(&self) -> (&'static str, Vec<&'static str>) {
+    pub(crate) fn paragraphs(&self) -> (&'static str, Vec<&'static str>) {
         let mut lines = self.text.lines().filter(|l| !l.trim().is_empty());
         let title = lines.next().unwrap_or_default();
         (title, lines.collect())
@@ -75,6 +75,6 @@ impl LegalText {
 }
 
 /// Where the current text of `kind` in `lang` is downloaded.
-pub fn download_path(kind: Kind, lang: Lang) -> String {
+pub(crate) fn download_path(kind: Kind, lang: Lang) -> String {
     format!("/legal/current/{}/{}", kind.as_str(), lang.code())
 }

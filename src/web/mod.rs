@@ -8,12 +8,12 @@ pub mod backoffice;
 pub mod health;
 pub mod journey;
 pub mod legal;
-pub mod legal_text;
+pub(crate) mod legal_text;
 pub mod metrics;
 pub mod pages;
-pub mod rates;
-pub mod render;
-pub mod request_log;
+pub(crate) mod rates;
+pub(crate) mod render;
+pub(crate) mod request_log;
 pub mod security;
 
 use axum::extract::Request;
@@ -50,7 +50,7 @@ const SESSION_LIFETIME: time::Duration = time::Duration::hours(8);
 /// customer waiting on the return page keeps their session without a write per page view.
 const SESSION_RENEWAL_SECONDS: i64 = 3600;
 /// When the session was last saved by a visit (Unix seconds).
-pub const SEEN_KEY: &str = "seen";
+pub(crate) const SEEN_KEY: &str = "seen";
 
 /// Sets the request's [`Lang`]: `?lang=` (remembered in the session), the session, then
 /// `Accept-Language`. A customer who comes back to the welcome page with an application in
@@ -137,7 +137,7 @@ async fn renew(session: &Session) {
 }
 
 /// Purges expired sessions every hour (loading one already treats it as absent).
-pub async fn purge_sessions_forever(store: DbSessionStore) {
+pub(crate) async fn purge_sessions_forever(store: DbSessionStore) {
     use tower_sessions::session_store::ExpiredDeletion;
     let mut every = tokio::time::interval(std::time::Duration::from_secs(3600));
     loop {

@@ -77,7 +77,7 @@ impl RateLimits {
     }
 
     /// Forgets clients whose limits are full again, so the memory stays bounded.
-    pub fn forget_idle(&self) {
+    pub(crate) fn forget_idle(&self) {
         for limiter in [&self.starts, &self.posts] {
             limiter.retain_recent();
             limiter.shrink_to_fit();
@@ -86,7 +86,7 @@ impl RateLimits {
 }
 
 /// Forgets idle clients every minute (runs under the supervisor).
-pub async fn forget_idle_forever(limits: RateLimits) {
+pub(crate) async fn forget_idle_forever(limits: RateLimits) {
     loop {
         tokio::time::sleep(Duration::from_secs(60)).await;
         limits.forget_idle();

@@ -22,7 +22,7 @@ pub fn bank() -> Arc<Bank> {
 
 /// The header of every page: the bank's logo and name, and the language switch.
 #[component]
-pub fn SiteHeader(lang: Lang, #[prop(into)] switch_href: String) -> impl IntoView {
+pub(crate) fn SiteHeader(lang: Lang, #[prop(into)] switch_href: String) -> impl IntoView {
     let t = lang.t();
     let bank = bank();
     let logo = bank
@@ -42,16 +42,16 @@ pub fn SiteHeader(lang: Lang, #[prop(into)] switch_href: String) -> impl IntoVie
 tokio::task_local! {
     /// Set for each customer request: the app embeds a sandbox that serves beyond loopback
     /// (`SANDBOX=on`), so every page says that this is a test system.
-    pub static TEST_SYSTEM: bool;
+    pub(crate) static TEST_SYSTEM: bool;
     /// Set for the journey's pages: their footer offers to withdraw the application.
-    pub static JOURNEY_PAGE: bool;
+    pub(crate) static JOURNEY_PAGE: bool;
     /// Set for each customer request: the bank's identity (`BANK_*`).
-    pub static BANK: Arc<Bank>;
+    pub(crate) static BANK: Arc<Bank>;
 }
 
 /// How to reach the bank: e-mail, phone and hours, wherever a page says "contact us".
 #[component]
-pub fn ContactLine(lang: Lang) -> impl IntoView {
+pub(crate) fn ContactLine(lang: Lang) -> impl IntoView {
     let t = lang.t();
     let bank = bank();
     let mail = format!("mailto:{}", bank.contact_email);
@@ -75,7 +75,7 @@ pub fn ContactLine(lang: Lang) -> impl IntoView {
 
 /// The footer of every page: contact, imprint, privacy notice and the legal texts.
 #[component]
-pub fn SiteFooter(lang: Lang, withdraw: bool) -> impl IntoView {
+pub(crate) fn SiteFooter(lang: Lang, withdraw: bool) -> impl IntoView {
     let t = lang.t();
     let bank = bank();
     let legal = [
@@ -133,7 +133,7 @@ pub fn Progress(lang: Lang, step: Step) -> impl IntoView {
 
 /// `?refresh=off`: the customer stopped the automatic reload.
 #[derive(Debug, Default, serde::Deserialize)]
-pub struct AutoRefresh {
+pub(crate) struct AutoRefresh {
     #[serde(default)]
     refresh: Option<String>,
 }
@@ -169,7 +169,7 @@ pub fn page(
 
 /// A page whose script follows the live status stream: `refresh` reloads it only without
 /// script.
-pub fn page_following_status(
+pub(crate) fn page_following_status(
     lang: Lang,
     path: &str,
     title: &str,

@@ -10,7 +10,7 @@ use tracing::Span;
 const LOGGED_PATH_CHARS: usize = 200;
 
 /// `path` as logged: at most [`LOGGED_PATH_CHARS`] characters, marked when cut.
-pub fn loggable_path(path: &str) -> std::borrow::Cow<'_, str> {
+pub(crate) fn loggable_path(path: &str) -> std::borrow::Cow<'_, str> {
     match path.char_indices().nth(LOGGED_PATH_CHARS) {
         Some((cut, _)) => format!("{}… ({} bytes)", &path[..cut], path.len()).into(),
         None => path.into(),
@@ -19,7 +19,7 @@ pub fn loggable_path(path: &str) -> std::borrow::Cow<'_, str> {
 
 /// The span of one HTTP request: method, path (never the query nor a link's token, cut when
 /// long) and the request id.
-pub fn request_span<B>(req: &Request<B>) -> Span {
+pub(crate) fn request_span<B>(req: &Request<B>) -> Span {
     let request_id = req
         .extensions()
         .get::<RequestId>()

@@ -20,7 +20,7 @@ const PERMISSIONS_POLICY: &str = "accelerometer=(), autoplay=(), camera=(), disp
 
 /// The security headers of every response, built once from the configuration.
 #[derive(Clone, Debug)]
-pub struct SecurityHeaders {
+pub(crate) struct SecurityHeaders {
     csp: HeaderValue,
     /// `Strict-Transport-Security`, when the app is reached over https.
     hsts: Option<HeaderValue>,
@@ -58,14 +58,14 @@ impl SecurityHeaders {
 
 /// The longest URI (path and query) served: far above any of our links, far below what would
 /// make every log line and routing step expensive.
-pub const MAX_URI_BYTES: usize = 8 * 1024;
+pub(crate) const MAX_URI_BYTES: usize = 8 * 1024;
 
 /// The edge of every server, in one layer (each layer costs every request a boxed future):
 /// a URI over [`MAX_URI_BYTES`] is answered `414` before anything else looks at it; a
 /// response that has not begun within `respond_within` becomes a `503`, so a stuck request
 /// frees its connection (only the head counts: a live status stream goes on streaming after
 /// it); and every response gets the [`SecurityHeaders`].
-pub async fn edge(State(edge): State<Edge>, req: Request, next: Next) -> Response {
+pub(crate) async fn edge(State(edge): State<Edge>, req: Request, next: Next) -> Response {
     let length = req.uri().path_and_query().map_or(0, |pq| pq.as_str().len());
     let mut res = if length > MAX_URI_BYTES {
         tracing::warn!(bytes = length, "URI too long refused");
@@ -106,13 +106,13 @@ pub async fn edge(State(edge): State<Edge>, req: Request, next: Next) -> Respons
 
 /// What [`edge`] needs.
 #[derive(Clone, Debug)]
-pub struct Edge {
+pub(crate) struct Edge {
     pub headers: SecurityHeaders,
     pub respond_within: std::time::Duration,
 }
 
 /// The session's CSRF token, created on first use.
-pub async fn csrf_token(session: &Session) -> String {
+pub(crate) async fn csrf_token(session: &Session) -> String {
     if let Ok(Some(token)) = session.get::<String>(CSRF_KEY).await {
         return token;
     }
@@ -124,7 +124,7 @@ pub async fn csrf_token(session: &Session) -> String {
 }
 
 /// True when the submitted token is the session's (compared in constant time).
-pub async fn csrf_ok(session: &Session, submitted: &str) -> bool {
+pub(crate) async fn csrf_ok(session: &Session, submitted: &str) -> bool {
     use subtle::ConstantTimeEq;
     match session.get::<String>(CSRF_KEY).await {
         Ok(Some(token)) => bool::from(token.as_bytes().ct_eq(submitted.as_bytes())),
@@ -133,7 +133,7 @@ pub async fn csrf_ok(session: &Session, submitted: &str) -> bool {
 }
 
 /// Refuses a cross-site POST: an `Origin` (or, without it, a `Referer`) of another site.
-pub fn same_origin(
+pub(crate) fn same_origin(
     req_headers: &axum::http::HeaderMap,
     method: &Method,
     public_origin: &str,

@@ -10,4 +10,4 @@ pub use intake::{intake, Writer};
 pub use subscriptions::{ensure_forever, ensure_once, Schedule, Trouble, EVENT_TYPES};
 
 /// The path of the one route that takes every event type.
-pub const PATH: &str = "/webhooks/solaris";
+pub(crate) const PATH: &str = "/webhooks/solaris";

@@ -29,7 +29,12 @@ pub async fn reconcile_once(
     Ok(queued)
 }
 
-pub async fn reconcile_forever(db: Db, work: Arc<Notify>, after: Duration, max_wait: Duration) {
+pub(crate) async fn reconcile_forever(
+    db: Db,
+    work: Arc<Notify>,
+    after: Duration,
+    max_wait: Duration,
+) {
     let tick = (after / 4).clamp(Duration::from_millis(200), Duration::from_secs(30));
     loop {
         tokio::time::sleep(tick).await;

@@ -161,7 +161,7 @@ impl Default for Schedule {
 
 impl Schedule {
     /// The wait after `failures` failed checks in a row (at least one).
-    pub fn after_failures(&self, failures: u32) -> Duration {
+    pub(crate) fn after_failures(&self, failures: u32) -> Duration {
         self.backoff
             .saturating_mul(1u32 << failures.clamp(1, 20).saturating_sub(1))
             .min(self.max_backoff)

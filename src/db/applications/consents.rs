@@ -8,7 +8,7 @@ use crate::domain::application::ConsentKind;
 /// What a consent records: the text's version and hash, the language it was shown in, and
 /// the UTC second of the acceptance.
 #[derive(Debug)]
-pub struct NewConsent<'a> {
+pub(crate) struct NewConsent<'a> {
     pub kind: ConsentKind,
     pub version: &'a str,
     pub text_sha256: &'a str,
@@ -19,7 +19,7 @@ pub struct NewConsent<'a> {
 }
 
 /// Records an acceptance with the text accepted; the first one of a kind stands.
-pub async fn record_consent(
+pub(crate) async fn record_consent(
     db: &Db,
     application_id: &str,
     consent: &NewConsent<'_>,

@@ -32,7 +32,7 @@ async fn erase_evidence(
 /// Solaris answered that the application's person no longer exists (after `PERSON_DELETED`):
 /// every personal datum of the application goes at once; ids, statuses, timestamps and the
 /// consents' versions stay as the proof that the erasure happened.
-pub async fn erase_deleted_person(db: &Db, application_id: &str) -> Result<(), StoreError> {
+pub(crate) async fn erase_deleted_person(db: &Db, application_id: &str) -> Result<(), StoreError> {
     let mut tx = db.begin_write().await?;
     erase_reached(&mut tx, application_id, "Solaris deleted the person", None).await?;
     tx.commit().await?;
@@ -45,7 +45,7 @@ pub async fn erase_deleted_person(db: &Db, application_id: &str) -> Result<(), S
 
 /// A staff member erases the application's local personal data on a data-subject request,
 /// with a proof row (`erasure_log`) beside the history. False when it was erased already.
-pub async fn erase_on_request(
+pub(crate) async fn erase_on_request(
     db: &Db,
     application_id: &str,
     actor: &str,

@@ -16,7 +16,11 @@ use crate::domain::{
 
 /// Saves the data screens. After Solaris refused the person, a change of data withdraws the
 /// refused submission in the same transaction, so the customer can confirm the corrected data.
-pub async fn save_details(db: &Db, app: &Application, details: &Details) -> Result<(), StoreError> {
+pub(crate) async fn save_details(
+    db: &Db,
+    app: &Application,
+    details: &Details,
+) -> Result<(), StoreError> {
     // Lowercased copies for the back office's search (erased with the rest).
     let search_name = details
         .person
@@ -113,7 +117,7 @@ pub async fn submit(
 
 /// Saves the document choice. With a proof of address (`new_request`), the identification is
 /// created anew with it: Solaris takes the proof of address only at creation.
-pub async fn choose_document(
+pub(crate) async fn choose_document(
     db: &Db,
     application_id: &str,
     choice: &DocumentChoice,
@@ -251,7 +255,7 @@ pub async fn record_request(
 
 /// After expiry: forgets the expired identification and queues a new one with the same data;
 /// false when the identification is no longer expired.
-pub async fn renew_expired_identification(
+pub(crate) async fn renew_expired_identification(
     db: &Db,
     application_id: &str,
 ) -> Result<bool, StoreError> {
@@ -277,7 +281,7 @@ pub async fn renew_expired_identification(
 
 /// The documents IDnow accepts for the identification `identification_id`, as Solaris listed
 /// them.
-pub async fn store_supported_documents(
+pub(crate) async fn store_supported_documents(
     db: &Db,
     application_id: &str,
     identification_id: &str,
@@ -298,7 +302,7 @@ pub async fn store_supported_documents(
 
 /// The Solaris person created (or adopted) for the application: it is submitted, and the
 /// bank's systems hear of it.
-pub async fn set_person_id(
+pub(crate) async fn set_person_id(
     db: &Db,
     application_id: &str,
     person_id: &str,
@@ -405,7 +409,7 @@ pub async fn withdraw(db: &Db, application_id: &str) -> Result<Withdrawal, Store
 }
 
 /// The person as Solaris holds it, read after the identification succeeded.
-pub async fn store_solaris_person(
+pub(crate) async fn store_solaris_person(
     db: &Db,
     application_id: &str,
     person: &Person,

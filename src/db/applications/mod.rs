@@ -8,7 +8,7 @@ mod journey;
 mod status;
 
 pub use consents::*;
-pub use erasure::*;
+pub(crate) use erasure::*;
 pub(in crate::db) use erasure::{log_in, ERASED};
 pub use journey::*;
 pub(in crate::db) use status::heard_from_solaris;
@@ -153,7 +153,7 @@ pub async fn load(db: &Db, id: &str) -> Result<Option<Application>, StoreError> 
 
 /// What the work queue needs of an application to talk to Solaris.
 #[derive(Debug, sqlx::FromRow)]
-pub struct SolarisRefs {
+pub(crate) struct SolarisRefs {
     pub person_request: Option<String>,
     pub identification_request: Option<String>,
     pub person_id: Option<String>,
@@ -164,7 +164,7 @@ pub struct SolarisRefs {
     pub document: Option<String>,
 }
 
-pub async fn solaris_refs(db: &Db, application_id: &str) -> Result<SolarisRefs, StoreError> {
+pub(crate) async fn solaris_refs(db: &Db, application_id: &str) -> Result<SolarisRefs, StoreError> {
     Ok(sqlx::query_as(
         "select person_request, identification_request, person_id, identification_id, \
          identification_status, document from application where id = $1",
@@ -176,7 +176,7 @@ pub async fn solaris_refs(db: &Db, application_id: &str) -> Result<SolarisRefs, 
 
 /// The step the customer is at ([`Application::step`]); the work queue is asked whether Solaris
 /// refused the person only while that decides it.
-pub async fn current_step(db: &Db, app: &Application) -> Result<Step, StoreError> {
+pub(crate) async fn current_step(db: &Db, app: &Application) -> Result<Step, StoreError> {
     let refused = app.is_preparing()
         && matches!(
             super::work::progress(db, &app.id).await?,

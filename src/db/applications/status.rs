@@ -169,7 +169,7 @@ pub struct Transition {
 
 /// The status the live stream starts from (`created` until Solaris says more); `None` when the
 /// application is gone.
-pub async fn live_status(
+pub(crate) async fn live_status(
     db: &Db,
     application_id: &str,
 ) -> Result<Option<IdentificationStatus>, StoreError> {
@@ -190,7 +190,7 @@ pub async fn live_status(
 }
 
 /// `(id, status)` of the applications changed since `since` (ms), for the live stream.
-pub async fn changed_since(
+pub(crate) async fn changed_since(
     db: &Db,
     since: i64,
 ) -> Result<Vec<(String, IdentificationStatus)>, StoreError> {
@@ -240,13 +240,13 @@ pub(in crate::db) async fn heard_from_solaris(
 
 /// How long reconciliation follows an identification after its request: its link lives 14
 /// days, after which Solaris reports it `expired`; one more day covers a late answer.
-pub const RECONCILE_FOR_MS: i64 = 15 * 24 * 3600 * 1000;
+pub(crate) const RECONCILE_FOR_MS: i64 = 15 * 24 * 3600 * 1000;
 
 /// Queues a status read for every application whose identification can still change, whose
 /// last webhook is older than `after_ms` and whose next read is due: `after_ms` after the last
 /// status learned, then doubling per read without news up to `max_wait_ms`, until the status is
 /// final or [`RECONCILE_FOR_MS`] after the request. Returns how many were queued.
-pub async fn queue_reconciliation_reads(
+pub(crate) async fn queue_reconciliation_reads(
     db: &Db,
     after_ms: i64,
     max_wait_ms: i64,

@@ -16,7 +16,7 @@ use crate::db::backoffice::{self as store, Listed, Search, Stage};
 use crate::db::history::{self, Happened};
 use crate::db::staff::Role;
 use crate::db::work::WorkKind;
-use crate::db::{applications, events, webhooks, work, StoreError};
+use crate::db::{applications, events, webhooks, work};
 use crate::domain::IdentificationStatus;
 use crate::i18n::staff::{self as texts, StaffTexts};
 use crate::i18n::Lang;
@@ -25,7 +25,7 @@ use crate::i18n::Lang;
 const PAGE_ROWS: i64 = 50;
 
 #[derive(Debug, Default, Deserialize)]
-pub struct ListQuery {
+pub(crate) struct ListQuery {
     #[serde(default)]
     q: String,
     #[serde(default)]
@@ -99,12 +99,8 @@ pub async fn list(staff: Staff, Query(q): Query<ListQuery>) -> OfficeResult {
             .split_once('_')
             .and_then(|(at, id)| Some((at.parse().ok()?, id.to_string()))),
     };
-    let (rows, more) = store::search(&staff.office.db, &search, PAGE_ROWS)
-        .await
-        .map_err(|e| staff.unavailable(e))?;
-    let counts = store::counts(&staff.office.db)
-        .await
-        .map_err(|e| staff.unavailable(e))?;
+    let (rows, more) = store::search(&staff.office.db, &search, PAGE_ROWS).await?;
+    let counts = store::counts(&staff.office.db).await?;
     staff
         .audit(
             "list_applications",
@@ -286,7 +282,7 @@ fn row_view(lang: Lang, r: &Listed) -> impl IntoView {
 }
 
 #[derive(Debug, Default, Deserialize)]
-pub struct DoneQuery {
+pub(crate) struct DoneQuery {
     #[serde(default)]
     done: String,
 }
@@ -339,11 +335,10 @@ struct Loaded {
 
 async fn load(staff: &Staff, id: &str) -> Result<Loaded, OfficeError> {
     let db = &staff.office.db;
-    let fail = |e: StoreError| staff.unavailable(e);
-    let Some(record) = events::application(db, id).await.map_err(fail)? else {
-        return Err(OfficeError::NotFound(staff.lang));
+    let Some(record) = events::application(db, id).await? else {
+        return Err(OfficeError::NotFound);
     };
-    let evidence = store::evidence_of(db, id).await.map_err(fail)?;
+    let evidence = store::evidence_of(db, id).await?;
     let mut identifications: Vec<String> = evidence
         .iter()
         .map(|e| e.identification_id.clone())
@@ -351,14 +346,12 @@ async fn load(staff: &Staff, id: &str) -> Result<Loaded, OfficeError> {
     identifications.extend(record.identification_id.clone());
     identifications.dedup();
     Ok(Loaded {
-        app: applications::load(db, id).await.map_err(fail)?,
-        consents: events::consents(db, id).await.map_err(fail)?,
-        work: store::work_of(db, id).await.map_err(fail)?,
-        deliveries: store::deliveries_of(db, record.person_id.as_deref(), &identifications)
-            .await
-            .map_err(fail)?,
-        attention: history::items_of(db, id).await.map_err(fail)?,
-        history: history::of_application(db, id).await.map_err(fail)?,
+        app: applications::load(db, id).await?,
+        consents: events::consents(db, id).await?,
+        work: store::work_of(db, id).await?,
+        deliveries: store::deliveries_of(db, record.person_id.as_deref(), &identifications).await?,
+        attention: history::items_of(db, id).await?,
+        history: history::of_application(db, id).await?,
         evidence,
         record,
     })
@@ -784,21 +777,12 @@ fn actions_view(
 /// The consent evidence of an application, each with the exact text accepted.
 async fn consent_evidence(staff: &Staff, id: &str) -> Result<Vec<Value>, OfficeError> {
     let db = &staff.office.db;
-    if events::application(db, id)
-        .await
-        .map_err(|e| staff.unavailable(e))?
-        .is_none()
-    {
-        return Err(OfficeError::NotFound(staff.lang));
+    if events::application(db, id).await?.is_none() {
+        return Err(OfficeError::NotFound);
     }
     let mut out = Vec::new();
-    for c in events::consents(db, id)
-        .await
-        .map_err(|e| staff.unavailable(e))?
-    {
-        let text = applications::consent_text(db, &c.text_sha256)
-            .await
-            .map_err(|e| staff.unavailable(e))?;
+    for c in events::consents(db, id).await? {
+        let text = applications::consent_text(db, &c.text_sha256).await?;
         out.push(json!({
             "kind": c.kind,
             "language": c.language,
@@ -811,7 +795,7 @@ async fn consent_evidence(staff: &Staff, id: &str) -> Result<Vec<Value>, OfficeE
     Ok(out)
 }
 
-pub async fn consents_json(staff: Staff, Path(id): Path<String>) -> OfficeResult {
+pub(crate) async fn consents_json(staff: Staff, Path(id): Path<String>) -> OfficeResult {
     staff
         .audit("export_consents", Some(&id), Some("json"))
         .await?;
@@ -828,7 +812,7 @@ pub async fn consents_json(staff: Staff, Path(id): Path<String>) -> OfficeResult
     Ok(res)
 }
 
-pub async fn consents_page(staff: Staff, Path(id): Path<String>) -> OfficeResult {
+pub(crate) async fn consents_page(staff: Staff, Path(id): Path<String>) -> OfficeResult {
     staff
         .audit("export_consents", Some(&id), Some("page"))
         .await?;
@@ -879,24 +863,21 @@ pub async fn download(staff: Staff, Path((id, document)): Path<(String, String)>
         .await?;
     let db = &staff.office.db;
     let record = events::application(db, &id)
-        .await
-        .map_err(|e| staff.unavailable(e))?
-        .ok_or(OfficeError::NotFound(staff.lang))?;
+        .await?
+        .ok_or(OfficeError::NotFound)?;
     let listed = store::evidence_of(db, &id)
-        .await
-        .map_err(|e| staff.unavailable(e))?
+        .await?
         .iter()
         .flat_map(|e| json_list(e.documents.as_deref()))
         .find(|d| d["id"].as_str() == Some(document.as_str()));
     let (Some(listed), Some(person_id)) = (listed, record.person_id) else {
-        return Err(OfficeError::NotFound(staff.lang));
+        return Err(OfficeError::NotFound);
     };
     let bytes = staff
         .office
         .client
         .download_document(&person_id, &document)
-        .await
-        .map_err(|e| staff.unavailable(format!("downloading a document: {e}")))?;
+        .await?;
     history::record(
         &staff.office.db.writer,
         &id,
@@ -904,8 +885,7 @@ pub async fn download(staff: Staff, Path((id, document)): Path<(String, String)>
         &format!("download_document {document}"),
         Some(&staff.actor()),
     )
-    .await
-    .map_err(|e| staff.unavailable(e))?;
+    .await?;
     let content_type = listed["content_type"]
         .as_str()
         .and_then(|c| HeaderValue::from_str(c).ok())
@@ -926,7 +906,7 @@ pub async fn download(staff: Staff, Path((id, document)): Path<(String, String)>
 }
 
 #[derive(Debug, Default, Deserialize)]
-pub struct ActionForm {
+pub(crate) struct ActionForm {
     #[serde(default, rename = "_csrf")]
     csrf: String,
     #[serde(default)]
@@ -953,8 +933,8 @@ async fn act(
         format!("{action} {detail}").trim_end(),
         Some(&staff.actor()),
     )
-    .await
-    .map_err(|e| staff.unavailable(e))
+    .await?;
+    Ok(())
 }
 
 fn back_to(id: &str, done: bool, what: &str) -> Response {
@@ -962,20 +942,18 @@ fn back_to(id: &str, done: bool, what: &str) -> Response {
     Redirect::to(&format!("/backoffice/applications/{id}?done={done}")).into_response()
 }
 
-pub async fn retry_work(
+pub(crate) async fn retry_work(
     staff: Staff,
     Path((id, work_id)): Path<(String, String)>,
     Form(form): Form<ActionForm>,
 ) -> OfficeResult {
     act(&staff, &id, &form, Role::Reviewer, "retry_work", &work_id).await?;
-    let retried = store::retry_failed_work(&staff.office.db, &id, &work_id)
-        .await
-        .map_err(|e| staff.unavailable(e))?;
+    let retried = store::retry_failed_work(&staff.office.db, &id, &work_id).await?;
     staff.office.work.notify_one();
     Ok(back_to(&id, retried, "retry"))
 }
 
-pub async fn replay_webhook(
+pub(crate) async fn replay_webhook(
     staff: Staff,
     Path((id, webhook_id)): Path<(String, String)>,
     Form(form): Form<ActionForm>,
@@ -989,14 +967,12 @@ pub async fn replay_webhook(
         &webhook_id,
     )
     .await?;
-    let replayed = webhooks::replay(&staff.office.db, &webhook_id)
-        .await
-        .map_err(|e| staff.unavailable(e))?;
+    let replayed = webhooks::replay(&staff.office.db, &webhook_id).await?;
     staff.office.work.notify_one();
     Ok(back_to(&id, replayed, "replay"))
 }
 
-pub async fn read_now(
+pub(crate) async fn read_now(
     staff: Staff,
     Path(id): Path<String>,
     Form(form): Form<ActionForm>,
@@ -1011,14 +987,11 @@ pub async fn read_now(
     )
     .await?;
     let record = events::application(&staff.office.db, &id)
-        .await
-        .map_err(|e| staff.unavailable(e))?
-        .ok_or(OfficeError::NotFound(staff.lang))?;
+        .await?
+        .ok_or(OfficeError::NotFound)?;
     let can = record.identification_id.is_some() && record.erased_at.is_none();
     if can {
-        work::enqueue_one(&staff.office.db, &id, WorkKind::RefreshIdentification)
-            .await
-            .map_err(|e| staff.unavailable(e))?;
+        work::enqueue_one(&staff.office.db, &id, WorkKind::RefreshIdentification).await?;
         staff.office.work.notify_one();
     }
     Ok(back_to(&id, can, "read"))
@@ -1046,9 +1019,7 @@ pub async fn erase(
     staff
         .audit("erase_personal_data", Some(&id), Some(reason))
         .await?;
-    let erased = applications::erase_on_request(&staff.office.db, &id, &staff.actor())
-        .await
-        .map_err(|e| staff.unavailable(e))?;
+    let erased = applications::erase_on_request(&staff.office.db, &id, &staff.actor()).await?;
     if erased {
         tracing::info!(application_id = %id, staff_id = %staff.account.id, "personal data erased on a data-subject request");
     }

@@ -15,7 +15,7 @@ use crate::i18n::staff as texts;
 use crate::i18n::Lang;
 
 #[derive(Debug, Default, Deserialize)]
-pub struct ListQuery {
+pub(crate) struct ListQuery {
     #[serde(default)]
     closed: Option<String>,
 }
@@ -39,9 +39,7 @@ pub async fn list(staff: Staff, Query(q): Query<ListQuery>) -> OfficeResult {
     let lang = staff.lang;
     let t = lang.staff();
     let closed = q.closed.is_some();
-    let items = history::items(&staff.office.db, closed)
-        .await
-        .map_err(|e| staff.unavailable(e))?;
+    let items = history::items(&staff.office.db, closed).await?;
     let body = if items.is_empty() {
         view! { <p>{t.nothing_open}</p> }.into_any()
     } else {
@@ -119,12 +117,9 @@ async fn item_view(
     let lang = staff.lang;
     let t = lang.staff();
     let item = history::item(&staff.office.db, id)
-        .await
-        .map_err(|e| staff.unavailable(e))?
-        .ok_or(OfficeError::NotFound(lang))?;
-    let comments = history::comments(&staff.office.db, id)
-        .await
-        .map_err(|e| staff.unavailable(e))?;
+        .await?
+        .ok_or(OfficeError::NotFound)?;
+    let comments = history::comments(&staff.office.db, id).await?;
     let comments = if comments.is_empty() {
         view! { <p>{t.no_comments}</p> }.into_any()
     } else {
@@ -211,7 +206,7 @@ async fn item_view(
 }
 
 #[derive(Debug, Default, Deserialize)]
-pub struct HandleForm {
+pub(crate) struct HandleForm {
     #[serde(default, rename = "_csrf")]
     csrf: String,
     #[serde(default)]
@@ -220,7 +215,7 @@ pub struct HandleForm {
     body: String,
 }
 
-pub async fn handle(
+pub(crate) async fn handle(
     staff: Staff,
     Path(id): Path<String>,
     Form(form): Form<HandleForm>,
@@ -235,15 +230,12 @@ pub async fn handle(
         }
         "comment" => Handling::Comment(body.to_string()),
         "close" => Handling::Close((!body.is_empty()).then(|| body.to_string())),
-        _ => return Err(OfficeError::NotFound(staff.lang)),
+        _ => return Err(OfficeError::NotFound),
     };
     let item = history::item(&staff.office.db, &id)
-        .await
-        .map_err(|e| staff.unavailable(e))?
-        .ok_or(OfficeError::NotFound(staff.lang))?;
-    history::handle(&staff.office.db, &id, &staff.account.id, &handling)
-        .await
-        .map_err(|e| staff.unavailable(e))?;
+        .await?
+        .ok_or(OfficeError::NotFound)?;
+    history::handle(&staff.office.db, &id, &staff.account.id, &handling).await?;
     staff
         .audit(
             &format!("attention_{}", form.action),
@@ -259,8 +251,7 @@ pub async fn handle(
             &format!("attention_{} {}", form.action, item.kind),
             Some(&staff.actor()),
         )
-        .await
-        .map_err(|e| staff.unavailable(e))?;
+        .await?;
     }
     Ok(Redirect::to(&format!("/backoffice/attention/{id}")).into_response())
 }

@@ -13,7 +13,7 @@ use crate::db::staff::Role;
 const PAGE_LINES: i64 = 100;
 
 #[derive(Debug, Default, Deserialize)]
-pub struct AuditQuery {
+pub(crate) struct AuditQuery {
     #[serde(default)]
     who: String,
     #[serde(default)]
@@ -41,9 +41,7 @@ pub async fn log(staff: Staff, Query(q): Query<AuditQuery>) -> OfficeResult {
             .split_once('_')
             .and_then(|(at, id)| Some((at.parse().ok()?, id.to_string()))),
     };
-    let (lines, more) = store::audit(&staff.office.db, &filter, PAGE_LINES)
-        .await
-        .map_err(|e| staff.unavailable(e))?;
+    let (lines, more) = store::audit(&staff.office.db, &filter, PAGE_LINES).await?;
     let next = more.then(|| lines.last()).flatten().map(|last| {
         let query = url::form_urlencoded::Serializer::new(String::new())
             .append_pair("who", &q.who)

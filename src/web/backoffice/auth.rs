@@ -8,11 +8,13 @@ use argon2::Argon2;
 use axum::extract::{Path, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::Form;
+use axum::{Extension, Form};
 use leptos::prelude::*;
 use serde::Deserialize;
 
-use super::{hashed, page, random_token, Office, OfficeError, OfficeResult, Staff, Visitor};
+use super::{
+    hashed, page, random_token, Office, OfficeError, OfficeResult, PageLang, Staff, Visitor,
+};
 use crate::db::staff;
 use crate::db::wall_clock_ms;
 use crate::i18n::Lang;
@@ -27,11 +29,6 @@ fn totp(secret_b32: &str) -> Option<totp_rs::TOTP> {
         .to_bytes()
         .ok()?;
     totp_rs::TOTP::new(totp_rs::Algorithm::SHA1, 6, 1, TOTP_STEP, raw).ok()
-}
-
-/// The code an authenticator app shows for `secret_b32` (base32) at `unix` seconds.
-pub fn totp_code(secret_b32: &str, unix: u64) -> Option<String> {
-    totp(secret_b32).map(|t| t.generate(unix))
 }
 
 /// The time step whose code `code` is, within one step of now; `None` when it is none of them.
@@ -51,7 +48,7 @@ fn unix_now() -> u64 {
 }
 
 /// The Argon2id hash of a password (with its salt and parameters, PHC string format).
-pub fn hash_password(password: &str) -> Result<String, String> {
+pub(crate) fn hash_password(password: &str) -> Result<String, String> {
     let salt = SaltString::generate(&mut argon2::password_hash::rand_core::OsRng);
     Argon2::default()
         .hash_password(password.as_bytes(), &salt)
@@ -90,7 +87,7 @@ async fn check_password(password: String, stored: Option<String>) -> bool {
 }
 
 #[derive(Debug, Default, Deserialize)]
-pub struct LoginForm {
+pub(crate) struct LoginForm {
     #[serde(default)]
     email: String,
     #[serde(default)]
@@ -102,7 +99,7 @@ pub struct LoginForm {
 }
 
 #[derive(Debug, Default, Deserialize)]
-pub struct LoginQuery {
+pub(crate) struct LoginQuery {
     #[serde(default)]
     ended: Option<String>,
     #[serde(default)]
@@ -117,7 +114,7 @@ enum Note {
     SetupDone,
 }
 
-pub async fn login_page(
+pub(crate) async fn login_page(
     visitor: Visitor,
     axum::extract::Query(q): axum::extract::Query<LoginQuery>,
 ) -> Response {
@@ -187,14 +184,16 @@ fn login_view(
     )
 }
 
-pub async fn login(State(office): State<Office>, Form(form): Form<LoginForm>) -> OfficeResult {
+pub async fn login(
+    State(office): State<Office>,
+    Extension(page_lang): Extension<PageLang>,
+    Form(form): Form<LoginForm>,
+) -> OfficeResult {
     let lang = Lang::parse(&form.lang).unwrap_or_default();
     let t = lang.staff();
-    let unavailable = |e: crate::db::StoreError| OfficeError::Unavailable(lang, e.to_string());
+    page_lang.choose(lang);
     let now = wall_clock_ms();
-    let account = staff::by_email(&office.db, form.email.trim())
-        .await
-        .map_err(unavailable)?;
+    let account = staff::by_email(&office.db, form.email.trim()).await?;
     let usable = account
         .as_ref()
         .filter(|a| a.disabled_at.is_none() && a.password_hash.is_some());
@@ -229,16 +228,11 @@ pub async fn login(State(office): State<Office>, Form(form): Form<LoginForm>) ->
         .and_then(|secret| totp_step(secret, &form.code, unix_now()));
     let fresh_step = step.filter(|s| account.last_totp_step.is_none_or(|last| *s > last));
     let Some(step) = fresh_step.filter(|_| password_ok) else {
-        staff::failed_login(&office.db, &account.id, now)
-            .await
-            .map_err(unavailable)?;
+        staff::failed_login(&office.db, &account.id, now).await?;
         tracing::warn!(code = "staff_login_refused", staff_id = %account.id, "back office: sign-in refused");
         return refuse(t.login_failed.to_string());
     };
-    if !staff::good_login(&office.db, &account.id, step, now)
-        .await
-        .map_err(unavailable)?
-    {
+    if !staff::good_login(&office.db, &account.id, step, now).await? {
         return refuse(t.login_failed.to_string());
     }
     let token = random_token();
@@ -249,8 +243,7 @@ pub async fn login(State(office): State<Office>, Form(form): Form<LoginForm>) ->
         &random_token(),
         lang.code(),
     )
-    .await
-    .map_err(unavailable)?;
+    .await?;
     crate::db::events::audit(
         &office.db,
         &format!("staff:{}", account.id),
@@ -258,32 +251,27 @@ pub async fn login(State(office): State<Office>, Form(form): Form<LoginForm>) ->
         None,
         None,
     )
-    .await
-    .map_err(unavailable)?;
+    .await?;
     tracing::info!(staff_id = %account.id, "back office: signed in");
     let mut res = Redirect::to("/backoffice/applications").into_response();
     res.headers_mut().insert(
         header::SET_COOKIE,
         office.cookie(Some(&token)).parse().map_err(
-            |e: axum::http::header::InvalidHeaderValue| {
-                OfficeError::Unavailable(lang, e.to_string())
-            },
+            |e: axum::http::header::InvalidHeaderValue| OfficeError::Unavailable(Box::new(e)),
         )?,
     );
     Ok(res)
 }
 
 #[derive(Debug, Default, Deserialize)]
-pub struct CsrfForm {
+pub(crate) struct CsrfForm {
     #[serde(default, rename = "_csrf")]
     csrf: String,
 }
 
 pub async fn logout(staff: Staff, Form(form): Form<CsrfForm>) -> OfficeResult {
     staff.check_form(&form.csrf)?;
-    staff::close_session(&staff.office.db, &staff.token_hash)
-        .await
-        .map_err(|e| staff.unavailable(e))?;
+    staff::close_session(&staff.office.db, &staff.token_hash).await?;
     staff.audit("sign_out", None, None).await?;
     let mut res = Redirect::to(&format!(
         "/backoffice/login?done=signed-out&lang={}",
@@ -297,7 +285,7 @@ pub async fn logout(staff: Staff, Form(form): Form<CsrfForm>) -> OfficeResult {
 }
 
 #[derive(Debug, Default, Deserialize)]
-pub struct SetupForm {
+pub(crate) struct SetupForm {
     #[serde(default)]
     password: String,
     #[serde(default)]
@@ -333,15 +321,13 @@ fn otpauth_uri(issuer: &str, email: &str, secret: &str) -> String {
     .replace('+', "%20")
 }
 
-pub async fn setup_page(
+pub(crate) async fn setup_page(
     visitor: Visitor,
     State(office): State<Office>,
     Path(token): Path<String>,
 ) -> OfficeResult {
     let lang = visitor.lang;
-    let account = staff::by_setup(&office.db, &hashed(&token), wall_clock_ms())
-        .await
-        .map_err(|e| OfficeError::Unavailable(lang, e.to_string()))?;
+    let account = staff::by_setup(&office.db, &hashed(&token), wall_clock_ms()).await?;
     let Some(account) = account else {
         return Ok(setup_invalid(lang));
     };
@@ -474,17 +460,15 @@ fn setup_view(
 
 pub async fn setup(
     State(office): State<Office>,
+    Extension(page_lang): Extension<PageLang>,
     Path(token): Path<String>,
     Form(form): Form<SetupForm>,
 ) -> OfficeResult {
     let lang = Lang::parse(&form.lang).unwrap_or_default();
     let t = lang.staff();
-    let unavailable = |e: crate::db::StoreError| OfficeError::Unavailable(lang, e.to_string());
+    page_lang.choose(lang);
     let setup_hash = hashed(&token);
-    let Some(account) = staff::by_setup(&office.db, &setup_hash, wall_clock_ms())
-        .await
-        .map_err(unavailable)?
-    else {
+    let Some(account) = staff::by_setup(&office.db, &setup_hash, wall_clock_ms()).await? else {
         return Ok(setup_invalid(lang));
     };
     // The secret came back from our own page; one that is not base32 of 160 bits is refused
@@ -520,12 +504,9 @@ pub async fn setup(
     let password = form.password.clone();
     let hash = tokio::task::spawn_blocking(move || hash_password(&password))
         .await
-        .map_err(|e| OfficeError::Unavailable(lang, e.to_string()))?
-        .map_err(|e| OfficeError::Unavailable(lang, e))?;
-    if !staff::complete_setup(&office.db, &setup_hash, &hash, &form.secret)
-        .await
-        .map_err(unavailable)?
-    {
+        .map_err(|e| OfficeError::Unavailable(Box::new(e)))?
+        .map_err(|e| OfficeError::Unavailable(e.into()))?;
+    if !staff::complete_setup(&office.db, &setup_hash, &hash, &form.secret).await? {
         return Ok(setup_invalid(lang));
     }
     crate::db::events::audit(
@@ -535,8 +516,7 @@ pub async fn setup(
         None,
         None,
     )
-    .await
-    .map_err(unavailable)?;
+    .await?;
     tracing::info!(staff_id = %account.id, "back office: account set up");
     Ok(Redirect::to(&format!(
         "/backoffice/login?done=setup&lang={}",
@@ -548,6 +528,11 @@ pub async fn setup(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The code an authenticator app shows for `secret_b32` (base32) at `unix` seconds.
+    fn totp_code(secret_b32: &str, unix: u64) -> Option<String> {
+        totp(secret_b32).map(|t| t.generate(unix))
+    }
 
     #[test]
     fn a_code_counts_for_its_step_and_the_ones_beside_it_only() {

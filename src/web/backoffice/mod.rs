@@ -27,13 +27,11 @@ use crate::i18n::Lang;
 use crate::solaris::SolarisClient;
 use crate::web::render;
 
-pub use auth::{hash_password, totp_code};
-
 use crate::mail::links::SETUP_PREFIX;
 /// A session ends this long after its last page…
-pub const IDLE_MS: i64 = 30 * 60 * 1000;
+pub(crate) const IDLE_MS: i64 = 30 * 60 * 1000;
 /// …and this long after the sign-in in any case.
-pub const ABSOLUTE_MS: i64 = 8 * 3600 * 1000;
+pub(crate) const ABSOLUTE_MS: i64 = 8 * 3600 * 1000;
 /// A visit moves the session's last page at most this often (one write a minute, not a page).
 const TOUCH_MS: i64 = 60 * 1000;
 
@@ -122,30 +120,53 @@ fn random_token() -> String {
     hex::encode(bytes)
 }
 
-/// Why a back-office page is not shown as asked.
-#[derive(Debug)]
+/// Why a back-office page is not shown as asked: the one error type of the back office's
+/// handlers. It carries no language: [`guard`] words it in the language the request's
+/// extractor chose (or the browser's), so handlers use `?` on any storage or Solaris error.
+#[derive(Debug, thiserror::Error)]
 pub enum OfficeError {
     /// Not signed in (`ended`: a session was there and has ended): to the login page.
-    SignIn {
-        ended: bool,
-    },
-    Forbidden(Lang),
-    NotFound(Lang),
+    #[error("not signed in")]
+    SignIn { ended: bool },
+    #[error("the staff member's role does not allow this")]
+    Forbidden,
+    #[error("no such page")]
+    NotFound,
     /// A form without the session's token (an old tab, a forged post).
-    FormExpired(Lang),
+    #[error("a form without the session's token")]
+    FormExpired,
     /// The database or Solaris did not answer; the cause goes to the log only.
-    Unavailable(Lang, String),
+    #[error("the database or Solaris did not answer")]
+    Unavailable(#[source] Cause),
 }
+
+/// The cause of a page that could not be served: kept for the log, never shown.
+pub(crate) use crate::telemetry::Cause;
 
 impl From<StoreError> for OfficeError {
     fn from(e: StoreError) -> Self {
-        OfficeError::Unavailable(Lang::default(), e.to_string())
+        OfficeError::Unavailable(Box::new(e))
     }
+}
+
+impl From<crate::solaris::SolarisError> for OfficeError {
+    fn from(e: crate::solaris::SolarisError) -> Self {
+        OfficeError::Unavailable(Box::new(e))
+    }
+}
+
+/// What [`guard`] words in the request's language: an [`OfficeError`] that is a page.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Untranslated {
+    Forbidden,
+    NotFound,
+    FormExpired,
+    Unavailable,
 }
 
 impl IntoResponse for OfficeError {
     fn into_response(self) -> Response {
-        let (lang, status, title, text) = match self {
+        let (status, kind) = match self {
             OfficeError::SignIn { ended } => {
                 let to = if ended {
                     "/backoffice/login?ended=1"
@@ -154,55 +175,83 @@ impl IntoResponse for OfficeError {
                 };
                 return Redirect::to(to).into_response();
             }
-            OfficeError::Forbidden(lang) => (
-                lang,
-                StatusCode::FORBIDDEN,
-                lang.staff().forbidden_title,
-                lang.staff().forbidden,
-            ),
-            OfficeError::NotFound(lang) => (
-                lang,
-                StatusCode::NOT_FOUND,
-                lang.staff().not_found_title,
-                lang.staff().not_found,
-            ),
-            OfficeError::FormExpired(lang) => (
-                lang,
-                StatusCode::FORBIDDEN,
-                lang.staff().form_expired,
-                lang.staff().form_expired,
-            ),
-            OfficeError::Unavailable(lang, cause) => {
-                tracing::error!(error = %cause, "back office: a page could not be served");
-                (
-                    lang,
-                    StatusCode::SERVICE_UNAVAILABLE,
-                    lang.staff().unavailable_title,
-                    lang.staff().unavailable,
-                )
+            OfficeError::Forbidden => (StatusCode::FORBIDDEN, Untranslated::Forbidden),
+            OfficeError::NotFound => (StatusCode::NOT_FOUND, Untranslated::NotFound),
+            OfficeError::FormExpired => (StatusCode::FORBIDDEN, Untranslated::FormExpired),
+            OfficeError::Unavailable(cause) => {
+                tracing::error!(error = %crate::telemetry::Chain(&*cause), "back office: a page could not be served");
+                (StatusCode::SERVICE_UNAVAILABLE, Untranslated::Unavailable)
             }
         };
-        page(
-            None,
-            lang,
-            "/backoffice",
-            title,
-            status,
-            view! {
-                <h1>{title}</h1>
-                <p role="alert">{text}</p>
-                <p><a href="/backoffice/applications">{lang.staff().back_to_list}</a></p>
-            },
-        )
+        let mut res = status.into_response();
+        res.extensions_mut().insert(kind);
+        res
+    }
+}
+
+/// The page of an [`OfficeError`] in `lang`.
+fn error_page(kind: Untranslated, status: StatusCode, lang: Lang) -> Response {
+    let t = lang.staff();
+    let (title, text) = match kind {
+        Untranslated::Forbidden => (t.forbidden_title, t.forbidden),
+        Untranslated::NotFound => (t.not_found_title, t.not_found),
+        Untranslated::FormExpired => (t.form_expired, t.form_expired),
+        Untranslated::Unavailable => (t.unavailable_title, t.unavailable),
+    };
+    page(
+        None,
+        lang,
+        "/backoffice",
+        title,
+        status,
+        view! {
+            <h1>{title}</h1>
+            <p role="alert">{text}</p>
+            <p><a href="/backoffice/applications">{t.back_to_list}</a></p>
+        },
+    )
+}
+
+/// The language a back-office request's page is in, as its extractor chose it (the session's,
+/// `?lang=`, the browser's), kept for [`guard`], which words the errors.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct PageLang(Arc<std::sync::Mutex<Option<Lang>>>);
+
+impl PageLang {
+    fn set(parts: &Parts, lang: Lang) {
+        if let Some(cell) = parts.extensions.get::<PageLang>() {
+            cell.choose(lang);
+        }
+    }
+
+    fn get(&self) -> Option<Lang> {
+        self.0.lock().ok().and_then(|l| *l)
+    }
+
+    /// A handler that reads the language from its form chooses it here.
+    pub(crate) fn choose(&self, lang: Lang) {
+        if let Ok(mut chosen) = self.0.lock() {
+            *chosen = Some(lang);
+        }
     }
 }
 
 /// A back-office handler's answer.
-pub type OfficeResult = Result<Response, OfficeError>;
+pub(crate) type OfficeResult = Result<Response, OfficeError>;
 
 /// The language of a page: `?lang=`, then the session's, then `Accept-Language`.
 fn language(parts: &Parts, session: Option<&str>) -> Lang {
-    let from_query = parts.uri.query().and_then(|q| {
+    let lang = language_of(&parts.uri, &parts.headers, session);
+    PageLang::set(parts, lang);
+    lang
+}
+
+fn language_of(
+    uri: &axum::http::Uri,
+    headers: &axum::http::HeaderMap,
+    session: Option<&str>,
+) -> Lang {
+    let from_query = uri.query().and_then(|q| {
         url::form_urlencoded::parse(q.as_bytes())
             .find(|(k, _)| k == "lang")
             .and_then(|(_, v)| Lang::parse(&v))
@@ -210,8 +259,7 @@ fn language(parts: &Parts, session: Option<&str>) -> Lang {
     from_query
         .or_else(|| session.and_then(Lang::parse))
         .or_else(|| {
-            parts
-                .headers
+            headers
                 .get(header::ACCEPT_LANGUAGE)
                 .and_then(|v| v.to_str().ok())
                 .and_then(Lang::from_accept_language)
@@ -220,7 +268,7 @@ fn language(parts: &Parts, session: Option<&str>) -> Lang {
 }
 
 /// Anyone on a back-office page: the language, and the staff member if signed in.
-pub struct Visitor {
+pub(crate) struct Visitor {
     pub lang: Lang,
     pub staff: Option<Staff>,
 }
@@ -261,18 +309,15 @@ impl FromRequestParts<Office> for Staff {
         };
         let token_hash = hashed(&token);
         let now = wall_clock_ms();
-        let lang_fallback = language(parts, None);
-        let session = staff::session(&office.db, &token_hash, now - IDLE_MS, now - ABSOLUTE_MS)
-            .await
-            .map_err(|e| OfficeError::Unavailable(lang_fallback, e.to_string()))?;
+        language(parts, None);
+        let session =
+            staff::session(&office.db, &token_hash, now - IDLE_MS, now - ABSOLUTE_MS).await?;
         let Some(session) = session else {
             return Err(OfficeError::SignIn { ended: true });
         };
         let lang = language(parts, Some(&session.language));
         if now - session.seen_at > TOUCH_MS || lang.code() != session.language {
-            staff::touch_session(&office.db, &token_hash, now, lang.code())
-                .await
-                .map_err(|e| OfficeError::Unavailable(lang, e.to_string()))?;
+            staff::touch_session(&office.db, &token_hash, now, lang.code()).await?;
         }
         Ok(Staff {
             account: session.account,
@@ -286,22 +331,22 @@ impl FromRequestParts<Office> for Staff {
 
 impl Staff {
     /// Refuses a staff member whose role is below `role`.
-    pub fn require(&self, role: Role) -> Result<(), OfficeError> {
+    pub(crate) fn require(&self, role: Role) -> Result<(), OfficeError> {
         if self.account.role >= role {
             Ok(())
         } else {
             tracing::warn!(staff_id = %self.account.id, needed = role.as_str(), "back office: refused for the role");
-            Err(OfficeError::Forbidden(self.lang))
+            Err(OfficeError::Forbidden)
         }
     }
 
     /// Refuses a form without the session's token (compared in constant time).
-    pub fn check_form(&self, submitted: &str) -> Result<(), OfficeError> {
+    pub(crate) fn check_form(&self, submitted: &str) -> Result<(), OfficeError> {
         use subtle::ConstantTimeEq;
         if bool::from(self.csrf.as_bytes().ct_eq(submitted.as_bytes())) {
             Ok(())
         } else {
-            Err(OfficeError::FormExpired(self.lang))
+            Err(OfficeError::FormExpired)
         }
     }
 
@@ -325,17 +370,13 @@ impl Staff {
             detail,
         )
         .await
-        .map_err(|e| OfficeError::Unavailable(self.lang, e.to_string()))
-    }
-
-    fn unavailable(&self, e: impl std::fmt::Display) -> OfficeError {
-        OfficeError::Unavailable(self.lang, e.to_string())
+        .map_err(OfficeError::from)
     }
 }
 
 /// The hidden CSRF input of every signed-in form.
 #[component]
-pub fn Csrf(token: String) -> impl IntoView {
+pub(crate) fn Csrf(token: String) -> impl IntoView {
     view! { <input type="hidden" name="_csrf" value=token/> }
 }
 
@@ -427,10 +468,18 @@ async fn guard(
     let bank = office.bank.clone();
     render::BANK
         .scope(bank, async move {
-            if let Some(refused) = refused_post(&office, &req) {
-                return refused;
+            let fallback = language_of(req.uri(), req.headers(), None);
+            let chosen = PageLang::default();
+            let mut req = req;
+            req.extensions_mut().insert(chosen.clone());
+            let mut res = match refused_post(&office, &req) {
+                Some(refused) => refused,
+                None => next.run(req).await,
+            };
+            if let Some(kind) = res.extensions().get::<Untranslated>().copied() {
+                let lang = chosen.get().unwrap_or(fallback);
+                res = error_page(kind, res.status(), lang);
             }
-            let mut res = next.run(req).await;
             // Nothing of the back office may be kept by a browser or a proxy.
             res.headers_mut().insert(
                 header::CACHE_CONTROL,
@@ -448,7 +497,7 @@ fn refused_post(office: &Office, req: &Request) -> Option<Response> {
     }
     if !crate::web::security::same_origin(req.headers(), req.method(), &office.public_origin) {
         tracing::warn!("back office: a cross-site form was refused");
-        return Some(OfficeError::FormExpired(Lang::default()).into_response());
+        return Some(OfficeError::FormExpired.into_response());
     }
     let path = req.uri().path();
     if path != "/backoffice/login" && !path.starts_with(SETUP_PREFIX) {
@@ -528,7 +577,7 @@ pub fn moment(lang: Lang, ms: i64) -> String {
 }
 
 /// Forgets ended staff sessions every hour (a session past its time is refused anyway).
-pub async fn purge_sessions_forever(db: Db) {
+pub(crate) async fn purge_sessions_forever(db: Db) {
     let mut every = tokio::time::interval(std::time::Duration::from_secs(3600));
     loop {
         every.tick().await;

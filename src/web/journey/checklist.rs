@@ -14,7 +14,7 @@ use crate::db::applications;
 use crate::domain::Step;
 use crate::web::render::{self, Progress};
 
-pub async fn checklist_page(
+pub(crate) async fn checklist_page(
     journey: Journey<at::Checklist>,
     Query(mailed): resume::MailedQuery,
 ) -> PageResult {

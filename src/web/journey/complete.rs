@@ -11,7 +11,7 @@ use super::paths::StepPath;
 use crate::domain::Step;
 use crate::web::render::{self, AutoRefresh, ContactLine, Progress};
 
-pub async fn complete_page(
+pub(crate) async fn complete_page(
     Journey { app, lang, .. }: Journey<at::Complete>,
     Query(auto): Query<AutoRefresh>,
 ) -> Response {

@@ -92,16 +92,16 @@ fn show<P: Page>(j: Journey<P>, kind: Kind) -> Response {
     consent_page(j.lang, kind, j.csrf, false, accepted)
 }
 
-pub async fn terms_page(j: Journey<at::Terms>) -> Response {
+pub(crate) async fn terms_page(j: Journey<at::Terms>) -> Response {
     show(j, Kind::TermsConditions)
 }
 
-pub async fn privacy_page(j: Journey<at::Privacy>) -> Response {
+pub(crate) async fn privacy_page(j: Journey<at::Privacy>) -> Response {
     show(j, Kind::DataProcessing)
 }
 
 #[derive(Deserialize)]
-pub struct AcceptForm {
+pub(crate) struct AcceptForm {
     #[serde(default)]
     accept: Option<String>,
     #[serde(default)]
@@ -149,14 +149,14 @@ async fn accept<P: Page>(j: Journey<P>, kind: Kind, form: AcceptForm) -> PageRes
     Ok(Redirect::to(next.path()).into_response())
 }
 
-pub async fn accept_terms(
+pub(crate) async fn accept_terms(
     j: Journey<at::Terms>,
     PageForm(form): PageForm<AcceptForm>,
 ) -> PageResult {
     accept(j, Kind::TermsConditions, form).await
 }
 
-pub async fn accept_privacy(
+pub(crate) async fn accept_privacy(
     j: Journey<at::Privacy>,
     PageForm(form): PageForm<AcceptForm>,
 ) -> PageResult {

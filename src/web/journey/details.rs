@@ -27,80 +27,80 @@ use crate::web::render::{self, ContactLine, Progress};
 mod input {
     use super::Input;
 
-    pub const SALUTATION: Input = Input {
+    pub(crate) const SALUTATION: Input = Input {
         name: "salutation",
         label: |t| t.salutation,
     };
-    pub const TITLE: Input = Input {
+    pub(crate) const TITLE: Input = Input {
         name: "title",
         label: |t| t.title,
     };
-    pub const FIRST_NAME: Input = Input {
+    pub(crate) const FIRST_NAME: Input = Input {
         name: "first_name",
         label: |t| t.first_name,
     };
-    pub const LAST_NAME: Input = Input {
+    pub(crate) const LAST_NAME: Input = Input {
         name: "last_name",
         label: |t| t.last_name,
     };
-    pub const BIRTH_DATE: Input = Input {
+    pub(crate) const BIRTH_DATE: Input = Input {
         name: "birth_date",
         label: |t| t.birth_date,
     };
-    pub const BIRTH_CITY: Input = Input {
+    pub(crate) const BIRTH_CITY: Input = Input {
         name: "birth_city",
         label: |t| t.birth_city,
     };
-    pub const BIRTH_COUNTRY: Input = Input {
+    pub(crate) const BIRTH_COUNTRY: Input = Input {
         name: "birth_country",
         label: |t| t.birth_country,
     };
-    pub const NATIONALITY: Input = Input {
+    pub(crate) const NATIONALITY: Input = Input {
         name: "nationality",
         label: |t| t.nationality,
     };
-    pub const EMPLOYMENT_STATUS: Input = Input {
+    pub(crate) const EMPLOYMENT_STATUS: Input = Input {
         name: "employment_status",
         label: |t| t.employment_status,
     };
-    pub const MARITAL_STATUS: Input = Input {
+    pub(crate) const MARITAL_STATUS: Input = Input {
         name: "marital_status",
         label: |t| t.marital_status,
     };
 
-    pub const MOBILE_NUMBER: Input = Input {
+    pub(crate) const MOBILE_NUMBER: Input = Input {
         name: "mobile_number",
         label: |t| t.mobile_number,
     };
-    pub const EMAIL: Input = Input {
+    pub(crate) const EMAIL: Input = Input {
         name: "email",
         label: |t| t.email,
     };
-    pub const LINE_1: Input = Input {
+    pub(crate) const LINE_1: Input = Input {
         name: "address[line_1]",
         label: |t| t.address_line_1,
     };
-    pub const LINE_2: Input = Input {
+    pub(crate) const LINE_2: Input = Input {
         name: "address[line_2]",
         label: |t| t.address_line_2,
     };
-    pub const POSTAL_CODE: Input = Input {
+    pub(crate) const POSTAL_CODE: Input = Input {
         name: "address[postal_code]",
         label: |t| t.postal_code,
     };
-    pub const CITY: Input = Input {
+    pub(crate) const CITY: Input = Input {
         name: "address[city]",
         label: |t| t.city,
     };
-    pub const STATE: Input = Input {
+    pub(crate) const STATE: Input = Input {
         name: "address[state]",
         label: |t| t.state,
     };
-    pub const COUNTRY: Input = Input {
+    pub(crate) const COUNTRY: Input = Input {
         name: "address[country]",
         label: |t| t.country,
     };
-    pub const TAX_COUNTRY: Input = Input {
+    pub(crate) const TAX_COUNTRY: Input = Input {
         name: "tax_information[tax_assessment_country]",
         label: |t| t.tax_country,
     };
@@ -261,7 +261,7 @@ fn person_view(lang: Lang, token: String, form: RawForm, errors: Errors) -> Resp
     )
 }
 
-pub async fn person_page(j: Journey<at::Person>) -> Response {
+pub(crate) async fn person_page(j: Journey<at::Person>) -> Response {
     let form = j
         .app
         .details
@@ -272,7 +272,10 @@ pub async fn person_page(j: Journey<at::Person>) -> Response {
     person_view(j.lang, j.csrf, form, Errors::default())
 }
 
-pub async fn save_person(j: Journey<at::Person>, PageForm(form): PageForm<RawForm>) -> PageResult {
+pub(crate) async fn save_person(
+    j: Journey<at::Person>,
+    PageForm(form): PageForm<RawForm>,
+) -> PageResult {
     match parse_person(&form, j.state.minimum_age) {
         Err(errors) => Ok(person_view(j.lang, j.csrf, form, errors)),
         Ok(person) => {
@@ -409,7 +412,7 @@ fn contact_view(lang: Lang, token: String, form: RawForm, errors: Errors) -> Res
     )
 }
 
-pub async fn contact_page(j: Journey<at::Contact>) -> Response {
+pub(crate) async fn contact_page(j: Journey<at::Contact>) -> Response {
     let form = match &j.app.details.contact {
         Some(contact) => contact_form(contact),
         None => RawForm::with([(COUNTRY, "DE".to_string()), (TAX_COUNTRY, "DE".to_string())]),
@@ -417,7 +420,7 @@ pub async fn contact_page(j: Journey<at::Contact>) -> Response {
     contact_view(j.lang, j.csrf, form, Errors::default())
 }
 
-pub async fn save_contact(
+pub(crate) async fn save_contact(
     j: Journey<at::Contact>,
     PageForm(form): PageForm<RawForm>,
 ) -> PageResult {
@@ -448,7 +451,7 @@ pub async fn save_contact(
 
 /// Video identification via IDnow is for customers residing in Germany; nobody else reaches
 /// Solaris from here.
-pub async fn ineligible_page(journey: Journey<at::Ineligible>) -> Response {
+pub(crate) async fn ineligible_page(journey: Journey<at::Ineligible>) -> Response {
     let lang = journey.lang;
     let j = lang.t();
     let country = journey

@@ -66,23 +66,23 @@ pub(super) fn poa_options(lang: Lang) -> Vec<(&'static str, &'static str)> {
 mod input {
     use super::Input;
 
-    pub const DOCUMENT_TYPE: Input = Input {
+    pub(crate) const DOCUMENT_TYPE: Input = Input {
         name: "document_type",
         label: |t| t.document_type,
     };
-    pub const DOCUMENT_COUNTRY: Input = Input {
+    pub(crate) const DOCUMENT_COUNTRY: Input = Input {
         name: "document_country",
         label: |t| t.document_country,
     };
-    pub const DOCUMENT_VERSION: Input = Input {
+    pub(crate) const DOCUMENT_VERSION: Input = Input {
         name: "document_version",
         label: |t| t.document_version,
     };
-    pub const POA_TYPE: Input = Input {
+    pub(crate) const POA_TYPE: Input = Input {
         name: "proof_of_address_type",
         label: |t| t.poa_type,
     };
-    pub const POA_ISSUED_AT: Input = Input {
+    pub(crate) const POA_ISSUED_AT: Input = Input {
         name: "proof_of_address_issued_at",
         label: |t| t.poa_issued_at,
     };
@@ -228,7 +228,7 @@ fn documents_view(
 
 /// `GET /documents/none`: the customer has no document IDnow accepts; the bank's other route
 /// (`ALTERNATIVE_KYC_URL`), or what to do without one.
-pub async fn no_document_page(j: Journey<at::Documents>) -> Response {
+pub(crate) async fn no_document_page(j: Journey<at::Documents>) -> Response {
     let lang = j.lang;
     let t = lang.t();
     let way = match j.state.alternative_kyc_url.clone() {
@@ -256,7 +256,7 @@ pub async fn no_document_page(j: Journey<at::Documents>) -> Response {
 
 /// The documents page reads no Solaris: the work queue read the list once, when it created
 /// the identification.
-pub async fn documents_page(j: Journey<at::Documents>) -> Response {
+pub(crate) async fn documents_page(j: Journey<at::Documents>) -> Response {
     let nationality = j.app.details.person.as_ref().map(|p| p.nationality.clone());
     let form = RawForm::with([(DOCUMENT_COUNTRY, nationality.unwrap_or_default())]);
     documents_view(
@@ -269,7 +269,7 @@ pub async fn documents_page(j: Journey<at::Documents>) -> Response {
     )
 }
 
-pub async fn save_documents(
+pub(crate) async fn save_documents(
     journey: Journey<at::Documents>,
     PageForm(form): PageForm<RawForm>,
 ) -> PageResult {

@@ -34,7 +34,7 @@ const POLL: Duration = Duration::from_millis(250);
 const OVERLAP_MS: i64 = 2_000;
 
 /// Reads the status changes of the last moments and tells the streams (runs forever).
-pub async fn watch_forever(db: Db, feed: StatusFeed) {
+pub(crate) async fn watch_forever(db: Db, feed: StatusFeed) {
     let mut last: HashMap<String, IdentificationStatus> = HashMap::new();
     // Each poll reads from shortly before the previous one started, so a slow poll (a busy
     // machine) leaves no gap.

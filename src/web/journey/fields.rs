@@ -157,7 +157,7 @@ impl Errors {
 }
 
 /// A value of a select whose options are `options`: one of them, or [`Problem::Choose`].
-pub fn one_of<'a>(
+pub(crate) fn one_of<'a>(
     options: impl IntoIterator<Item = &'a str>,
     raw: &str,
 ) -> Result<String, Problem> {
@@ -169,7 +169,7 @@ pub fn one_of<'a>(
 }
 
 /// Academic titles offered, with the Solaris enum value.
-pub const TITLES: &[(&str, &str)] = &[
+pub(crate) const TITLES: &[(&str, &str)] = &[
     ("DR", "Dr."),
     ("PROF", "Prof."),
     ("PROF_DR", "Prof. Dr."),
@@ -179,7 +179,7 @@ pub const TITLES: &[(&str, &str)] = &[
 ];
 
 /// German states (ISO 3166-2 without the `DE-` prefix).
-pub const GERMAN_STATES: &[(&str, &str)] = &[
+pub(crate) const GERMAN_STATES: &[(&str, &str)] = &[
     ("BW", "Baden-Württemberg"),
     ("BY", "Bayern"),
     ("BE", "Berlin"),
@@ -199,7 +199,7 @@ pub const GERMAN_STATES: &[(&str, &str)] = &[
 ];
 
 /// Employment statuses, in Solaris' order, with their labels `(English, German)`.
-pub fn employment_label(status: &EmploymentStatus) -> (&'static str, &'static str) {
+pub(crate) fn employment_label(status: &EmploymentStatus) -> (&'static str, &'static str) {
     match status {
         EmploymentStatus::Employed => ("Employed", "Angestellt"),
         EmploymentStatus::Unemployed => ("Unemployed", "Arbeitssuchend"),
@@ -223,7 +223,7 @@ pub fn employment_label(status: &EmploymentStatus) -> (&'static str, &'static st
 }
 
 /// A marital status in English and German.
-pub fn marital_label(status: &MaritalStatus) -> (&'static str, &'static str) {
+pub(crate) fn marital_label(status: &MaritalStatus) -> (&'static str, &'static str) {
     match status {
         MaritalStatus::Single => ("Single", "Ledig"),
         MaritalStatus::Married => (
@@ -240,7 +240,7 @@ pub fn marital_label(status: &MaritalStatus) -> (&'static str, &'static str) {
 }
 
 /// The marital status options of the page's language.
-pub fn marital_options(lang: Lang) -> Vec<(String, String)> {
+pub(crate) fn marital_options(lang: Lang) -> Vec<(String, String)> {
     MaritalStatus::ALL
         .iter()
         .map(|s| {
@@ -253,7 +253,7 @@ pub fn marital_options(lang: Lang) -> Vec<(String, String)> {
 }
 
 /// The employment status options of the page's language.
-pub fn employment_options(lang: Lang) -> Vec<(String, String)> {
+pub(crate) fn employment_options(lang: Lang) -> Vec<(String, String)> {
     EmploymentStatus::ALL
         .iter()
         .map(|s| {
@@ -266,7 +266,7 @@ pub fn employment_options(lang: Lang) -> Vec<(String, String)> {
 }
 
 /// A country's name in the page's language (the code itself for a code we do not list).
-pub fn country_name(lang: Lang, code: &str) -> String {
+pub(crate) fn country_name(lang: Lang, code: &str) -> String {
     countries::names(code)
         .map(|names| lang.pick(names).to_string())
         .unwrap_or_else(|| code.to_string())
@@ -287,7 +287,7 @@ impl From<Vec<(String, String)>> for Options {
 
 /// Countries as `(code, name)` sorted by their name in the page's language. Sorted once a
 /// language: four selects of some 250 countries each made the data pages' largest cost.
-pub fn country_options(lang: Lang) -> Options {
+pub(crate) fn country_options(lang: Lang) -> Options {
     static SORTED: [OnceLock<Options>; 2] = [OnceLock::new(), OnceLock::new()];
     let slot = match lang {
         Lang::En => &SORTED[0],
@@ -308,7 +308,7 @@ fn countries_by_name(lang: Lang) -> Vec<(String, String)> {
 }
 
 /// Options of a select from a static list.
-pub fn owned(list: &[(&str, &str)]) -> Vec<(String, String)> {
+pub(crate) fn owned(list: &[(&str, &str)]) -> Vec<(String, String)> {
     list.iter()
         .map(|(v, l)| (v.to_string(), l.to_string()))
         .collect()
@@ -326,11 +326,11 @@ fn described_by(id: &str, error: bool, hint: bool) -> Option<String> {
 }
 
 /// The three parts of a date input, named `{name}[day]`, `{name}[month]`, `{name}[year]`.
-pub const DATE_PARTS: [&str; 3] = ["day", "month", "year"];
+pub(crate) const DATE_PARTS: [&str; 3] = ["day", "month", "year"];
 
 impl RawForm {
     /// The three parts of the date `input` as typed.
-    pub fn date_parts(&self, input: Input) -> [&str; 3] {
+    pub(crate) fn date_parts(&self, input: Input) -> [&str; 3] {
         DATE_PARTS.map(|part| {
             self.0
                 .get(&format!("{}[{part}]", input.name))
@@ -358,7 +358,7 @@ impl RawForm {
     }
 
     /// Puts a stored `YYYY-MM-DD` into the three parts of `input`.
-    pub fn set_date(&mut self, input: Input, date: &str) {
+    pub(crate) fn set_date(&mut self, input: Input, date: &str) {
         let mut it = date.splitn(3, '-');
         let (year, month, day) = (
             it.next().unwrap_or_default(),
@@ -375,7 +375,7 @@ impl RawForm {
 /// A date as three inputs (day, month, year, in the order the page's language writes them), in
 /// one fieldset with one message: a date picker follows the browser's locale, not the page's.
 #[component]
-pub fn DateField(
+pub(crate) fn DateField(
     lang: Lang,
     input: Input,
     form: RawForm,
@@ -423,7 +423,7 @@ pub fn DateField(
 }
 
 #[component]
-pub fn TextField(
+pub(crate) fn TextField(
     lang: Lang,
     input: Input,
     #[prop(into)] value: String,
@@ -449,7 +449,7 @@ pub fn TextField(
 }
 
 #[component]
-pub fn SelectField(
+pub(crate) fn SelectField(
     lang: Lang,
     input: Input,
     #[prop(into)] options: Options,
@@ -500,7 +500,7 @@ fn option_list(empty: &str, options: &Options, selected: &str) -> String {
 
 /// The list of problems at the top of a form, announced and linked to the fields.
 #[component]
-pub fn ErrorSummary(lang: Lang, errors: Errors) -> impl IntoView {
+pub(crate) fn ErrorSummary(lang: Lang, errors: Errors) -> impl IntoView {
     let t = lang.t();
     (!errors.is_empty()).then(|| {
         let items = errors

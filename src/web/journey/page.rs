@@ -16,31 +16,41 @@ use super::state::JourneyState;
 use crate::db::{applications, StoreError};
 use crate::domain::{Application, Step};
 use crate::i18n::Lang;
+use crate::telemetry::{Cause, Chain};
 use crate::web::security::csrf_token;
 
 /// Why a journey page is not shown as asked: the one error type of the journey's handlers.
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
 pub enum PageError {
     /// Storage (or Solaris, where a page must ask it) did not answer: a 503 page in the
     /// customer's language, with the cause in the log only.
-    Unavailable(String),
+    #[error("storage did not answer")]
+    Unavailable(#[source] Cause),
     /// The customer belongs on another page (their step, or the welcome page).
+    #[error("the customer belongs on {0}")]
     Elsewhere(&'static str),
     /// The posted form could not be read (a field sent twice, a value that is not text): the
     /// translated "please check" page, never the framework's message.
+    #[error("an unreadable form: {0}")]
     BadForm(String),
 }
 
 impl From<StoreError> for PageError {
     fn from(e: StoreError) -> Self {
-        PageError::Unavailable(e.to_string())
+        PageError::Unavailable(Box::new(e))
+    }
+}
+
+impl From<tower_sessions::session::Error> for PageError {
+    fn from(e: tower_sessions::session::Error) -> Self {
+        PageError::Unavailable(Box::new(e))
     }
 }
 
 impl IntoResponse for PageError {
     fn into_response(self) -> Response {
         match self {
-            PageError::Unavailable(cause) => unavailable(cause),
+            PageError::Unavailable(cause) => unavailable(&*cause),
             PageError::Elsewhere(path) => Redirect::to(path).into_response(),
             PageError::BadForm(why) => {
                 tracing::warn!(why, "unreadable form refused");
@@ -53,7 +63,7 @@ impl IntoResponse for PageError {
 }
 
 /// The answer of a journey handler.
-pub type PageResult = Result<Response, PageError>;
+pub(crate) type PageResult = Result<Response, PageError>;
 
 /// Which step a handler serves: [`Journey`] checks that the customer may be there.
 pub trait Page: Send + Sync + 'static {
@@ -82,7 +92,7 @@ pub mod at {
 
     /// Any step: the handler looks at the application itself.
     #[derive(Debug)]
-    pub struct AnyStep;
+    pub(crate) struct AnyStep;
     impl Page for AnyStep {
         const STEP: Option<Step> = None;
     }
@@ -90,7 +100,7 @@ pub mod at {
 
 /// A visitor of a journey page: the session, the language, and their application if the
 /// session has one. A storage failure is a 503, never "no application".
-pub struct Visit {
+pub(crate) struct Visit {
     pub state: JourneyState,
     pub session: Session,
     pub lang: Lang,
@@ -106,7 +116,7 @@ impl FromRequestParts<JourneyState> for Visit {
     ) -> Result<Self, PageError> {
         let session = Session::from_request_parts(parts, state)
             .await
-            .map_err(|(_, why)| PageError::Unavailable(format!("no session: {why}")))?;
+            .map_err(|(_, why)| PageError::Unavailable(format!("no session: {why}").into()))?;
         let lang = parts.extensions.get::<Lang>().copied().unwrap_or_default();
         let app = match super::session::application_id(&session).await? {
             Some(id) => applications::load(&state.db, &id).await?,
@@ -124,7 +134,7 @@ impl FromRequestParts<JourneyState> for Visit {
 /// A journey page's request at step `P`: the session, the language, the CSRF token and the
 /// application, which is at a step where `P` may be shown. Otherwise the customer is sent to
 /// the step they are at (or to the welcome page without an application).
-pub struct Journey<P: Page> {
+pub(crate) struct Journey<P: Page> {
     pub state: JourneyState,
     pub session: Session,
     pub lang: Lang,
@@ -170,8 +180,8 @@ fn may_show(page: Step, current: Step, submitted: bool) -> bool {
 }
 
 /// A database failure: logged with its cause, shown as a calm, translated page.
-pub fn unavailable(e: impl std::fmt::Display) -> Response {
-    tracing::error!(error = %e, "journey storage or Solaris unavailable");
+pub fn unavailable(e: &(dyn std::error::Error + 'static)) -> Response {
+    tracing::error!(error = %Chain(e), "journey storage or Solaris unavailable");
     let mut res = StatusCode::SERVICE_UNAVAILABLE.into_response();
     res.extensions_mut().insert(Translate::Unavailable);
     res
@@ -187,7 +197,7 @@ pub(super) enum Translate {
 
 /// A journey form's values: axum's `Form`, whose refusal (a field sent twice, a value that is
 /// not text) is the translated error page.
-pub struct PageForm<T>(pub T);
+pub(crate) struct PageForm<T>(pub T);
 
 impl<T, S> axum::extract::FromRequest<S> for PageForm<T>
 where
@@ -207,6 +217,6 @@ where
 
 /// The hidden CSRF input of every form.
 #[component]
-pub fn Csrf(token: String) -> impl IntoView {
+pub(crate) fn Csrf(token: String) -> impl IntoView {
     view! { <input type="hidden" name="_csrf" value=token/> }
 }

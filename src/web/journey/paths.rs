@@ -3,7 +3,7 @@
 use crate::domain::Step;
 
 /// Where each step's page is.
-pub trait StepPath {
+pub(crate) trait StepPath {
     fn path(self) -> &'static str;
 }
 

@@ -11,7 +11,7 @@ use crate::db::work::{self, Progress as WorkProgress};
 use crate::domain::Step;
 use crate::web::render::{self, AutoRefresh, ContactLine, Progress};
 
-pub async fn preparing_page(
+pub(crate) async fn preparing_page(
     journey: Journey<at::Preparing>,
     Query(auto): Query<AutoRefresh>,
 ) -> PageResult {

@@ -50,7 +50,7 @@ fn redirect_view(
     )
 }
 
-pub async fn redirect_page(
+pub(crate) async fn redirect_page(
     j: Journey<at::Redirect>,
     Query(mailed): resume::MailedQuery,
 ) -> PageResult {
@@ -74,7 +74,7 @@ const REQUEST_POLL: Duration = Duration::from_millis(25);
 /// The button to IDnow: the first time, queues the request that starts the identification
 /// (the queue asks Solaris, never the page), waits for its link and sends the browser there
 /// with a 303. A retry after an abort or a cancel goes to the same link.
-pub async fn go_to_idnow(journey: Journey<at::AnyStep>) -> PageResult {
+pub(crate) async fn go_to_idnow(journey: Journey<at::AnyStep>) -> PageResult {
     let Journey {
         app,
         lang,
@@ -126,7 +126,7 @@ pub async fn go_to_idnow(journey: Journey<at::AnyStep>) -> PageResult {
 }
 
 /// After expiry: a new identification with the same data, nothing to type again.
-pub async fn new_identification(j: Journey<at::AnyStep>) -> PageResult {
+pub(crate) async fn new_identification(j: Journey<at::AnyStep>) -> PageResult {
     if j.app.withdrawn {
         return Ok(Redirect::to(Step::Withdrawn.path()).into_response());
     }

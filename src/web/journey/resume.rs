@@ -31,8 +31,8 @@ const LINK_KEY: &str = "resume_link";
 /// The session key of the opt-out link the visitor arrived with (its hash).
 const OPT_OUT_KEY: &str = "opt_out_link";
 
-pub const RESUME_PATH: &str = "/resume";
-pub const REMINDERS_PATH: &str = "/reminders/stop";
+pub(crate) const RESUME_PATH: &str = "/resume";
+pub(crate) const REMINDERS_PATH: &str = "/reminders/stop";
 
 /// `GET /resume/{token}`: keeps the link in the session and leaves its URL at once.
 pub async fn arrive(
@@ -58,7 +58,7 @@ pub async fn arrive(
 }
 
 /// `GET /reminders/stop/{token}`: the same for the reminders' opt-out.
-pub async fn arrive_opt_out(
+pub(crate) async fn arrive_opt_out(
     State(state): State<JourneyState>,
     session: Session,
     Path(token): Path<String>,
@@ -76,11 +76,9 @@ async fn arrive_with(
     key: &str,
     purposes: &[Purpose],
 ) -> Result<Option<String>, super::page::PageError> {
-    let session_error =
-        |e: tower_sessions::session::Error| super::page::PageError::Unavailable(e.to_string());
     match state.links.verify(token, purposes) {
         Some(hash) => {
-            session.insert(key, &hash).await.map_err(session_error)?;
+            session.insert(key, &hash).await?;
             Ok(Some(hash))
         }
         None => {
@@ -88,7 +86,7 @@ async fn arrive_with(
                 code = "link_forged",
                 "a link without a valid signature was refused"
             );
-            session.remove::<String>(key).await.map_err(session_error)?;
+            session.remove::<String>(key).await?;
             Ok(None)
         }
     }
@@ -102,10 +100,7 @@ async fn linked(
     key: &str,
     purposes: &[Purpose],
 ) -> Result<Option<Application>, super::page::PageError> {
-    let hash = session
-        .get::<String>(key)
-        .await
-        .map_err(|e| super::page::PageError::Unavailable(e.to_string()))?;
+    let hash = session.get::<String>(key).await?;
     let Some(hash) = hash else { return Ok(None) };
     let Some(id) = store::link_application(&state.db, &hash, purposes).await? else {
         return Ok(None);
@@ -175,7 +170,7 @@ fn resume_form(lang: Lang, csrf: String, typed: RawForm, refusal: Option<Refusal
 }
 
 /// `GET /resume`: the date-of-birth question for the link in the session.
-pub async fn resume_page(visit: Visit) -> PageResult {
+pub(crate) async fn resume_page(visit: Visit) -> PageResult {
     let Some(app) = linked(
         &visit.state,
         &visit.session,
@@ -195,7 +190,10 @@ pub async fn resume_page(visit: Visit) -> PageResult {
 
 /// `POST /resume`: the date of birth. Right: the session takes the application and the
 /// customer lands on their step. Wrong: counted; the fifth locks the links.
-pub async fn check_birth_date(visit: Visit, PageForm(form): PageForm<RawForm>) -> PageResult {
+pub(crate) async fn check_birth_date(
+    visit: Visit,
+    PageForm(form): PageForm<RawForm>,
+) -> PageResult {
     let Visit {
         state,
         session,
@@ -251,21 +249,15 @@ pub async fn check_birth_date(visit: Visit, PageForm(form): PageForm<RawForm>) -
         };
     }
     store::right_birth_date(&state.db, &app.id).await?;
-    let session_error =
-        |e: tower_sessions::session::Error| super::page::PageError::Unavailable(e.to_string());
     // A new session id now that this browser holds an application, against session fixation.
-    session.cycle_id().await.map_err(session_error)?;
-    session
-        .insert(APPLICATION_KEY, &app.id)
-        .await
-        .map_err(session_error)?;
+    session.cycle_id().await?;
+    session.insert(APPLICATION_KEY, &app.id).await?;
     session
         .insert(
             crate::web::SEEN_KEY,
             time::OffsetDateTime::now_utc().unix_timestamp(),
         )
-        .await
-        .map_err(session_error)?;
+        .await?;
     let _ = session.remove::<String>(LINK_KEY).await;
     tracing::info!(application_id = %app.id, "application resumed with a link");
     let step = crate::db::applications::current_step(&state.db, &app).await?;
@@ -274,7 +266,7 @@ pub async fn check_birth_date(visit: Visit, PageForm(form): PageForm<RawForm>) -
 
 /// `GET /reminders/stop`: asks before it stops (a mail scanner following the link stops
 /// nothing).
-pub async fn reminders_page(visit: Visit) -> PageResult {
+pub(crate) async fn reminders_page(visit: Visit) -> PageResult {
     let t = visit.lang.t();
     if linked(
         &visit.state,
@@ -313,7 +305,7 @@ pub async fn reminders_page(visit: Visit) -> PageResult {
 }
 
 /// `POST /reminders/stop`.
-pub async fn stop_reminders(visit: Visit) -> PageResult {
+pub(crate) async fn stop_reminders(visit: Visit) -> PageResult {
     let t = visit.lang.t();
     let Some(app) = linked(
         &visit.state,
@@ -338,13 +330,13 @@ pub async fn stop_reminders(visit: Visit) -> PageResult {
 }
 
 #[derive(Debug, Deserialize)]
-pub struct Mailed {
+pub(crate) struct Mailed {
     mailed: Option<String>,
 }
 
 /// What the "continue on your phone" box says after the mail button.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum DeviceMail {
+pub(crate) enum DeviceMail {
     NotAsked,
     Sent,
     Limit,
@@ -361,10 +353,10 @@ impl Mailed {
 }
 
 /// Query of the pages with the box.
-pub type MailedQuery = Query<Mailed>;
+pub(crate) type MailedQuery = Query<Mailed>;
 
 /// A fresh link for another device, working for an hour, as a URL.
-pub async fn device_link(
+pub(crate) async fn device_link(
     state: &JourneyState,
     app: &Application,
 ) -> Result<String, super::page::PageError> {
@@ -374,7 +366,7 @@ pub async fn device_link(
 }
 
 /// `POST /continue-elsewhere`: the link for another device by mail, back to the page.
-pub async fn mail_device_link(j: Journey<super::page::at::AnyStep>) -> PageResult {
+pub(crate) async fn mail_device_link(j: Journey<super::page::at::AnyStep>) -> PageResult {
     let step = crate::db::applications::current_step(&j.state.db, &j.app).await?;
     if !matches!(
         step,
@@ -390,7 +382,7 @@ pub async fn mail_device_link(j: Journey<super::page::at::AnyStep>) -> PageResul
 
 /// The box on the checklist and redirect pages: the QR code, the link, the mail button, and the
 /// live status that moves this page on when the phone starts the identification.
-pub fn elsewhere_view(
+pub(crate) fn elsewhere_view(
     lang: Lang,
     link: String,
     csrf: String,
@@ -422,7 +414,7 @@ pub fn elsewhere_view(
 
 /// The link as a QR code in SVG, drawn on the server: one square per dark module, with the
 /// quiet zone of four modules the standard asks for.
-pub fn qr_svg(link: &str) -> String {
+pub(crate) fn qr_svg(link: &str) -> String {
     use qrcode::{Color, EcLevel, QrCode};
     let Ok(code) = QrCode::with_error_correction_level(link.as_bytes(), EcLevel::M) else {
         return String::new();

@@ -17,7 +17,7 @@ use crate::i18n::Lang;
 use crate::web::render::{self, ContactLine, Progress};
 
 /// The body of the person creation, from what the customer entered and accepted.
-pub fn new_person(app: &Application) -> Option<NewPerson> {
+pub(crate) fn new_person(app: &Application) -> Option<NewPerson> {
     let p = app.details.person.as_ref()?;
     let c = app.details.contact.as_ref()?;
     let employment = EmploymentStatus::parse(&p.employment_status);
@@ -83,7 +83,7 @@ fn data_version(app: &Application) -> String {
     hex::encode(&Sha256::digest(body.as_bytes())[..12])
 }
 
-pub async fn review_page(journey: Journey<at::Review>) -> Response {
+pub(crate) async fn review_page(journey: Journey<at::Review>) -> Response {
     let Journey {
         app, lang, csrf, ..
     } = journey;

@@ -7,7 +7,7 @@ use super::paths::StepPath;
 use crate::db::{applications, Db, StoreError};
 
 /// The session key holding the application's id.
-pub const APPLICATION_KEY: &str = "application_id";
+pub(crate) const APPLICATION_KEY: &str = "application_id";
 
 /// The id of the session's application, if it has one; an error when the session store
 /// cannot say.

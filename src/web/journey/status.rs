@@ -15,7 +15,7 @@ use crate::i18n::Lang;
 use crate::web::render::{self, AutoRefresh, ContactLine, Progress};
 
 #[derive(Deserialize)]
-pub struct ReturnQuery {
+pub(crate) struct ReturnQuery {
     transaction_number: Option<String>,
 }
 
@@ -40,7 +40,7 @@ fn reason_view(lang: Lang, reason: Option<&str>) -> impl IntoView {
 
 /// The return page: finds the application from the session (the transaction number in the URL
 /// is only a hint), shows the status in plain words, and keeps it current.
-pub async fn status_page(
+pub(crate) async fn status_page(
     visit: Visit,
     Query(query): Query<ReturnQuery>,
     Query(auto): Query<AutoRefresh>,

@@ -15,7 +15,7 @@ use tower_sessions::Session;
 use super::state::JourneyState;
 
 /// Where the server function answers; the routes mount [`serve`] here.
-pub const PATH: &str = "/api/status";
+pub(crate) const PATH: &str = "/api/status";
 
 /// The status of the session's application, as the live stream would send it.
 #[server(prefix = "/api", endpoint = "status", input = GetUrl)]

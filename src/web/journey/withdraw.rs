@@ -43,7 +43,7 @@ fn requested_view(lang: Lang) -> Response {
 }
 
 /// `GET /withdraw`: the confirmation, or what happens after a recorded request.
-pub async fn withdraw_page(j: Journey<at::AnyStep>) -> PageResult {
+pub(crate) async fn withdraw_page(j: Journey<at::AnyStep>) -> PageResult {
     if j.app.withdrawn {
         return Ok(requested_view(j.lang));
     }

@@ -8,7 +8,7 @@ use leptos::prelude::*;
 use crate::i18n::Lang;
 use crate::web::render;
 
-pub async fn welcome_page(Extension(lang): Extension<Lang>) -> Response {
+pub(crate) async fn welcome_page(Extension(lang): Extension<Lang>) -> Response {
     let t = lang.t();
     render::page(
         lang,
