@@ -3,7 +3,7 @@
 //! one application: its work, the webhook deliveries that reached it, the evidence Solaris
 //! holds, and the audit log.
 
-use super::work::WorkKind;
+use super::work::{WorkKind, WorkState};
 use super::{wall_clock_ms, Db, StoreError};
 pub(crate) use crate::domain::Stage;
 
@@ -180,7 +180,8 @@ pub(crate) struct WorkItem {
     pub id: String,
     pub seq: i64,
     pub kind: String,
-    pub state: String,
+    #[sqlx(try_from = "String")]
+    pub state: WorkState,
     pub attempts: i64,
     pub last_error: Option<String>,
     pub updated_at: i64,

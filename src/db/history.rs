@@ -5,7 +5,7 @@
 use sqlx::Any;
 
 use super::{wall_clock_ms, Db, StoreError};
-pub(crate) use crate::domain::{Concern, Happened};
+pub(crate) use crate::domain::{AttentionState, Concern, Happened};
 
 /// An id that sorts in the order this process wrote its entries (the time, then a counter),
 /// with a random tail against other instances: entries of one transaction share their
@@ -153,7 +153,8 @@ pub struct Item {
     pub application_id: Option<String>,
     pub kind: String,
     pub detail: Option<String>,
-    pub state: String,
+    #[sqlx(try_from = "String")]
+    pub state: AttentionState,
     pub taken_by_email: Option<String>,
     pub closed_by_email: Option<String>,
     pub created_at: i64,
@@ -280,8 +281,8 @@ pub(crate) async fn handle(
         // Taking and closing set the state and who did it, unless the item is closed already.
         Handling::Take | Handling::Close(_) => {
             let (state, by) = match handling {
-                Handling::Take => ("taken", "taken_by"),
-                _ => ("closed", "closed_by"),
+                Handling::Take => (AttentionState::Taken.as_str(), "taken_by"),
+                _ => (AttentionState::Closed.as_str(), "closed_by"),
             };
             sqlx::query(&format!(
                 "update attention set state = $1, {by} = $2, updated_at = $3 \

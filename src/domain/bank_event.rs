@@ -20,3 +20,16 @@ closed_set!(
         Erased => "application.erased",
     }
 );
+
+closed_set!(
+    /// Where an event for the bank stands in its outbox.
+    EventState {
+        /// Not delivered yet (and retried with backoff).
+        Waiting => "waiting",
+        Delivered => "delivered",
+        /// Not taken for days: an operator may send it again.
+        Failed => "failed",
+        /// No receiver is configured.
+        Dropped => "dropped",
+    }
+);

@@ -10,6 +10,8 @@ macro_rules! closed_set {
         pub enum $name { $($(#[$vmeta])* $variant,)+ }
 
         impl $name {
+            // Every set has the same three; not every caller needs all of them.
+            #[allow(dead_code)]
             pub const ALL: &'static [$name] = &[$($name::$variant),+];
 
             pub fn as_str(self) -> &'static str {
@@ -24,6 +26,14 @@ macro_rules! closed_set {
         impl std::fmt::Display for $name {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str(self.as_str())
+            }
+        }
+
+        /// A stored value (a row's column, through `#[sqlx(try_from = "String")]`).
+        impl TryFrom<String> for $name {
+            type Error = String;
+            fn try_from(s: String) -> Result<$name, String> {
+                $name::parse(&s).ok_or_else(|| format!("unknown value {s:?}"))
             }
         }
 

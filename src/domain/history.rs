@@ -57,3 +57,12 @@ closed_set!(
         DataSubjectRequest => "data_subject_request",
     }
 );
+
+closed_set!(
+    /// Where a needs-attention item stands: nobody took it yet, a staff member took it, done.
+    AttentionState {
+        Open => "open",
+        Taken => "taken",
+        Closed => "closed",
+    }
+);

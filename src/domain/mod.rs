@@ -18,9 +18,9 @@ pub mod values;
 pub mod work;
 
 pub use application::{Application, ConsentKind};
-pub(crate) use bank_event::EventType;
+pub(crate) use bank_event::{EventState, EventType};
 pub use guide::*;
-pub use history::{Concern, ErasureReason, Happened};
+pub use history::{AttentionState, Concern, ErasureReason, Happened};
 pub use mail::{MailKind, Purpose};
 pub use records::*;
 pub(crate) use stage::Stage;

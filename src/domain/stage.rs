@@ -2,6 +2,7 @@
 //! names it.
 
 use super::closed_set::closed_set;
+use super::IdentificationStatus;
 
 closed_set!(
     /// The application's state in one word (as the partner API names it).
@@ -21,7 +22,7 @@ impl Stage {
     pub fn of(
         erased: bool,
         withdrawn: bool,
-        identification_status: Option<&str>,
+        identification_status: Option<&IdentificationStatus>,
         submitted: bool,
     ) -> Stage {
         if erased {
@@ -30,8 +31,8 @@ impl Stage {
             Stage::Withdrawn
         } else {
             match identification_status {
-                Some("successful") => Stage::Completed,
-                Some("failed") => Stage::Failed,
+                Some(IdentificationStatus::Successful) => Stage::Completed,
+                Some(IdentificationStatus::Failed) => Stage::Failed,
                 Some(_) => Stage::Identification,
                 None if submitted => Stage::Submitted,
                 None => Stage::Started,

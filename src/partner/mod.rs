@@ -14,6 +14,7 @@ use std::time::Duration;
 use crate::db::events::{self as store, DueEvent};
 use crate::db::outbox::{self, Outbox};
 use crate::db::{wall_clock_ms, Db, StoreError};
+use crate::domain::EventState;
 
 pub use crate::config::partner::{EventSettings, SigningKey, SANDBOX_EVENTS_SECRET};
 
@@ -116,7 +117,7 @@ impl EventSender {
                     Outbox::PartnerEvent,
                     &event.id,
                     &self.owner,
-                    "dropped",
+                    EventState::Dropped.as_str(),
                     Some("no PARTNER_EVENTS_URL"),
                 )
                 .await
@@ -160,7 +161,7 @@ impl EventSender {
                     Outbox::PartnerEvent,
                     &event.id,
                     &self.owner,
-                    "delivered",
+                    EventState::Delivered.as_str(),
                     None,
                 )
                 .await
@@ -173,7 +174,7 @@ impl EventSender {
                     Outbox::PartnerEvent,
                     &event.id,
                     &self.owner,
-                    "failed",
+                    EventState::Failed.as_str(),
                     Some(&why),
                 )
                 .await

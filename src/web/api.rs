@@ -23,6 +23,7 @@ use serde_json::{json, Value};
 
 use crate::db::events::{self as store, body_json, rfc3339, ApplicationRecord};
 use crate::db::{Db, StoreError};
+use crate::domain::{EventState, EventType, IdentificationStatus, Stage};
 
 #[derive(Clone)]
 struct Keys(Arc<Vec<SecretString>>);
@@ -44,9 +45,59 @@ pub fn router(db: Db, keys: &[SecretString]) -> Router {
         .with_state(db)
 }
 
-fn error(status: StatusCode, code: &str, detail: &str) -> Response {
-    (status, Json(json!({ "error": code, "detail": detail }))).into_response()
+/// Why a call of the read API is refused: the one error type of its handlers, answered as
+/// `{"error": code, "detail": …}`. Storage's cause goes to the log only.
+#[derive(Debug, thiserror::Error)]
+enum ApiError {
+    #[error("no valid key")]
+    Unauthorized,
+    #[error("{detail}")]
+    NotFound { detail: &'static str },
+    #[error("{detail}")]
+    BadRequest {
+        code: &'static str,
+        detail: &'static str,
+    },
+    #[error("storage did not answer")]
+    Unavailable(#[from] StoreError),
 }
+
+impl ApiError {
+    fn bad(code: &'static str, detail: &'static str) -> ApiError {
+        ApiError::BadRequest { code, detail }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let (status, code, detail) = match &self {
+            ApiError::Unauthorized => (
+                StatusCode::UNAUTHORIZED,
+                "unauthorized",
+                "Send one of the configured PARTNER_API_KEYS as a bearer token.",
+            ),
+            ApiError::NotFound { detail } => (StatusCode::NOT_FOUND, "not_found", *detail),
+            ApiError::BadRequest { code, detail } => (StatusCode::BAD_REQUEST, *code, *detail),
+            ApiError::Unavailable(cause) => {
+                tracing::error!(error = %crate::telemetry::Chain(cause), "partner API storage unavailable");
+                (
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "unavailable",
+                    "Storage did not answer; try again.",
+                )
+            }
+        };
+        let mut res = (status, Json(json!({ "error": code, "detail": detail }))).into_response();
+        if matches!(self, ApiError::Unauthorized) {
+            res.headers_mut()
+                .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+        }
+        res
+    }
+}
+
+/// A read API handler's answer.
+type ApiResult = Result<Response, ApiError>;
 
 /// The bearer key, compared with every configured key in constant time.
 async fn authenticate(State(keys): State<Keys>, mut req: Request, next: Next) -> Response {
@@ -69,14 +120,7 @@ async fn authenticate(State(keys): State<Keys>, mut req: Request, next: Next) ->
     }
     let Some(n) = matched else {
         tracing::warn!(path = %req.uri().path(), code = "api_key_refused", "partner API call without a valid key refused");
-        let mut res = error(
-            StatusCode::UNAUTHORIZED,
-            "unauthorized",
-            "Send one of the configured PARTNER_API_KEYS as a bearer token.",
-        );
-        res.headers_mut()
-            .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
-        return res;
+        return ApiError::Unauthorized.into_response();
     };
     req.extensions_mut().insert(Actor(format!("key-{n}")));
     let mut res = next.run(req).await;
@@ -85,21 +129,16 @@ async fn authenticate(State(keys): State<Keys>, mut req: Request, next: Next) ->
     res
 }
 
-fn unavailable(e: StoreError) -> Response {
-    tracing::error!(error = %e, "partner API storage unavailable");
-    error(
-        StatusCode::SERVICE_UNAVAILABLE,
-        "unavailable",
-        "Storage did not answer; try again.",
-    )
-}
-
 /// The application's state in one word.
 fn state(a: &ApplicationRecord) -> &'static str {
-    crate::db::backoffice::Stage::of(
+    let status = a
+        .identification_status
+        .as_deref()
+        .map(IdentificationStatus::parse);
+    Stage::of(
         a.erased_at.is_some(),
         a.withdrawn_at.is_some(),
-        a.identification_status.as_deref(),
+        status.as_ref(),
         a.submitted_at.is_some(),
     )
     .as_str()
@@ -129,32 +168,19 @@ async fn one(
     State(db): State<Db>,
     Extension(actor): Extension<Actor>,
     Path(id): Path<String>,
-) -> Response {
+) -> ApiResult {
     // Recorded before the answer: a look for an id that does not exist is a read too.
-    if let Err(e) = store::audit(&db, &actor.0, "application.read", Some(&id), None).await {
-        return unavailable(e);
-    }
-    let record = match store::application(&db, &id).await {
-        Ok(Some(record)) => record,
-        Ok(None) => {
-            return error(
-                StatusCode::NOT_FOUND,
-                "not_found",
-                "No application with this id.",
-            )
-        }
-        Err(e) => return unavailable(e),
-    };
-    let (consents, history) = match (
-        store::consents(&db, &id).await,
-        store::of_application(&db, &id).await,
-    ) {
-        (Ok(c), Ok(h)) => (c, h),
-        (Err(e), _) | (_, Err(e)) => return unavailable(e),
-    };
+    store::audit(&db, &actor.0, "application.read", Some(&id), None).await?;
+    let record = store::application(&db, &id)
+        .await?
+        .ok_or(ApiError::NotFound {
+            detail: "No application with this id.",
+        })?;
+    let consents = store::consents(&db, &id).await?;
+    let history = store::of_application(&db, &id).await?;
     let history: Vec<Value> = history
         .iter()
-        .filter(|e| e.event_type == "identification.status_changed")
+        .filter(|e| e.event_type == EventType::StatusChanged.as_str())
         .map(|e| {
             let body = body_json(&e.body);
             json!({
@@ -197,7 +223,7 @@ async fn one(
     if let (Some(body), Some(extra)) = (body.as_object_mut(), extra.as_object()) {
         body.extend(extra.clone());
     }
-    Json(body).into_response()
+    Ok(Json(body).into_response())
 }
 
 #[derive(Debug, Deserialize)]
@@ -218,88 +244,65 @@ async fn list(
     State(db): State<Db>,
     Extension(actor): Extension<Actor>,
     Query(q): Query<ListQuery>,
-) -> Response {
+) -> ApiResult {
     let limit = q.limit.unwrap_or(100);
     if !(1..=1000).contains(&limit) {
-        return error(
-            StatusCode::BAD_REQUEST,
-            "invalid_limit",
-            "limit is 1 to 1000.",
-        );
+        return Err(ApiError::bad("invalid_limit", "limit is 1 to 1000."));
     }
-    const STATUSES: &[&str] = &[
-        "created",
-        "pending",
-        "pending_successful",
-        "pending_failed",
-        "successful",
-        "failed",
-        "aborted",
-        "canceled",
-        "expired",
-    ];
-    if let Some(s) = &q.status {
-        if !STATUSES.contains(&s.as_str()) {
-            return error(
-                StatusCode::BAD_REQUEST,
+    // One of the guide's statuses, not one Solaris may add later.
+    let status = match q.status.as_deref().map(IdentificationStatus::parse) {
+        Some(IdentificationStatus::Other(_)) => {
+            return Err(ApiError::bad(
                 "invalid_status",
                 "status is an identification status of the guide.",
-            );
+            ))
         }
-    }
+        status => status,
+    };
     let updated_after = match q.updated_after.as_deref() {
         None => i64::MIN,
-        Some(t) => match chrono::DateTime::parse_from_rfc3339(t) {
-            Ok(t) => t.timestamp_millis(),
-            Err(_) => {
-                return error(
-                    StatusCode::BAD_REQUEST,
+        Some(t) => chrono::DateTime::parse_from_rfc3339(t)
+            .map_err(|_| {
+                ApiError::bad(
                     "invalid_updated_after",
                     "updated_after is an RFC 3339 time, such as 2026-11-28T10:00:00Z.",
                 )
-            }
-        },
+            })?
+            .timestamp_millis(),
     };
     let after = match q.cursor.as_deref().map(parse_cursor) {
         None => None,
         Some(Some(after)) => Some(after),
         Some(None) => {
-            return error(
-                StatusCode::BAD_REQUEST,
+            return Err(ApiError::bad(
                 "invalid_cursor",
                 "cursor is the next_cursor of a previous page.",
-            )
+            ))
         }
     };
-    let rows = match store::page(
+    let rows = store::page(
         &db,
-        q.status.as_deref(),
+        status.as_ref().map(IdentificationStatus::as_str),
         updated_after,
         after.as_ref().map(|(at, id)| (*at, id.as_str())),
         limit,
     )
-    .await
-    {
-        Ok(rows) => rows,
-        Err(e) => return unavailable(e),
-    };
+    .await?;
     let detail = format!(
         "status={} updated_after={} rows={}",
         q.status.as_deref().unwrap_or("-"),
         q.updated_after.as_deref().unwrap_or("-"),
         rows.len()
     );
-    if let Err(e) = store::audit(&db, &actor.0, "application.list", None, Some(&detail)).await {
-        return unavailable(e);
-    }
+    store::audit(&db, &actor.0, "application.list", None, Some(&detail)).await?;
     let next_cursor = (rows.len() as i64 == limit)
         .then(|| rows.last().map(|r| format!("{}_{}", r.updated_at, r.id)))
         .flatten();
-    Json(json!({
+    Ok(Json(json!({
         "data": rows.iter().map(summary).collect::<Vec<_>>(),
         "next_cursor": next_cursor,
     }))
-    .into_response()
+    .into_response())
 }
 
 #[derive(Debug, Deserialize)]
@@ -311,22 +314,16 @@ async fn events(
     State(db): State<Db>,
     Extension(actor): Extension<Actor>,
     Query(q): Query<EventsQuery>,
-) -> Response {
-    let state = q.state.unwrap_or_else(|| "failed".into());
-    if !["waiting", "delivered", "failed", "dropped"].contains(&state.as_str()) {
-        return error(
-            StatusCode::BAD_REQUEST,
+) -> ApiResult {
+    let state = match q.state.as_deref() {
+        None => EventState::Failed,
+        Some(s) => EventState::parse(s).ok_or(ApiError::bad(
             "invalid_state",
             "state is waiting, delivered, failed or dropped.",
-        );
-    }
-    let rows = match store::in_state(&db, &state).await {
-        Ok(rows) => rows,
-        Err(e) => return unavailable(e),
+        ))?,
     };
-    if let Err(e) = store::audit(&db, &actor.0, "event.list", None, Some(&state)).await {
-        return unavailable(e);
-    }
+    let rows = store::in_state(&db, state.as_str()).await?;
+    store::audit(&db, &actor.0, "event.list", None, Some(state.as_str())).await?;
     let data: Vec<Value> = rows
         .iter()
         .map(|e| {
@@ -344,31 +341,24 @@ async fn events(
             })
         })
         .collect();
-    Json(json!({ "data": data })).into_response()
+    Ok(Json(json!({ "data": data })).into_response())
 }
 
 async fn redeliver(
     State(db): State<Db>,
     Extension(actor): Extension<Actor>,
     Path(id): Path<String>,
-) -> Response {
-    match store::redeliver(&db, &id).await {
-        Ok(true) => {
-            tracing::info!(event_id = %id, actor = %actor.0, "partner event queued again by an operator");
-            if let Err(e) = store::audit(&db, &actor.0, "event.redeliver", None, Some(&id)).await {
-                return unavailable(e);
-            }
-            (
-                StatusCode::ACCEPTED,
-                Json(json!({ "id": id, "state": "waiting" })),
-            )
-                .into_response()
-        }
-        Ok(false) => error(
-            StatusCode::NOT_FOUND,
-            "not_found",
-            "No failed event with this id.",
-        ),
-        Err(e) => unavailable(e),
+) -> ApiResult {
+    if !store::redeliver(&db, &id).await? {
+        return Err(ApiError::NotFound {
+            detail: "No failed event with this id.",
+        });
     }
+    tracing::info!(event_id = %id, actor = %actor.0, "partner event queued again by an operator");
+    store::audit(&db, &actor.0, "event.redeliver", None, Some(&id)).await?;
+    Ok((
+        StatusCode::ACCEPTED,
+        Json(json!({ "id": id, "state": EventState::Waiting.as_str() })),
+    )
+        .into_response())
 }

@@ -18,6 +18,7 @@ use crate::db::staff::Role;
 use crate::db::work::WorkKind;
 use crate::db::{applications, events, webhooks, work};
 use crate::domain::IdentificationStatus;
+use crate::domain::WorkState;
 use crate::i18n::staff::{self as texts, StaffTexts};
 use crate::i18n::Lang;
 
@@ -274,7 +275,7 @@ fn row_view(lang: Lang, r: &Listed) -> impl IntoView {
             <td><a href=href>{moment(lang, r.created_at)}</a></td>
             <td>{name}</td>
             <td>{r.search_email.clone().unwrap_or_else(|| "–".into())}</td>
-            <td>{texts::stage(lang, Stage::of(r.erased_at.is_some(), r.withdrawn_at.is_some(), r.identification_status.as_deref(), r.submitted_at.is_some()))}</td>
+            <td>{texts::stage(lang, Stage::of(r.erased_at.is_some(), r.withdrawn_at.is_some(), r.identification_status.as_deref().map(IdentificationStatus::parse).as_ref(), r.submitted_at.is_some()))}</td>
             <td>{r.identification_status.clone().unwrap_or_else(|| "–".into())}</td>
             <td><code>{r.person_id.clone().unwrap_or_else(|| "–".into())}</code></td>
         </tr>
@@ -375,10 +376,14 @@ fn detail_view(
     let lang = staff.lang;
     let t = lang.staff();
     let r = &l.record;
+    let status = r
+        .identification_status
+        .as_deref()
+        .map(IdentificationStatus::parse);
     let stage = Stage::of(
         r.erased_at.is_some(),
         r.withdrawn_at.is_some(),
-        r.identification_status.as_deref(),
+        status.as_ref(),
         r.submitted_at.is_some(),
     );
     let done_text = match done {
@@ -606,7 +611,7 @@ fn work_view(staff: &Staff, id: &str, items: &[store::WorkItem]) -> impl IntoVie
     let rows = items
         .iter()
         .map(|w| {
-            let retry = (may_act && w.state == "failed").then(|| {
+            let retry = (may_act && w.state == WorkState::Failed).then(|| {
                 let action = format!("/backoffice/applications/{id}/work/{}/retry", w.id);
                 view! {
                     <form method="post" action=action>
@@ -619,7 +624,7 @@ fn work_view(staff: &Staff, id: &str, items: &[store::WorkItem]) -> impl IntoVie
                 <tr>
                     <td>{w.seq}</td>
                     <td>{w.kind.clone()}</td>
-                    <td>{w.state.clone()}</td>
+                    <td>{w.state.as_str()}</td>
                     <td>{w.attempts}</td>
                     <td>{w.last_error.clone().unwrap_or_else(|| "–".into())}</td>
                     <td>{moment(lang, w.updated_at)}</td>

@@ -11,6 +11,7 @@ use serde::Deserialize;
 use super::{moment, page, Csrf, OfficeError, OfficeResult, Staff};
 use crate::db::history::{self, Concern, Handling, Item};
 use crate::db::staff::Role;
+use crate::domain::AttentionState;
 use crate::i18n::staff as texts;
 use crate::i18n::Lang;
 
@@ -20,12 +21,12 @@ pub(crate) struct ListQuery {
     closed: Option<String>,
 }
 
-fn state_text(lang: Lang, state: &str) -> &'static str {
+fn state_text(lang: Lang, state: AttentionState) -> &'static str {
     let t = lang.staff();
     match state {
-        "open" => t.state_open,
-        "taken" => t.state_taken,
-        _ => t.state_closed,
+        AttentionState::Open => t.state_open,
+        AttentionState::Taken => t.state_taken,
+        AttentionState::Closed => t.state_closed,
     }
 }
 
@@ -57,7 +58,7 @@ pub async fn list(staff: Staff, Query(q): Query<ListQuery>) -> OfficeResult {
                         <td>{concern_text(lang, i)}</td>
                         <td>{app.map(|a| a.into_any()).unwrap_or_else(|| t.no_application.into_any())}</td>
                         <td>{i.detail.clone().unwrap_or_default()}</td>
-                        <td>{state_text(lang, &i.state)}</td>
+                        <td>{state_text(lang, i.state)}</td>
                         <td>{i.taken_by_email.clone().unwrap_or_default()}</td>
                     </tr>
                 }
@@ -137,13 +138,13 @@ async fn item_view(
             .into_any()
     };
     let action = format!("/backoffice/attention/{id}");
-    let may_act = staff.account.role >= Role::Reviewer && item.state != "closed";
+    let may_act = staff.account.role >= Role::Reviewer && item.state != AttentionState::Closed;
     let forms = may_act.then(|| {
         let described = problem.map(|_| "comment-error");
         view! {
             <section>
                 <h2>{t.actions}</h2>
-                {(item.state == "open").then(|| view! {
+                {(item.state == AttentionState::Open).then(|| view! {
                     <form method="post" action=action.clone()>
                         <Csrf token=staff.csrf.clone()/>
                         <input type="hidden" name="action" value="take"/>
@@ -193,7 +194,7 @@ async fn item_view(
             <h1>{concern_text(lang, &item)}</h1>
             <dl class="data-list">
                 <dt>{t.raised}</dt><dd>{moment(lang, item.created_at)}</dd>
-                <dt>{t.state}</dt><dd>{state_text(lang, &item.state)}</dd>
+                <dt>{t.state}</dt><dd>{state_text(lang, item.state)}</dd>
                 <dt>{t.held_by}</dt><dd>{item.taken_by_email.clone().unwrap_or_else(|| "–".into())}</dd>
                 <dt>{t.closed_by}</dt><dd>{item.closed_by_email.clone().unwrap_or_else(|| "–".into())}</dd>
                 <dt>{t.detail}</dt><dd>{item.detail.clone().unwrap_or_default()}</dd>
