@@ -4,10 +4,16 @@
 //! `<form>`. Only a signed-in staff member gets past the login page; each page says what
 //! role it needs, and every view of personal data and every action is in the audit log.
 
-mod applications;
+mod actions;
 mod attention;
 mod audit;
 mod auth;
+mod case;
+mod case_data;
+mod case_views;
+mod consents;
+mod download;
+mod list;
 
 use std::sync::Arc;
 
@@ -529,36 +535,33 @@ pub fn router(office: Office) -> Router {
             "/backoffice/setup/{token}",
             get(auth::setup_page).post(auth::setup),
         )
-        .route("/backoffice/applications", get(applications::list))
-        .route("/backoffice/applications/{id}", get(applications::one))
+        .route("/backoffice/applications", get(list::list))
+        .route("/backoffice/applications/{id}", get(case::one))
         .route(
             "/backoffice/applications/{id}/consents",
-            get(applications::consents_page),
+            get(consents::consents_page),
         )
         .route(
             "/backoffice/applications/{id}/consents.json",
-            get(applications::consents_json),
+            get(consents::consents_json),
         )
         .route(
             "/backoffice/applications/{id}/documents/{document}",
-            get(applications::download),
+            get(download::download),
         )
         .route(
             "/backoffice/applications/{id}/work/{work}/retry",
-            post(applications::retry_work),
+            post(actions::retry_work),
         )
         .route(
             "/backoffice/applications/{id}/webhooks/{webhook}/replay",
-            post(applications::replay_webhook),
+            post(actions::replay_webhook),
         )
         .route(
             "/backoffice/applications/{id}/read",
-            post(applications::read_now),
+            post(actions::read_now),
         )
-        .route(
-            "/backoffice/applications/{id}/erase",
-            post(applications::erase),
-        )
+        .route("/backoffice/applications/{id}/erase", post(actions::erase))
         .route("/backoffice/attention", get(attention::list))
         .route(
             "/backoffice/attention/{id}",

@@ -1,0 +1,61 @@
+//! A document Solaris holds, fetched for a staff member and never stored.
+
+use axum::extract::Path;
+use axum::http::{header, HeaderValue};
+use axum::response::IntoResponse;
+
+use super::case_views::json_list;
+use super::{OfficeError, OfficeResult, Staff};
+use crate::db::backoffice::{self as store};
+use crate::db::events;
+use crate::db::history::{self, Happened};
+
+/// A document of the person, fetched from Solaris as staff ask for it and passed on, never
+/// stored; only documents Solaris listed for this application are served.
+pub async fn download(staff: Staff, Path((id, document)): Path<(String, String)>) -> OfficeResult {
+    staff
+        .audit("download_document", Some(&id), Some(&document))
+        .await?;
+    let db = &staff.office.db;
+    let record = events::application(db, &id)
+        .await?
+        .ok_or(OfficeError::NotFound)?;
+    let listed = store::evidence_of(db, &id)
+        .await?
+        .iter()
+        .flat_map(|e| json_list(e.documents.as_deref()))
+        .find(|d| d["id"].as_str() == Some(document.as_str()));
+    let (Some(listed), Some(person_id)) = (listed, record.person_id) else {
+        return Err(OfficeError::NotFound);
+    };
+    let bytes = staff
+        .office
+        .client
+        .download_document(&person_id, &document)
+        .await?;
+    history::record(
+        &staff.office.db.writer,
+        &id,
+        Happened::Staff,
+        &format!("download_document {document}"),
+        Some(&staff.actor()),
+    )
+    .await?;
+    let content_type = listed["content_type"]
+        .as_str()
+        .and_then(|c| HeaderValue::from_str(c).ok())
+        .unwrap_or(HeaderValue::from_static("application/octet-stream"));
+    // The file's name as Solaris gave it, reduced to characters safe in the header.
+    let name: String = listed["name"]
+        .as_str()
+        .unwrap_or("document")
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'))
+        .collect();
+    let mut res = bytes.into_response();
+    res.headers_mut().insert(header::CONTENT_TYPE, content_type);
+    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{name}\"")) {
+        res.headers_mut().insert(header::CONTENT_DISPOSITION, v);
+    }
+    Ok(res)
+}
