@@ -5,7 +5,7 @@
 //!   shell, no WebAssembly);
 //! - [`domain`]: the application and the facts of the guide;
 //! - [`db`]: all SQL of the app, one store per aggregate, on SQLite or PostgreSQL;
-//! - [`solaris`]: the Solaris client; [`queue`]: the worker of the durable Solaris work;
+//! - [`solaris`]: the Solaris client; [`work`]: the worker of the durable Solaris work;
 //! - [`webhooks`]: the webhook intake, subscriptions and reconciliation;
 //! - [`mail`]: e-mails to customers (an outbox and its sender) and the links back;
 //! - [`partner`]: signed events for the bank's systems (the read API is in [`web`]);
@@ -24,7 +24,6 @@ pub mod mail;
 pub mod monitoring;
 pub mod outbox;
 pub mod partner;
-pub mod queue;
 pub mod retention;
 #[cfg(feature = "sandbox")]
 pub mod sandbox;
@@ -35,3 +34,4 @@ pub mod supervisor;
 pub mod telemetry;
 pub mod web;
 pub mod webhooks;
+pub mod work;

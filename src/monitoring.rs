@@ -53,9 +53,10 @@ pub(crate) fn handle() -> PrometheusHandle {
         .clone()
 }
 
-/// A step of the journey an application reached, counted once per application.
+/// A stage of the funnel an application reached, counted once per application (not the
+/// journey's [`Step`](crate::domain::Step), which says which page the customer is on).
 #[derive(Clone, Copy, Debug)]
-pub enum Step {
+pub enum Funnel {
     Started,
     Consented,
     DataEntered,
@@ -66,23 +67,23 @@ pub enum Step {
     Identified,
 }
 
-impl Step {
+impl Funnel {
     fn as_str(self) -> &'static str {
         match self {
-            Step::Started => "started",
-            Step::Consented => "consented",
-            Step::DataEntered => "data_entered",
-            Step::NotEligible => "not_eligible",
-            Step::Submitted => "submitted",
-            Step::DocumentChosen => "document_chosen",
-            Step::SentToIdnow => "sent_to_idnow",
-            Step::Identified => "identified",
+            Funnel::Started => "started",
+            Funnel::Consented => "consented",
+            Funnel::DataEntered => "data_entered",
+            Funnel::NotEligible => "not_eligible",
+            Funnel::Submitted => "submitted",
+            Funnel::DocumentChosen => "document_chosen",
+            Funnel::SentToIdnow => "sent_to_idnow",
+            Funnel::Identified => "identified",
         }
     }
 }
 
 /// The funnel: an application reached `step`, in `lang` (`en` or `de`).
-pub fn reached(step: Step, lang: &str) {
+pub fn reached(step: Funnel, lang: &str) {
     let lang = if lang.eq_ignore_ascii_case("de") {
         "de"
     } else {

@@ -24,12 +24,12 @@ use crate::config::SandboxSettings;
 use crate::config::{ClientLimits, Settings, SolarisMode};
 use crate::db::session_store::DbSessionStore;
 use crate::db::Db;
-use crate::queue::{Worker, WorkerOptions};
 #[cfg(feature = "sandbox")]
 use crate::sandbox::Sandbox;
 use crate::solaris::{ClientOptions, SolarisClient};
 use crate::supervisor::Supervisor;
 use crate::web::security::{Edge, SecurityHeaders};
+use crate::work::{Worker, WorkerOptions};
 use crate::{web, webhooks};
 
 /// What the embedded sandbox plugs into the app: its routes, and the sinks that stand in for
@@ -213,27 +213,11 @@ impl Server {
             let rates = rates.clone();
             move |_| web::rates::forget_idle_forever(rates.clone())
         });
-        let office = web::backoffice::Office::new(web::backoffice::Shared {
-            db: db.clone(),
-            client: client.clone(),
-            work: work.clone(),
-            public_origin: public_url.origin().ascii_serialization(),
-            https: public_url.scheme() == "https",
-            bank: Arc::new(settings.bank.clone()),
-            rates: rates.clone(),
-        });
         supervisor.spawn("staff session purge", {
             let db = db.clone();
             move |_| web::backoffice::purge_sessions_forever(db.clone())
         });
-        let parts = web::Parts {
-            db: db.clone(),
-            work,
-            feed,
-            sessions,
-            rates,
-            links,
-        };
+
         crate::monitoring::handle();
         let metrics = crate::web::metrics::bind(settings.metrics_listen_addr)?;
         let metrics_addr = metrics.local_addr()?;
@@ -251,16 +235,21 @@ impl Server {
             }
         });
         let draining = Arc::new(AtomicBool::new(false));
-        let health = web::health::Health {
-            db: db.clone(),
-            loops: supervisor.loops(),
-            draining: draining.clone(),
-        };
-        let mut router = web::router(&settings, &public_url, parts)
-            .merge(web::api::router(db.clone(), &settings.partner_api_keys))
-            .merge(web::backoffice::router(office))
-            .merge(intake)
-            .merge(web::health::router(health));
+        let state = web::AppState::new(
+            &settings,
+            &public_url,
+            web::Parts {
+                db: db.clone(),
+                work,
+                feed,
+                rates,
+                links,
+                client: client.clone(),
+                loops: supervisor.loops(),
+                draining: draining.clone(),
+            },
+        );
+        let mut router = web::router(state, sessions, &public_url).merge(intake);
         if let Some(embedded) = embedded {
             router = router.nest("/sandbox", embedded.router);
         }

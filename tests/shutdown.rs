@@ -7,7 +7,7 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use solaris_onboarding::db::Db;
-use solaris_onboarding::queue;
+use solaris_onboarding::work;
 
 struct App {
     child: Child,
@@ -99,7 +99,7 @@ async fn sigterm_ends_live_streams_finishes_the_solaris_call_in_flight_and_exits
         .await
         .unwrap();
     let (person, ident) = common::submission("X-AUTOTEST-HAPPYPATH", "erika@example.com");
-    assert!(queue::submit(&db, &id, &person, &ident).await.unwrap());
+    assert!(work::submit(&db, &id, &person, &ident).await.unwrap());
     let leased = "select count(*) from solaris_work where kind = 'create_person' and lease_owner is not null";
     let deadline = Instant::now() + Duration::from_secs(10);
     while count(&db, leased).await == 0 {

@@ -634,10 +634,10 @@ async fn a_status_told_by_a_webhook_and_by_the_request_at_once_is_one_event_for_
 
 #[tokio::test]
 async fn hundreds_of_applications_end_equal_to_the_sandbox_under_a_mixture_of_webhook_faults() {
-    use solaris_onboarding::queue::{self, WorkKind};
     use solaris_onboarding::solaris::types::{
         IdentificationMethod, Language, NewIdentification, NewPerson,
     };
+    use solaris_onboarding::work::{self, WorkKind};
 
     // 200 persons at once: a budget that lets them all through (the budget has its own test).
     let c = spawn_with(
@@ -687,8 +687,8 @@ async fn hundreds_of_applications_end_equal_to_the_sandbox_under_a_mixture_of_we
             proof_of_address_type: None,
             proof_of_address_issued_at: None,
         };
-        queue::submit(&c.db, &id, &person, &ident).await.unwrap();
-        queue::enqueue_one(&c.db, &id, WorkKind::RequestIdentification)
+        work::submit(&c.db, &id, &person, &ident).await.unwrap();
+        work::enqueue_one(&c.db, &id, WorkKind::RequestIdentification)
             .await
             .unwrap();
         apps.push(id);

@@ -22,12 +22,15 @@
 //! is a [`StoreError`], never a silent default.
 
 pub mod applications;
-pub mod backoffice;
-pub mod events;
+pub mod audit;
+pub mod evidence;
 pub mod history;
 pub mod mail;
 pub mod outbox;
+pub mod partner_events;
+pub mod records;
 pub mod retention;
+pub mod search;
 pub mod session_store;
 pub mod staff;
 pub mod webhooks;

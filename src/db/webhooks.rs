@@ -253,3 +253,44 @@ pub async fn replay(db: &Db, webhook_id: &str) -> Result<bool, StoreError> {
     tx.commit().await?;
     Ok(true)
 }
+
+/// A stored webhook delivery.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct StoredDelivery {
+    pub webhook_id: String,
+    pub event_type: String,
+    pub received_at: i64,
+}
+
+/// The deliveries still kept that name the application's person or identification.
+pub(crate) async fn deliveries_of(
+    db: &Db,
+    person_id: Option<&str>,
+    identification_ids: &[String],
+) -> Result<Vec<StoredDelivery>, StoreError> {
+    let mut entities: Vec<&str> = identification_ids.iter().map(String::as_str).collect();
+    entities.extend(person_id);
+    let mut out = Vec::new();
+    for entity in entities {
+        let rows: Vec<StoredDelivery> = sqlx::query_as(
+            "select webhook_id, event_type, received_at from webhook_inbox \
+             where entity_id = $1 order by received_at",
+        )
+        .bind(entity)
+        .fetch_all(&db.pool)
+        .await?;
+        out.extend(rows);
+    }
+    out.sort_by_key(|d| d.received_at);
+    Ok(out)
+}
+
+pub async fn delivery(db: &Db, webhook_id: &str) -> Result<Option<StoredDelivery>, StoreError> {
+    Ok(sqlx::query_as(
+        "select webhook_id, event_type, received_at from webhook_inbox \
+         where webhook_id = $1",
+    )
+    .bind(webhook_id)
+    .fetch_optional(&db.pool)
+    .await?)
+}

@@ -2,6 +2,11 @@
 //! Storage reads and writes it; the pages derive the customer's step from it.
 
 use serde::{Deserialize, Serialize};
+
+use super::values::{
+    BirthDate, CountryCode, EmailAddress, FreeText, MobileNumber, PersonName, PostalCode,
+};
+use super::{EmploymentStatus, MaritalStatus};
 use serde_json::Value;
 
 use crate::domain::{IdentificationStatus, NewIdentification, Person, SupportedDocument};
@@ -29,36 +34,41 @@ impl ConsentKind {
     }
 }
 
-/// The first data screen, parsed.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+/// The first data screen, parsed: once it exists, every value is valid, and nothing
+/// downstream checks it again. Stored as JSON with the application.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PersonDetails {
+    /// `MR` or `MS`, one of the form's choices.
     pub salutation: Option<String>,
+    /// One of the form's titles.
     pub title: Option<String>,
-    pub first_name: String,
-    pub last_name: String,
-    pub birth_date: String,
-    pub birth_city: String,
-    pub birth_country: String,
-    pub nationality: String,
-    pub employment_status: String,
+    pub first_name: PersonName,
+    pub last_name: PersonName,
+    pub birth_date: BirthDate,
+    pub birth_city: FreeText,
+    pub birth_country: CountryCode,
+    pub nationality: CountryCode,
+    pub employment_status: EmploymentStatus,
     /// Required for German retail customers (`tax_information.marital_status`); absent in
     /// applications saved before it was asked.
     #[serde(default)]
-    pub marital_status: Option<String>,
+    pub marital_status: Option<MaritalStatus>,
 }
 
-/// The second data screen, parsed. `mobile_number` is E.164.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+/// The second data screen, parsed, as [`PersonDetails`] is.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ContactDetails {
-    pub mobile_number: String,
-    pub email: String,
-    pub line_1: String,
-    pub line_2: String,
-    pub postal_code: String,
-    pub city: String,
+    /// E.164.
+    pub mobile_number: MobileNumber,
+    pub email: EmailAddress,
+    pub line_1: FreeText,
+    pub line_2: FreeText,
+    pub postal_code: PostalCode,
+    pub city: FreeText,
+    /// A German state, one of the form's choices.
     pub state: Option<String>,
-    pub country: String,
-    pub tax_country: String,
+    pub country: CountryCode,
+    pub tax_country: CountryCode,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]

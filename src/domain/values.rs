@@ -101,8 +101,9 @@ fn text(raw: &str, max: usize) -> Result<String, Problem> {
 /// (Solaris' limit), letters of any language with their accents, spaces, hyphens, apostrophes
 /// and dots; no digits, symbols, emojis, invisible characters, or letters that are only a
 /// compatibility form of another (mathematical, full-width, ligatures).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub(crate) struct PersonName(String);
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(transparent)]
+pub struct PersonName(String);
 
 impl PersonName {
     /// Solaris' limit for `first_name` and `last_name`.
@@ -139,8 +140,9 @@ impl PersonName {
 }
 
 /// The place of birth, a street, a house number, a city: see [`text`].
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub(crate) struct FreeText(String);
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(transparent)]
+pub struct FreeText(String);
 
 impl FreeText {
     pub fn parse(raw: &str, max: usize) -> Result<FreeText, Problem> {
@@ -149,8 +151,10 @@ impl FreeText {
 }
 
 /// A birth date of someone at least the minimum age old.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) struct BirthDate(NaiveDate);
+/// Stored as `YYYY-MM-DD`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(transparent)]
+pub struct BirthDate(NaiveDate);
 
 impl BirthDate {
     /// `YYYY-MM-DD`, as the date input sends it, on `today`.
@@ -179,13 +183,19 @@ impl BirthDate {
     pub fn date(self) -> NaiveDate {
         self.0
     }
+
+    /// `YYYY-MM-DD`, as Solaris and the date input write it.
+    pub fn iso(self) -> String {
+        self.0.format("%Y-%m-%d").to_string()
+    }
 }
 
 /// A mobile number in E.164, read the way people write them: `+49 (0)151 2345678`,
 /// `0151 2345678` (German when there is no country code), `0049 151 …`. A number the
 /// numbering plan knows to be something else (a landline, a toll-free or premium number) is
 /// refused; one it does not know must have the length of a real number.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(transparent)]
 pub struct MobileNumber(String);
 
 impl MobileNumber {
@@ -213,8 +223,9 @@ impl MobileNumber {
 }
 
 /// An e-mail address a mail can reach: a local part, `@`, and a domain with a dot.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub(crate) struct EmailAddress(String);
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(transparent)]
+pub struct EmailAddress(String);
 
 impl EmailAddress {
     pub fn parse(raw: &str) -> Result<EmailAddress, Problem> {
@@ -234,8 +245,9 @@ impl EmailAddress {
 }
 
 /// An ISO 3166-1 alpha-2 country of our list.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub(crate) struct CountryCode(String);
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(transparent)]
+pub struct CountryCode(String);
 
 impl CountryCode {
     pub fn parse(raw: &str) -> Result<CountryCode, Problem> {
@@ -249,8 +261,9 @@ impl CountryCode {
 
 /// A postal code in the form its country uses (where we know it; elsewhere 2 to 10 letters,
 /// digits, spaces and hyphens).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub(crate) struct PostalCode(String);
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(transparent)]
+pub struct PostalCode(String);
 
 impl PostalCode {
     pub fn parse(raw: &str, country: &CountryCode) -> Result<PostalCode, Problem> {
@@ -297,6 +310,26 @@ macro_rules! as_str {
         impl From<$t> for String {
             fn from(v: $t) -> String {
                 v.0
+            }
+        }
+        impl $t {
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+        }
+        impl std::fmt::Display for $t {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+        impl PartialEq<str> for $t {
+            fn eq(&self, other: &str) -> bool {
+                self.0 == other
+            }
+        }
+        impl PartialEq<&str> for $t {
+            fn eq(&self, other: &&str) -> bool {
+                self.0 == *other
             }
         }
     )+};

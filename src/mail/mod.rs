@@ -327,7 +327,7 @@ impl Mailer {
         let rendered = texts::render(&Letter {
             kind,
             lang,
-            first_name: &person.first_name,
+            first_name: person.first_name.as_str(),
             bank: &self.bank_name,
             link,
             opt_out,
@@ -335,7 +335,7 @@ impl Mailer {
             expires_on,
         });
         Ok(Prepared::Mail(Ready {
-            to: contact.email.clone(),
+            to: contact.email.to_string(),
             rendered,
             links: issued,
         }))

@@ -1,5 +1,5 @@
 //! Handing over to the bank's own systems: events delivered to `PARTNER_EVENTS_URL`, signed as
-//! Standard Webhooks sign them, from the `partner_event` outbox ([`crate::db::events`]); and,
+//! Standard Webhooks sign them, from the `partner_event` outbox (`db::partner_events`); and,
 //! in the web layer's `api`, the read API.
 //!
 //! Delivery is in order per application (an event waits until the one before it was delivered
@@ -11,8 +11,8 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::db::events::{self as store, DueEvent};
 use crate::db::outbox::{self, Outbox};
+use crate::db::partner_events::{self as store, DueEvent};
 use crate::db::{wall_clock_ms, Db, StoreError};
 use crate::domain::EventState;
 

@@ -29,7 +29,7 @@ pub fn router() -> Router<Sandbox> {
         .route("/_sandbox/log", get(log).delete(clear_log))
         .route("/_sandbox/deliveries", get(deliveries))
         .route("/_sandbox/mail", get(super::mailbox::list))
-        .route("/_sandbox/events", get(super::events::list))
+        .route("/_sandbox/events", get(super::event_box::list))
         .route("/_sandbox/persons/{id}/delete", post(delete_person))
 }
 

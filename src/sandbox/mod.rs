@@ -13,7 +13,7 @@ pub mod delivery;
 pub mod documents;
 pub mod engine;
 pub mod error;
-pub mod events;
+pub mod event_box;
 pub mod failure_reasons;
 pub mod faults;
 pub mod identifications;
@@ -136,7 +136,7 @@ impl Sandbox {
 
     /// The event box, for the app's event sender when no `PARTNER_EVENTS_URL` is configured.
     pub(crate) fn event_box(&self) -> std::sync::Arc<dyn crate::partner::EventSink> {
-        std::sync::Arc::new(events::EventBox(self.db.clone()))
+        std::sync::Arc::new(event_box::EventBox(self.db.clone()))
     }
 
     pub fn router(&self) -> Router {

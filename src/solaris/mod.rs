@@ -4,7 +4,7 @@
 //!
 //! Creating a person or an identification is never retried blindly: after an ambiguous
 //! failure the caller (the work queue) looks for what the first attempt may have created
-//! before creating again; see the work queue (`queue`).
+//! before creating again; see the work queue (`work`).
 
 pub mod error;
 mod token;

@@ -21,28 +21,37 @@ use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use crate::db::events::{self as store, body_json, rfc3339, ApplicationRecord};
+use crate::db::audit;
+use crate::db::partner_events::{self, body_json, rfc3339};
+use crate::db::records::{self, ApplicationRecord};
 use crate::db::{Db, StoreError};
 use crate::domain::{EventState, EventType, IdentificationStatus, Stage};
+use crate::web::state::AppState;
 
+/// `PARTNER_API_KEYS`: the keys the read API accepts.
 #[derive(Clone)]
-struct Keys(Arc<Vec<SecretString>>);
+pub(crate) struct ApiKeys(Arc<Vec<SecretString>>);
+
+impl ApiKeys {
+    pub(crate) fn new(keys: &[SecretString]) -> ApiKeys {
+        ApiKeys(Arc::new(keys.to_vec()))
+    }
+}
 
 /// Which key a request came with: `key-<n>`, for the audit log.
 #[derive(Clone, Debug)]
 struct Actor(String);
 
-pub fn router(db: Db, keys: &[SecretString]) -> Router {
+pub(crate) fn router(state: &AppState) -> Router<AppState> {
     Router::new()
         .route("/api/v1/applications", get(list))
         .route("/api/v1/applications/{id}", get(one))
         .route("/api/v1/events", get(events))
         .route("/api/v1/events/{id}/redeliver", post(redeliver))
         .layer(axum::middleware::from_fn_with_state(
-            Keys(Arc::new(keys.to_vec())),
+            state.api_keys.clone(),
             authenticate,
         ))
-        .with_state(db)
 }
 
 /// Why a call of the read API is refused: the one error type of its handlers, answered as
@@ -100,7 +109,7 @@ impl IntoResponse for ApiError {
 type ApiResult = Result<Response, ApiError>;
 
 /// The bearer key, compared with every configured key in constant time.
-async fn authenticate(State(keys): State<Keys>, mut req: Request, next: Next) -> Response {
+async fn authenticate(State(keys): State<ApiKeys>, mut req: Request, next: Next) -> Response {
     let presented = req
         .headers()
         .get(header::AUTHORIZATION)
@@ -170,14 +179,14 @@ async fn one(
     Path(id): Path<String>,
 ) -> ApiResult {
     // Recorded before the answer: a look for an id that does not exist is a read too.
-    store::audit(&db, &actor.0, "application.read", Some(&id), None).await?;
-    let record = store::application(&db, &id)
+    audit::record(&db, &actor.0, "application.read", Some(&id), None).await?;
+    let record = records::application(&db, &id)
         .await?
         .ok_or(ApiError::NotFound {
             detail: "No application with this id.",
         })?;
-    let consents = store::consents(&db, &id).await?;
-    let history = store::of_application(&db, &id).await?;
+    let consents = records::consents(&db, &id).await?;
+    let history = partner_events::of_application(&db, &id).await?;
     let history: Vec<Value> = history
         .iter()
         .filter(|e| e.event_type == EventType::StatusChanged.as_str())
@@ -280,7 +289,7 @@ async fn list(
             ))
         }
     };
-    let rows = store::page(
+    let rows = records::page(
         &db,
         status.as_ref().map(IdentificationStatus::as_str),
         updated_after,
@@ -294,7 +303,7 @@ async fn list(
         q.updated_after.as_deref().unwrap_or("-"),
         rows.len()
     );
-    store::audit(&db, &actor.0, "application.list", None, Some(&detail)).await?;
+    audit::record(&db, &actor.0, "application.list", None, Some(&detail)).await?;
     let next_cursor = (rows.len() as i64 == limit)
         .then(|| rows.last().map(|r| format!("{}_{}", r.updated_at, r.id)))
         .flatten();
@@ -322,8 +331,8 @@ async fn events(
             "state is waiting, delivered, failed or dropped.",
         ))?,
     };
-    let rows = store::in_state(&db, state.as_str()).await?;
-    store::audit(&db, &actor.0, "event.list", None, Some(state.as_str())).await?;
+    let rows = partner_events::in_state(&db, state.as_str()).await?;
+    audit::record(&db, &actor.0, "event.list", None, Some(state.as_str())).await?;
     let data: Vec<Value> = rows
         .iter()
         .map(|e| {
@@ -349,13 +358,13 @@ async fn redeliver(
     Extension(actor): Extension<Actor>,
     Path(id): Path<String>,
 ) -> ApiResult {
-    if !store::redeliver(&db, &id).await? {
+    if !partner_events::redeliver(&db, &id).await? {
         return Err(ApiError::NotFound {
             detail: "No failed event with this id.",
         });
     }
     tracing::info!(event_id = %id, actor = %actor.0, "partner event queued again by an operator");
-    store::audit(&db, &actor.0, "event.redeliver", None, Some(&id)).await?;
+    audit::record(&db, &actor.0, "event.redeliver", None, Some(&id)).await?;
     Ok((
         StatusCode::ACCEPTED,
         Json(json!({ "id": id, "state": EventState::Waiting.as_str() })),

@@ -18,6 +18,7 @@ use axum::Router;
 
 use crate::db::Db;
 use crate::supervisor::Loops;
+use crate::web::state::AppState;
 
 /// The loop that must run for the app to be ready.
 pub(crate) const WORK_QUEUE: &str = "work queue";
@@ -71,9 +72,8 @@ async fn ready(State(health): State<Health>) -> Response {
     answer(StatusCode::OK, "ready\n")
 }
 
-pub fn router(health: Health) -> Router {
+pub(crate) fn router() -> Router<AppState> {
     Router::new()
         .route("/health/live", get(live))
         .route("/health/ready", get(ready))
-        .with_state(health)
 }

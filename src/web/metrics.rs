@@ -38,7 +38,7 @@ async fn scrape(State(db): State<Db>) -> Response {
         }
         Err(e) => tracing::warn!(error = %e, "reading the mail outbox for metrics"),
     }
-    match crate::db::events::counts(&db).await {
+    match crate::db::partner_events::counts(&db).await {
         Ok((waiting, failed)) => {
             metrics::gauge!("onboarding_partner_events_waiting").set(waiting as f64);
             metrics::gauge!("onboarding_partner_events_failed").set(failed as f64);

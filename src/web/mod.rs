@@ -15,6 +15,7 @@ pub(crate) mod rates;
 pub(crate) mod render;
 pub(crate) mod request_log;
 pub mod security;
+pub mod state;
 
 use axum::extract::Request;
 use axum::http::{header, HeaderValue};
@@ -27,10 +28,10 @@ use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, Session, SessionManagerLayer};
 use url::Url;
 
-use crate::config::Settings;
 use crate::db::session_store::DbSessionStore;
-use crate::db::Db;
 use crate::i18n::Lang;
+use state::CustomerContext;
+pub use state::{AppState, Parts};
 
 /// The stylesheet under its old, unfingerprinted name, for pages cached before.
 async fn stylesheet() -> Response {
@@ -113,16 +114,6 @@ async fn customer_context(
     res
 }
 
-/// What [`customer_context`] needs: the database, and whether this is a test system.
-#[derive(Clone, Debug)]
-struct CustomerContext {
-    db: Db,
-    /// The sandbox serves beyond loopback (`SANDBOX=on`): every page says so.
-    test_system: bool,
-    /// The bank's identity, for the shell.
-    bank: std::sync::Arc<crate::config::Bank>,
-}
-
 /// Saves the session of a customer with an application when its last save by a visit is
 /// older than [`SESSION_RENEWAL_SECONDS`], which moves its expiry (and the cookie's).
 async fn renew(session: &Session) {
@@ -148,76 +139,38 @@ pub(crate) async fn purge_sessions_forever(store: DbSessionStore) {
     }
 }
 
-/// What the pages share with the background loops that serve them.
-#[derive(Clone, Debug)]
-pub struct Parts {
-    pub db: Db,
-    /// Wakes the work-queue worker.
-    pub work: std::sync::Arc<tokio::sync::Notify>,
-    /// Fed by [`journey::feed::watch_forever`].
-    pub feed: journey::feed::StatusFeed,
-    /// Purged by [`purge_sessions_forever`].
-    pub sessions: DbSessionStore,
-    /// Per-client limits; idle clients forgotten by [`rates::forget_idle_forever`].
-    pub rates: rates::RateLimits,
-    /// Signs and checks the links into applications.
-    pub links: crate::mail::Links,
-}
-
-/// The page routes with sessions; static files stay outside the session layer. Starts
-/// nothing: the loops the pages need are the caller's to run.
-pub fn router(settings: &Settings, public_url: &Url, parts: Parts) -> Router {
-    let Parts {
-        db,
-        work,
-        feed,
-        sessions: store,
-        rates,
-        links,
-    } = parts;
-    let sessions = SessionManagerLayer::new(store)
+/// Every route of the web layer: the customer's pages with their sessions, the back office,
+/// the read API and the health endpoints; static files stay outside the session layer.
+/// Starts nothing: the loops the pages need are the caller's to run.
+pub fn router(state: AppState, sessions: DbSessionStore, public_url: &Url) -> Router {
+    let sessions = SessionManagerLayer::new(sessions)
         .with_name("onboarding_session")
         .with_http_only(true)
         .with_same_site(SameSite::Lax)
         .with_secure(public_url.scheme() == "https")
         .with_expiry(Expiry::OnInactivity(SESSION_LIFETIME));
-
-    let journey = journey::router(journey::JourneyState::new(journey::Shared {
-        db: db.clone(),
-        work,
-        public_origin: public_url.origin().ascii_serialization(),
-        minimum_age: settings.minimum_age,
-        alternative_kyc_url: settings.alternative_kyc_url.as_ref().map(|u| u.to_string()),
-        not_resident_days: settings.retention.not_resident_days,
-        feed,
-        rates,
-        links,
-    }));
     let pages = Router::new()
         .route("/", get(pages::welcome::welcome_page))
-        .merge(
-            Router::new()
-                .route("/legal/{sha256}", get(legal::accepted_text))
-                .route("/legal/current/{kind}/{lang}", get(legal::current_text))
-                .with_state(db.clone()),
-        )
-        .merge(journey)
-        .fallback(pages::not_found::not_found);
+        .route("/legal/{sha256}", get(legal::accepted_text))
+        .route("/legal/current/{kind}/{lang}", get(legal::current_text))
+        .merge(journey::router(&state))
+        .fallback(pages::not_found::not_found)
+        .with_state(state.clone());
     // Around the pages as one service rather than `Router::layer`, which wraps (and boxes)
     // every route in each layer: a request would clone and drop each box.
     let pages = tower::ServiceBuilder::new()
         .layer(sessions)
         .layer(middleware::from_fn_with_state(
-            CustomerContext {
-                db: db.clone(),
-                test_system: settings.sandbox_embedded() && settings.sandbox.exposed,
-                bank: std::sync::Arc::new(settings.bank.clone()),
-            },
+            state.customer.clone(),
             customer_context,
         ))
         .service(pages);
 
     Router::new()
+        .merge(api::router(&state))
+        .merge(backoffice::router(&state))
+        .merge(health::router())
+        .with_state(state)
         .route("/style/main.css", get(stylesheet))
         .route("/assets/{name}", get(assets::asset))
         .nest_service("/public", ServeDir::new("public"))

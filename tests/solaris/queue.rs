@@ -3,10 +3,10 @@ use std::time::Duration;
 
 use serde_json::json;
 use solaris_onboarding::db::Db;
-use solaris_onboarding::queue::{self, Progress, WorkKind, Worker, WorkerOptions};
 use solaris_onboarding::solaris::types::{IdentificationMethod, NewIdentification, NewPerson};
 use solaris_onboarding::solaris::SolarisClient;
 use solaris_onboarding::supervisor::Shutdown;
+use solaris_onboarding::work::{self, Progress, WorkKind, Worker, WorkerOptions};
 
 use crate::common::TestSandbox;
 use crate::{client_for, quick, served};
@@ -29,7 +29,7 @@ async fn new_application(db: &Db, first_name: &str) -> String {
         .await
         .unwrap();
     let (person, ident) = crate::common::submission(first_name, &format!("{id}@example.com"));
-    assert!(queue::submit(db, &id, &person, &ident).await.unwrap());
+    assert!(work::submit(db, &id, &person, &ident).await.unwrap());
     id
 }
 
@@ -71,16 +71,13 @@ async fn wait_until_leased(db: &Db, app: &str) {
 async fn settle(db: &Db, worker: &Worker, id: &str) -> Progress {
     for _ in 0..400 {
         worker.run_once().await.unwrap();
-        let p = queue::progress(db, id).await.unwrap();
+        let p = work::progress(db, id).await.unwrap();
         if !matches!(p, Progress::Working { .. }) {
             return p;
         }
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
-    panic!(
-        "the work never settled: {:?}",
-        queue::progress(db, id).await
-    );
+    panic!("the work never settled: {:?}", work::progress(db, id).await);
 }
 
 async fn setup() -> (TestSandbox, Db, Arc<SolarisClient>) {
@@ -99,7 +96,7 @@ async fn a_happy_path_issues_exactly_the_calls_it_needs() {
     let (sandbox, db, client) = setup().await;
     let worker = Worker::new(db.clone(), client, options());
     let app = new_application(&db, "X-MANUALTEST-HAPPYPATH").await;
-    queue::enqueue_one(&db, &app, WorkKind::RequestIdentification)
+    work::enqueue_one(&db, &app, WorkKind::RequestIdentification)
         .await
         .unwrap();
     assert_eq!(settle(&db, &worker, &app).await, Progress::Idle);
@@ -189,7 +186,7 @@ async fn work_waits_while_solaris_is_down_and_completes_when_it_is_back() {
     let worker = Worker::new(db.clone(), client, options());
     let app = new_application(&db, "Erika").await;
     worker.run_once().await.unwrap();
-    match queue::progress(&db, &app).await.unwrap() {
+    match work::progress(&db, &app).await.unwrap() {
         Progress::Working {
             done: 0,
             total: 2,
@@ -230,7 +227,7 @@ async fn a_refused_person_fails_its_item_cancels_the_rest_and_keeps_the_field_er
 async fn a_submission_is_stored_once() {
     let (_sandbox, db, _) = setup().await;
     let app = new_application(&db, "Erika").await;
-    let again = queue::submit(
+    let again = work::submit(
         &db,
         &app,
         &NewPerson::default(),
@@ -348,7 +345,7 @@ async fn person_creations_beyond_the_budget_wait_in_the_queue_and_are_never_refu
         .unwrap();
     assert_eq!((state.as_str(), attempts), ("pending", 0));
     assert!(matches!(
-        queue::progress(&db, &second).await.unwrap(),
+        work::progress(&db, &second).await.unwrap(),
         Progress::Working {
             retrying: false,
             ..
@@ -422,7 +419,7 @@ async fn refreshing_with_404s(times: Option<u32>) -> (TestSandbox, Db, Worker, S
         rule["times"] = json!(times);
     }
     sandbox.set_faults(json!({ "routes": [rule] })).await;
-    queue::enqueue_one(&db, &app, WorkKind::RefreshIdentification)
+    work::enqueue_one(&db, &app, WorkKind::RefreshIdentification)
         .await
         .unwrap();
     (sandbox, db, worker, app)
@@ -460,7 +457,7 @@ async fn a_read_refused_every_time_fails_alone_and_refuses_nothing_of_the_applic
     let (sandbox, db, worker, app) = refreshing_with_404s(None).await;
     assert_eq!(settle(&db, &worker, &app).await, Progress::Idle);
     let reads = identification_reads(&sandbox).await.len();
-    assert_eq!(reads as i64, queue::READ_ATTEMPTS);
+    assert_eq!(reads as i64, work::READ_ATTEMPTS);
     let (state,): (String,) = sqlx::query_as(
         "select state from solaris_work where application_id = $1 and kind = 'refresh_identification'",
     )
@@ -551,7 +548,7 @@ async fn the_search_for_a_copy_stops_at_its_cap_and_the_person_is_created() {
     let (person, ..) = application(&db, &app).await;
     assert_eq!(person, None, "the first answer was lost");
     // Meanwhile other systems created more persons than the search reads.
-    let pages = queue::PERSON_SEARCH_PAGES as usize;
+    let pages = work::PERSON_SEARCH_PAGES as usize;
     other_persons(&sandbox, 100 * pages + 50, |i| 1000 + i as i64).await;
     assert_eq!(settle(&db, &worker, &app).await, Progress::Idle);
     let lists = person_lists(&served(&sandbox, "GET", "/v1/persons").await);
@@ -569,7 +566,7 @@ async fn the_search_for_a_copy_stops_at_its_cap_and_the_person_is_created() {
 #[tokio::test]
 async fn a_read_waiting_for_its_retry_does_not_hold_up_the_work_queued_after_it() {
     let (_sandbox, db, worker, app) = refreshing_with_404s(None).await;
-    queue::enqueue_one(&db, &app, WorkKind::SyncPerson)
+    work::enqueue_one(&db, &app, WorkKind::SyncPerson)
         .await
         .unwrap();
     let state = |kind: &'static str| {

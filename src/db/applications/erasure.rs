@@ -3,8 +3,8 @@
 
 use sqlx::Any;
 
-use crate::db::events::{self, EventData, EventType};
 use crate::db::history::{self, Happened};
+use crate::db::partner_events::{self, EventData, EventType};
 use crate::db::work;
 use crate::db::{wall_clock_ms, Db, StoreError};
 use crate::domain::ErasureReason;
@@ -90,7 +90,7 @@ async fn erase_reached(
         identification_id: identification_id.as_deref(),
         ..EventData::default()
     };
-    events::enqueue(tx, application_id, EventType::Erased, "erased", data).await?;
+    partner_events::enqueue(tx, application_id, EventType::Erased, "erased", data).await?;
     Ok(true)
 }
 

@@ -3,9 +3,9 @@
 //! withdrawal; and what the work queue stores of Solaris' answers on the way.
 
 use super::{status_text, ERASED};
-use crate::db::events::{self, EventData, EventType};
 use crate::db::history::{self, Concern, Happened};
 use crate::db::mail::{self, MailKind};
+use crate::db::partner_events::{self, EventData, EventType};
 use crate::db::work::{self, WorkKind};
 use crate::db::{to_json, wall_clock_ms, Db, StoreError};
 use crate::domain::application::{Details, DocumentChoice};
@@ -26,7 +26,10 @@ pub(crate) async fn save_details(
         .person
         .as_ref()
         .map(|p| format!("{} {}", p.first_name, p.last_name).to_lowercase());
-    let search_email = details.contact.as_ref().map(|c| c.email.to_lowercase());
+    let search_email = details
+        .contact
+        .as_ref()
+        .map(|c| c.email.as_str().to_lowercase());
     let screens = match (&details.person, &details.contact) {
         (Some(_), Some(_)) => "person contact",
         (Some(_), None) => "person",
@@ -235,7 +238,7 @@ pub async fn record_request(
     )
     .await?;
     if before.as_deref() != Some(status.as_str()) {
-        events::enqueue(
+        partner_events::enqueue(
             &mut tx,
             application_id,
             EventType::StatusChanged,
@@ -318,7 +321,7 @@ pub(crate) async fn set_person_id(
         person_id: Some(person_id),
         ..EventData::default()
     };
-    events::enqueue(
+    partner_events::enqueue(
         &mut tx,
         application_id,
         EventType::Submitted,

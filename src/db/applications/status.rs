@@ -5,9 +5,9 @@
 use sqlx::Any;
 
 use super::{status_from, status_text};
-use crate::db::events::{self, EventData};
 use crate::db::history::{self, Happened};
 use crate::db::mail;
+use crate::db::partner_events::{self, EventData};
 use crate::db::work::{self, WorkKind};
 use crate::db::{wall_clock_ms, Db, StoreError};
 use crate::domain::outcome::{outcome, Effects, StatusChange};
@@ -135,7 +135,7 @@ async fn store_effects(
         mail::enqueue(tx, application_id, mail.what, &mail.cause, wall_clock_ms()).await?;
     }
     for event in &effects.events {
-        events::enqueue(tx, application_id, event.what, &event.cause, data.clone()).await?;
+        partner_events::enqueue(tx, application_id, event.what, &event.cause, data.clone()).await?;
     }
     let detail = &effects.history_detail;
     history::record(&mut **tx, application_id, Happened::Status, detail, None).await?;

@@ -10,11 +10,10 @@ use serde::Deserialize;
 use super::case::detail_view;
 use super::case_data::load;
 use super::{OfficeError, OfficeResult, Staff};
-use crate::db::backoffice::{self as store};
 use crate::db::history::{self, Happened};
 use crate::db::staff::Role;
 use crate::db::work::WorkKind;
-use crate::db::{applications, events, webhooks, work};
+use crate::db::{applications, records, webhooks, work};
 
 #[derive(Debug, Default, Deserialize)]
 pub(crate) struct ActionForm {
@@ -59,7 +58,7 @@ pub(crate) async fn retry_work(
     Form(form): Form<ActionForm>,
 ) -> OfficeResult {
     act(&staff, &id, &form, Role::Reviewer, "retry_work", &work_id).await?;
-    let retried = store::retry_failed_work(&staff.office.db, &id, &work_id).await?;
+    let retried = work::retry_failed_work(&staff.office.db, &id, &work_id).await?;
     staff.office.work.notify_one();
     Ok(back_to(&id, retried, "retry"))
 }
@@ -97,7 +96,7 @@ pub(crate) async fn read_now(
         "",
     )
     .await?;
-    let record = events::application(&staff.office.db, &id)
+    let record = records::application(&staff.office.db, &id)
         .await?
         .ok_or(OfficeError::NotFound)?;
     let can = record.identification_id.is_some() && record.erased_at.is_none();

@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use serde::Deserialize;
 
 use super::{moment, page, OfficeResult, Staff};
-use crate::db::backoffice::{self as store, AuditFilter};
+use crate::db::audit::{self, AuditFilter};
 use crate::db::staff::Role;
 
 const PAGE_LINES: i64 = 100;
@@ -41,7 +41,7 @@ pub async fn log(staff: Staff, Query(q): Query<AuditQuery>) -> OfficeResult {
             .split_once('_')
             .and_then(|(at, id)| Some((at.parse().ok()?, id.to_string()))),
     };
-    let (lines, more) = store::audit(&staff.office.db, &filter, PAGE_LINES).await?;
+    let (lines, more) = audit::lines(&staff.office.db, &filter, PAGE_LINES).await?;
     let next = more.then(|| lines.last()).flatten().map(|last| {
         let query = url::form_urlencoded::Serializer::new(String::new())
             .append_pair("who", &q.who)

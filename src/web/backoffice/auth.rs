@@ -244,7 +244,7 @@ pub async fn login(
         lang.code(),
     )
     .await?;
-    crate::db::events::audit(
+    crate::db::audit::record(
         &office.db,
         &format!("staff:{}", account.id),
         "sign_in",
@@ -509,7 +509,7 @@ pub async fn setup(
     if !staff::complete_setup(&office.db, &setup_hash, &hash, &form.secret).await? {
         return Ok(setup_invalid(lang));
     }
-    crate::db::events::audit(
+    crate::db::audit::record(
         &office.db,
         &format!("staff:{}", account.id),
         "setup",

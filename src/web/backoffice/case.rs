@@ -13,9 +13,9 @@ use super::case_views::{
     actions_view, consents_table, deliveries_view, evidence_view, timeline_view, work_view,
 };
 use super::{moment, page, OfficeResult, Staff};
-use crate::db::backoffice::Stage;
 use crate::db::history;
 use crate::domain::IdentificationStatus;
+use crate::domain::Stage;
 use crate::i18n::staff::{self as texts, StaffTexts};
 
 #[derive(Debug, Default, Deserialize)]

@@ -6,15 +6,14 @@ use serde_json::Value;
 
 use super::case_data::Loaded;
 use super::{moment, Csrf, Staff};
-use crate::db::backoffice::{self as store};
-use crate::db::events;
 use crate::db::history::{self, Happened};
 use crate::db::staff::Role;
+use crate::db::{evidence, records, webhooks, work};
 use crate::domain::WorkState;
 use crate::i18n::staff::{self as texts};
 use crate::i18n::Lang;
 
-pub(super) fn consents_table(lang: Lang, consents: &[events::ConsentRecord]) -> AnyView {
+pub(super) fn consents_table(lang: Lang, consents: &[records::ConsentRecord]) -> AnyView {
     let t = lang.staff();
     if consents.is_empty() {
         return view! { <p>{t.none}</p> }.into_any();
@@ -64,7 +63,11 @@ pub(super) fn text_of(v: &Value, key: &str) -> String {
     }
 }
 
-pub(super) fn evidence_view(lang: Lang, id: &str, evidence: &[store::Evidence]) -> impl IntoView {
+pub(super) fn evidence_view(
+    lang: Lang,
+    id: &str,
+    evidence: &[evidence::Evidence],
+) -> impl IntoView {
     let t = lang.staff();
     let body = if evidence.is_empty() {
         view! { <p>{t.no_evidence}</p> }.into_any()
@@ -140,7 +143,7 @@ pub(super) fn evidence_view(lang: Lang, id: &str, evidence: &[store::Evidence]) 
     view! { <section><h2>{t.identifications}</h2>{body}</section> }
 }
 
-pub(super) fn work_view(staff: &Staff, id: &str, items: &[store::WorkItem]) -> impl IntoView {
+pub(super) fn work_view(staff: &Staff, id: &str, items: &[work::WorkItem]) -> impl IntoView {
     let lang = staff.lang;
     let t = lang.staff();
     let may_act = staff.account.role >= Role::Reviewer;
@@ -191,7 +194,7 @@ pub(super) fn work_view(staff: &Staff, id: &str, items: &[store::WorkItem]) -> i
 pub(super) fn deliveries_view(
     staff: &Staff,
     id: &str,
-    deliveries: &[store::StoredDelivery],
+    deliveries: &[webhooks::StoredDelivery],
 ) -> impl IntoView {
     let lang = staff.lang;
     let t = lang.staff();

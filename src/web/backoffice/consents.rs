@@ -8,16 +8,16 @@ use serde_json::{json, Value};
 
 use super::case_views::text_of;
 use super::{moment, page, OfficeError, OfficeResult, Staff};
-use crate::db::{applications, events};
+use crate::db::{applications, records};
 
 /// The consent evidence of an application, each with the exact text accepted.
 pub(super) async fn consent_evidence(staff: &Staff, id: &str) -> Result<Vec<Value>, OfficeError> {
     let db = &staff.office.db;
-    if events::application(db, id).await?.is_none() {
+    if records::application(db, id).await?.is_none() {
         return Err(OfficeError::NotFound);
     }
     let mut out = Vec::new();
-    for c in events::consents(db, id).await? {
+    for c in records::consents(db, id).await? {
         let text = applications::consent_text(db, &c.text_sha256).await?;
         out.push(json!({
             "kind": c.kind,
@@ -38,7 +38,7 @@ pub(crate) async fn consents_json(staff: Staff, Path(id): Path<String>) -> Offic
     let consents = consent_evidence(&staff, &id).await?;
     let mut res = Json(json!({
         "application_id": id,
-        "exported_at": events::rfc3339(crate::db::wall_clock_ms()),
+        "exported_at": crate::db::partner_events::rfc3339(crate::db::wall_clock_ms()),
         "consents": consents,
     }))
     .into_response();

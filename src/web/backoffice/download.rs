@@ -6,9 +6,8 @@ use axum::response::IntoResponse;
 
 use super::case_views::json_list;
 use super::{OfficeError, OfficeResult, Staff};
-use crate::db::backoffice::{self as store};
-use crate::db::events;
 use crate::db::history::{self, Happened};
+use crate::db::{evidence, records};
 
 /// A document of the person, fetched from Solaris as staff ask for it and passed on, never
 /// stored; only documents Solaris listed for this application are served.
@@ -17,10 +16,10 @@ pub async fn download(staff: Staff, Path((id, document)): Path<(String, String)>
         .audit("download_document", Some(&id), Some(&document))
         .await?;
     let db = &staff.office.db;
-    let record = events::application(db, &id)
+    let record = records::application(db, &id)
         .await?
         .ok_or(OfficeError::NotFound)?;
-    let listed = store::evidence_of(db, &id)
+    let listed = evidence::evidence_of(db, &id)
         .await?
         .iter()
         .flat_map(|e| json_list(e.documents.as_deref()))

@@ -7,8 +7,9 @@ use leptos::prelude::*;
 use serde::Deserialize;
 
 use super::{moment, page, OfficeResult, Staff};
-use crate::db::backoffice::{self as store, Listed, Search, Stage};
+use crate::db::search::{self, Listed, Search};
 use crate::domain::IdentificationStatus;
+use crate::domain::Stage;
 use crate::i18n::staff::{self as texts};
 use crate::i18n::Lang;
 
@@ -89,8 +90,8 @@ pub async fn list(staff: Staff, Query(q): Query<ListQuery>) -> OfficeResult {
             .split_once('_')
             .and_then(|(at, id)| Some((at.parse().ok()?, id.to_string()))),
     };
-    let (rows, more) = store::search(&staff.office.db, &search, PAGE_ROWS).await?;
-    let counts = store::counts(&staff.office.db).await?;
+    let (rows, more) = search::search(&staff.office.db, &search, PAGE_ROWS).await?;
+    let counts = search::counts(&staff.office.db).await?;
     staff
         .audit(
             "list_applications",

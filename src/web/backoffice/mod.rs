@@ -17,7 +17,7 @@ mod list;
 
 use std::sync::Arc;
 
-use axum::extract::{FromRequestParts, Request};
+use axum::extract::{FromRef, FromRequestParts, Request};
 use axum::http::request::Parts;
 use axum::http::{header, Method, StatusCode};
 use axum::middleware::Next;
@@ -28,10 +28,11 @@ use leptos::prelude::*;
 use tokio::sync::Notify;
 
 use crate::db::staff::{self, Account, Role};
-use crate::db::{events, wall_clock_ms, Db, StoreError};
+use crate::db::{wall_clock_ms, Db, StoreError};
 use crate::i18n::Lang;
 use crate::solaris::SolarisClient;
 use crate::web::render;
+use crate::web::state::AppState;
 
 use crate::mail::links::SETUP_PREFIX;
 /// A session ends this long after its last page…
@@ -279,10 +280,14 @@ pub(crate) struct Visitor {
     pub staff: Option<Staff>,
 }
 
-impl FromRequestParts<Office> for Visitor {
+impl<S> FromRequestParts<S> for Visitor
+where
+    Office: FromRef<S>,
+    S: Send + Sync,
+{
     type Rejection = OfficeError;
 
-    async fn from_request_parts(parts: &mut Parts, office: &Office) -> Result<Self, OfficeError> {
+    async fn from_request_parts(parts: &mut Parts, office: &S) -> Result<Self, OfficeError> {
         match Staff::from_request_parts(parts, office).await {
             Ok(staff) => Ok(Visitor {
                 lang: staff.lang,
@@ -306,10 +311,15 @@ pub struct Staff {
     token_hash: String,
 }
 
-impl FromRequestParts<Office> for Staff {
+impl<S> FromRequestParts<S> for Staff
+where
+    Office: FromRef<S>,
+    S: Send + Sync,
+{
     type Rejection = OfficeError;
 
-    async fn from_request_parts(parts: &mut Parts, office: &Office) -> Result<Self, OfficeError> {
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, OfficeError> {
+        let office = &Office::from_ref(state);
         let Some(token) = office.token(parts) else {
             return Err(OfficeError::SignIn { ended: false });
         };
@@ -368,7 +378,7 @@ impl Staff {
         application_id: Option<&str>,
         detail: Option<&str>,
     ) -> Result<(), OfficeError> {
-        events::audit(
+        crate::db::audit::record(
             &self.office.db,
             &self.actor(),
             action,
@@ -523,7 +533,7 @@ fn refused_post(office: &Office, req: &Request) -> Option<Response> {
 }
 
 /// The back office's routes.
-pub fn router(office: Office) -> Router {
+pub(crate) fn router(state: &AppState) -> Router<AppState> {
     Router::new()
         .route(
             "/backoffice",
@@ -568,8 +578,10 @@ pub fn router(office: Office) -> Router {
             get(attention::one).post(attention::handle),
         )
         .route("/backoffice/audit", get(audit::log))
-        .layer(axum::middleware::from_fn_with_state(office.clone(), guard))
-        .with_state(office)
+        .layer(axum::middleware::from_fn_with_state(
+            state.office.clone(),
+            guard,
+        ))
 }
 
 /// A moment for a staff member: Berlin time in the page's language, with the UTC second.

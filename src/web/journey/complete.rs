@@ -20,8 +20,15 @@ pub(crate) async fn complete_page(
     let body = match synced {
         Some(p) => {
             let address = p.address.clone().unwrap_or_default();
-            let typed = app.details.person.clone().unwrap_or_default();
-            let contact = app.details.contact.clone().unwrap_or_default();
+            let typed = app.details.person.as_ref();
+            let contact = app.details.contact.as_ref();
+            // What the customer typed, as text (an erased application has nothing).
+            let person_text = |f: fn(&crate::domain::application::PersonDetails) -> String| {
+                typed.map(f).unwrap_or_default()
+            };
+            let contact_text = |f: fn(&crate::domain::application::ContactDetails) -> String| {
+                contact.map(f).unwrap_or_default()
+            };
             let join = |a: &str, b: &str| format!("{a} {b}").trim().to_string();
             let birth = |d: &str| crate::i18n::dates::long_date_text(lang, d);
             let nationality = |c: &str| country_name(lang, c).to_string();
@@ -30,27 +37,27 @@ pub(crate) async fn complete_page(
                 (
                     j.first_name,
                     p.first_name.clone().unwrap_or_default(),
-                    typed.first_name.clone(),
+                    person_text(|p| p.first_name.to_string()),
                 ),
                 (
                     j.last_name,
                     p.last_name.clone().unwrap_or_default(),
-                    typed.last_name.clone(),
+                    person_text(|p| p.last_name.to_string()),
                 ),
                 (
                     j.birth_date,
                     birth(p.birth_date.as_deref().unwrap_or_default()),
-                    birth(&typed.birth_date),
+                    birth(&person_text(|p| p.birth_date.iso())),
                 ),
                 (
                     j.birth_city,
                     p.birth_city.clone().unwrap_or_default(),
-                    typed.birth_city.clone(),
+                    person_text(|p| p.birth_city.to_string()),
                 ),
                 (
                     j.nationality,
                     nationality(p.nationality.as_deref().unwrap_or_default()),
-                    nationality(&typed.nationality),
+                    nationality(&person_text(|p| p.nationality.to_string())),
                 ),
                 (
                     j.street_and_number,
@@ -58,7 +65,7 @@ pub(crate) async fn complete_page(
                         address.line_1.as_deref().unwrap_or_default(),
                         address.line_2.as_deref().unwrap_or_default(),
                     ),
-                    join(&contact.line_1, &contact.line_2),
+                    contact_text(|c| format!("{} {}", c.line_1, c.line_2).trim().to_string()),
                 ),
                 (
                     j.postal_code_and_city,
@@ -66,7 +73,7 @@ pub(crate) async fn complete_page(
                         address.postal_code.as_deref().unwrap_or_default(),
                         address.city.as_deref().unwrap_or_default(),
                     ),
-                    join(&contact.postal_code, &contact.city),
+                    contact_text(|c| format!("{} {}", c.postal_code, c.city).trim().to_string()),
                 ),
             ];
             let any_changed = rows.iter().any(|(_, now, before)| now != before);

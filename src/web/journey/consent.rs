@@ -143,7 +143,7 @@ async fn accept<P: Page>(j: Journey<P>, kind: Kind, form: AcceptForm) -> PageRes
     };
     applications::record_consent(&j.state.db, &j.app.id, &consent).await?;
     if kind == Kind::DataProcessing {
-        crate::monitoring::reached(crate::monitoring::Step::Consented, j.lang.code());
+        crate::monitoring::reached(crate::monitoring::Funnel::Consented, j.lang.code());
     }
     tracing::info!(application_id = %j.app.id, kind = kind.as_str(), version = %consent.version, "consent recorded");
     Ok(Redirect::to(next.path()).into_response())

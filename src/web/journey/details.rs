@@ -121,15 +121,21 @@ fn person_form(d: &PersonDetails) -> RawForm {
             d.salutation.clone().unwrap_or_else(|| NO_SALUTATION.into()),
         ),
         (TITLE, d.title.clone().unwrap_or_default()),
-        (FIRST_NAME, d.first_name.clone()),
-        (LAST_NAME, d.last_name.clone()),
-        (BIRTH_CITY, d.birth_city.clone()),
-        (BIRTH_COUNTRY, d.birth_country.clone()),
-        (NATIONALITY, d.nationality.clone()),
-        (EMPLOYMENT_STATUS, d.employment_status.clone()),
-        (MARITAL_STATUS, d.marital_status.clone().unwrap_or_default()),
+        (FIRST_NAME, d.first_name.to_string()),
+        (LAST_NAME, d.last_name.to_string()),
+        (BIRTH_CITY, d.birth_city.to_string()),
+        (BIRTH_COUNTRY, d.birth_country.to_string()),
+        (NATIONALITY, d.nationality.to_string()),
+        (EMPLOYMENT_STATUS, d.employment_status.as_str().to_string()),
+        (
+            MARITAL_STATUS,
+            d.marital_status
+                .as_ref()
+                .map(|m| m.as_str().to_string())
+                .unwrap_or_default(),
+        ),
     ]);
-    form.set_date(BIRTH_DATE, &d.birth_date);
+    form.set_date(BIRTH_DATE, &d.birth_date.iso());
     form
 }
 
@@ -202,14 +208,14 @@ fn parse_person(form: &RawForm, minimum_age: u32) -> Result<PersonDetails, Error
     Ok(PersonDetails {
         salutation,
         title,
-        first_name: first_name.into(),
-        last_name: last_name.into(),
-        birth_date: birth_date.date().format("%Y-%m-%d").to_string(),
-        birth_city: birth_city.into(),
-        birth_country: birth_country.into(),
-        nationality: nationality.into(),
-        employment_status: employment_status.as_str().to_string(),
-        marital_status: Some(marital_status.as_str().to_string()),
+        first_name,
+        last_name,
+        birth_date,
+        birth_city,
+        birth_country,
+        nationality,
+        employment_status,
+        marital_status: Some(marital_status),
     })
 }
 
@@ -297,15 +303,15 @@ async fn save<P: Page>(
 
 fn contact_form(c: &ContactDetails) -> RawForm {
     RawForm::with([
-        (MOBILE_NUMBER, c.mobile_number.clone()),
-        (EMAIL, c.email.clone()),
-        (LINE_1, c.line_1.clone()),
-        (LINE_2, c.line_2.clone()),
-        (POSTAL_CODE, c.postal_code.clone()),
-        (CITY, c.city.clone()),
+        (MOBILE_NUMBER, c.mobile_number.to_string()),
+        (EMAIL, c.email.to_string()),
+        (LINE_1, c.line_1.to_string()),
+        (LINE_2, c.line_2.to_string()),
+        (POSTAL_CODE, c.postal_code.to_string()),
+        (CITY, c.city.to_string()),
         (STATE, c.state.clone().unwrap_or_default()),
-        (COUNTRY, c.country.clone()),
-        (TAX_COUNTRY, c.tax_country.clone()),
+        (COUNTRY, c.country.to_string()),
+        (TAX_COUNTRY, c.tax_country.to_string()),
     ])
 }
 
@@ -361,15 +367,15 @@ fn parse_contact(form: &RawForm) -> Result<ContactDetails, Errors> {
         return Err(e);
     };
     Ok(ContactDetails {
-        mobile_number: mobile_number.into(),
-        email: email.into(),
-        line_1: line_1.into(),
-        line_2: line_2.into(),
-        postal_code: postal_code.into(),
-        city: city.into(),
+        mobile_number,
+        email,
+        line_1,
+        line_2,
+        postal_code,
+        city,
         state,
-        country: country.into(),
-        tax_country: tax_country.into(),
+        country,
+        tax_country,
     })
 }
 
@@ -431,7 +437,7 @@ pub(crate) async fn save_contact(
             let first = j.app.details.contact.is_none();
             save(&j, |details| details.contact = Some(contact)).await?;
             if first {
-                use crate::monitoring::{reached, Step as Reached};
+                use crate::monitoring::{reached, Funnel as Reached};
                 let step = if eligible {
                     Reached::DataEntered
                 } else {
@@ -459,7 +465,7 @@ pub(crate) async fn ineligible_page(journey: Journey<at::Ineligible>) -> Respons
         .details
         .contact
         .as_ref()
-        .map(|c| c.country.clone())
+        .map(|c| c.country.to_string())
         .unwrap_or_default();
     let text = if EU.contains(&country.as_str()) {
         j.ineligible_eu

@@ -257,7 +257,12 @@ pub(crate) async fn no_document_page(j: Journey<at::Documents>) -> Response {
 /// The documents page reads no Solaris: the work queue read the list once, when it created
 /// the identification.
 pub(crate) async fn documents_page(j: Journey<at::Documents>) -> Response {
-    let nationality = j.app.details.person.as_ref().map(|p| p.nationality.clone());
+    let nationality = j
+        .app
+        .details
+        .person
+        .as_ref()
+        .map(|p| p.nationality.to_string());
     let form = RawForm::with([(DOCUMENT_COUNTRY, nationality.unwrap_or_default())]);
     documents_view(
         j.lang,
@@ -390,7 +395,7 @@ pub(crate) async fn save_documents(
     };
     applications::choose_document(&state.db, &app.id, &choice, new_request.as_ref()).await?;
     if app.document.is_none() {
-        crate::monitoring::reached(crate::monitoring::Step::DocumentChosen, lang.code());
+        crate::monitoring::reached(crate::monitoring::Funnel::DocumentChosen, lang.code());
     }
     state.work.notify_one();
     Ok(Redirect::to(if needs_poa {

@@ -27,5 +27,5 @@ pub(crate) mod status_read;
 mod withdraw;
 
 pub(crate) use resume::qr_svg;
-pub use routes::router;
+pub(crate) use routes::router;
 pub use state::{JourneyState, Shared};

@@ -4,7 +4,7 @@
 
 use std::marker::PhantomData;
 
-use axum::extract::{FromRequestParts, Request};
+use axum::extract::{FromRef, FromRequestParts, Request};
 use axum::http::request::Parts;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -107,14 +107,16 @@ pub(crate) struct Visit {
     pub app: Option<Application>,
 }
 
-impl FromRequestParts<JourneyState> for Visit {
+impl<S> FromRequestParts<S> for Visit
+where
+    JourneyState: FromRef<S>,
+    S: Send + Sync,
+{
     type Rejection = PageError;
 
-    async fn from_request_parts(
-        parts: &mut Parts,
-        state: &JourneyState,
-    ) -> Result<Self, PageError> {
-        let session = Session::from_request_parts(parts, state)
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, PageError> {
+        let state = JourneyState::from_ref(state);
+        let session = Session::from_request_parts(parts, &state)
             .await
             .map_err(|(_, why)| PageError::Unavailable(format!("no session: {why}").into()))?;
         let lang = parts.extensions.get::<Lang>().copied().unwrap_or_default();
@@ -123,7 +125,7 @@ impl FromRequestParts<JourneyState> for Visit {
             None => None,
         };
         Ok(Visit {
-            state: state.clone(),
+            state,
             session,
             lang,
             app,
@@ -143,17 +145,18 @@ pub(crate) struct Journey<P: Page> {
     _page: PhantomData<P>,
 }
 
-impl<P: Page> FromRequestParts<JourneyState> for Journey<P> {
+impl<P: Page, S> FromRequestParts<S> for Journey<P>
+where
+    JourneyState: FromRef<S>,
+    S: Send + Sync,
+{
     type Rejection = PageError;
 
-    async fn from_request_parts(
-        parts: &mut Parts,
-        state: &JourneyState,
-    ) -> Result<Self, PageError> {
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, PageError> {
         let visit = Visit::from_request_parts(parts, state).await?;
         let app = visit.app.ok_or(PageError::Elsewhere("/"))?;
         if let Some(page) = P::STEP {
-            let current = crate::db::applications::current_step(&state.db, &app).await?;
+            let current = crate::db::applications::current_step(&visit.state.db, &app).await?;
             if !may_show(page, current, app.submitted()) {
                 return Err(PageError::Elsewhere(current.path()));
             }

@@ -218,8 +218,8 @@ pub(crate) async fn check_birth_date(
     let Ok(date) = chrono::NaiveDate::parse_from_str(&typed, "%Y-%m-%d") else {
         return Ok(resume_form(lang, csrf, form, Some(Refusal::NotADate)));
     };
-    let on_file = app.details.person.as_ref().map(|p| p.birth_date.as_str());
-    if on_file != Some(date.format("%Y-%m-%d").to_string().as_str()) {
+    let on_file = app.details.person.as_ref().map(|p| p.birth_date.date());
+    if on_file != Some(date) {
         return match store::wrong_birth_date(&state.db, &app.id).await? {
             WrongAnswer::TriesLeft(tries_left) => {
                 tracing::warn!(application_id = %app.id, tries_left, "wrong date of birth for a resume link");

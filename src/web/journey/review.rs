@@ -20,29 +20,29 @@ use crate::web::render::{self, ContactLine, Progress};
 pub(crate) fn new_person(app: &Application) -> Option<NewPerson> {
     let p = app.details.person.as_ref()?;
     let c = app.details.contact.as_ref()?;
-    let employment = EmploymentStatus::parse(&p.employment_status);
+    let employment = p.employment_status.clone();
     Some(NewPerson {
         salutation: p.salutation.as_deref().map(Salutation::parse),
         title: p.title.clone(),
-        first_name: p.first_name.clone(),
-        last_name: p.last_name.clone(),
-        birth_date: Some(p.birth_date.clone()),
-        birth_city: Some(p.birth_city.clone()),
-        birth_country: Some(p.birth_country.clone()),
-        nationality: Some(p.nationality.clone()),
-        mobile_number: Some(c.mobile_number.clone()),
-        email: Some(c.email.clone()),
+        first_name: p.first_name.to_string(),
+        last_name: p.last_name.to_string(),
+        birth_date: Some(p.birth_date.iso()),
+        birth_city: Some(p.birth_city.to_string()),
+        birth_country: Some(p.birth_country.to_string()),
+        nationality: Some(p.nationality.to_string()),
+        mobile_number: Some(c.mobile_number.to_string()),
+        email: Some(c.email.to_string()),
         address: Some(Address {
-            line_1: Some(c.line_1.clone()),
-            line_2: Some(c.line_2.clone()),
-            postal_code: Some(c.postal_code.clone()),
-            city: Some(c.city.clone()),
+            line_1: Some(c.line_1.to_string()),
+            line_2: Some(c.line_2.to_string()),
+            postal_code: Some(c.postal_code.to_string()),
+            city: Some(c.city.to_string()),
             state: c.state.clone(),
-            country: Some(c.country.clone()),
+            country: Some(c.country.to_string()),
         }),
         tax_information: Some(TaxInformation {
-            tax_assessment_country: Some(c.tax_country.clone()),
-            marital_status: p.marital_status.clone(),
+            tax_assessment_country: Some(c.tax_country.to_string()),
+            marital_status: p.marital_status.as_ref().map(|m| m.as_str().to_string()),
         }),
         employment_status: Some(employment.clone()),
         nace_code: None,
@@ -120,43 +120,46 @@ fn review_view(app: Application, lang: Lang, csrf: String, changed: bool) -> Res
                 .unwrap_or_else(|| j.title_none.into()),
             &["title"],
         ),
-        (j.first_name, p.first_name.clone(), &["first_name"]),
-        (j.last_name, p.last_name.clone(), &["last_name"]),
+        (j.first_name, p.first_name.to_string(), &["first_name"]),
+        (j.last_name, p.last_name.to_string(), &["last_name"]),
         (
             j.birth_date,
-            crate::i18n::dates::long_date_text(lang, &p.birth_date),
+            crate::i18n::dates::long_date(lang, p.birth_date.date()),
             &["birth_date"],
         ),
-        (j.birth_city, p.birth_city.clone(), &["birth_city"]),
+        (j.birth_city, p.birth_city.to_string(), &["birth_city"]),
         (
             j.birth_country,
-            country(&p.birth_country),
+            country(p.birth_country.as_str()),
             &["birth_country"],
         ),
-        (j.nationality, country(&p.nationality), &["nationality"]),
+        (
+            j.nationality,
+            country(p.nationality.as_str()),
+            &["nationality"],
+        ),
         (
             j.employment_status,
-            lang.pick(employment_label(&EmploymentStatus::parse(
-                &p.employment_status,
-            )))
-            .to_string(),
+            lang.pick(employment_label(&p.employment_status))
+                .to_string(),
             &["employment_status"],
         ),
         (
             j.marital_status,
             p.marital_status
-                .as_deref()
-                .map(|m| {
-                    lang.pick(marital_label(&MaritalStatus::parse(m)))
-                        .to_string()
-                })
+                .as_ref()
+                .map(|m| lang.pick(marital_label(m)).to_string())
                 .unwrap_or_default(),
             &["tax_information[marital_status]", "tax_information"],
         ),
     ];
     let contact_rows: Vec<(&'static str, String, &'static [&'static str])> = vec![
-        (j.mobile_number, c.mobile_number.clone(), &["mobile_number"]),
-        (j.email, c.email.clone(), &["email"]),
+        (
+            j.mobile_number,
+            c.mobile_number.to_string(),
+            &["mobile_number"],
+        ),
+        (j.email, c.email.to_string(), &["email"]),
         (
             j.address_line_1,
             format!("{} {}", c.line_1, c.line_2),
@@ -175,8 +178,12 @@ fn review_view(app: Application, lang: Lang, csrf: String, changed: bool) -> Res
                 .unwrap_or_else(|| "–".into()),
             &["address"],
         ),
-        (j.country, country(&c.country), &["address"]),
-        (j.tax_country, country(&c.tax_country), &["tax_information"]),
+        (j.country, country(c.country.as_str()), &["address"]),
+        (
+            j.tax_country,
+            country(c.tax_country.as_str()),
+            &["tax_information"],
+        ),
     ];
     let rows = move |rows: Vec<(&'static str, String, &'static [&'static str])>| {
         rows.into_iter()
@@ -280,7 +287,7 @@ pub async fn confirm(j: Journey<at::Review>, PageForm(form): PageForm<RawForm>) 
         proof_of_address_issued_at: None,
     };
     if applications::submit(&state.db, &app.id, &person, &identification).await? {
-        crate::monitoring::reached(crate::monitoring::Step::Submitted, lang.code());
+        crate::monitoring::reached(crate::monitoring::Funnel::Submitted, lang.code());
     }
     state.work.notify_one();
     tracing::info!(application_id = %app.id, "application confirmed and queued");

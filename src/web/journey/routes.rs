@@ -3,13 +3,13 @@
 use axum::routing::{get, post};
 use axum::Router;
 
-use super::state::JourneyState;
 use super::{
     checklist, complete, consent, details, documents, guard, live, preparing, redirect, resume,
     review, start, status, status_read, withdraw,
 };
+use crate::web::state::AppState;
 
-pub fn router(state: JourneyState) -> Router {
+pub(crate) fn router(state: &AppState) -> Router<AppState> {
     Router::new()
         .route(
             "/terms",
@@ -70,5 +70,4 @@ pub fn router(state: JourneyState) -> Router {
         // The start carries no token yet (the welcome page has no session); it checks the
         // `Origin` itself.
         .route("/start", post(start::start))
-        .with_state(state)
 }

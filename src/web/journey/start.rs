@@ -55,7 +55,7 @@ pub async fn start(
     if let Err(e) = session.insert(APPLICATION_KEY, &id).await {
         return unavailable("storing the application in the session", &e);
     }
-    crate::monitoring::reached(crate::monitoring::Step::Started, lang.code());
+    crate::monitoring::reached(crate::monitoring::Funnel::Started, lang.code());
     let _ = session
         .insert(
             crate::web::SEEN_KEY,

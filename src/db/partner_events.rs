@@ -1,12 +1,11 @@
 //! The `partner_event` outbox: events for the bank's systems, written in the transaction of the
 //! change they report, numbered per application and delivered in that order, each taken by one
-//! sender at a time with a lease. Also the reads of the partner API and its audit log.
-
-use serde_json::{json, Value};
-use sqlx::Any;
+//! sender at a time with a lease; and their reads for the partner API.
 
 use super::{wall_clock_ms, Db, StoreError};
 pub(crate) use crate::domain::EventType;
+use serde_json::{json, Value};
+use sqlx::Any;
 
 /// The ids and statuses an event carries (never personal data).
 #[derive(Clone, Debug, Default)]
@@ -150,110 +149,6 @@ pub(crate) async fn in_state(db: &Db, state: &str) -> Result<Vec<StoredEvent>, S
     .bind(state)
     .fetch_all(&db.pool)
     .await?)
-}
-
-/// An application as the partner API shows it, erased ones included.
-#[derive(Clone, Debug, sqlx::FromRow)]
-pub struct ApplicationRecord {
-    pub id: String,
-    pub created_at: i64,
-    pub updated_at: i64,
-    pub submitted_at: Option<i64>,
-    pub withdrawn_at: Option<i64>,
-    pub erased_at: Option<i64>,
-    pub person_id: Option<String>,
-    pub identification_id: Option<String>,
-    pub identification_status: Option<String>,
-    pub failure_reason: Option<String>,
-    pub identification_requested_at: Option<i64>,
-    pub identification_completed_at: Option<String>,
-    pub person_request: Option<String>,
-    pub solaris_person: Option<String>,
-}
-
-const RECORD_COLUMNS: &str = "id, created_at, updated_at, submitted_at, withdrawn_at, erased_at, \
-     person_id, identification_id, identification_status, failure_reason, \
-     identification_requested_at, identification_completed_at, person_request, solaris_person";
-
-pub async fn application(db: &Db, id: &str) -> Result<Option<ApplicationRecord>, StoreError> {
-    Ok(sqlx::query_as(&format!(
-        "select {RECORD_COLUMNS} from application where id = $1"
-    ))
-    .bind(id)
-    .fetch_optional(&db.pool)
-    .await?)
-}
-
-/// A consent's evidence.
-#[derive(Clone, Debug, sqlx::FromRow)]
-pub struct ConsentRecord {
-    pub kind: String,
-    pub version: String,
-    pub text_sha256: String,
-    pub language: String,
-    pub signed_at: String,
-}
-
-pub async fn consents(db: &Db, application_id: &str) -> Result<Vec<ConsentRecord>, StoreError> {
-    Ok(sqlx::query_as(
-        "select kind, version, text_sha256, language, signed_at from consent \
-         where application_id = $1 order by signed_at, kind",
-    )
-    .bind(application_id)
-    .fetch_all(&db.pool)
-    .await?)
-}
-
-/// A page of applications changed after `updated_after` (ms), with the identification status
-/// `status` when given, after the keyset `(updated_at, id)` of the previous page.
-pub async fn page(
-    db: &Db,
-    status: Option<&str>,
-    updated_after: i64,
-    after: Option<(i64, &str)>,
-    limit: i64,
-) -> Result<Vec<ApplicationRecord>, StoreError> {
-    let status_filter = if status.is_some() {
-        "and identification_status = $5"
-    } else {
-        "and $5 = $5"
-    };
-    let (after_at, after_id) = after.unwrap_or((i64::MIN, ""));
-    Ok(sqlx::query_as(&format!(
-        "select {RECORD_COLUMNS} from application where updated_at > $1 \
-         and (updated_at > $2 or (updated_at = $2 and id > $3)) {status_filter} \
-         order by updated_at, id limit $4"
-    ))
-    .bind(updated_after)
-    .bind(after_at)
-    .bind(after_id)
-    .bind(limit)
-    .bind(status.unwrap_or(""))
-    .fetch_all(&db.pool)
-    .await?)
-}
-
-/// Records a read of the partner API.
-pub async fn audit(
-    db: &Db,
-    actor: &str,
-    action: &str,
-    application_id: Option<&str>,
-    detail: Option<&str>,
-) -> Result<(), StoreError> {
-    sqlx::query(
-        "insert into audit_log (id, at, actor, action, application_id, detail) \
-         values ($1, $2, $3, $4, $5, $6)",
-    )
-    .bind(uuid::Uuid::new_v4().simple().to_string())
-    .bind(wall_clock_ms())
-    .bind(actor)
-    .bind(action)
-    .bind(application_id)
-    .bind(detail)
-    .execute(&db.writer)
-    .await?;
-    Ok(())
 }
 
 /// The body's JSON, for the API (a stored body always parses; a broken one shows as null).

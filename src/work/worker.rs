@@ -8,7 +8,7 @@ use rand::Rng;
 use tokio::sync::Notify;
 
 use crate::db::work::{self, Due, WorkKind};
-use crate::db::{applications, backoffice, wall_clock_ms, Db, StoreError};
+use crate::db::{applications, evidence, wall_clock_ms, Db, StoreError};
 use crate::domain::{Identification, IdentificationStatus, NewIdentification, NewPerson, Person};
 use crate::monitoring;
 use crate::solaris::{SolarisClient, SolarisError};
@@ -361,7 +361,7 @@ impl Worker {
                 )
                 .await?;
                 if let Some(language) = language {
-                    monitoring::reached(monitoring::Step::SentToIdnow, &language);
+                    monitoring::reached(monitoring::Funnel::SentToIdnow, &language);
                     tracing::info!(application_id = %item.application_id, "identification requested: the customer goes to IDnow");
                 }
             }
@@ -435,7 +435,7 @@ impl Worker {
         let now = wall_clock_ms();
         monitoring::identification_outcome(&ident.status, ident.failure_reason.as_ref());
         if ident.status == IdentificationStatus::Successful {
-            monitoring::reached(monitoring::Step::Identified, &changed.language);
+            monitoring::reached(monitoring::Funnel::Identified, &changed.language);
             monitoring::start_to_success((now - changed.started_at) as f64 / 1000.0);
         }
         if let (true, Some(requested)) = (ident.status.is_settled(), changed.requested_at) {
@@ -491,7 +491,7 @@ impl Worker {
         } else {
             None
         };
-        backoffice::store_evidence(
+        evidence::store_evidence(
             &self.db,
             application_id,
             identification_id,
