@@ -11,7 +11,7 @@
 
 use std::sync::Arc;
 
-use axum::extract::{Path, Query, Request, State};
+use axum::extract::{FromRef, Path, Query, Request, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
@@ -26,7 +26,6 @@ use crate::db::partner_events::{self, body_json, rfc3339};
 use crate::db::records::{self, ApplicationRecord};
 use crate::db::{Db, StoreError};
 use crate::domain::{EventState, EventType, IdentificationStatus, Stage};
-use crate::web::state::AppState;
 
 /// `PARTNER_API_KEYS`: the keys the read API accepts.
 #[derive(Clone)]
@@ -42,16 +41,18 @@ impl ApiKeys {
 #[derive(Clone, Debug)]
 struct Actor(String);
 
-pub(crate) fn router(state: &AppState) -> Router<AppState> {
+/// The read API's routes, for any state the database comes from.
+pub(crate) fn router<S>(keys: ApiKeys) -> Router<S>
+where
+    Db: FromRef<S>,
+    S: Clone + Send + Sync + 'static,
+{
     Router::new()
         .route("/api/v1/applications", get(list))
         .route("/api/v1/applications/{id}", get(one))
         .route("/api/v1/events", get(events))
         .route("/api/v1/events/{id}/redeliver", post(redeliver))
-        .layer(axum::middleware::from_fn_with_state(
-            state.api_keys.clone(),
-            authenticate,
-        ))
+        .layer(axum::middleware::from_fn_with_state(keys, authenticate))
 }
 
 /// Why a call of the read API is refused: the one error type of its handlers, answered as

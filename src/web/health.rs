@@ -10,7 +10,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
-use axum::extract::State;
+use axum::extract::{FromRef, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -18,7 +18,6 @@ use axum::Router;
 
 use crate::db::Db;
 use crate::supervisor::Loops;
-use crate::web::state::AppState;
 
 /// The loop that must run for the app to be ready.
 pub(crate) const WORK_QUEUE: &str = "work queue";
@@ -72,7 +71,12 @@ async fn ready(State(health): State<Health>) -> Response {
     answer(StatusCode::OK, "ready\n")
 }
 
-pub(crate) fn router() -> Router<AppState> {
+/// The health routes, for any state the [`Health`] comes from.
+pub(crate) fn router<S>() -> Router<S>
+where
+    Health: FromRef<S>,
+    S: Clone + Send + Sync + 'static,
+{
     Router::new()
         .route("/health/live", get(live))
         .route("/health/ready", get(ready))

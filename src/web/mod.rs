@@ -153,7 +153,7 @@ pub fn router(state: AppState, sessions: DbSessionStore, public_url: &Url) -> Ro
         .route("/", get(pages::welcome::welcome_page))
         .route("/legal/{sha256}", get(legal::accepted_text))
         .route("/legal/current/{kind}/{lang}", get(legal::current_text))
-        .merge(journey::router(&state))
+        .merge(journey::router(state.journey.clone()))
         .fallback(pages::not_found::not_found)
         .with_state(state.clone());
     // Around the pages as one service rather than `Router::layer`, which wraps (and boxes)
@@ -167,8 +167,8 @@ pub fn router(state: AppState, sessions: DbSessionStore, public_url: &Url) -> Ro
         .service(pages);
 
     Router::new()
-        .merge(api::router(&state))
-        .merge(backoffice::router(&state))
+        .merge(api::router(state.api_keys.clone()))
+        .merge(backoffice::router(state.office.clone()))
         .merge(health::router())
         .with_state(state)
         .route("/style/main.css", get(stylesheet))

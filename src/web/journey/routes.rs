@@ -7,9 +7,18 @@ use super::{
     checklist, complete, consent, details, documents, guard, live, preparing, redirect, resume,
     review, start, status, status_read, withdraw,
 };
-use crate::web::state::AppState;
+use axum::extract::FromRef;
 
-pub(crate) fn router(state: &AppState) -> Router<AppState> {
+use super::state::JourneyState;
+use crate::db::Db;
+
+/// The journey's routes, for any state the [`JourneyState`] comes from.
+pub(crate) fn router<S>(journey: JourneyState) -> Router<S>
+where
+    JourneyState: FromRef<S>,
+    Db: FromRef<S>,
+    S: Clone + Send + Sync + 'static,
+{
     Router::new()
         .route(
             "/terms",
@@ -64,7 +73,7 @@ pub(crate) fn router(state: &AppState) -> Router<AppState> {
         )
         .route("/continue-elsewhere", post(resume::mail_device_link))
         .layer(axum::middleware::from_fn_with_state(
-            state.clone(),
+            journey,
             guard::protect,
         ))
         // The start carries no token yet (the welcome page has no session); it checks the
