@@ -5,8 +5,8 @@
 use sqlx::Any;
 
 use super::history::{self, Queued};
-use super::{wall_clock_ms, Db, StoreError};
-use crate::domain::{Concern, Happened};
+use super::{to_json, wall_clock_ms, Db, StoreError};
+use crate::domain::{Concern, Happened, SolarisRefusal};
 pub use crate::domain::{WorkKind, WorkState};
 
 /// Adds an item after the application's other items, inside the caller's transaction;
@@ -403,8 +403,11 @@ pub(crate) async fn fail(
     db: &Db,
     item: &Due,
     why: &str,
-    detail: Option<&str>,
+    refusal: Option<&SolarisRefusal>,
 ) -> Result<(), StoreError> {
+    let detail = refusal
+        .map(|r| to_json("application.solaris_error", r))
+        .transpose()?;
     let now = wall_clock_ms();
     let mut tx = db.begin_write().await?;
     sqlx::query(
@@ -432,7 +435,7 @@ pub(crate) async fn fail(
     }
     if !item.kind.reads() {
         sqlx::query("update application set solaris_error = $1, updated_at = $2 where id = $3")
-            .bind(detail)
+            .bind(detail.as_deref())
             .bind(now)
             .bind(&item.application_id)
             .execute(&mut *tx)

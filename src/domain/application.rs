@@ -6,8 +6,7 @@ use serde::{Deserialize, Serialize};
 use super::values::{
     BirthDate, CountryCode, EmailAddress, FreeText, MobileNumber, PersonName, PostalCode,
 };
-use super::{EmploymentStatus, MaritalStatus};
-use serde_json::Value;
+use super::{EmploymentStatus, MaritalStatus, SolarisRefusal};
 
 use crate::domain::{IdentificationStatus, NewIdentification, Person, SupportedDocument};
 
@@ -113,7 +112,7 @@ pub struct Application {
     pub identification_url: Option<String>,
     pub failure_reason: Option<String>,
     pub solaris_person: Option<Person>,
-    pub solaris_error: Option<Value>,
+    pub solaris_error: Option<SolarisRefusal>,
     /// The documents IDnow accepts for the current identification, as Solaris listed them;
     /// `None` when Solaris could not say.
     pub supported_documents: Option<Vec<SupportedDocument>>,

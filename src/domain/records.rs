@@ -191,6 +191,28 @@ pub struct SupportedDocument {
     pub issuing_countries: Vec<String>,
 }
 
+/// Solaris' refusal of what the application sent it for good (a person it would not create,
+/// say), kept with the application so the review page can show each complaint next to its
+/// field: the answer's status and first code, and the fields Solaris named.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SolarisRefusal {
+    #[serde(default)]
+    pub status: Option<u16>,
+    #[serde(default)]
+    pub code: Option<String>,
+    #[serde(default)]
+    pub fields: Vec<FieldProblem>,
+}
+
+/// One field Solaris complained about, by Solaris' name for it (`first_name`,
+/// `address[city]`).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldProblem {
+    pub field: String,
+    #[serde(default)]
+    pub message: Option<String>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

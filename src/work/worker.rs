@@ -9,7 +9,10 @@ use tokio::sync::Notify;
 
 use crate::db::work::{self, Due, WorkKind};
 use crate::db::{applications, evidence, wall_clock_ms, Db, StoreError};
-use crate::domain::{Identification, IdentificationStatus, NewIdentification, NewPerson, Person};
+use crate::domain::{
+    FieldProblem, Identification, IdentificationStatus, NewIdentification, NewPerson, Person,
+    SolarisRefusal,
+};
 use crate::monitoring;
 use crate::solaris::{SolarisClient, SolarisError};
 use crate::supervisor::Shutdown;
@@ -81,7 +84,8 @@ enum Failure {
     /// sending, a timeout, a 5xx), so a creation looks for its copy first.
     Unknown(String),
     /// Solaris refused it; retrying would not help.
-    Permanent(String, Option<String>),
+    /// Solaris refused it; retrying would not help. Its refusal, when Solaris said why.
+    Permanent(String, Option<SolarisRefusal>),
 }
 
 impl From<StoreError> for Failure {
@@ -97,14 +101,19 @@ impl From<SolarisError> for Failure {
         } else if e.is_retryable() {
             Failure::Retry(e.to_string())
         } else {
-            let fields: Vec<serde_json::Value> = e
-                .field_errors()
-                .into_iter()
-                .map(|(field, message)| serde_json::json!({ "field": field, "message": message }))
-                .collect();
-            let detail =
-                serde_json::json!({ "status": e.status(), "code": e.code(), "fields": fields });
-            Failure::Permanent(e.to_string(), Some(detail.to_string()))
+            let refusal = SolarisRefusal {
+                status: e.status(),
+                code: e.code().map(str::to_string),
+                fields: e
+                    .field_errors()
+                    .into_iter()
+                    .map(|(field, message)| FieldProblem {
+                        field,
+                        message: Some(message),
+                    })
+                    .collect(),
+            };
+            Failure::Permanent(e.to_string(), Some(refusal))
         }
     }
 }
@@ -215,7 +224,7 @@ impl Worker {
                 };
                 monitoring::work_failed(item.kind.as_str());
                 tracing::error!(application_id = %item.application_id, kind = %item.kind, code, error = %why, "Solaris refused the work");
-                work::fail(&self.db, &item, &why, detail.as_deref()).await?;
+                work::fail(&self.db, &item, &why, detail.as_ref()).await?;
             }
         }
         Ok(())

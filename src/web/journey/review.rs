@@ -64,11 +64,8 @@ fn label_of(list: &[(&'static str, &'static str)], value: &str) -> String {
 /// Solaris' complaints by our input names (`address[city]`, `first_name`, ...).
 fn solaris_problems(app: &Application) -> Vec<String> {
     app.solaris_error
-        .as_ref()
-        .and_then(|e| e["fields"].as_array().cloned())
-        .unwrap_or_default()
         .iter()
-        .filter_map(|f| f["field"].as_str().map(str::to_string))
+        .flat_map(|e| e.fields.iter().map(|f| f.field.clone()))
         .collect()
 }
 
