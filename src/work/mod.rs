@@ -9,8 +9,11 @@
 //! and consent timestamps; an identification in `created` state of the person) and adopts it
 //! instead of creating a second one.
 
+mod duplicates;
+mod execute;
 mod worker;
 
 pub use crate::db::applications::submit;
 pub use crate::db::work::{enqueue_one, progress, Progress, WorkKind, WorkState};
-pub use worker::{Worker, WorkerOptions, PERSON_SEARCH_PAGES, READ_ATTEMPTS};
+pub use duplicates::PERSON_SEARCH_PAGES;
+pub use worker::{Worker, WorkerOptions, READ_ATTEMPTS};
