@@ -6,7 +6,6 @@
 mod actions;
 mod attention;
 mod audit;
-mod auth;
 mod case;
 mod case_data;
 mod case_views;
@@ -14,7 +13,10 @@ mod consents;
 mod download;
 mod error;
 mod list;
+mod login;
+mod password;
 mod session;
+mod setup;
 mod shell;
 
 use crate::db::staff::{self};
@@ -105,11 +107,14 @@ where
             "/backoffice",
             get(|| async { Redirect::to("/backoffice/applications") }),
         )
-        .route("/backoffice/login", get(auth::login_page).post(auth::login))
-        .route("/backoffice/logout", post(auth::logout))
+        .route(
+            "/backoffice/login",
+            get(login::login_page).post(login::login),
+        )
+        .route("/backoffice/logout", post(login::logout))
         .route(
             "/backoffice/setup/{token}",
-            get(auth::setup_page).post(auth::setup),
+            get(setup::setup_page).post(setup::setup),
         )
         .route("/backoffice/applications", get(list::list))
         .route("/backoffice/applications/{id}", get(case::one))
