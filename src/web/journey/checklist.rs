@@ -5,8 +5,8 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
 use leptos::prelude::*;
 
+use super::choices::country_name;
 use super::documents::{document_label, poa_options};
-use super::fields::country_name;
 use super::page::{at, Csrf, Journey, PageResult};
 use super::paths::StepPath;
 use super::resume;

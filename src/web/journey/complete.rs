@@ -5,7 +5,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use leptos::prelude::*;
 
-use super::fields::country_name;
+use super::choices::country_name;
 use super::page::{at, Journey};
 use super::paths::StepPath;
 use crate::domain::Step;

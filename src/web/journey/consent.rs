@@ -6,7 +6,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use leptos::prelude::*;
 use serde::Deserialize;
 
-use super::fields::Problem;
+use super::form::Problem;
 use super::page::{at, Csrf, Journey, Page, PageForm, PageResult};
 use super::paths::StepPath;
 use crate::db::applications::{self, NewConsent};

@@ -6,10 +6,12 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use leptos::prelude::*;
 
-use super::fields::{
-    country_name, country_options, employment_options, marital_options, one_of, owned, DateField,
-    ErrorSummary, Errors, Input, RawForm, SelectField, TextField, GERMAN_STATES, TITLES,
+use super::choices::{
+    country_name, country_options, employment_options, marital_options, owned, GERMAN_STATES,
+    TITLES,
 };
+use super::fields::{DateField, ErrorSummary, SelectField, TextField};
+use super::form::{one_of, Errors, Input, RawForm};
 use super::page::{at, Csrf, Journey, Page, PageForm, PageResult};
 use super::paths::StepPath;
 use crate::db::applications;

@@ -6,10 +6,9 @@ use axum::response::{IntoResponse, Redirect, Response};
 use chrono::Months;
 use leptos::prelude::*;
 
-use super::fields::{
-    country_name, country_options, owned, ErrorSummary, Errors, Input, Problem, RawForm,
-    SelectField, TextField,
-};
+use super::choices::{country_name, country_options, owned};
+use super::fields::{ErrorSummary, SelectField, TextField};
+use super::form::{Errors, Input, Problem, RawForm};
 use super::page::{at, Csrf, Journey, PageError, PageForm, PageResult};
 use super::paths::StepPath;
 use crate::db::applications;

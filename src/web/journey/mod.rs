@@ -4,12 +4,14 @@
 //! they are at otherwise.
 
 mod checklist;
+pub mod choices;
 mod complete;
 mod consent;
 mod details;
 mod documents;
 pub(crate) mod feed;
 pub mod fields;
+pub mod form;
 mod guard;
 pub mod live;
 pub mod page;

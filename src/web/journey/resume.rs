@@ -15,7 +15,8 @@ use leptos::prelude::*;
 use serde::Deserialize;
 use tower_sessions::Session;
 
-use super::fields::{DateField, Errors, Input, RawForm};
+use super::fields::DateField;
+use super::form::{Errors, Input, RawForm};
 use super::page::{Csrf, Journey, PageForm, PageResult, Visit};
 use super::JourneyState;
 use crate::db::applications;

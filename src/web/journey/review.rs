@@ -5,8 +5,8 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use leptos::prelude::*;
 
-use super::fields::RawForm;
-use super::fields::{country_name, employment_label, marital_label, GERMAN_STATES, TITLES};
+use super::choices::{country_name, employment_label, marital_label, GERMAN_STATES, TITLES};
+use super::form::RawForm;
 use super::page::{at, Csrf, Journey, PageForm, PageResult};
 use super::paths::StepPath;
 use crate::db::applications;
@@ -260,7 +260,7 @@ pub async fn confirm(j: Journey<at::Review>, PageForm(form): PageForm<RawForm>) 
         csrf,
         ..
     } = j;
-    let shown = form.get(super::fields::Input {
+    let shown = form.get(super::form::Input {
         name: "data_version",
         label: |t| t.review_title,
     });
