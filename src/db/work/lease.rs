@@ -1,191 +1,13 @@
-//! The work items of the durable Solaris queue (`solaris_work`): queued with the change that
-//! causes them, taken with a lease, finished as done, retried or failed. The worker that runs
-//! them is the work queue (`work`).
+//! Taking due work items with a lease, keeping the lease while an item runs, and ending an
+//! item: done, tried again later with backoff, or failed for good (a creation's later items
+//! canceled with it).
 
 use sqlx::Any;
 
-use super::history::{self, Queued};
-use super::{to_json, wall_clock_ms, Db, StoreError};
+use crate::db::history::{self, Queued};
+use crate::db::{to_json, wall_clock_ms, Db, StoreError};
 use crate::domain::{Concern, Happened, SolarisRefusal};
-pub use crate::domain::{WorkKind, WorkState};
-
-/// Adds an item after the application's other items, inside the caller's transaction;
-/// returns its id.
-pub(crate) async fn enqueue(
-    tx: &mut sqlx::Transaction<'_, Any>,
-    application_id: &str,
-    kind: WorkKind,
-) -> Result<String, StoreError> {
-    let now = wall_clock_ms();
-    let id = uuid::Uuid::new_v4().simple().to_string();
-    let (seq,): (i64,) = sqlx::query_as(
-        "select coalesce(max(seq), 0) + 1 from solaris_work where application_id = $1",
-    )
-    .bind(application_id)
-    .fetch_one(&mut **tx)
-    .await?;
-    sqlx::query(
-        "insert into solaris_work (id, application_id, seq, kind, next_attempt_at, created_at, updated_at) \
-         values ($1, $2, $3, $4, $5, $5, $5)",
-    )
-    .bind(&id)
-    .bind(application_id)
-    .bind(seq)
-    .bind(kind.as_str())
-    .bind(now)
-    .execute(&mut **tx)
-    .await?;
-    history::record(
-        &mut **tx,
-        application_id,
-        Happened::WorkQueued,
-        kind.as_str(),
-        None,
-    )
-    .await?;
-    Ok(id)
-}
-
-/// The customer pressed the button to IDnow: queues the request that starts the
-/// identification, unless one is waiting or running already (a second click, or one on another
-/// device); a click after a refusal queues a new one. Returns the id of the item to wait on.
-pub async fn request_identification(db: &Db, application_id: &str) -> Result<String, StoreError> {
-    let mut tx = db.begin_write().await?;
-    // Under the application's lock on PostgreSQL: two clicks at once queue one request.
-    sqlx::query(&format!(
-        "select id from application where id = $1{}",
-        db.for_update()
-    ))
-    .bind(application_id)
-    .execute(&mut *tx)
-    .await?;
-    let waiting: Option<(String,)> = sqlx::query_as(
-        "select id from solaris_work where application_id = $1 and kind = $2 and state = $3",
-    )
-    .bind(application_id)
-    .bind(WorkKind::RequestIdentification.as_str())
-    .bind(WorkState::Pending.as_str())
-    .fetch_optional(&mut *tx)
-    .await?;
-    let id = match waiting {
-        Some((id,)) => id,
-        None => enqueue(&mut tx, application_id, WorkKind::RequestIdentification).await?,
-    };
-    tx.commit().await?;
-    Ok(id)
-}
-
-/// Where a work item stands; `None` when there is no such item.
-pub(crate) async fn state_of(db: &Db, id: &str) -> Result<Option<WorkState>, StoreError> {
-    let state: Option<(String,)> = sqlx::query_as("select state from solaris_work where id = $1")
-        .bind(id)
-        .fetch_optional(&db.pool)
-        .await?;
-    state
-        .map(|(s,)| super::stored("solaris_work.state", &s, WorkState::parse))
-        .transpose()
-}
-
-/// Queues a read (`kind`) for an application unless one is already waiting that has not
-/// started: a read already running may have asked Solaris before the change that prompts this
-/// one, so it does not count. One statement, inside the caller's transaction.
-pub(crate) async fn enqueue_read(
-    tx: &mut sqlx::Transaction<'_, Any>,
-    application_id: &str,
-    kind: WorkKind,
-) -> Result<(), StoreError> {
-    let queued = sqlx::query(
-        "insert into solaris_work (id, application_id, seq, kind, next_attempt_at, created_at, updated_at) \
-         select $1, $2, (select coalesce(max(seq), 0) + 1 from solaris_work where application_id = $2), \
-         $3, $4, $4, $4 where not exists (select 1 from solaris_work where application_id = $2 \
-         and kind = $3 and state = $5 and (lease_until is null or lease_until < $4))",
-    )
-    .bind(uuid::Uuid::new_v4().simple().to_string())
-    .bind(application_id)
-    .bind(kind.as_str())
-    .bind(wall_clock_ms())
-    .bind(WorkState::Pending.as_str())
-    .execute(&mut **tx)
-    .await?;
-    if queued.rows_affected() == 1 {
-        history::record(
-            &mut **tx,
-            application_id,
-            Happened::WorkQueued,
-            kind.as_str(),
-            None,
-        )
-        .await?;
-    }
-    Ok(())
-}
-
-/// Queues one more item for an application in a transaction of its own.
-pub async fn enqueue_one(db: &Db, application_id: &str, kind: WorkKind) -> Result<(), StoreError> {
-    let mut tx = db.begin_write().await?;
-    enqueue(&mut tx, application_id, kind).await?;
-    Ok(tx.commit().await?)
-}
-
-/// How the Solaris work of an application stands, for the page the customer waits on.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Progress {
-    /// Nothing queued or everything done.
-    Idle,
-    /// Items are waiting or running; `retrying` when an attempt already failed.
-    Working {
-        done: usize,
-        total: usize,
-        retrying: bool,
-    },
-    /// Solaris refused an item; the application cannot go on without a change.
-    Failed { kind: WorkKind, error: String },
-}
-
-#[derive(sqlx::FromRow)]
-struct ProgressRow {
-    kind: String,
-    state: String,
-    attempts: i64,
-    last_error: Option<String>,
-}
-
-pub async fn progress(db: &Db, application_id: &str) -> Result<Progress, StoreError> {
-    let rows: Vec<ProgressRow> = sqlx::query_as(
-        "select kind, state, attempts, last_error from solaris_work where application_id = $1 order by seq",
-    )
-    .bind(application_id)
-    .fetch_all(&db.pool)
-    .await?;
-    let mut items = Vec::with_capacity(rows.len());
-    for row in rows {
-        items.push((
-            super::stored("solaris_work.kind", &row.kind, WorkKind::parse)?,
-            super::stored("solaris_work.state", &row.state, WorkState::parse)?,
-            row.attempts,
-            row.last_error,
-        ));
-    }
-    // A read that failed refuses nothing: the customer waits on what it would have read.
-    if let Some((kind, _, _, error)) = items
-        .iter()
-        .find(|i| i.1 == WorkState::Failed && !i.0.reads())
-    {
-        return Ok(Progress::Failed {
-            kind: *kind,
-            error: error.clone().unwrap_or_default(),
-        });
-    }
-    let pending: Vec<_> = items.iter().filter(|i| i.1 == WorkState::Pending).collect();
-    if pending.is_empty() {
-        return Ok(Progress::Idle);
-    }
-    Ok(Progress::Working {
-        done: items.iter().filter(|i| i.1 == WorkState::Done).count(),
-        total: items.len(),
-        retrying: pending.iter().any(|i| i.2 > 0 && i.3.is_some()),
-    })
-}
+use crate::domain::{WorkKind, WorkState};
 
 /// An item due now, before it is taken.
 #[derive(Debug)]
@@ -203,7 +25,7 @@ pub struct Due {
 }
 
 #[derive(sqlx::FromRow)]
-struct DueRow {
+pub(crate) struct DueRow {
     id: String,
     application_id: String,
     seq: i64,
@@ -227,7 +49,7 @@ pub(crate) async fn waiting_by_kind(
     rows.into_iter()
         .map(|(kind, n, oldest)| {
             Ok((
-                super::stored("solaris_work.kind", &kind, WorkKind::parse)?,
+                crate::db::stored("solaris_work.kind", &kind, WorkKind::parse)?,
                 n,
                 now - oldest,
             ))
@@ -255,7 +77,7 @@ pub async fn due(db: &Db, now: i64, limit: i64) -> Result<Vec<Due>, StoreError> 
     rows.into_iter()
         .map(|r| {
             Ok(Due {
-                kind: super::stored("solaris_work.kind", &r.kind, WorkKind::parse)?,
+                kind: crate::db::stored("solaris_work.kind", &r.kind, WorkKind::parse)?,
                 id: r.id,
                 application_id: r.application_id,
                 seq: r.seq,
@@ -469,7 +291,7 @@ pub(crate) async fn fail(
 
 /// Cancels every waiting item of an application (its data is gone), inside the caller's
 /// transaction.
-pub(super) async fn cancel_pending(
+pub(in crate::db) async fn cancel_pending(
     tx: &mut sqlx::Transaction<'_, Any>,
     application_id: &str,
     now: i64,
@@ -488,7 +310,7 @@ pub(super) async fn cancel_pending(
 }
 
 /// Forgets the refused and canceled items of an application whose submission is withdrawn.
-pub(super) async fn forget_refused(
+pub(in crate::db) async fn forget_refused(
     tx: &mut sqlx::Transaction<'_, Any>,
     application_id: &str,
 ) -> Result<(), StoreError> {
@@ -499,82 +321,4 @@ pub(super) async fn forget_refused(
         .execute(&mut **tx)
         .await?;
     Ok(())
-}
-
-/// A work item of an application, with its attempts and last error.
-#[derive(Clone, Debug, sqlx::FromRow)]
-pub(crate) struct WorkItem {
-    pub id: String,
-    pub seq: i64,
-    pub kind: String,
-    #[sqlx(try_from = "String")]
-    pub state: WorkState,
-    pub attempts: i64,
-    pub last_error: Option<String>,
-    pub updated_at: i64,
-}
-
-pub(crate) async fn work_of(db: &Db, application_id: &str) -> Result<Vec<WorkItem>, StoreError> {
-    Ok(sqlx::query_as(
-        "select id, seq, kind, state, attempts, last_error, updated_at from solaris_work \
-         where application_id = $1 order by seq",
-    )
-    .bind(application_id)
-    .fetch_all(&db.pool)
-    .await?)
-}
-
-/// A failed work item is given another run; false unless it had failed (and its application
-/// is still going: neither withdrawn nor erased). A creation's later items, canceled when it
-/// failed because they depend on it, run again after it; the refusal the customer was shown
-/// is cleared.
-pub(crate) async fn retry_failed_work(
-    db: &Db,
-    application_id: &str,
-    work_id: &str,
-) -> Result<bool, StoreError> {
-    let now = wall_clock_ms();
-    let mut tx = db.begin_write().await?;
-    // Two staff retrying at once: the second finds the item no longer failed.
-    let item: Option<(String, i64)> = sqlx::query_as(&format!(
-        "select w.kind, w.seq from solaris_work w join application a on a.id = w.application_id \
-         where w.id = $1 and w.application_id = $2 and w.state = 'failed' \
-         and a.withdrawn_at is null and a.erased_at is null{}",
-        db.for_update()
-    ))
-    .bind(work_id)
-    .bind(application_id)
-    .fetch_optional(&mut *tx)
-    .await?;
-    let Some((kind, seq)) = item else {
-        tx.rollback().await?;
-        return Ok(false);
-    };
-    sqlx::query(
-        "update solaris_work set state = 'pending', attempts = 0, next_attempt_at = $1, \
-         last_error = null, lease_owner = null, lease_until = null, outcome_unknown = 0, \
-         first_attempt_at = null, updated_at = $1 where id = $2",
-    )
-    .bind(now)
-    .bind(work_id)
-    .execute(&mut *tx)
-    .await?;
-    if WorkKind::parse(&kind).is_some_and(WorkKind::creates) {
-        sqlx::query(
-            "update solaris_work set state = 'pending', next_attempt_at = $1, updated_at = $1 \
-             where application_id = $2 and state = 'canceled' and seq > $3",
-        )
-        .bind(now)
-        .bind(application_id)
-        .bind(seq)
-        .execute(&mut *tx)
-        .await?;
-    }
-    sqlx::query("update application set solaris_error = null, updated_at = $1 where id = $2")
-        .bind(now)
-        .bind(application_id)
-        .execute(&mut *tx)
-        .await?;
-    tx.commit().await?;
-    Ok(true)
 }
