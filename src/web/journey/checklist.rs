@@ -7,19 +7,19 @@ use leptos::prelude::*;
 
 use super::choices::country_name;
 use super::documents::{document_label, poa_options};
+use super::elsewhere;
 use super::page::{at, Csrf, Journey, PageResult};
 use super::paths::StepPath;
-use super::resume;
 use crate::db::applications;
 use crate::domain::Step;
 use crate::web::render::{self, Progress};
 
 pub(crate) async fn checklist_page(
     journey: Journey<at::Checklist>,
-    Query(mailed): resume::MailedQuery,
+    Query(mailed): elsewhere::MailedQuery,
 ) -> PageResult {
     let lang = journey.lang;
-    let link = resume::device_link(&journey.state, &journey.app).await?;
+    let link = elsewhere::device_link(&journey.state, &journey.app).await?;
     let status = journey.app.status();
     let j = lang.t();
     let doc = journey.app.document.clone().unwrap_or_default();
@@ -58,7 +58,7 @@ pub(crate) async fn checklist_page(
                     <a href=Step::Documents.path() class="secondary">{j.back}</a>
                 </div>
             </form>
-            {resume::elsewhere_view(lang, link, token.clone(), mailed.state(), status.as_str())}
+            {elsewhere::elsewhere_view(lang, link, token.clone(), mailed.state(), status.as_str())}
         },
     ))
 }

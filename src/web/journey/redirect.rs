@@ -8,9 +8,9 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use leptos::prelude::*;
 
+use super::elsewhere;
 use super::page::{at, Csrf, Journey, PageResult};
 use super::paths::StepPath;
-use super::resume;
 use crate::db::applications;
 use crate::db::work::{self};
 use crate::domain::IdentificationStatus as Status;
@@ -22,7 +22,7 @@ fn redirect_view(
     lang: Lang,
     token: String,
     unavailable_now: bool,
-    elsewhere: Option<(String, resume::DeviceMail, String)>,
+    elsewhere: Option<(String, elsewhere::DeviceMail, String)>,
 ) -> Response {
     let j = lang.t();
     let status = if unavailable_now {
@@ -45,16 +45,16 @@ fn redirect_view(
                 <Csrf token=token.clone()/>
                 <div class="actions"><button type="submit" class="primary">{j.redirect_button}</button></div>
             </form>
-            {elsewhere.map(|(link, mailed, status)| resume::elsewhere_view(lang, link, token, mailed, &status))}
+            {elsewhere.map(|(link, mailed, status)| elsewhere::elsewhere_view(lang, link, token, mailed, &status))}
         },
     )
 }
 
 pub(crate) async fn redirect_page(
     j: Journey<at::Redirect>,
-    Query(mailed): resume::MailedQuery,
+    Query(mailed): elsewhere::MailedQuery,
 ) -> PageResult {
-    let link = resume::device_link(&j.state, &j.app).await?;
+    let link = elsewhere::device_link(&j.state, &j.app).await?;
     let status = j.app.status().as_str().to_string();
     Ok(redirect_view(
         j.lang,

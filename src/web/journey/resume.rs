@@ -8,17 +8,16 @@
 //! on the checklist and redirect pages, and the same link by mail).
 
 use super::paths::StepPath;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use leptos::prelude::*;
-use serde::Deserialize;
 use tower_sessions::Session;
 
 use super::fields::DateField;
 use super::form::{Errors, Input, RawForm};
-use super::page::{Csrf, Journey, PageForm, PageResult, Visit};
-use super::JourneyState;
+use super::page::{Csrf, PageForm, PageResult, Visit};
+use super::state::JourneyState;
 use crate::db::applications;
 use crate::db::mail::{self as store, Purpose, WrongAnswer};
 use crate::domain::Application;
@@ -28,12 +27,9 @@ use crate::web::render;
 use crate::web::security::csrf_token;
 
 /// The session key of the resume link the visitor arrived with (its hash).
-const LINK_KEY: &str = "resume_link";
-/// The session key of the opt-out link the visitor arrived with (its hash).
-const OPT_OUT_KEY: &str = "opt_out_link";
+pub(crate) const LINK_KEY: &str = "resume_link";
 
 pub(crate) const RESUME_PATH: &str = "/resume";
-pub(crate) const REMINDERS_PATH: &str = "/reminders/stop";
 
 /// `GET /resume/{token}`: keeps the link in the session and leaves its URL at once.
 pub async fn arrive(
@@ -58,19 +54,9 @@ pub async fn arrive(
     Ok(Redirect::to(RESUME_PATH).into_response())
 }
 
-/// `GET /reminders/stop/{token}`: the same for the reminders' opt-out.
-pub(crate) async fn arrive_opt_out(
-    State(state): State<JourneyState>,
-    session: Session,
-    Path(token): Path<String>,
-) -> PageResult {
-    arrive_with(&state, &session, &token, OPT_OUT_KEY, &[Purpose::OptOut]).await?;
-    Ok(Redirect::to(REMINDERS_PATH).into_response())
-}
-
 /// Keeps the link's hash in the session under `key` when the link is signed for one of
 /// `purposes`; returns the hash.
-async fn arrive_with(
+pub(crate) async fn arrive_with(
     state: &JourneyState,
     session: &Session,
     token: &str,
@@ -95,7 +81,7 @@ async fn arrive_with(
 
 /// The application the session's link (under `key`) leads to; the callers check that it can
 /// still move.
-async fn linked(
+pub(crate) async fn linked(
     state: &JourneyState,
     session: &Session,
     key: &str,
@@ -109,7 +95,7 @@ async fn linked(
     Ok(applications::load(&state.db, &id).await?)
 }
 
-fn invalid_link(lang: Lang) -> Response {
+pub(crate) fn invalid_link(lang: Lang) -> Response {
     let t = lang.t();
     render::page(
         lang,
@@ -126,14 +112,14 @@ fn invalid_link(lang: Lang) -> Response {
 }
 
 /// The date of birth, in three inputs as on the data screen.
-const BIRTH_DATE: Input = Input {
+pub(crate) const BIRTH_DATE: Input = Input {
     name: "birth_date",
     label: |t| t.birth_date,
 };
 
 /// What went wrong with the last answer.
 #[derive(Clone, Copy, Debug)]
-enum Refusal {
+pub(crate) enum Refusal {
     /// Not a date: nothing was counted.
     NotADate,
     Wrong {
@@ -141,7 +127,12 @@ enum Refusal {
     },
 }
 
-fn resume_form(lang: Lang, csrf: String, typed: RawForm, refusal: Option<Refusal>) -> Response {
+pub(crate) fn resume_form(
+    lang: Lang,
+    csrf: String,
+    typed: RawForm,
+    refusal: Option<Refusal>,
+) -> Response {
     let t = lang.t();
     let message = refusal.map(|r| match r {
         Refusal::NotADate => t.resume_invalid_part.to_string(),
@@ -263,175 +254,4 @@ pub(crate) async fn check_birth_date(
     tracing::info!(application_id = %app.id, "application resumed with a link");
     let step = crate::db::applications::current_step(&state.db, &app).await?;
     Ok(Redirect::to(step.path()).into_response())
-}
-
-/// `GET /reminders/stop`: asks before it stops (a mail scanner following the link stops
-/// nothing).
-pub(crate) async fn reminders_page(visit: Visit) -> PageResult {
-    let t = visit.lang.t();
-    if linked(
-        &visit.state,
-        &visit.session,
-        OPT_OUT_KEY,
-        &[Purpose::OptOut],
-    )
-    .await?
-    .is_none()
-    {
-        return Ok(render::page(
-            visit.lang,
-            REMINDERS_PATH,
-            t.reminders_title,
-            StatusCode::NOT_FOUND,
-            None,
-            view! { <h1>{t.reminders_title}</h1><p>{t.reminders_invalid}</p> },
-        ));
-    }
-    let csrf = csrf_token(&visit.session).await;
-    Ok(render::page(
-        visit.lang,
-        REMINDERS_PATH,
-        t.reminders_title,
-        StatusCode::OK,
-        None,
-        view! {
-            <h1>{t.reminders_title}</h1>
-            <p>{t.reminders_text}</p>
-            <form method="post" action=REMINDERS_PATH>
-                <Csrf token=csrf/>
-                <div class="actions"><button type="submit" class="primary">{t.reminders_button}</button></div>
-            </form>
-        },
-    ))
-}
-
-/// `POST /reminders/stop`.
-pub(crate) async fn stop_reminders(visit: Visit) -> PageResult {
-    let t = visit.lang.t();
-    let Some(app) = linked(
-        &visit.state,
-        &visit.session,
-        OPT_OUT_KEY,
-        &[Purpose::OptOut],
-    )
-    .await?
-    else {
-        return Ok(Redirect::to(REMINDERS_PATH).into_response());
-    };
-    store::stop_reminders(&visit.state.db, &app.id).await?;
-    tracing::info!(application_id = %app.id, "reminders stopped by the customer");
-    Ok(render::page(
-        visit.lang,
-        REMINDERS_PATH,
-        t.reminders_stopped_title,
-        StatusCode::OK,
-        None,
-        view! { <h1>{t.reminders_stopped_title}</h1><p role="status">{t.reminders_stopped_text}</p> },
-    ))
-}
-
-#[derive(Debug, Deserialize)]
-pub(crate) struct Mailed {
-    mailed: Option<String>,
-}
-
-/// What the "continue on your phone" box says after the mail button.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum DeviceMail {
-    NotAsked,
-    Sent,
-    Limit,
-}
-
-impl Mailed {
-    pub fn state(&self) -> DeviceMail {
-        match self.mailed.as_deref() {
-            Some("1") => DeviceMail::Sent,
-            Some("limit") => DeviceMail::Limit,
-            _ => DeviceMail::NotAsked,
-        }
-    }
-}
-
-/// Query of the pages with the box.
-pub(crate) type MailedQuery = Query<Mailed>;
-
-/// A fresh link for another device, working for an hour, as a URL.
-pub(crate) async fn device_link(
-    state: &JourneyState,
-    app: &Application,
-) -> Result<String, super::page::PageError> {
-    let issued = state.links.issue(Purpose::Device);
-    store::store_link(&state.db, &app.id, Purpose::Device, &issued.hash).await?;
-    Ok(state.links.resume_url(&issued.token))
-}
-
-/// `POST /continue-elsewhere`: the link for another device by mail, back to the page.
-pub(crate) async fn mail_device_link(j: Journey<super::page::at::AnyStep>) -> PageResult {
-    let step = crate::db::applications::current_step(&j.state.db, &j.app).await?;
-    if !matches!(
-        step,
-        crate::domain::Step::Checklist | crate::domain::Step::Redirect
-    ) {
-        return Ok(Redirect::to(step.path()).into_response());
-    }
-    let sent = store::request_device_mail(&j.state.db, &j.app.id).await?;
-    tracing::info!(application_id = %j.app.id, sent, "link for another device asked by mail");
-    let flag = if sent { "1" } else { "limit" };
-    Ok(Redirect::to(&format!("{}?mailed={flag}#elsewhere", step.path())).into_response())
-}
-
-/// The box on the checklist and redirect pages: the QR code, the link, the mail button, and the
-/// live status that moves this page on when the phone starts the identification.
-pub(crate) fn elsewhere_view(
-    lang: Lang,
-    link: String,
-    csrf: String,
-    mailed: DeviceMail,
-    status: &str,
-) -> impl IntoView {
-    let t = lang.t();
-    let qr = qr_svg(&link);
-    let note = match mailed {
-        DeviceMail::NotAsked => None,
-        DeviceMail::Sent => Some(t.elsewhere_mailed),
-        DeviceMail::Limit => Some(t.elsewhere_mail_limit),
-    };
-    view! {
-        <section class="elsewhere" id="elsewhere" aria-labelledby="elsewhere-title" data-status=status.to_string()>
-            <h2 id="elsewhere-title">{t.elsewhere_title}</h2>
-            <p>{t.elsewhere_text}</p>
-            <div class="qr" role="img" aria-label=t.elsewhere_qr_label inner_html=qr></div>
-            <p class="link-text"><span class="visually-hidden">{t.elsewhere_link}": "</span><code>{link}</code></p>
-            {note.map(|n| view! { <p role="status">{n}</p> })}
-            <form method="post" action="/continue-elsewhere">
-                <Csrf token=csrf/>
-                <button type="submit" class="secondary">{t.elsewhere_mail}</button>
-            </form>
-            <script src=crate::web::assets::status_script_src() defer=true></script>
-        </section>
-    }
-}
-
-/// The link as a QR code in SVG, drawn on the server: one square per dark module, with the
-/// quiet zone of four modules the standard asks for.
-pub(crate) fn qr_svg(link: &str) -> String {
-    use qrcode::{Color, EcLevel, QrCode};
-    let Ok(code) = QrCode::with_error_correction_level(link.as_bytes(), EcLevel::M) else {
-        return String::new();
-    };
-    let width = code.width();
-    let quiet = 4;
-    let size = width + 2 * quiet;
-    let mut path = String::with_capacity(width * width * 8);
-    for (i, color) in code.to_colors().into_iter().enumerate() {
-        if color == Color::Dark {
-            let (x, y) = (i % width + quiet, i / width + quiet);
-            path.push_str(&format!("M{x} {y}h1v1h-1z"));
-        }
-    }
-    format!(
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {size} {size}\" width=\"{px}\" height=\"{px}\" shape-rendering=\"crispEdges\" aria-hidden=\"true\"><rect width=\"{size}\" height=\"{size}\" fill=\"#fff\"/><path d=\"{path}\" fill=\"#000\"/></svg>",
-        px = size * 4
-    )
 }

@@ -4,8 +4,8 @@ use axum::routing::{get, post};
 use axum::Router;
 
 use super::{
-    checklist, complete, consent, details, documents, guard, live, preparing, redirect, resume,
-    review, start, status, status_read, withdraw,
+    checklist, complete, consent, contact, documents, elsewhere, guard, ineligible, live, person,
+    preparing, redirect, reminders, resume, review, start, status, status_read, withdraw,
 };
 use axum::extract::FromRef;
 
@@ -30,13 +30,13 @@ where
         )
         .route(
             "/details/person",
-            get(details::person_page).post(details::save_person),
+            get(person::person_page).post(person::save_person),
         )
         .route(
             "/details/contact",
-            get(details::contact_page).post(details::save_contact),
+            get(contact::contact_page).post(contact::save_contact),
         )
-        .route("/not-eligible", get(details::ineligible_page))
+        .route("/not-eligible", get(ineligible::ineligible_page))
         .route("/review", get(review::review_page).post(review::confirm))
         .route("/preparing", get(preparing::preparing_page))
         .route(
@@ -66,12 +66,12 @@ where
             resume::RESUME_PATH,
             get(resume::resume_page).post(resume::check_birth_date),
         )
-        .route("/reminders/stop/{token}", get(resume::arrive_opt_out))
+        .route("/reminders/stop/{token}", get(reminders::arrive_opt_out))
         .route(
-            resume::REMINDERS_PATH,
-            get(resume::reminders_page).post(resume::stop_reminders),
+            reminders::REMINDERS_PATH,
+            get(reminders::reminders_page).post(reminders::stop_reminders),
         )
-        .route("/continue-elsewhere", post(resume::mail_device_link))
+        .route("/continue-elsewhere", post(elsewhere::mail_device_link))
         .layer(axum::middleware::from_fn_with_state(
             journey,
             guard::protect,
