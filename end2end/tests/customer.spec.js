@@ -61,10 +61,12 @@ test('an open page that showed a success follows the review that cancels it', as
   await shot(page, info, '32-canceled-after-success');
 });
 
-test('where the live stream is cut, the open page follows the status through the status read', async ({ page }, info) => {
+test('where the live stream is held back, the open page follows the status through the status read', async ({ page }, info) => {
   test.skip(process.env.PW_JS !== '1', 'the status read is the script\'s fallback; without JavaScript the page reloads itself');
-  // A proxy that cuts event streams: every connection to the stream fails.
-  await page.route('**/identification/events', (route) => route.abort());
+  // A proxy that holds event streams back: every connection to the stream is answered, and
+  // ends, without one event.
+  await page.route('**/identification/events', (route) =>
+    route.fulfill({ status: 200, headers: { 'content-type': 'text/event-stream' }, body: '' }));
   const reads = [];
   page.on('response', (res) => { if (res.url().endsWith('/api/status')) reads.push(res.status()); });
   await signUp(page, info, 'X-MANUALTEST-CANCELED', 'en');
