@@ -148,8 +148,8 @@ where
 {
     type Rejection = OfficeError;
 
-    async fn from_request_parts(parts: &mut Parts, office: &S) -> Result<Self, OfficeError> {
-        match Staff::from_request_parts(parts, office).await {
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, OfficeError> {
+        match Staff::from_request_parts(parts, state).await {
             Ok(staff) => Ok(Visitor {
                 lang: staff.lang,
                 staff: Some(staff),
@@ -186,7 +186,6 @@ where
         };
         let token_hash = hashed(&token);
         let now = wall_clock_ms();
-        language(parts, None);
         let session =
             staff::session(&office.db, &token_hash, now - IDLE_MS, now - ABSOLUTE_MS).await?;
         let Some(session) = session else {
