@@ -652,7 +652,7 @@ async fn run() {
                 .await
                 .unwrap();
             stored += 1;
-            if stored % 50_000 == 0 {
+            if stored.is_multiple_of(50_000) {
                 tx.commit().await.unwrap();
                 tx = pool.begin().await.unwrap();
             }

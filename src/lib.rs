@@ -15,6 +15,7 @@
 //! - [`config`], [`telemetry`], [`startup`]: settings, logs and the assembly of the server;
 //! - [`supervisor`]: the owner of every background loop, and the drain on SIGTERM.
 
+pub mod clock;
 pub mod config;
 pub mod db;
 pub mod domain;

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::db::outbox::{self, Outbox};
-use crate::db::{wall_clock_ms, Db, StoreError};
+use crate::db::{Db, StoreError};
 use crate::supervisor::Shutdown;
 
 /// What one outbox's sender knows: which rows are due and how to send one.
@@ -57,21 +57,25 @@ pub async fn run<S: Sender>(sender: Arc<S>, mut shutdown: Shutdown) {
         }
         // After a pass that sent something the next rows may be due at once (the next event of
         // an application waits for the one before it); otherwise wait a moment.
-        if taken == 0 && !shutdown.sleep(S::POLL).await {
-            return;
+        if taken == 0 {
+            // Retries are due on the clock: a moved one is looked at at once.
+            tokio::select! {
+                awake = shutdown.sleep(S::POLL) => if !awake { return },
+                () = sender.db().clock.moved() => {}
+            }
         }
     }
 }
 
 /// One pass: every row due now, then the sender's own work; returns how many were taken.
 pub(crate) async fn pass<S: Sender>(sender: &S, shutdown: &Shutdown) -> Result<usize, StoreError> {
-    let now = wall_clock_ms();
+    let now = sender.db().now_ms();
     let mut taken = 0;
     for row in sender.due(now).await? {
         if shutdown.is_requested() {
             break;
         }
-        let lease_until = wall_clock_ms() + S::LEASE.as_millis() as i64;
+        let lease_until = sender.db().now_ms() + S::LEASE.as_millis() as i64;
         let id = S::id(&row);
         if !outbox::claim(sender.db(), S::OUTBOX, id, sender.owner(), now, lease_until).await? {
             continue;

@@ -5,7 +5,7 @@
 
 use crate::config::Settings;
 use crate::db::staff::{self, AddError, Role};
-use crate::db::{wall_clock_ms, Db};
+use crate::db::Db;
 
 /// How long a setup link works.
 pub(crate) const SETUP_VALID_MS: i64 = 24 * 3600 * 1000;
@@ -20,7 +20,7 @@ pub async fn run(settings: &Settings, args: &[String]) -> anyhow::Result<String>
     match args.as_slice() {
         ["add", rest @ ..] => {
             let (email, role) = add_args(rest)?;
-            let db = Db::connect(&settings.database_url).await?;
+            let db = Db::connect(&settings.database_url, crate::clock::Clock::system()).await?;
             let base = match &settings.public_url {
                 Some(url) => url.to_string(),
                 None => format!("http://{}/", settings.listen_addr),
@@ -28,7 +28,7 @@ pub async fn run(settings: &Settings, args: &[String]) -> anyhow::Result<String>
             add(&db, &base, email, role).await
         }
         ["list"] => {
-            let db = Db::connect(&settings.database_url).await?;
+            let db = Db::connect(&settings.database_url, crate::clock::Clock::system()).await?;
             let mut out = String::new();
             for a in staff::all(&db).await? {
                 let state = if a.disabled_at.is_some() {
@@ -43,7 +43,7 @@ pub async fn run(settings: &Settings, args: &[String]) -> anyhow::Result<String>
             Ok(out)
         }
         ["disable", email] => {
-            let db = Db::connect(&settings.database_url).await?;
+            let db = Db::connect(&settings.database_url, crate::clock::Clock::system()).await?;
             if staff::disable(&db, email).await? {
                 Ok(format!("{email} is disabled; its sessions have ended\n"))
             } else {
@@ -85,7 +85,7 @@ pub async fn add(db: &Db, base: &str, email: &str, role: Role) -> anyhow::Result
     rand::thread_rng().fill_bytes(&mut bytes);
     let token = hex::encode(bytes);
     let hash = hex::encode(Sha256::digest(token.as_bytes()));
-    match staff::add(db, email, role, &hash, wall_clock_ms() + SETUP_VALID_MS).await {
+    match staff::add(db, email, role, &hash, db.now_ms() + SETUP_VALID_MS).await {
         Ok(_) => {}
         Err(AddError::Exists) => anyhow::bail!("a staff account {email:?} exists already"),
         Err(AddError::Store(e)) => return Err(e.into()),

@@ -1,7 +1,7 @@
 //! The audit log (`audit_log`): what staff and the partner API's keys saw and did, never what
 //! the data said.
 
-use super::{wall_clock_ms, Db, StoreError};
+use super::{Db, StoreError};
 
 /// Records what a staff member or a partner API key saw or did.
 pub async fn record(
@@ -16,7 +16,7 @@ pub async fn record(
          values ($1, $2, $3, $4, $5, $6)",
     )
     .bind(uuid::Uuid::new_v4().simple().to_string())
-    .bind(wall_clock_ms())
+    .bind(db.now_ms())
     .bind(actor)
     .bind(action)
     .bind(application_id)

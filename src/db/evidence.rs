@@ -1,7 +1,7 @@
 //! What Solaris held of an application's identifications when they ended
 //! (`identification_evidence`): IDnow's attempts, and the documents' list after a success.
 
-use super::{wall_clock_ms, Db, StoreError};
+use super::{Db, StoreError};
 
 /// What Solaris holds of one identification of the application.
 #[derive(Clone, Debug, sqlx::FromRow)]
@@ -34,7 +34,7 @@ pub(crate) async fn store_evidence(
     attempts: &str,
     documents: Option<&str>,
 ) -> Result<(), StoreError> {
-    let now = wall_clock_ms();
+    let now = db.now_ms();
     let mut tx = db.begin_write().await?;
     sqlx::query("delete from identification_evidence where identification_id = $1")
         .bind(identification_id)
@@ -54,6 +54,7 @@ pub(crate) async fn store_evidence(
     .await?;
     super::history::record(
         &mut *tx,
+        db.now_ms(),
         application_id,
         super::history::Happened::EvidenceFetched,
         identification_id,

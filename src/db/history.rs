@@ -4,19 +4,19 @@
 
 use sqlx::Any;
 
-use super::{wall_clock_ms, Db, StoreError};
+use super::{Db, StoreError};
 pub(crate) use crate::domain::{AttentionState, Concern, Happened};
 
 /// An id that sorts in the order this process wrote its entries (the time, then a counter),
 /// with a random tail against other instances: entries of one transaction share their
 /// millisecond, and the history must show them in the order they happened.
-pub(super) fn ordered_id() -> String {
+pub(super) fn ordered_id(now_ms: i64) -> String {
     use std::sync::atomic::{AtomicU64, Ordering};
     static COUNTER: AtomicU64 = AtomicU64::new(0);
     let n = COUNTER.fetch_add(1, Ordering::Relaxed);
     format!(
         "{:012x}{:010x}{}",
-        wall_clock_ms(),
+        now_ms,
         n & 0xff_ffff_ffff,
         &uuid::Uuid::new_v4().simple().to_string()[..10]
     )
@@ -25,6 +25,7 @@ pub(super) fn ordered_id() -> String {
 /// Appends to an application's history, on any connection or inside the caller's transaction.
 pub async fn record<'e, E>(
     on: E,
+    at: i64,
     application_id: &str,
     what: Happened,
     detail: &str,
@@ -37,9 +38,9 @@ where
         "insert into application_event (id, application_id, at, kind, detail, actor) \
          values ($1, $2, $3, $4, $5, $6)",
     )
-    .bind(ordered_id())
+    .bind(ordered_id(at))
     .bind(application_id)
-    .bind(wall_clock_ms())
+    .bind(at)
     .bind(what.as_str())
     .bind(detail)
     .bind(actor)
@@ -61,6 +62,7 @@ pub(super) enum Queued {
 /// row's kind followed by `detail`.
 pub(super) async fn record_for<'e, E>(
     on: E,
+    at: i64,
     table: Queued,
     row_id: &str,
     what: Happened,
@@ -77,8 +79,8 @@ where
         "insert into application_event (id, application_id, at, kind, detail) \
          select $1, application_id, $2, $3, kind || $4 from {table} where id = $5"
     ))
-    .bind(ordered_id())
-    .bind(wall_clock_ms())
+    .bind(ordered_id(at))
+    .bind(at)
     .bind(what.as_str())
     .bind(detail)
     .bind(row_id)
@@ -114,6 +116,7 @@ pub(crate) async fn of_application(
 /// caller's transaction, or on any connection.
 pub(crate) async fn raise<'e, E>(
     on: E,
+    now: i64,
     application_id: Option<&str>,
     concern: Concern,
     cause: &str,
@@ -122,7 +125,6 @@ pub(crate) async fn raise<'e, E>(
 where
     E: sqlx::Executor<'e, Database = Any>,
 {
-    let now = wall_clock_ms();
     let raised = sqlx::query(
         "insert into attention (id, application_id, cause, kind, detail, created_at, updated_at) \
          values ($1, $2, $3, $4, $5, $6, $6) on conflict (cause) do nothing",
@@ -218,7 +220,7 @@ pub(crate) async fn announce(db: &Db, id: &str, undo: bool) -> Result<bool, Stor
             .await?
     } else {
         sqlx::query("update attention set notified_at = $1 where id = $2 and notified_at is null")
-            .bind(wall_clock_ms())
+            .bind(db.now_ms())
             .bind(id)
             .execute(&db.writer)
             .await?
@@ -269,7 +271,7 @@ pub(crate) async fn handle(
     staff_id: &str,
     handling: &Handling,
 ) -> Result<bool, StoreError> {
-    let now = wall_clock_ms();
+    let now = db.now_ms();
     let mut tx = db.begin_write().await?;
     let changed = match handling {
         Handling::Comment(_) => sqlx::query("update attention set updated_at = $1 where id = $2")

@@ -6,18 +6,18 @@
 
 use sqlx::Any;
 
-use super::{wall_clock_ms, Db, StoreError};
+use super::{Db, StoreError};
 use crate::domain::IdentificationStatus;
 pub use crate::domain::{MailKind, Purpose};
 
-/// Queues a mail inside the caller's transaction; nothing when the application already has one
-/// for `cause`.
+/// Queues a mail, due at once, inside the caller's transaction at `now`; nothing when the
+/// application already has one for `cause`.
 pub(crate) async fn enqueue(
     tx: &mut sqlx::Transaction<'_, Any>,
     application_id: &str,
     kind: MailKind,
     cause: &str,
-    due_at: i64,
+    now: i64,
 ) -> Result<(), StoreError> {
     sqlx::query(
         "insert into mail (id, application_id, cause, kind, state, created_at, due_at) \
@@ -27,8 +27,8 @@ pub(crate) async fn enqueue(
     .bind(application_id)
     .bind(cause)
     .bind(kind.as_str())
-    .bind(wall_clock_ms())
-    .bind(due_at)
+    .bind(now)
+    .bind(now)
     .execute(&mut **tx)
     .await?;
     Ok(())
@@ -203,7 +203,7 @@ pub async fn schedule(db: &Db, now: i64) -> Result<u64, StoreError> {
 
 /// The customer stopped the reminders; false when the application is gone.
 pub(crate) async fn stop_reminders(db: &Db, application_id: &str) -> Result<bool, StoreError> {
-    let now = wall_clock_ms();
+    let now = db.now_ms();
     let mut tx = db.begin_write().await?;
     let stopped = sqlx::query(
         "update application set reminders_stopped_at = coalesce(reminders_stopped_at, $1) \
@@ -247,7 +247,7 @@ pub(crate) async fn request_device_mail(db: &Db, application_id: &str) -> Result
         application_id,
         MailKind::Device,
         &cause,
-        wall_clock_ms(),
+        db.now_ms(),
     )
     .await?;
     tx.commit().await?;
@@ -265,7 +265,7 @@ pub(crate) async fn store_link(
     purpose: Purpose,
     hash: &str,
 ) -> Result<(), StoreError> {
-    let now = wall_clock_ms();
+    let now = db.now_ms();
     let mut tx = db.begin_write().await?;
     if purpose == Purpose::Device {
         sqlx::query(
@@ -294,7 +294,7 @@ pub(crate) async fn store_link(
 /// Forgets a link that was never delivered (its mail could not be sent).
 pub(crate) async fn revoke_link(db: &Db, hash: &str) -> Result<(), StoreError> {
     sqlx::query("update resume_token set revoked_at = $1 where hash = $2")
-        .bind(wall_clock_ms())
+        .bind(db.now_ms())
         .bind(hash)
         .execute(&db.writer)
         .await?;
@@ -313,7 +313,7 @@ pub(crate) async fn link_application(
          and (purpose <> 'device' or created_at >= $2)",
     )
     .bind(hash)
-    .bind(wall_clock_ms() - DEVICE_LINK_MS)
+    .bind(db.now_ms() - DEVICE_LINK_MS)
     .fetch_optional(&db.pool)
     .await?;
     Ok(row.and_then(|(application_id, purpose)| {
@@ -341,7 +341,7 @@ pub(crate) async fn wrong_birth_date(
     db: &Db,
     application_id: &str,
 ) -> Result<WrongAnswer, StoreError> {
-    let now = wall_clock_ms();
+    let now = db.now_ms();
     let mut tx = db.begin_write().await?;
     sqlx::query("update application set resume_failures = resume_failures + 1 where id = $1")
         .bind(application_id)

@@ -44,6 +44,8 @@ use std::time::Duration;
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, Executor};
 
+use crate::clock::Clock;
+
 /// Which database is behind the pool: a few statements differ (upserts with `returning`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Backend {
@@ -67,6 +69,8 @@ pub struct Db {
     pub pool: AnyPool,
     pub writer: AnyPool,
     pub backend: Backend,
+    /// The app's clock: every time a store writes or compares is read from it.
+    pub clock: Clock,
     readers: Option<Arc<Readers>>,
 }
 
@@ -92,8 +96,9 @@ impl Db {
         Ok(applied >= MIGRATOR.iter().count() as i64)
     }
 
-    /// Connects, creating the SQLite file (and its folder) on first start, and migrates.
-    pub async fn connect(url: &str) -> anyhow::Result<Db> {
+    /// Connects, creating the SQLite file (and its folder) on first start, and migrates; the
+    /// stores read the time from `clock`.
+    pub async fn connect(url: &str, clock: Clock) -> anyhow::Result<Db> {
         sqlx::any::install_default_drivers();
         let backend = if url.starts_with("sqlite:") {
             Backend::Sqlite
@@ -175,12 +180,18 @@ impl Db {
             pool,
             writer,
             backend,
+            clock,
             readers,
         })
     }
 }
 
 impl Db {
+    /// Milliseconds since the Unix epoch, on the app's clock.
+    pub fn now_ms(&self) -> i64 {
+        self.clock.now_ms()
+    }
+
     /// On SQLite, a connection for a read that runs on every page, without the pool's ping on
     /// release; `None` on PostgreSQL, where such reads go to the pool.
     pub(crate) async fn reader(&self) -> Option<tokio::sync::MutexGuard<'_, sqlx::AnyConnection>> {
@@ -259,11 +270,6 @@ pub(crate) fn from_json<T: serde::de::DeserializeOwned>(
             })
         })
         .transpose()
-}
-
-/// Milliseconds since the Unix epoch, on the wall clock.
-pub fn wall_clock_ms() -> i64 {
-    chrono::Utc::now().timestamp_millis()
 }
 
 /// A stored value of one of the domain's closed sets; anything else is a corrupt row.

@@ -3,7 +3,7 @@
 //! row, or hands it back to be tried again later.
 
 use super::history::{Happened, Queued};
-use super::{wall_clock_ms, Db, StoreError};
+use super::{Db, StoreError};
 
 /// One of the outbox tables.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -63,7 +63,7 @@ pub async fn end(
     why: Option<&str>,
 ) -> Result<(), StoreError> {
     let (done_state, done_at) = outbox.done();
-    let at = (state == done_state).then(wall_clock_ms);
+    let at = (state == done_state).then(|| db.now_ms());
     let mut tx = db.begin_write().await?;
     let ended = sqlx::query(&format!(
         "update {} set state = $1, {done_at} = $2, last_error = $3, lease_owner = null, \
@@ -84,7 +84,7 @@ pub async fn end(
         _ => None,
     };
     if let (Some(happened), 1) = (happened, ended.rows_affected()) {
-        super::history::record_for(&mut *tx, Queued::Mail, id, happened, "").await?;
+        super::history::record_for(&mut *tx, db.now_ms(), Queued::Mail, id, happened, "").await?;
     }
     Ok(tx.commit().await?)
 }

@@ -2,7 +2,7 @@
 //! change they report, numbered per application and delivered in that order, each taken by one
 //! sender at a time with a lease; and their reads for the partner API.
 
-use super::{wall_clock_ms, Db, StoreError};
+use super::{Db, StoreError};
 pub(crate) use crate::domain::EventType;
 use serde_json::{json, Value};
 use sqlx::Any;
@@ -31,8 +31,8 @@ pub(crate) async fn enqueue(
     event: EventType,
     cause: &str,
     data: EventData<'_>,
+    now: i64,
 ) -> Result<(), StoreError> {
-    let now = wall_clock_ms();
     let body = json!({
         "type": event.as_str(),
         "timestamp": rfc3339(now),
@@ -93,7 +93,7 @@ pub async fn redeliver(db: &Db, id: &str) -> Result<bool, StoreError> {
         "update partner_event set state = 'waiting', attempts = 0, due_at = $1, \
          last_error = null where id = $2 and state = 'failed'",
     )
-    .bind(wall_clock_ms())
+    .bind(db.now_ms())
     .bind(id)
     .execute(&db.writer)
     .await?;

@@ -2,7 +2,7 @@
 //! Solaris, pruning the webhook inbox, and the proof rows of what was erased.
 
 use super::applications::{log_in, ERASED};
-use super::{wall_clock_ms, work, Db, StoreError};
+use super::{work, Db, StoreError};
 use crate::db::work::{WorkKind, WorkState};
 
 pub use crate::domain::ErasureReason as Reason;
@@ -55,6 +55,7 @@ pub(crate) async fn erase_unreached(
         work::cancel_pending(&mut tx, id, now).await?;
         super::history::record(
             &mut *tx,
+            db.now_ms(),
             id,
             super::history::Happened::Erased,
             "retention",
@@ -80,6 +81,6 @@ pub(crate) async fn prune_inbox(db: &Db, before: i64) -> Result<u64, StoreError>
 /// The proof of an erasure: when, why, how many.
 pub async fn log(db: &Db, reason: Reason, erased: u64) -> Result<(), StoreError> {
     let mut tx = db.begin_write().await?;
-    log_in(&mut tx, reason, erased as i64, wall_clock_ms()).await?;
+    log_in(&mut tx, reason, erased as i64, db.now_ms()).await?;
     Ok(tx.commit().await?)
 }

@@ -33,18 +33,14 @@ struct Cache {
 }
 
 impl Cache {
-    fn get(&self, id: &Id) -> Option<Record> {
+    fn get(&self, id: &Id, now: OffsetDateTime) -> Option<Record> {
         let records = self.records.read().unwrap_or_else(|e| e.into_inner());
-        records
-            .get(id)
-            .filter(|r| r.expiry_date > OffsetDateTime::now_utc())
-            .cloned()
+        records.get(id).filter(|r| r.expiry_date > now).cloned()
     }
 
-    fn put(&self, record: &Record) {
+    fn put(&self, record: &Record, now: OffsetDateTime) {
         let mut records = self.records.write().unwrap_or_else(|e| e.into_inner());
         if records.len() >= CACHE_MAX && !records.contains_key(&record.id) {
-            let now = OffsetDateTime::now_utc();
             records.retain(|_, r| r.expiry_date > now);
             if records.len() >= CACHE_MAX {
                 records.clear();
@@ -58,14 +54,19 @@ impl Cache {
         records.remove(id);
     }
 
-    fn forget_expired(&self) {
-        let now = OffsetDateTime::now_utc();
+    fn forget_expired(&self, now: OffsetDateTime) {
         let mut records = self.records.write().unwrap_or_else(|e| e.into_inner());
         records.retain(|_, r| r.expiry_date > now);
     }
 }
 
 impl DbSessionStore {
+    /// The app clock's time, against which a session's expiry is read.
+    fn now(&self) -> OffsetDateTime {
+        OffsetDateTime::from_unix_timestamp_nanos(i128::from(self.db.now_ms()) * 1_000_000)
+            .unwrap_or_else(|_| OffsetDateTime::now_utc())
+    }
+
     pub fn new(db: Db) -> Self {
         let cache = (db.backend == Backend::Sqlite).then(Arc::default);
         Self { db, cache }
@@ -80,8 +81,27 @@ impl DbSessionStore {
 
     fn cached(&self, record: &Record) {
         if let Some(cache) = &self.cache {
-            cache.put(record);
+            cache.put(record, self.now());
         }
+    }
+
+    /// A session as stored: its expiry on the app's clock.
+    async fn load_on_app_clock(&self, id: &Id) -> session_store::Result<Option<Record>> {
+        let Some(cache) = &self.cache else {
+            return self.load_stored(id).await;
+        };
+        if let Some(record) = cache.get(id, self.now()) {
+            return Ok(Some(record));
+        }
+        let _gate = cache.gate.lock().await;
+        if let Some(record) = cache.get(id, self.now()) {
+            return Ok(Some(record));
+        }
+        let record = self.load_stored(id).await?;
+        if let Some(record) = &record {
+            cache.put(record, self.now());
+        }
+        Ok(record)
     }
 
     async fn load_stored(&self, id: &Id) -> session_store::Result<Option<Record>> {
@@ -89,7 +109,7 @@ impl DbSessionStore {
             "select data, expires_at from session where id = $1 and expires_at > $2",
         )
         .bind(id.to_string())
-        .bind(super::wall_clock_ms())
+        .bind(self.db.now_ms())
         .fetch_optional(&self.db.pool)
         .await
         .map_err(backend)?;
@@ -115,10 +135,19 @@ fn expiry_ms(record: &Record) -> i64 {
     record.expiry_date.unix_timestamp() * 1000
 }
 
+/// `record` with its expiry moved by `ms`.
+fn shifted(record: &Record, ms: i64) -> Record {
+    Record {
+        expiry_date: record.expiry_date + time::Duration::milliseconds(ms),
+        ..record.clone()
+    }
+}
+
 #[async_trait]
 impl SessionStore for DbSessionStore {
     async fn create(&self, record: &mut Record) -> session_store::Result<()> {
         let _gate = self.gate().await;
+        let skew = self.db.clock.skew_ms();
         // Ids are random 128-bit values; on the rare collision, draw again.
         loop {
             let data = serde_json::to_string(&record.data).map_err(backend)?;
@@ -128,12 +157,12 @@ impl SessionStore for DbSessionStore {
             )
             .bind(record.id.to_string())
             .bind(data)
-            .bind(expiry_ms(record))
+            .bind(expiry_ms(record) + skew)
             .execute(&self.db.writer)
             .await
             .map_err(backend)?;
             if inserted.rows_affected() == 1 {
-                self.cached(record);
+                self.cached(&shifted(record, skew));
                 return Ok(());
             }
             record.id = Id::default();
@@ -142,6 +171,7 @@ impl SessionStore for DbSessionStore {
 
     async fn save(&self, record: &Record) -> session_store::Result<()> {
         let _gate = self.gate().await;
+        let record = &shifted(record, self.db.clock.skew_ms());
         let data = serde_json::to_string(&record.data).map_err(backend)?;
         sqlx::query(
             "insert into session (id, data, expires_at) values ($1, $2, $3) \
@@ -158,21 +188,10 @@ impl SessionStore for DbSessionStore {
     }
 
     async fn load(&self, id: &Id) -> session_store::Result<Option<Record>> {
-        let Some(cache) = &self.cache else {
-            return self.load_stored(id).await;
-        };
-        if let Some(record) = cache.get(id) {
-            return Ok(Some(record));
-        }
-        let _gate = cache.gate.lock().await;
-        if let Some(record) = cache.get(id) {
-            return Ok(Some(record));
-        }
-        let record = self.load_stored(id).await?;
-        if let Some(record) = &record {
-            cache.put(record);
-        }
-        Ok(record)
+        let on_app_clock = self.load_on_app_clock(id).await?;
+        // tower-sessions reads the expiry on the wall clock.
+        let skew = self.db.clock.skew_ms();
+        Ok(on_app_clock.map(|r| shifted(&r, -skew)))
     }
 
     async fn delete(&self, id: &Id) -> session_store::Result<()> {
@@ -194,12 +213,12 @@ impl ExpiredDeletion for DbSessionStore {
     async fn delete_expired(&self) -> session_store::Result<()> {
         let _gate = self.gate().await;
         sqlx::query("delete from session where expires_at <= $1")
-            .bind(super::wall_clock_ms())
+            .bind(self.db.now_ms())
             .execute(&self.db.writer)
             .await
             .map_err(backend)?;
         if let Some(cache) = &self.cache {
-            cache.forget_expired();
+            cache.forget_expired(self.now());
         }
         Ok(())
     }

@@ -3,7 +3,7 @@
 //! password. The TOTP secret must be kept to check codes; it never leaves this store but for
 //! the check and the one enrolment page.
 
-use super::{wall_clock_ms, Db, StoreError};
+use super::{Db, StoreError};
 
 /// What a staff member may do.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -122,7 +122,7 @@ pub async fn add(
     setup_hash: &str,
     expires_at: i64,
 ) -> Result<String, AddError> {
-    let now = wall_clock_ms();
+    let now = db.now_ms();
     let email = email.to_lowercase();
     let mut tx = db.begin_write().await.map_err(StoreError::from)?;
     let existing: Option<(String, Option<i64>)> =
@@ -179,7 +179,7 @@ pub(crate) async fn complete_setup(
     password_hash: &str,
     totp_secret: &str,
 ) -> Result<bool, StoreError> {
-    let now = wall_clock_ms();
+    let now = db.now_ms();
     // The code that confirmed the enrolment may sign in right after: it proved the app only.
     let done = sqlx::query(
         "update staff set password_hash = $1, totp_secret = $2, last_totp_step = null, \
@@ -197,7 +197,7 @@ pub(crate) async fn complete_setup(
 
 /// Disables an account and ends its sessions; false when there is no such account.
 pub async fn disable(db: &Db, email: &str) -> Result<bool, StoreError> {
-    let now = wall_clock_ms();
+    let now = db.now_ms();
     let mut tx = db.begin_write().await?;
     let done = sqlx::query(
         "update staff set disabled_at = coalesce(disabled_at, $1), setup_hash = null, \
@@ -281,7 +281,7 @@ pub(crate) async fn open_session(
     csrf: &str,
     language: &str,
 ) -> Result<(), StoreError> {
-    let now = wall_clock_ms();
+    let now = db.now_ms();
     sqlx::query(
         "insert into staff_session (token_hash, staff_id, csrf, language, created_at, seen_at) \
          values ($1, $2, $3, $4, $5, $5)",

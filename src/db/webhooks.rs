@@ -5,7 +5,7 @@
 use super::applications;
 use super::history::{self, Concern, Happened};
 use super::work::{self, WorkKind};
-use super::{wall_clock_ms, Db, StoreError};
+use super::{Db, StoreError};
 use crate::domain::WebhookEventType;
 
 /// Our subscription to one event type as stored.
@@ -28,7 +28,7 @@ pub async fn subscription(
     )
     .bind(event.as_str())
     .bind(url)
-    .bind(wall_clock_ms())
+    .bind(db.now_ms())
     .execute(&db.writer)
     .await?;
     Ok(sqlx::query_as(
@@ -46,7 +46,7 @@ pub(crate) async fn claim(
     event: &WebhookEventType,
     claim_ms: i64,
 ) -> Result<bool, StoreError> {
-    let now = wall_clock_ms();
+    let now = db.now_ms();
     let claimed = sqlx::query(
         "update webhook_subscription set claimed_until = $1, updated_at = $2 where event_type = $3 \
          and (claimed_until is null or claimed_until < $2)",
@@ -64,7 +64,7 @@ pub(crate) async fn release_claim(db: &Db, event: &WebhookEventType) -> Result<(
     sqlx::query(
         "update webhook_subscription set claimed_until = null, updated_at = $1 where event_type = $2",
     )
-    .bind(wall_clock_ms())
+    .bind(db.now_ms())
     .bind(event.as_str())
     .execute(&db.writer)
     .await?;
@@ -86,7 +86,7 @@ pub(crate) async fn store_created(
     .bind(subscription_id)
     .bind(url)
     .bind(secret)
-    .bind(wall_clock_ms())
+    .bind(db.now_ms())
     .bind(event.as_str())
     .execute(&db.writer)
     .await?;
@@ -133,7 +133,7 @@ pub(crate) struct Delivery {
 /// Stores a batch of deliveries with the work each causes, all in one transaction; for each,
 /// whether it was new (false for a repeat, also one repeated within the batch).
 pub(crate) async fn store_batch(db: &Db, batch: &[&Delivery]) -> Result<Vec<bool>, StoreError> {
-    let now = wall_clock_ms();
+    let now = db.now_ms();
     let mut tx = db.begin_write().await?;
     let mut stored = Vec::with_capacity(batch.len());
     for delivery in batch {
@@ -201,6 +201,7 @@ async fn act_on(
             let cause = format!("webhook:{}", delivery.webhook_id);
             history::raise(
                 &mut **tx,
+                now,
                 None,
                 Concern::WebhookUnprocessable,
                 &cause,
@@ -222,9 +223,17 @@ async fn act_on(
         } else {
             format!("{detail} (not followed: the application is withdrawn)")
         };
-        history::record(&mut **tx, &application_id, Happened::Webhook, &noted, None).await?;
+        history::record(
+            &mut **tx,
+            now,
+            &application_id,
+            Happened::Webhook,
+            &noted,
+            None,
+        )
+        .await?;
         if followed {
-            work::enqueue_read(tx, &application_id, read).await?;
+            work::enqueue_read(tx, &application_id, read, now).await?;
         }
     }
     Ok(())
@@ -249,7 +258,7 @@ pub async fn replay(db: &Db, webhook_id: &str) -> Result<bool, StoreError> {
         body,
     };
     let mut tx = db.begin_write().await?;
-    act_on(&mut tx, &delivery, wall_clock_ms()).await?;
+    act_on(&mut tx, &delivery, db.now_ms()).await?;
     tx.commit().await?;
     Ok(true)
 }

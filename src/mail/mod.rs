@@ -17,7 +17,7 @@ use lettre::{AsyncTransport, Message, Tokio1Executor};
 use crate::config::{MailDelivery, MailSettings};
 use crate::db::mail::{self as store, DueMail, Ending, MailKind, Purpose};
 use crate::db::outbox::{self, Outbox};
-use crate::db::{applications, wall_clock_ms, Db, StoreError};
+use crate::db::{applications, Db, StoreError};
 use crate::i18n::Lang;
 pub use links::Links;
 use texts::Letter;
@@ -247,7 +247,7 @@ impl Mailer {
                             .saturating_mul(1 << mail.attempts.clamp(0, 16) as u32)
                             .min(RETRY_MAX);
                         tracing::warn!(mail_id = %mail.id, application_id = %mail.application_id, kind, error = %why, retry_in_seconds = wait.as_secs(), code = "mail_delayed", "mail not delivered; trying again later");
-                        let due = wall_clock_ms() + wait.as_millis() as i64;
+                        let due = self.db.now_ms() + wait.as_millis() as i64;
                         outbox::retry_later(
                             &self.db,
                             Outbox::Mail,
@@ -394,11 +394,12 @@ const SCHEDULE_EVERY: Duration = Duration::from_secs(60);
 /// Queues reminders and expiry notices as they fall due (runs forever).
 pub(crate) async fn schedule_forever(db: Db) {
     loop {
-        match store::schedule(&db, wall_clock_ms()).await {
+        match store::schedule(&db, db.now_ms()).await {
             Ok(0) => {}
             Ok(n) => tracing::info!(queued = n, "reminders queued"),
             Err(e) => tracing::error!(error = %e, "queuing reminders"),
         }
-        tokio::time::sleep(SCHEDULE_EVERY).await;
+        // A moved clock (a test's, the sandbox's) is looked at at once.
+        db.clock.pause(SCHEDULE_EVERY).await;
     }
 }

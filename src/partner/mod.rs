@@ -13,7 +13,7 @@ use std::time::Duration;
 
 use crate::db::outbox::{self, Outbox};
 use crate::db::partner_events::{self as store, DueEvent};
-use crate::db::{wall_clock_ms, Db, StoreError};
+use crate::db::{Db, StoreError};
 use crate::domain::EventState;
 
 pub use crate::config::partner::{EventSettings, SigningKey, SANDBOX_EVENTS_SECRET};
@@ -109,6 +109,7 @@ impl EventSender {
     }
 
     async fn deliver(&self, event: &DueEvent) -> Result<(), StoreError> {
+        // The wall clock, not the app's: the bank checks the signature's age against its own.
         let timestamp = chrono::Utc::now().timestamp();
         let outcome = match &self.transport {
             Transport::Nowhere => {
@@ -184,7 +185,7 @@ impl EventSender {
                     .saturating_mul(1 << (event.attempts.clamp(1, 16) - 1) as u32)
                     .min(RETRY_MAX);
                 tracing::warn!(event_id = %event.id, application_id = %event.application_id, event_type = kind, error = %why, retry_in_seconds = wait.as_secs(), code = "partner_event_delayed", "partner event not delivered; trying again later");
-                let due = wall_clock_ms() + wait.as_millis() as i64;
+                let due = self.db.now_ms() + wait.as_millis() as i64;
                 outbox::retry_later(
                     &self.db,
                     Outbox::PartnerEvent,

@@ -1,46 +1,53 @@
-//! The sandbox clock: the wall clock plus an offset that tests move forward instead of sleeping.
+//! The sandbox clock: the app's [`crate::clock::Clock`] (the same one when the sandbox is
+//! embedded), with the distance it was moved kept in the database, so that time moved forward
+//! stays moved after a restart.
 
-use std::sync::atomic::{AtomicI64, Ordering};
-use std::sync::Arc;
+use std::time::Duration;
 
-use crate::db::{wall_clock_ms, Db};
+use crate::db::Db;
 
 #[derive(Clone, Debug)]
 pub struct Clock {
-    offset_ms: Arc<AtomicI64>,
+    clock: crate::clock::Clock,
     db: Db,
 }
 
 impl Clock {
-    /// Loads the offset kept in the database, so time moved forward stays moved after a restart.
+    /// Takes the database's clock and restores the offset kept in the database.
     pub async fn load(db: Db) -> Result<Self, sqlx::Error> {
         let (offset,): (i64,) = sqlx::query_as("select offset_ms from sandbox_clock where id = 1")
             .fetch_one(&db.pool)
             .await?;
+        // A clock that a test already moved further keeps its time.
+        if offset > db.clock.offset_ms() {
+            db.clock.set_offset_ms(offset);
+        }
         Ok(Clock {
-            offset_ms: Arc::new(AtomicI64::new(offset)),
+            clock: db.clock.clone(),
             db,
         })
     }
 
     pub(crate) fn now_ms(&self) -> i64 {
-        wall_clock_ms() + self.offset_ms.load(Ordering::SeqCst)
+        self.clock.now_ms()
     }
 
     pub fn now(&self) -> chrono::DateTime<chrono::Utc> {
-        chrono::DateTime::from_timestamp_millis(self.now_ms()).unwrap_or_default()
+        self.clock.now()
     }
 
     pub fn offset_ms(&self) -> i64 {
-        self.offset_ms.load(Ordering::SeqCst)
+        self.clock.offset_ms()
     }
 
-    /// Moves the clock forward and keeps the new offset.
+    /// Moves the clock (the app's too) forward and keeps the new offset.
     pub async fn advance(&self, ms: i64) -> Result<(), sqlx::Error> {
-        let new = self.offset_ms.fetch_add(ms, Ordering::SeqCst) + ms;
+        let new = self
+            .clock
+            .advance(Duration::from_millis(u64::try_from(ms).unwrap_or(0)));
         sqlx::query("update sandbox_clock set offset_ms = $1, updated_at = $2 where id = 1")
             .bind(new)
-            .bind(wall_clock_ms())
+            .bind(self.clock.now_ms())
             .execute(&self.db.writer)
             .await?;
         Ok(())

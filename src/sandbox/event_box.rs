@@ -9,7 +9,7 @@ use axum::Json;
 use serde_json::{json, Value};
 
 use super::Sandbox;
-use crate::db::{wall_clock_ms, Db, StoreError};
+use crate::db::{Db, StoreError};
 use crate::partner::{EventSink, SignedEvent};
 
 /// The event box as the app's event sender sees it: an [`EventSink`] over the sandbox's own
@@ -35,7 +35,7 @@ async fn keep(db: &Db, event: &SignedEvent<'_>) -> Result<(), StoreError> {
     .bind(event.signature)
     .bind(event.event_type)
     .bind(event.body)
-    .bind(wall_clock_ms())
+    .bind(db.now_ms())
     .execute(&db.writer)
     .await?;
     Ok(())

@@ -12,7 +12,7 @@ use serde::Serialize;
 
 use super::idnow::STYLE;
 use super::Sandbox;
-use crate::db::{wall_clock_ms, Db, StoreError};
+use crate::db::{Db, StoreError};
 use crate::html::escape;
 use crate::mail::{MailSink, Rendered};
 
@@ -38,7 +38,7 @@ async fn keep(db: &Db, to: &str, mail: &Rendered) -> Result<(), StoreError> {
     .bind(&mail.subject)
     .bind(&mail.text)
     .bind(&mail.html)
-    .bind(wall_clock_ms())
+    .bind(db.now_ms())
     .execute(&db.writer)
     .await?;
     Ok(())

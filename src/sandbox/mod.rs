@@ -128,6 +128,18 @@ impl Sandbox {
         });
     }
 
+    /// One round of the sandbox's background work, as its loops do it: the scenario steps due
+    /// on the clock, then the webhook deliveries due; how many of each ran.
+    pub(crate) async fn run_due_once(&self) -> Result<(usize, usize), String> {
+        let steps = engine::run_due(self)
+            .await
+            .map_err(|e| format!("sandbox steps: {:?}", e.errors))?;
+        let deliveries = delivery::send_due(self)
+            .await
+            .map_err(|e| format!("sandbox deliveries: {:?}", e.errors))?;
+        Ok((steps, deliveries))
+    }
+
     /// All routes of the sandbox, relative to its mount point.
     /// The development mailbox, for the app's mail sender when no SMTP server is configured.
     pub fn mailbox(&self) -> std::sync::Arc<dyn crate::mail::MailSink> {

@@ -15,7 +15,7 @@ use crate::monitoring::handle;
 /// `GET /metrics`: the queues' state read now, then everything recorded.
 async fn scrape(State(db): State<Db>) -> Response {
     let handle = handle();
-    match work::waiting_by_kind(&db, crate::db::wall_clock_ms()).await {
+    match work::waiting_by_kind(&db, db.now_ms()).await {
         Ok(rows) => {
             for kind in work::WorkKind::ALL {
                 let (waiting, oldest) = rows
@@ -31,7 +31,7 @@ async fn scrape(State(db): State<Db>) -> Response {
         }
         Err(e) => tracing::warn!(error = %e, "reading the work queue for metrics"),
     }
-    match crate::db::mail::waiting(&db, crate::db::wall_clock_ms()).await {
+    match crate::db::mail::waiting(&db, db.now_ms()).await {
         Ok((waiting, oldest_ms)) => {
             metrics::gauge!("onboarding_mails_waiting").set(waiting as f64);
             metrics::gauge!("onboarding_mail_oldest_due_seconds").set(oldest_ms as f64 / 1000.0);

@@ -87,7 +87,7 @@ async fn customer_context(
             .unwrap_or_default(),
     };
     req.extensions_mut().insert(lang);
-    renew(&session).await;
+    renew(&session, &context.db.clock).await;
     let welcome = req.method() == axum::http::Method::GET && req.uri().path() == "/";
     let page = async move {
         let redirect = if welcome {
@@ -116,8 +116,8 @@ async fn customer_context(
 
 /// Saves the session of a customer with an application when its last save by a visit is
 /// older than [`SESSION_RENEWAL_SECONDS`], which moves its expiry (and the cookie's).
-async fn renew(session: &Session) {
-    let now = time::OffsetDateTime::now_utc().unix_timestamp();
+async fn renew(session: &Session, clock: &crate::clock::Clock) {
+    let now = clock.now_seconds();
     let seen = session.get::<i64>(SEEN_KEY).await.ok().flatten();
     if seen.is_some_and(|seen| now - seen < SESSION_RENEWAL_SECONDS) {
         return;

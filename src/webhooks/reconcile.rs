@@ -37,7 +37,7 @@ pub(crate) async fn reconcile_forever(
 ) {
     let tick = (after / 4).clamp(Duration::from_millis(200), Duration::from_secs(30));
     loop {
-        tokio::time::sleep(tick).await;
+        db.clock.pause(tick).await;
         match reconcile_once(&db, after, max_wait).await {
             Ok(n) if n > 0 => work.notify_one(),
             Ok(_) => {}

@@ -3,7 +3,7 @@
 use super::duplicates::{Search, PERSON_SEARCH_PAGES};
 use super::worker::{Failure, Worker};
 use crate::db::work::{Due, WorkKind};
-use crate::db::{applications, evidence, wall_clock_ms, StoreError};
+use crate::db::{applications, evidence, StoreError};
 use crate::domain::{Identification, IdentificationStatus, NewIdentification, NewPerson};
 use crate::monitoring;
 
@@ -29,7 +29,7 @@ impl Worker {
                 let person: NewPerson = serde_json::from_str(&request)
                     .map_err(|e| Failure::Permanent(e.to_string(), None))?;
                 if item.outcome_unknown {
-                    let since = item.first_attempt_at.unwrap_or_else(wall_clock_ms);
+                    let since = item.first_attempt_at.unwrap_or_else(|| self.db.now_ms());
                     match self.find_person(&person, since).await? {
                         Search::Found(found) => {
                             tracing::info!(person_id = %found, "adopting the person an earlier attempt created");
@@ -182,7 +182,7 @@ impl Worker {
         else {
             return Ok(());
         };
-        let now = wall_clock_ms();
+        let now = self.db.now_ms();
         monitoring::identification_outcome(&ident.status, ident.failure_reason.as_ref());
         if ident.status == IdentificationStatus::Successful {
             monitoring::reached(monitoring::Funnel::Identified, &changed.language);

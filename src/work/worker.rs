@@ -8,7 +8,7 @@ use rand::Rng;
 use tokio::sync::Notify;
 
 use crate::db::work::{self, Due, WorkKind};
-use crate::db::{wall_clock_ms, Db, StoreError};
+use crate::db::{Db, StoreError};
 use crate::domain::{FieldProblem, SolarisRefusal};
 use crate::monitoring;
 use crate::solaris::{SolarisClient, SolarisError};
@@ -125,6 +125,8 @@ impl Worker {
             }
             tokio::select! {
                 _ = tokio::time::timeout(self.options.poll, self.wake.notified()) => {}
+                // Backoffs and leases end on the clock: a moved one is looked at at once.
+                _ = self.db.clock.moved() => {}
                 _ = shutdown.requested() => {}
             }
         }
@@ -132,7 +134,7 @@ impl Worker {
 
     /// Takes and runs the items due now; returns how many ran.
     pub async fn run_once(&self) -> Result<usize, StoreError> {
-        let now = wall_clock_ms();
+        let now = self.db.now_ms();
         let lease_until = now + self.options.lease.as_millis() as i64;
         let mut taken = Vec::new();
         // New persons this worker may still create now; counted on the first person creation.
@@ -216,7 +218,7 @@ impl Worker {
     async fn later(&self, item: &Due, why: &str, unknown: bool) -> Result<(), StoreError> {
         let delay = self.backoff(item.attempts);
         tracing::warn!(application_id = %item.application_id, kind = %item.kind, error = %why, outcome_unknown = unknown, retry_in_ms = delay.as_millis() as u64, "work will be retried");
-        let next = wall_clock_ms() + delay.as_millis() as i64;
+        let next = self.db.now_ms() + delay.as_millis() as i64;
         work::retry_later(&self.db, item, &self.owner, why, next, unknown).await
     }
 
@@ -227,7 +229,7 @@ impl Worker {
         let every = self.options.lease / 3;
         loop {
             tokio::time::sleep(every).await;
-            let until = wall_clock_ms() + self.options.lease.as_millis() as i64;
+            let until = self.db.now_ms() + self.options.lease.as_millis() as i64;
             match work::renew_lease(&self.db, &item.id, &self.owner, until).await {
                 Ok(true) => {}
                 Ok(false) => return "the lease was lost to another worker".into(),

@@ -2,7 +2,7 @@
 //! SHA-256.
 
 use crate::db::history::{self, Happened};
-use crate::db::{wall_clock_ms, Db, StoreError};
+use crate::db::{Db, StoreError};
 use crate::domain::application::ConsentKind;
 
 /// What a consent records: the text's version and hash, the language it was shown in, and
@@ -34,7 +34,7 @@ pub(crate) async fn record_consent(
     .bind(consent.language)
     .bind(consent.version)
     .bind(consent.text)
-    .bind(wall_clock_ms())
+    .bind(db.now_ms())
     .execute(&mut *tx)
     .await?;
     sqlx::query(
@@ -48,11 +48,12 @@ pub(crate) async fn record_consent(
     .bind(consent.text_sha256)
     .bind(consent.language)
     .bind(consent.signed_at)
-    .bind(wall_clock_ms())
+    .bind(db.now_ms())
     .execute(&mut *tx)
     .await?;
     history::record(
         &mut *tx,
+        db.now_ms(),
         application_id,
         Happened::Consent,
         &format!(

@@ -6,7 +6,7 @@ use sqlx::Any;
 use crate::db::history::{self, Happened};
 use crate::db::partner_events::{self, EventData, EventType};
 use crate::db::work;
-use crate::db::{wall_clock_ms, Db, StoreError};
+use crate::db::{Db, StoreError};
 use crate::domain::ErasureReason;
 
 /// The assignments that erase every personal datum of an application (every erasure: Solaris
@@ -34,7 +34,14 @@ async fn erase_evidence(
 /// consents' versions stay as the proof that the erasure happened.
 pub(crate) async fn erase_deleted_person(db: &Db, application_id: &str) -> Result<(), StoreError> {
     let mut tx = db.begin_write().await?;
-    erase_reached(&mut tx, application_id, "Solaris deleted the person", None).await?;
+    erase_reached(
+        &mut tx,
+        application_id,
+        "Solaris deleted the person",
+        None,
+        db.now_ms(),
+    )
+    .await?;
     tx.commit().await?;
     tracing::info!(
         application_id,
@@ -51,11 +58,17 @@ pub(crate) async fn erase_on_request(
     actor: &str,
 ) -> Result<bool, StoreError> {
     let mut tx = db.begin_write().await?;
-    let erased =
-        erase_reached(&mut tx, application_id, "data-subject request", Some(actor)).await?;
+    let erased = erase_reached(
+        &mut tx,
+        application_id,
+        "data-subject request",
+        Some(actor),
+        db.now_ms(),
+    )
+    .await?;
     if erased {
         let reason = ErasureReason::DataSubjectRequest;
-        log_in(&mut tx, reason, 1, wall_clock_ms()).await?;
+        log_in(&mut tx, reason, 1, db.now_ms()).await?;
     }
     tx.commit().await?;
     Ok(erased)
@@ -69,8 +82,8 @@ async fn erase_reached(
     application_id: &str,
     why: &str,
     actor: Option<&str>,
+    now: i64,
 ) -> Result<bool, StoreError> {
-    let now = wall_clock_ms();
     let ids: Option<(Option<String>, Option<String>)> = sqlx::query_as(&format!(
         "update application set {ERASED}, erased_at = $1, updated_at = $1 \
          where id = $2 and erased_at is null returning person_id, identification_id"
@@ -84,13 +97,13 @@ async fn erase_reached(
     };
     work::cancel_pending(tx, application_id, now).await?;
     erase_evidence(tx, application_id).await?;
-    history::record(&mut **tx, application_id, Happened::Erased, why, actor).await?;
+    history::record(&mut **tx, now, application_id, Happened::Erased, why, actor).await?;
     let data = EventData {
         person_id: person_id.as_deref(),
         identification_id: identification_id.as_deref(),
         ..EventData::default()
     };
-    partner_events::enqueue(tx, application_id, EventType::Erased, "erased", data).await?;
+    partner_events::enqueue(tx, application_id, EventType::Erased, "erased", data, now).await?;
     Ok(true)
 }
 

@@ -7,7 +7,7 @@ use crate::db::history::{self, Concern, Happened};
 use crate::db::mail::{self, MailKind};
 use crate::db::partner_events::{self, EventData, EventType};
 use crate::db::work::{self, WorkKind};
-use crate::db::{to_json, wall_clock_ms, Db, StoreError};
+use crate::db::{to_json, Db, StoreError};
 use crate::domain::application::{Details, DocumentChoice};
 use crate::domain::Application;
 use crate::domain::{
@@ -36,7 +36,7 @@ pub(crate) async fn save_details(
         (None, _) => "contact",
     };
     let details = to_json("the application's details", details)?;
-    let now = wall_clock_ms();
+    let now = db.now_ms();
     let mut tx = db.begin_write().await?;
     if app.submitted() && app.person_id.is_none() {
         sqlx::query(
@@ -60,7 +60,15 @@ pub(crate) async fn save_details(
     .bind(&app.id)
     .execute(&mut *tx)
     .await?;
-    history::record(&mut *tx, &app.id, Happened::DetailsSaved, screens, None).await?;
+    history::record(
+        &mut *tx,
+        db.now_ms(),
+        &app.id,
+        Happened::DetailsSaved,
+        screens,
+        None,
+    )
+    .await?;
     Ok(tx.commit().await?)
 }
 
@@ -88,7 +96,7 @@ pub async fn submit(
     .bind(person)
     .bind(identification)
     .bind(&language)
-    .bind(wall_clock_ms())
+    .bind(db.now_ms())
     .bind(application_id)
     .execute(&mut *tx)
     .await?;
@@ -98,20 +106,27 @@ pub async fn submit(
     }
     history::record(
         &mut *tx,
+        db.now_ms(),
         application_id,
         Happened::Submitted,
         &language,
         None,
     )
     .await?;
-    work::enqueue(&mut tx, application_id, WorkKind::CreatePerson).await?;
-    work::enqueue(&mut tx, application_id, WorkKind::CreateIdentification).await?;
+    work::enqueue(&mut tx, application_id, WorkKind::CreatePerson, db.now_ms()).await?;
+    work::enqueue(
+        &mut tx,
+        application_id,
+        WorkKind::CreateIdentification,
+        db.now_ms(),
+    )
+    .await?;
     mail::enqueue(
         &mut tx,
         application_id,
         MailKind::Saved,
         "saved",
-        wall_clock_ms(),
+        db.now_ms(),
     )
     .await?;
     tx.commit().await?;
@@ -130,7 +145,7 @@ pub(crate) async fn choose_document(
     let new_request = new_request
         .map(|r| to_json("the identification creation", r))
         .transpose()?;
-    let now = wall_clock_ms();
+    let now = db.now_ms();
     let mut tx = db.begin_write().await?;
     sqlx::query("update application set document = $1, updated_at = $2 where id = $3")
         .bind(choice)
@@ -155,10 +170,17 @@ pub(crate) async fn choose_document(
         .bind(application_id)
         .execute(&mut *tx)
         .await?;
-        work::enqueue(&mut tx, application_id, WorkKind::CreateIdentification).await?;
+        work::enqueue(
+            &mut tx,
+            application_id,
+            WorkKind::CreateIdentification,
+            db.now_ms(),
+        )
+        .await?;
     }
     history::record(
         &mut *tx,
+        db.now_ms(),
         application_id,
         Happened::DocumentChosen,
         detail,
@@ -172,11 +194,19 @@ pub(crate) async fn choose_document(
 pub async fn checklist_done(db: &Db, application_id: &str) -> Result<(), StoreError> {
     let mut tx = db.begin_write().await?;
     sqlx::query("update application set checklist_done_at = $1, updated_at = $1 where id = $2")
-        .bind(wall_clock_ms())
+        .bind(db.now_ms())
         .bind(application_id)
         .execute(&mut *tx)
         .await?;
-    history::record(&mut *tx, application_id, Happened::ChecklistDone, "", None).await?;
+    history::record(
+        &mut *tx,
+        db.now_ms(),
+        application_id,
+        Happened::ChecklistDone,
+        "",
+        None,
+    )
+    .await?;
     Ok(tx.commit().await?)
 }
 
@@ -223,7 +253,7 @@ pub async fn record_request(
     )
     .bind(status_text(status)?)
     .bind(url)
-    .bind(wall_clock_ms())
+    .bind(db.now_ms())
     .bind(application_id)
     .execute(&mut *tx)
     .await?;
@@ -231,6 +261,7 @@ pub async fn record_request(
     // The request is history even when a webhook's read stored its status first.
     history::record(
         &mut *tx,
+        db.now_ms(),
         application_id,
         Happened::IdentificationRequested,
         &format!("{ident} {}", status.as_str()),
@@ -249,6 +280,7 @@ pub async fn record_request(
                 status: Some(status.as_str()),
                 failure_reason: None,
             },
+            db.now_ms(),
         )
         .await?;
     }
@@ -269,14 +301,20 @@ pub(crate) async fn renew_expired_identification(
          reconcile_due_at = null, reconcile_count = 0, updated_at = $1 \
          where id = $2 and identification_status = $3",
     )
-    .bind(wall_clock_ms())
+    .bind(db.now_ms())
     .bind(application_id)
     .bind(IdentificationStatus::Expired.as_str())
     .execute(&mut *tx)
     .await?;
     let renewed = reset.rows_affected() == 1;
     if renewed {
-        work::enqueue(&mut tx, application_id, WorkKind::CreateIdentification).await?;
+        work::enqueue(
+            &mut tx,
+            application_id,
+            WorkKind::CreateIdentification,
+            db.now_ms(),
+        )
+        .await?;
     }
     tx.commit().await?;
     Ok(renewed)
@@ -296,7 +334,7 @@ pub(crate) async fn store_supported_documents(
     )
     .bind(to_json("the supported documents", &documents)?)
     .bind(identification_id)
-    .bind(wall_clock_ms())
+    .bind(db.now_ms())
     .bind(application_id)
     .execute(&db.writer)
     .await?;
@@ -313,7 +351,7 @@ pub(crate) async fn set_person_id(
     let mut tx = db.begin_write().await?;
     sqlx::query("update application set person_id = $1, updated_at = $2 where id = $3")
         .bind(person_id)
-        .bind(wall_clock_ms())
+        .bind(db.now_ms())
         .bind(application_id)
         .execute(&mut *tx)
         .await?;
@@ -327,6 +365,7 @@ pub(crate) async fn set_person_id(
         EventType::Submitted,
         "submitted",
         data,
+        db.now_ms(),
     )
     .await?;
     Ok(tx.commit().await?)
@@ -346,7 +385,7 @@ pub enum Withdrawal {
 /// It has reached Solaris when it has a person, or when a person creation was attempted and
 /// not refused (its outcome may be unknown).
 pub async fn withdraw(db: &Db, application_id: &str) -> Result<Withdrawal, StoreError> {
-    let now = wall_clock_ms();
+    let now = db.now_ms();
     let mut tx = db.begin_write().await?;
     // The application's row is locked first: a webhook or a read that queues work for it
     // changes the row in its own transaction, so it either commits before (and its work is
@@ -392,7 +431,15 @@ pub async fn withdraw(db: &Db, application_id: &str) -> Result<Withdrawal, Store
         Withdrawal::Erased => "erased at once",
         Withdrawal::Requested => "deletion requested",
     };
-    history::record(&mut *tx, application_id, Happened::Withdrawn, detail, None).await?;
+    history::record(
+        &mut *tx,
+        db.now_ms(),
+        application_id,
+        Happened::Withdrawn,
+        detail,
+        None,
+    )
+    .await?;
     if outcome == Withdrawal::Requested {
         let detail = format!(
             "person {}",
@@ -400,6 +447,7 @@ pub async fn withdraw(db: &Db, application_id: &str) -> Result<Withdrawal, Store
         );
         history::raise(
             &mut *tx,
+            db.now_ms(),
             Some(application_id),
             Concern::DeletionRequested,
             &format!("deletion_requested:{application_id}"),
@@ -423,7 +471,7 @@ pub(crate) async fn store_solaris_person(
          updated_at = $2 where id = $3",
     )
     .bind(person)
-    .bind(wall_clock_ms())
+    .bind(db.now_ms())
     .bind(application_id)
     .execute(&db.writer)
     .await?;

@@ -15,7 +15,7 @@ pub(in crate::db) use status::heard_from_solaris;
 pub use status::*;
 
 use super::history::{self, Happened};
-use super::{from_json, wall_clock_ms, Db, StoreError};
+use super::{from_json, Db, StoreError};
 use crate::domain::application::{Consent, ConsentKind};
 use crate::domain::step::Step;
 use crate::domain::Application;
@@ -53,10 +53,10 @@ pub async fn create(db: &Db) -> Result<String, StoreError> {
     let mut tx = db.begin_write().await?;
     sqlx::query("insert into application (id, created_at, updated_at) values ($1, $2, $2)")
         .bind(&id)
-        .bind(wall_clock_ms())
+        .bind(db.now_ms())
         .execute(&mut *tx)
         .await?;
-    history::record(&mut *tx, &id, Happened::Started, "", None).await?;
+    history::record(&mut *tx, db.now_ms(), &id, Happened::Started, "", None).await?;
     tx.commit().await?;
     Ok(id)
 }

@@ -9,7 +9,7 @@ use crate::db::history::{self, Happened};
 use crate::db::mail;
 use crate::db::partner_events::{self, EventData};
 use crate::db::work::{self, WorkKind};
-use crate::db::{wall_clock_ms, Db, StoreError};
+use crate::db::{Db, StoreError};
 use crate::domain::outcome::{outcome, Effects, StatusChange};
 use crate::domain::{Identification, IdentificationStatus};
 
@@ -60,7 +60,7 @@ pub async fn record_identification(
     .bind(ident.url.as_deref())
     .bind(ident.failure_reason.as_ref().map(|f| f.0.as_str()))
     .bind(ident.completed_at.as_deref())
-    .bind(wall_clock_ms())
+    .bind(db.now_ms())
     .bind(application_id)
     .bind(i64::from(created))
     .bind(IdentificationStatus::Created.as_str())
@@ -92,7 +92,7 @@ pub async fn record_identification(
         events_so_far,
     });
     if effects.read_person {
-        work::enqueue(&mut tx, application_id, WorkKind::SyncPerson).await?;
+        work::enqueue(&mut tx, application_id, WorkKind::SyncPerson, db.now_ms()).await?;
     }
     if told {
         let data = EventData {
@@ -101,7 +101,7 @@ pub async fn record_identification(
             status: Some(ident.status.as_str()),
             failure_reason: ident.failure_reason.as_ref().map(|f| f.0.as_str()),
         };
-        store_effects(&mut tx, application_id, &effects, &data).await?;
+        store_effects(&mut tx, application_id, &effects, &data, db.now_ms()).await?;
     }
     tx.commit().await?;
     Ok(changed.then_some(Transition {
@@ -130,18 +130,36 @@ async fn store_effects(
     application_id: &str,
     effects: &Effects,
     data: &EventData<'_>,
+    now: i64,
 ) -> Result<(), StoreError> {
     if let Some(mail) = &effects.mail {
-        mail::enqueue(tx, application_id, mail.what, &mail.cause, wall_clock_ms()).await?;
+        mail::enqueue(tx, application_id, mail.what, &mail.cause, now).await?;
     }
     for event in &effects.events {
-        partner_events::enqueue(tx, application_id, event.what, &event.cause, data.clone()).await?;
+        partner_events::enqueue(
+            tx,
+            application_id,
+            event.what,
+            &event.cause,
+            data.clone(),
+            now,
+        )
+        .await?;
     }
     let detail = &effects.history_detail;
-    history::record(&mut **tx, application_id, Happened::Status, detail, None).await?;
+    history::record(
+        &mut **tx,
+        now,
+        application_id,
+        Happened::Status,
+        detail,
+        None,
+    )
+    .await?;
     if let Some(concern) = &effects.concern {
         history::raise(
             &mut **tx,
+            now,
             Some(application_id),
             concern.what,
             &concern.cause,
@@ -150,7 +168,7 @@ async fn store_effects(
         .await?;
     }
     if effects.fetch_evidence {
-        work::enqueue(tx, application_id, WorkKind::FetchEvidence).await?;
+        work::enqueue(tx, application_id, WorkKind::FetchEvidence, now).await?;
     }
     Ok(())
 }
@@ -251,7 +269,7 @@ pub(crate) async fn queue_reconciliation_reads(
     after_ms: i64,
     max_wait_ms: i64,
 ) -> Result<usize, StoreError> {
-    let now = wall_clock_ms();
+    let now = db.now_ms();
     // The open statuses are the enum's own constants, never input.
     let open = IdentificationStatus::OPEN
         .iter()
@@ -289,7 +307,7 @@ pub(crate) async fn queue_reconciliation_reads(
         .execute(&mut *tx)
         .await?;
         if claimed.rows_affected() == 1 {
-            work::enqueue_read(&mut tx, &id, WorkKind::RefreshIdentification).await?;
+            work::enqueue_read(&mut tx, &id, WorkKind::RefreshIdentification, db.now_ms()).await?;
             queued += 1;
         }
         tx.commit().await?;

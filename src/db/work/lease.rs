@@ -5,7 +5,7 @@
 use sqlx::Any;
 
 use crate::db::history::{self, Queued};
-use crate::db::{to_json, wall_clock_ms, Db, StoreError};
+use crate::db::{to_json, Db, StoreError};
 use crate::domain::{Concern, Happened, SolarisRefusal};
 use crate::domain::{WorkKind, WorkState};
 
@@ -164,13 +164,21 @@ pub async fn finish(db: &Db, id: &str, owner: &str) -> Result<(), StoreError> {
          last_error = null, updated_at = $2 where id = $3 and lease_owner = $4",
     )
     .bind(WorkState::Done.as_str())
-    .bind(wall_clock_ms())
+    .bind(db.now_ms())
     .bind(id)
     .bind(owner)
     .execute(&mut *tx)
     .await?;
     if done.rows_affected() == 1 {
-        history::record_for(&mut *tx, Queued::Work, id, Happened::WorkDone, "").await?;
+        history::record_for(
+            &mut *tx,
+            db.now_ms(),
+            Queued::Work,
+            id,
+            Happened::WorkDone,
+            "",
+        )
+        .await?;
     }
     Ok(tx.commit().await?)
 }
@@ -198,7 +206,7 @@ pub(crate) async fn retry_later(
     )
     .bind(why)
     .bind(next_attempt_at)
-    .bind(wall_clock_ms())
+    .bind(db.now_ms())
     .bind(&item.id)
     .bind(owner)
     .bind(i64::from(outcome_unknown))
@@ -209,6 +217,7 @@ pub(crate) async fn retry_later(
     let detail = format!(" attempt {}: {why}", item.attempts + 1);
     history::record_for(
         &mut *tx,
+        db.now_ms(),
         Queued::Work,
         &item.id,
         Happened::WorkRetry,
@@ -230,7 +239,7 @@ pub(crate) async fn fail(
     let detail = refusal
         .map(|r| to_json("application.solaris_error", r))
         .transpose()?;
-    let now = wall_clock_ms();
+    let now = db.now_ms();
     let mut tx = db.begin_write().await?;
     sqlx::query(
         "update solaris_work set state = $1, lease_owner = null, lease_until = null, \
@@ -266,6 +275,7 @@ pub(crate) async fn fail(
     let detail = format!(" after {} attempts: {why}", item.attempts + 1);
     history::record_for(
         &mut *tx,
+        db.now_ms(),
         Queued::Work,
         &item.id,
         Happened::WorkFailed,
@@ -280,6 +290,7 @@ pub(crate) async fn fail(
     };
     history::raise(
         &mut *tx,
+        db.now_ms(),
         Some(&item.application_id),
         concern,
         &format!("work_failed:{}:{}", item.id, item.attempts + 1),

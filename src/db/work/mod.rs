@@ -8,7 +8,7 @@ mod staff;
 use sqlx::Any;
 
 use super::history;
-use super::{wall_clock_ms, Db, StoreError};
+use super::{Db, StoreError};
 use crate::domain::Happened;
 pub use crate::domain::{WorkKind, WorkState};
 pub use lease::*;
@@ -20,8 +20,8 @@ pub(crate) async fn enqueue(
     tx: &mut sqlx::Transaction<'_, Any>,
     application_id: &str,
     kind: WorkKind,
+    now: i64,
 ) -> Result<String, StoreError> {
-    let now = wall_clock_ms();
     let id = uuid::Uuid::new_v4().simple().to_string();
     let (seq,): (i64,) = sqlx::query_as(
         "select coalesce(max(seq), 0) + 1 from solaris_work where application_id = $1",
@@ -42,6 +42,7 @@ pub(crate) async fn enqueue(
     .await?;
     history::record(
         &mut **tx,
+        now,
         application_id,
         Happened::WorkQueued,
         kind.as_str(),
@@ -74,7 +75,15 @@ pub async fn request_identification(db: &Db, application_id: &str) -> Result<Str
     .await?;
     let id = match waiting {
         Some((id,)) => id,
-        None => enqueue(&mut tx, application_id, WorkKind::RequestIdentification).await?,
+        None => {
+            enqueue(
+                &mut tx,
+                application_id,
+                WorkKind::RequestIdentification,
+                db.now_ms(),
+            )
+            .await?
+        }
     };
     tx.commit().await?;
     Ok(id)
@@ -98,6 +107,7 @@ pub(crate) async fn enqueue_read(
     tx: &mut sqlx::Transaction<'_, Any>,
     application_id: &str,
     kind: WorkKind,
+    now: i64,
 ) -> Result<(), StoreError> {
     let queued = sqlx::query(
         "insert into solaris_work (id, application_id, seq, kind, next_attempt_at, created_at, updated_at) \
@@ -108,13 +118,14 @@ pub(crate) async fn enqueue_read(
     .bind(uuid::Uuid::new_v4().simple().to_string())
     .bind(application_id)
     .bind(kind.as_str())
-    .bind(wall_clock_ms())
+    .bind(now)
     .bind(WorkState::Pending.as_str())
     .execute(&mut **tx)
     .await?;
     if queued.rows_affected() == 1 {
         history::record(
             &mut **tx,
+            now,
             application_id,
             Happened::WorkQueued,
             kind.as_str(),
@@ -128,7 +139,7 @@ pub(crate) async fn enqueue_read(
 /// Queues one more item for an application in a transaction of its own.
 pub async fn enqueue_one(db: &Db, application_id: &str, kind: WorkKind) -> Result<(), StoreError> {
     let mut tx = db.begin_write().await?;
-    enqueue(&mut tx, application_id, kind).await?;
+    enqueue(&mut tx, application_id, kind, db.now_ms()).await?;
     Ok(tx.commit().await?)
 }
 

@@ -1,7 +1,7 @@
 //! What the bank's staff see of an application's work items, and their retry of one that
 //! failed.
 
-use crate::db::{wall_clock_ms, Db, StoreError};
+use crate::db::{Db, StoreError};
 use crate::domain::{WorkKind, WorkState};
 
 /// A work item of an application, with its attempts and last error.
@@ -36,7 +36,7 @@ pub(crate) async fn retry_failed_work(
     application_id: &str,
     work_id: &str,
 ) -> Result<bool, StoreError> {
-    let now = wall_clock_ms();
+    let now = db.now_ms();
     let mut tx = db.begin_write().await?;
     // Two staff retrying at once: the second finds the item no longer failed.
     let item: Option<(String, i64)> = sqlx::query_as(&format!(

@@ -38,6 +38,7 @@ pub(super) async fn act(
     staff.audit(action, Some(id), Some(detail)).await?;
     history::record(
         &staff.office.db.writer,
+        staff.office.db.now_ms(),
         id,
         Happened::Staff,
         format!("{action} {detail}").trim_end(),

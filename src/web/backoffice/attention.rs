@@ -247,6 +247,7 @@ pub(crate) async fn handle(
     if let Some(app) = &item.application_id {
         history::record(
             &staff.office.db.writer,
+            staff.office.db.now_ms(),
             app,
             history::Happened::Staff,
             &format!("attention_{} {}", form.action, item.kind),

@@ -38,7 +38,7 @@ pub(crate) async fn consents_json(staff: Staff, Path(id): Path<String>) -> Offic
     let consents = consent_evidence(&staff, &id).await?;
     let mut res = Json(json!({
         "application_id": id,
-        "exported_at": crate::db::partner_events::rfc3339(crate::db::wall_clock_ms()),
+        "exported_at": crate::db::partner_events::rfc3339(staff.office.db.now_ms()),
         "consents": consents,
     }))
     .into_response();
@@ -84,7 +84,7 @@ pub(crate) async fn consents_page(staff: Staff, Path(id): Path<String>) -> Offic
         view! {
             <p class="no-print"><a href=back>{t.application_title}</a></p>
             <h1>{t.consents_title}" "<code>{id.clone()}</code></h1>
-            <p>{moment(lang, crate::db::wall_clock_ms())}</p>
+            <p>{moment(lang, staff.office.db.now_ms())}</p>
             {if consents.is_empty() { Some(view! { <p>{t.none}</p> }) } else { None }}
             {items}
         },

@@ -34,6 +34,7 @@ pub async fn download(staff: Staff, Path((id, document)): Path<(String, String)>
         .await?;
     history::record(
         &staff.office.db.writer,
+        db.now_ms(),
         &id,
         Happened::Staff,
         &format!("download_document {document}"),

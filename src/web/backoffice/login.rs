@@ -12,7 +12,7 @@ use super::{
     hashed, page, random_token, Office, OfficeError, OfficeResult, PageLang, Staff, Visitor,
 };
 use crate::db::staff;
-use crate::db::wall_clock_ms;
+
 use crate::i18n::Lang;
 
 #[derive(Debug, Default, Deserialize)]
@@ -121,7 +121,7 @@ pub async fn login(
     let lang = Lang::parse(&form.lang).unwrap_or_default();
     let t = lang.staff();
     page_lang.choose(lang);
-    let now = wall_clock_ms();
+    let now = office.db.now_ms();
     let account = staff::by_email(&office.db, form.email.trim()).await?;
     let usable = account
         .as_ref()

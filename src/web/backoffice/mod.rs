@@ -20,7 +20,7 @@ mod setup;
 mod shell;
 
 use crate::db::staff::{self};
-use crate::db::{wall_clock_ms, Db};
+use crate::db::Db;
 use crate::i18n::Lang;
 use crate::mail::links::SETUP_PREFIX;
 use crate::web::render;
@@ -157,7 +157,7 @@ pub(crate) async fn purge_sessions_forever(db: Db) {
     let mut every = tokio::time::interval(std::time::Duration::from_secs(3600));
     loop {
         every.tick().await;
-        let now = wall_clock_ms();
+        let now = db.now_ms();
         if let Err(e) = staff::purge_sessions(&db, now - IDLE_MS, now - ABSOLUTE_MS).await {
             tracing::warn!(error = %e, "purging ended staff sessions");
         }

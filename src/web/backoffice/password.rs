@@ -7,7 +7,6 @@ use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, Salt
 use argon2::Argon2;
 
 use super::random_token;
-use crate::db::wall_clock_ms;
 
 /// The shortest password accepted.
 pub(super) const MIN_PASSWORD_CHARS: usize = 12;
@@ -34,8 +33,10 @@ pub(super) fn totp_step(secret_b32: &str, code: &str, now: u64) -> Option<i64> {
     })
 }
 
+/// The wall clock's seconds, not the app's clock: a code is checked against the time on the
+/// staff member's authenticator, which a test's or the sandbox's moved clock does not move.
 pub(super) fn unix_now() -> u64 {
-    u64::try_from(wall_clock_ms() / 1000).unwrap_or(0)
+    u64::try_from(chrono::Utc::now().timestamp()).unwrap_or(0)
 }
 
 /// The Argon2id hash of a password (with its salt and parameters, PHC string format).

@@ -4,7 +4,7 @@
 
 use super::error::{OfficeError, PageLang};
 use crate::db::staff::{self, Account, Role};
-use crate::db::{wall_clock_ms, Db};
+use crate::db::Db;
 use crate::i18n::Lang;
 use crate::solaris::SolarisClient;
 use axum::extract::{FromRef, FromRequestParts};
@@ -185,7 +185,7 @@ where
             return Err(OfficeError::SignIn { ended: false });
         };
         let token_hash = hashed(&token);
-        let now = wall_clock_ms();
+        let now = office.db.now_ms();
         let session =
             staff::session(&office.db, &token_hash, now - IDLE_MS, now - ABSOLUTE_MS).await?;
         let Some(session) = session else {

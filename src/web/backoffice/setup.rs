@@ -13,7 +13,7 @@ use super::password::{
 };
 use super::{hashed, page, Office, OfficeError, OfficeResult, PageLang, Visitor};
 use crate::db::staff;
-use crate::db::wall_clock_ms;
+
 use crate::i18n::Lang;
 
 #[derive(Debug, Default, Deserialize)]
@@ -36,7 +36,7 @@ pub(crate) async fn setup_page(
     Path(token): Path<String>,
 ) -> OfficeResult {
     let lang = visitor.lang;
-    let account = staff::by_setup(&office.db, &hashed(&token), wall_clock_ms()).await?;
+    let account = staff::by_setup(&office.db, &hashed(&token), office.db.now_ms()).await?;
     let Some(account) = account else {
         return Ok(setup_invalid(lang));
     };
@@ -177,7 +177,7 @@ pub async fn setup(
     let t = lang.staff();
     page_lang.choose(lang);
     let setup_hash = hashed(&token);
-    let Some(account) = staff::by_setup(&office.db, &setup_hash, wall_clock_ms()).await? else {
+    let Some(account) = staff::by_setup(&office.db, &setup_hash, office.db.now_ms()).await? else {
         return Ok(setup_invalid(lang));
     };
     // The secret came back from our own page; one that is not base32 of 160 bits is refused

@@ -109,8 +109,8 @@ pub(crate) struct AcceptForm {
 }
 
 /// `2019-01-01T00:00:00Z`: the UTC second of the acceptance, the form Solaris takes.
-fn utc_now_seconds() -> String {
-    chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string()
+fn utc_seconds(clock: &crate::clock::Clock) -> String {
+    clock.now().format("%Y-%m-%dT%H:%M:%SZ").to_string()
 }
 
 async fn accept<P: Page>(j: Journey<P>, kind: Kind, form: AcceptForm) -> PageResult {
@@ -138,7 +138,7 @@ async fn accept<P: Page>(j: Journey<P>, kind: Kind, form: AcceptForm) -> PageRes
         version: &shown.version(),
         text_sha256: &shown.sha256(),
         language: shown.lang.code(),
-        signed_at: &utc_now_seconds(),
+        signed_at: &utc_seconds(&j.state.db.clock),
         text: shown.text,
     };
     applications::record_consent(&j.state.db, &j.app.id, &consent).await?;

@@ -354,7 +354,7 @@ pub(crate) async fn save_documents(
                 known => Ok(known),
             },
         );
-        let today = chrono::Utc::now().date_naive();
+        let today = state.db.clock.today();
         let issued_at = errors.check(
             POA_ISSUED_AT,
             match chrono::NaiveDate::parse_from_str(issued_at, "%Y-%m-%d") {

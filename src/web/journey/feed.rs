@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use tokio::sync::broadcast;
 
-use crate::db::{applications, wall_clock_ms, Db};
+use crate::db::{applications, Db};
 use crate::domain::IdentificationStatus;
 use crate::supervisor::Shutdown;
 
@@ -38,10 +38,10 @@ pub(crate) async fn watch_forever(db: Db, feed: StatusFeed) {
     let mut last: HashMap<String, IdentificationStatus> = HashMap::new();
     // Each poll reads from shortly before the previous one started, so a slow poll (a busy
     // machine) leaves no gap.
-    let mut since = wall_clock_ms() - OVERLAP_MS;
+    let mut since = db.now_ms() - OVERLAP_MS;
     loop {
         tokio::time::sleep(POLL).await;
-        let started = wall_clock_ms();
+        let started = db.now_ms();
         if feed.tx.receiver_count() == 0 {
             // Nobody waits; a new stream starts from the status stored at that moment.
             since = started - OVERLAP_MS;

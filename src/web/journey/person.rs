@@ -43,7 +43,12 @@ pub(crate) fn person_form(d: &PersonDetails) -> RawForm {
 }
 
 /// The first screen parsed, or every problem it has.
-pub(crate) fn parse_person(form: &RawForm, minimum_age: u32) -> Result<PersonDetails, Errors> {
+/// `today` is the app clock's date, against which the age is checked.
+pub(crate) fn parse_person(
+    form: &RawForm,
+    minimum_age: u32,
+    today: chrono::NaiveDate,
+) -> Result<PersonDetails, Errors> {
     let mut e = Errors::default();
     let salutation = e.check(SALUTATION, {
         let raw = form.get(SALUTATION);
@@ -62,7 +67,6 @@ pub(crate) fn parse_person(form: &RawForm, minimum_age: u32) -> Result<PersonDet
     );
     let first_name = e.check(FIRST_NAME, PersonName::parse(form.get(FIRST_NAME)));
     let last_name = e.check(LAST_NAME, PersonName::parse(form.get(LAST_NAME)));
-    let today = chrono::Utc::now().date_naive();
     let birth_date = e.check(
         BIRTH_DATE,
         BirthDate::parse(&form.date(BIRTH_DATE), today, minimum_age),
@@ -185,7 +189,7 @@ pub(crate) async fn save_person(
     j: Journey<at::Person>,
     PageForm(form): PageForm<RawForm>,
 ) -> PageResult {
-    match parse_person(&form, j.state.minimum_age) {
+    match parse_person(&form, j.state.minimum_age, j.state.db.clock.today()) {
         Err(errors) => Ok(person_view(j.lang, j.csrf, form, errors)),
         Ok(person) => {
             save(&j, |details| details.person = Some(person)).await?;

@@ -245,10 +245,7 @@ pub(crate) async fn check_birth_date(
     session.cycle_id().await?;
     session.insert(APPLICATION_KEY, &app.id).await?;
     session
-        .insert(
-            crate::web::SEEN_KEY,
-            time::OffsetDateTime::now_utc().unix_timestamp(),
-        )
+        .insert(crate::web::SEEN_KEY, state.db.clock.now_seconds())
         .await?;
     let _ = session.remove::<String>(LINK_KEY).await;
     tracing::info!(application_id = %app.id, "application resumed with a link");

@@ -57,10 +57,7 @@ pub async fn start(
     }
     crate::monitoring::reached(crate::monitoring::Funnel::Started, lang.code());
     let _ = session
-        .insert(
-            crate::web::SEEN_KEY,
-            time::OffsetDateTime::now_utc().unix_timestamp(),
-        )
+        .insert(crate::web::SEEN_KEY, state.db.clock.now_seconds())
         .await;
     tracing::info!(application_id = %id, "application started");
     Redirect::to("/terms").into_response()

@@ -2,6 +2,10 @@
 //! with a [`Supervisor`] that owns its background loops. Tests call the same functions with
 //! port 0.
 
+mod background;
+
+pub use background::{Background, Loops, Settled};
+
 use std::net::SocketAddr;
 use std::time::Duration;
 
@@ -19,6 +23,7 @@ use url::Url;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
+use crate::clock::Clock;
 #[cfg(feature = "sandbox")]
 use crate::config::SandboxSettings;
 use crate::config::{ClientLimits, Settings, SolarisMode};
@@ -35,6 +40,8 @@ use crate::{web, webhooks};
 /// What the embedded sandbox plugs into the app: its routes, and the sinks that stand in for
 /// SMTP and the bank's event receiver.
 struct Embedded {
+    #[cfg(feature = "sandbox")]
+    sandbox: Sandbox,
     router: axum::Router,
     mailbox: Arc<dyn crate::mail::MailSink>,
     event_box: Arc<dyn crate::partner::EventSink>,
@@ -55,6 +62,8 @@ pub struct Server {
     pub metrics_addr: Option<SocketAddr>,
     pub public_url: Url,
     pub db: Db,
+    /// The app's background work, for a test to run on demand (the standalone sandbox: none).
+    pub background: Option<Background>,
 }
 
 /// What every response of a server gets: the security headers, request ids (generated, or
@@ -104,6 +113,17 @@ impl Server {
     /// The app: binds `LISTEN_ADDR`, connects and migrates the database, and embeds the
     /// sandbox at `/sandbox` unless a Solaris URL is configured.
     pub async fn app(settings: Settings) -> anyhow::Result<Server> {
+        Server::app_with(settings, Clock::system(), Loops::Run).await
+    }
+
+    /// [`Server::app`] on a given clock (a test's manual one, which the embedded sandbox
+    /// shares), with its loops running or left to [`Background::settle`].
+    pub async fn app_with(
+        settings: Settings,
+        clock: Clock,
+        loops: Loops,
+    ) -> anyhow::Result<Server> {
+        let manual = loops == Loops::Manual;
         // Before anything is bound or created: a production build needs real Solaris.
         #[cfg(not(feature = "sandbox"))]
         if settings.sandbox_embedded() {
@@ -112,7 +132,7 @@ impl Server {
         let listener = TcpListener::bind(settings.listen_addr).await?;
         let addr = listener.local_addr()?;
         let public_url = public_url(&settings, addr)?;
-        let db = Db::connect(&settings.database_url).await?;
+        let db = Db::connect(&settings.database_url, clock).await?;
         let mut supervisor = Supervisor::new();
         let (api_url, auth_url, embedded): (Url, Url, Option<Embedded>) = match &settings.solaris {
             #[cfg(not(feature = "sandbox"))]
@@ -123,9 +143,12 @@ impl Server {
                 let sandbox =
                     Sandbox::new(db.clone(), sandbox_settings(&settings, &public_url), &base)
                         .await?;
-                sandbox.supervise_workers(&mut supervisor);
+                if !manual {
+                    sandbox.supervise_workers(&mut supervisor);
+                }
                 // The sandbox stands in for SMTP and the bank's event receiver too.
                 let embedded = Embedded {
+                    sandbox: sandbox.clone(),
                     router: sandbox.router(),
                     mailbox: sandbox.mailbox(),
                     event_box: sandbox.event_box(),
@@ -146,7 +169,10 @@ impl Server {
         };
         let worker = Worker::new(db.clone(), client.clone(), options);
         let work = worker.waker();
-        supervisor.spawn_draining("work queue", move |shutdown| worker.clone().run(shutdown));
+        if !manual {
+            let worker = worker.clone();
+            supervisor.spawn_draining("work queue", move |shutdown| worker.clone().run(shutdown));
+        }
         let webhook_url = public_url.join(webhooks::PATH.trim_start_matches('/'))?;
         supervisor.spawn("webhook subscriptions", {
             let (db, client) = (db.clone(), client.clone());
@@ -159,14 +185,21 @@ impl Server {
                 )
             }
         });
-        supervisor.spawn("reconciliation", {
-            let (db, work) = (db.clone(), work.clone());
-            let after = Duration::from_secs(settings.reconcile_after_seconds);
-            let max_wait = settings.reconcile_max_wait;
-            move |_| {
-                webhooks::reconcile::reconcile_forever(db.clone(), work.clone(), after, max_wait)
-            }
-        });
+        let reconcile_after = Duration::from_secs(settings.reconcile_after_seconds);
+        if !manual {
+            supervisor.spawn("reconciliation", {
+                let (db, work) = (db.clone(), work.clone());
+                let (after, max_wait) = (reconcile_after, settings.reconcile_max_wait);
+                move |_| {
+                    webhooks::reconcile::reconcile_forever(
+                        db.clone(),
+                        work.clone(),
+                        after,
+                        max_wait,
+                    )
+                }
+            });
+        }
         let (intake, writer) = webhooks::intake(db.clone(), work.clone());
         // Drains: it stores what the intake verified until the server has stopped.
         supervisor.spawn_draining("webhook writer", move |_| writer.clone().run());
@@ -176,10 +209,12 @@ impl Server {
             move |_| web::journey::feed::watch_forever(db.clone(), feed.clone())
         });
         let sessions = DbSessionStore::new(db.clone());
-        supervisor.spawn("retention", {
-            let (db, policy) = (db.clone(), settings.retention);
-            move |_| crate::retention::run_forever(db.clone(), policy)
-        });
+        if !manual {
+            supervisor.spawn("retention", {
+                let (db, policy) = (db.clone(), settings.retention);
+                move |_| crate::retention::run_forever(db.clone(), policy)
+            });
+        }
         supervisor.spawn("session purge", {
             let sessions = sessions.clone();
             move |_| web::purge_sessions_forever(sessions.clone())
@@ -192,22 +227,39 @@ impl Server {
             embedded.as_ref().map(|e| e.mailbox.clone()),
         )?);
         // Drains: a mail being sent is finished (and marked) before the process stops.
-        supervisor.spawn_draining("mail sender", move |shutdown| {
-            crate::outbox::run(mailer.clone(), shutdown)
-        });
+        if !manual {
+            let mailer = mailer.clone();
+            supervisor.spawn_draining("mail sender", move |shutdown| {
+                crate::outbox::run(mailer.clone(), shutdown)
+            });
+        }
         let events = Arc::new(crate::partner::EventSender::new(
             db.clone(),
             &settings.partner_events,
             embedded.as_ref().map(|e| e.event_box.clone()),
         )?);
         // Drains like the mail sender: an event being delivered is finished and marked.
-        supervisor.spawn_draining("partner events", move |shutdown| {
-            crate::outbox::run(events.clone(), shutdown)
-        });
-        supervisor.spawn("mail schedule", {
-            let db = db.clone();
-            move |_| crate::mail::schedule_forever(db.clone())
-        });
+        if !manual {
+            let events = events.clone();
+            supervisor.spawn_draining("partner events", move |shutdown| {
+                crate::outbox::run(events.clone(), shutdown)
+            });
+            supervisor.spawn("mail schedule", {
+                let db = db.clone();
+                move |_| crate::mail::schedule_forever(db.clone())
+            });
+        }
+        let background = Background {
+            db: db.clone(),
+            worker,
+            mailer,
+            events,
+            reconcile_after,
+            reconcile_max_wait: settings.reconcile_max_wait,
+            retention: settings.retention,
+            #[cfg(feature = "sandbox")]
+            sandbox: embedded.as_ref().map(|e| e.sandbox.clone()),
+        };
         let rates = web::rates::RateLimits::new(&settings.rates);
         supervisor.spawn("rate limit memory", {
             let rates = rates.clone();
@@ -276,6 +328,7 @@ impl Server {
             addr,
             public_url,
             db,
+            background: Some(background),
         })
     }
 
@@ -283,6 +336,16 @@ impl Server {
     /// sandbox can never stand in for Solaris by accident.
     #[cfg(feature = "sandbox")]
     pub async fn sandbox(settings: Settings, addr: SocketAddr) -> anyhow::Result<Server> {
+        Server::sandbox_on(settings, addr, Clock::system()).await
+    }
+
+    /// [`Server::sandbox`] on a given clock.
+    #[cfg(feature = "sandbox")]
+    pub async fn sandbox_on(
+        settings: Settings,
+        addr: SocketAddr,
+        clock: Clock,
+    ) -> anyhow::Result<Server> {
         if !settings.sandbox_embedded() {
             anyhow::bail!(
                 "the sandbox does not start while SOLARIS_API_URL and Solaris credentials are configured"
@@ -302,7 +365,7 @@ impl Server {
                  SANDBOX_CLIENT_SECRET of at least 32 characters for a shared test system"
             );
         }
-        let db = Db::connect(&settings.database_url).await?;
+        let db = Db::connect(&settings.database_url, clock).await?;
         // Standalone, the partner's return page is by default the app's on its usual address.
         let app_url = match &settings.public_url {
             Some(url) => url.clone(),
@@ -337,6 +400,7 @@ impl Server {
             addr,
             public_url,
             db,
+            background: None,
         })
     }
 
