@@ -2,7 +2,7 @@
 //! checked for replays; each outcome's events in order; a receiver that is down for a while
 //! loses and doubles nothing with two instances; the read API with its keys and its pages.
 
-mod common;
+use crate::common;
 
 use std::collections::HashMap;
 use std::time::Duration;
@@ -246,7 +246,7 @@ async fn each_outcome_sends_its_signed_events_in_order_without_personal_data() {
 
 /// Applications with three events each, waiting, as the state changes write them.
 async fn waiting_events(db: &solaris_onboarding::db::Db, apps: usize) {
-    let now = solaris_onboarding::db::wall_clock_ms();
+    let now = chrono::Utc::now().timestamp_millis();
     for a in 0..apps {
         let id = format!("{:032x}", a + 1);
         sqlx::query("insert into application (id, created_at, updated_at) values ($1, $2, $2)")
@@ -290,7 +290,10 @@ async fn a_receiver_down_for_a_while_loses_nothing_and_gets_nothing_twice_from_t
     let receiver = Receiver::start().await;
     receiver.answer_with(&[503; REFUSED]);
     let db_url = fresh_database_url().await;
-    let db = solaris_onboarding::db::Db::connect(&db_url).await.unwrap();
+    let db =
+        solaris_onboarding::db::Db::connect(&db_url, solaris_onboarding::clock::Clock::system())
+            .await
+            .unwrap();
     waiting_events(&db, APPS).await;
     let (stop_a, a) = instance(
         &db_url,

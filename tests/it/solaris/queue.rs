@@ -8,8 +8,8 @@ use solaris_onboarding::solaris::SolarisClient;
 use solaris_onboarding::supervisor::Shutdown;
 use solaris_onboarding::work::{self, Progress, WorkKind, Worker, WorkerOptions};
 
+use super::{client_for, quick, served};
 use crate::common::TestSandbox;
-use crate::{client_for, quick, served};
 
 fn options() -> WorkerOptions {
     WorkerOptions {
@@ -84,9 +84,12 @@ async fn setup() -> (TestSandbox, Db, Arc<SolarisClient>) {
     let sandbox = TestSandbox::spawn().await;
     // The app's own tables live in a database of their own, as in a deployment with a
     // standalone sandbox.
-    let db = Db::connect(&crate::common::fresh_database_url().await)
-        .await
-        .unwrap();
+    let db = Db::connect(
+        &crate::common::fresh_database_url().await,
+        solaris_onboarding::clock::Clock::system(),
+    )
+    .await
+    .unwrap();
     let client = client_for(&sandbox, quick());
     (sandbox, db, client)
 }
@@ -477,7 +480,12 @@ async fn a_read_refused_every_time_fails_alone_and_refuses_nothing_of_the_applic
 
 /// Persons another system of the bank created at the sandbox, `offset_ms` from now each.
 async fn other_persons(sandbox: &TestSandbox, count: usize, offset_ms: impl Fn(usize) -> i64) {
-    let db = Db::connect(&sandbox.database_url).await.unwrap();
+    let db = Db::connect(
+        &sandbox.database_url,
+        solaris_onboarding::clock::Clock::system(),
+    )
+    .await
+    .unwrap();
     let now = chrono::Utc::now().timestamp_millis();
     let mut tx = db.begin_write().await.unwrap();
     for i in 0..count {

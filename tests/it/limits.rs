@@ -1,6 +1,6 @@
 //! Slow, idle and too many clients are cut off, and live status streams are not.
 
-mod common;
+use crate::common;
 
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};

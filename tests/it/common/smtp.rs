@@ -41,37 +41,62 @@ pub fn free_port() -> u16 {
         .port()
 }
 
+/// aiosmtpd's SMTP server on loopback, storing into a Maildir (argv 1) on a port (argv 2; 0
+/// for one the system picks), printing the port it listens on once it does.
+const SERVER: &str = r#"
+import asyncio, sys
+from aiosmtpd.handlers import Mailbox
+from aiosmtpd.smtp import SMTP
+
+async def main():
+    handler = Mailbox(sys.argv[1])
+    loop = asyncio.get_running_loop()
+    server = await loop.create_server(lambda: SMTP(handler), "127.0.0.1", int(sys.argv[2]))
+    print(server.sockets[0].getsockname()[1], flush=True)
+    await asyncio.Event().wait()
+
+asyncio.run(main())
+"#;
+
 impl SmtpServer {
+    /// A server on a port the system picks, so no other test can take it in between.
     pub async fn start() -> SmtpServer {
-        Self::start_on(free_port()).await
+        Self::start_on(0).await
     }
 
     /// A server on `port` (a test of an outage starts it late, on the port the app was given).
     pub async fn start_on(port: u16) -> SmtpServer {
+        use std::io::BufRead;
         let dir = std::env::temp_dir()
             .join("solaris-onboarding-tests")
             .join(format!("maildir-{}", uuid::Uuid::new_v4().simple()));
         // The server creates the Maildir (with its tmp, new and cur) only where none exists.
         std::fs::create_dir_all(dir.parent().unwrap()).unwrap();
-        let child = Command::new("python3")
-            .args(["-m", "aiosmtpd", "-n", "-c", "aiosmtpd.handlers.Mailbox"])
+        let mut child = Command::new("python3")
+            .args(["-c", SERVER])
             .arg(&dir)
-            .args(["-l", &format!("127.0.0.1:{port}")])
-            .stdout(Stdio::null())
+            .arg(port.to_string())
+            .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
             .spawn()
             .expect("python3 with aiosmtpd (pip install aiosmtpd) runs the test SMTP server");
-        let server = SmtpServer { port, dir, child };
-        for _ in 0..200 {
-            if tokio::net::TcpStream::connect(("127.0.0.1", port))
-                .await
-                .is_ok()
-            {
-                return server;
-            }
-            tokio::time::sleep(Duration::from_millis(25)).await;
-        }
-        panic!("the test SMTP server did not start on port {port} (is aiosmtpd installed?)");
+        let stdout = child.stdout.take().unwrap();
+        let listening = tokio::task::spawn_blocking(move || {
+            let mut line = String::new();
+            std::io::BufReader::new(stdout)
+                .read_line(&mut line)
+                .map(|_| line)
+        });
+        let line = tokio::time::timeout(Duration::from_secs(20), listening)
+            .await
+            .expect("the test SMTP server starts within 20 s (is aiosmtpd installed?)")
+            .unwrap()
+            .unwrap();
+        let port = line
+            .trim()
+            .parse()
+            .unwrap_or_else(|_| panic!("the test SMTP server did not start: {line:?}"));
+        SmtpServer { port, dir, child }
     }
 
     pub fn url(&self) -> String {
@@ -120,21 +145,17 @@ impl SmtpServer {
         out
     }
 
-    /// Waits until at least `n` messages arrived (at most 30 s); returns them all.
+    /// Waits until at least `n` messages arrived; returns them all.
     pub async fn wait_for(&self, n: usize) -> Vec<Received> {
-        for _ in 0..1200 {
+        super::eventually(&format!("{n} mails arrive"), || async {
             let got = self.messages();
             if got.len() >= n {
-                return got;
+                Ok(got)
+            } else {
+                Err(got.into_iter().map(|m| m.subject).collect::<Vec<_>>())
             }
-            tokio::time::sleep(Duration::from_millis(25)).await;
-        }
-        let got = self.messages();
-        panic!(
-            "expected {n} mails, got {}: {:?}",
-            got.len(),
-            got.iter().map(|m| &m.subject).collect::<Vec<_>>()
-        );
+        })
+        .await
     }
 
     /// The messages whose subject contains `needle`.

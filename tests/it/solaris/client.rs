@@ -7,8 +7,8 @@ use solaris_onboarding::solaris::types::{
 };
 use solaris_onboarding::solaris::SolarisError;
 
+use super::{client_for, quick, served};
 use crate::common::TestSandbox;
-use crate::{client_for, quick, served};
 
 fn person(first_name: &str) -> NewPerson {
     NewPerson {

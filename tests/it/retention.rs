@@ -1,12 +1,12 @@
-//! The retention job, with the clock moved: what never reached Solaris is erased after its
+//! The retention job, on the app's clock moved through the periods: what never reached Solaris is erased after its
 //! period (every table scanned), what is younger or reached Solaris is kept, old webhook
 //! deliveries are pruned, and each erasure leaves a proof without personal data.
 
-mod common;
+use crate::common;
 
-use common::customer::{found_in, person_with, sign_up, spawn, Customer, CONTACT};
+use common::customer::{found_in, person_with, sign_up, spawn, Customer, TestApp, CONTACT};
 use reqwest::StatusCode;
-use solaris_onboarding::retention::{run_once, Policy, Report};
+use solaris_onboarding::retention::Report;
 
 const DAY: i64 = 24 * 3600 * 1000;
 
@@ -20,32 +20,23 @@ async fn stopped_at_review(c: &Customer, first_name: &str, contact: &[(&str, &st
     assert_eq!(page.status, StatusCode::SEE_OTHER);
 }
 
-async fn age_by_days(c: &Customer, first_name: &str, days: i64) {
-    // The data screens are JSON; the first name identifies the application here.
-    sqlx::query("update application set updated_at = updated_at - $1 where details like $2")
-        .bind(days * DAY)
-        .bind(format!("%{first_name}%"))
-        .execute(&c.db.pool)
-        .await
-        .unwrap();
-}
+const DAY_S: u64 = 24 * 3600;
 
 #[tokio::test]
 async fn what_never_reached_solaris_is_erased_after_its_period_and_the_rest_is_kept() {
-    let first = spawn("en").await;
-    // Reached Solaris long ago: kept (Solaris' own rules apply to it).
+    // Each customer acts on the app's clock, which the test moves through the periods.
+    let first = TestApp::manual().spawn("en").await;
+    first.subscribed().await;
+    // Reached Solaris long ago: kept (Solaris' own rules apply to it). Its webhook deliveries
+    // were received then.
     sign_up(&first, "X-MANUALTEST-HAPPYPATH").await;
-    sqlx::query("update application set updated_at = updated_at - $1")
-        .bind(200 * DAY)
-        .execute(&first.db.pool)
-        .await
-        .unwrap();
+    first.advance(109 * DAY_S).await;
     let old = first.another("en");
     stopped_at_review(&old, "Vergessene", CONTACT).await;
-    age_by_days(&old, "Vergessene", 91).await;
+    first.advance(2 * DAY_S).await;
     let young = first.another("en");
     stopped_at_review(&young, "Zoegernde", CONTACT).await;
-    age_by_days(&young, "Zoegernde", 89).await;
+    first.advance(58 * DAY_S).await;
     let abroad: Vec<(&str, &str)> = CONTACT
         .iter()
         .map(|&(k, v)| match k {
@@ -59,31 +50,32 @@ async fn what_never_reached_solaris_is_erased_after_its_period_and_the_rest_is_k
         .collect();
     let away = first.another("en");
     stopped_at_review(&away, "Auswaertige", &abroad).await;
-    age_by_days(&away, "Auswaertige", 31).await;
     assert!(away
         .get("/not-eligible")
         .await
         .body
         .contains("30 days after your last change"));
+    // The old one 91 days untouched, the young one 89, the one abroad 31.
+    first.advance(31 * DAY_S).await;
+    // Deliveries older than 30 days, which carried IDnow's reference as one received today does.
+    let (old_deliveries,): (i64,) =
+        sqlx::query_as("select count(*) from webhook_inbox where received_at < $1")
+            .bind(first.db.now_ms() - 30 * DAY)
+            .fetch_one(&first.db.pool)
+            .await
+            .unwrap();
+    assert!(
+        old_deliveries > 0,
+        "the first customer's webhooks were received"
+    );
 
-    // An old delivery that carried IDnow's reference, as one received today does.
-    sqlx::query(
-        "insert into webhook_inbox (webhook_id, event_type, entity_id, body, received_at) \
-         values ('old-delivery', 'IDENTIFICATION', 'x', '{}', $1)",
-    )
-    .bind(chrono::Utc::now().timestamp_millis() - 31 * DAY)
-    .execute(&first.db.pool)
-    .await
-    .unwrap();
-
-    let now = chrono::Utc::now().timestamp_millis();
-    let report = run_once(&first.db, now, Policy::default()).await.unwrap();
+    let report = first.background.run_retention().await.unwrap();
     assert_eq!(
         report,
         Report {
             unsubmitted: 1,
             not_resident: 1,
-            webhook_deliveries: 1
+            webhook_deliveries: old_deliveries as u64
         }
     );
     assert_eq!(
@@ -122,13 +114,13 @@ async fn what_never_reached_solaris_is_erased_after_its_period_and_the_rest_is_k
         [
             ("not_resident".to_string(), 1),
             ("unsubmitted".to_string(), 1),
-            ("webhook_inbox".to_string(), 1)
+            ("webhook_inbox".to_string(), old_deliveries)
         ]
     );
     old.get("/review").await.redirected_to("/");
     // A second run finds nothing more.
     assert_eq!(
-        run_once(&first.db, now, Policy::default()).await.unwrap(),
+        first.background.run_retention().await.unwrap(),
         Report::default()
     );
 }

@@ -1,8 +1,7 @@
 //! The Solaris client and the work queue against the sandbox over HTTP, with the sandbox's
 //! fault injection in place of hand-written mocks.
 
-#[path = "../common/mod.rs"]
-mod common;
+use crate::common;
 
 mod client;
 mod queue;

@@ -2,26 +2,25 @@
 //! the customer's language, with the bank's name and no personal data beyond the first name;
 //! two instances and a sender restart send nothing twice; an outage delays but loses nothing.
 
-mod common;
+use crate::common;
 
-use std::time::Duration;
-
-use common::customer::{sign_up, spawn_with, Customer};
+use common::customer::{sign_up, Customer, TestApp};
 use common::smtp::{free_port, link_in, Received, SmtpServer};
-use common::{fresh_database_url, instance};
+use common::{eventually, fresh_database_url, instance};
 
 const FROM: &str = "Demo Bank <onboarding@bank.example>";
 
+/// The app on a manual clock, its background work settled after each of the customer's
+/// requests: a mail has been sent (or has failed) by the time the page answers.
 async fn app_mailing_to(smtp_url: &str, lang: &'static str) -> Customer {
-    spawn_with(
-        lang,
-        &[
+    TestApp::manual()
+        .with(&[
             ("SMTP_URL", smtp_url),
             ("MAIL_FROM", FROM),
             ("BANK_NAME", "Demo Bank"),
-        ],
-    )
-    .await
+        ])
+        .spawn(lang)
+        .await
 }
 
 /// What the test person typed besides the first name: never in a mail.
@@ -45,9 +44,8 @@ fn no_personal_data(m: &Received) {
     }
 }
 
-/// The mails with `subject`, after a moment in which a duplicate would have arrived.
-async fn exactly_one(smtp: &SmtpServer, subject: &str) -> Received {
-    tokio::time::sleep(Duration::from_millis(300)).await;
+/// The one mail with `subject`: the app's work is settled, so a duplicate would be here.
+fn exactly_one(smtp: &SmtpServer, subject: &str) -> Received {
     let found = smtp.with_subject(subject);
     assert_eq!(
         found.len(),
@@ -63,29 +61,30 @@ async fn exactly_one(smtp: &SmtpServer, subject: &str) -> Received {
 
 /// Waits until `n` mails with `subject` arrived (a customer reads the first before going on).
 async fn wait_count(smtp: &SmtpServer, subject: &str, n: usize) {
-    for _ in 0..800 {
-        if smtp.with_subject(subject).len() >= n {
-            return;
+    eventually(&format!("{n} mails {subject:?}"), || async {
+        let got = smtp.with_subject(subject).len();
+        if got >= n {
+            Ok(())
+        } else {
+            Err(got)
         }
-        tokio::time::sleep(Duration::from_millis(25)).await;
-    }
-    panic!("fewer than {n} mails {subject:?}");
+    })
+    .await
 }
 
+/// The first mail with `subject`, once the SMTP server has written it.
 async fn wait_for_subject(smtp: &SmtpServer, subject: &str) -> Received {
-    for _ in 0..800 {
-        if let Some(m) = smtp.with_subject(subject).into_iter().next() {
-            return m;
+    eventually(&format!("a mail {subject:?}"), || async {
+        match smtp.with_subject(subject).into_iter().next() {
+            Some(m) => Ok(m),
+            None => Err(smtp
+                .messages()
+                .into_iter()
+                .map(|m| m.subject)
+                .collect::<Vec<_>>()),
         }
-        tokio::time::sleep(Duration::from_millis(25)).await;
-    }
-    panic!(
-        "no mail {subject:?}: {:?}",
-        smtp.messages()
-            .iter()
-            .map(|m| &m.subject)
-            .collect::<Vec<_>>()
-    );
+    })
+    .await
 }
 
 #[tokio::test]
@@ -124,8 +123,8 @@ async fn the_saved_and_the_success_mail_arrive_once_in_english_with_the_resume_l
         "nothing left to continue"
     );
     no_personal_data(&success);
-    exactly_one(&smtp, "your application is saved").await;
-    exactly_one(&smtp, "your identity is confirmed").await;
+    exactly_one(&smtp, "your application is saved");
+    exactly_one(&smtp, "your identity is confirmed");
 }
 
 #[tokio::test]
@@ -173,40 +172,16 @@ async fn a_customer_who_can_try_again_a_refused_one_and_a_canceled_success_each_
         "Bitte wiederholen Sie Ihre Videoidentifikation",
         "Ihre Identität ist bestätigt",
     ] {
-        exactly_one(&smtp, subject).await;
+        exactly_one(&smtp, subject);
     }
     assert_eq!(
-        exactly_one(&smtp, "Ihre Identität ist bestätigt").await.to,
+        exactly_one(&smtp, "Ihre Identität ist bestätigt").to,
         "erika@example.com"
     );
     assert_eq!(smtp.with_subject("Ihr Antrag ist gespeichert").len(), 3);
 }
 
-const HOUR_MS: i64 = 3600 * 1000;
-
-/// Moves the application's times back by `hours`, as if they had passed.
-async fn hours_pass(c: &Customer, hours: i64) {
-    for column in ["submitted_at", "identification_requested_at"] {
-        sqlx::query(&format!(
-            "update application set {column} = {column} - $1 where {column} is not null"
-        ))
-        .bind(hours * HOUR_MS)
-        .execute(&c.db.pool)
-        .await
-        .unwrap();
-    }
-    sqlx::query("update mail set created_at = created_at - $1")
-        .bind(hours * HOUR_MS)
-        .execute(&c.db.pool)
-        .await
-        .unwrap();
-}
-
-async fn schedule(c: &Customer) -> u64 {
-    solaris_onboarding::db::mail::schedule(&c.db, solaris_onboarding::db::wall_clock_ms())
-        .await
-        .unwrap()
-}
+const HOUR: u64 = 3600;
 
 #[tokio::test]
 async fn two_reminders_then_the_expiry_notice_and_the_opt_out_works_without_signing_in() {
@@ -215,19 +190,32 @@ async fn two_reminders_then_the_expiry_notice_and_the_opt_out_works_without_sign
     // The customer is sent to IDnow but never makes the call.
     sign_up(&c, "X-MANUALTEST-HAPPYPATH").await;
     wait_for_subject(&smtp, "your application is saved").await;
-    assert_eq!(schedule(&c).await, 0, "nothing is due yet");
-    hours_pass(&c, 25).await;
-    assert_eq!(schedule(&c).await, 1);
-    assert_eq!(schedule(&c).await, 0, "each reminder once");
+    assert_eq!(
+        c.advance(23 * HOUR).await.reminders_queued,
+        0,
+        "nothing is due yet"
+    );
+    assert_eq!(
+        c.advance(2 * HOUR).await.reminders_queued,
+        1,
+        "after 24 hours"
+    );
+    assert_eq!(c.settle().await.reminders_queued, 0, "each reminder once");
     let first = wait_for_subject(&smtp, "your application is waiting for you").await;
     assert!(link_in(&first.text, &format!("{}/resume/", c.base)).is_some());
     let opt_out =
         link_in(&first.text, &format!("{}/reminders/stop/", c.base)).expect("opt-out link");
     no_personal_data(&first);
-    hours_pass(&c, 48).await;
-    assert_eq!(schedule(&c).await, 1, "the second reminder after 72 hours");
-    hours_pass(&c, 48).await;
-    assert_eq!(schedule(&c).await, 0, "at most two reminders");
+    assert_eq!(
+        c.advance(48 * HOUR).await.reminders_queued,
+        1,
+        "the second reminder after 72 hours"
+    );
+    assert_eq!(
+        c.advance(48 * HOUR).await.reminders_queued,
+        0,
+        "at most two reminders"
+    );
     smtp.wait_for(3).await;
     assert_eq!(
         smtp.with_subject("your application is waiting for you")
@@ -236,8 +224,7 @@ async fn two_reminders_then_the_expiry_notice_and_the_opt_out_works_without_sign
     );
 
     // Twelve days after the link was requested: the notice names the day it expires.
-    hours_pass(&c, 7 * 24 + 12).await;
-    assert_eq!(schedule(&c).await, 1);
+    assert_eq!(c.advance((7 * 24 + 12) * HOUR).await.reminders_queued, 1);
     let expiry = wait_for_subject(&smtp, "your identification link expires soon").await;
     assert!(expiry.text.contains("expires on "), "{}", expiry.text);
     assert!(link_in(&expiry.text, &format!("{}/reminders/stop/", c.base)).is_some());
@@ -295,7 +282,7 @@ async fn waiting_mail(
         )
         .bind(id)
         .bind(details.to_string())
-        .bind(solaris_onboarding::db::wall_clock_ms())
+        .bind(db.now_ms())
         .bind(language)
         .execute(&db.pool)
         .await
@@ -317,7 +304,10 @@ async fn every_kind_of_mail_arrives_once_in_english_and_in_german() {
     use solaris_onboarding::db::mail::MailKind;
     let smtp = SmtpServer::start().await;
     let db_url = fresh_database_url().await;
-    let db = solaris_onboarding::db::Db::connect(&db_url).await.unwrap();
+    let db =
+        solaris_onboarding::db::Db::connect(&db_url, solaris_onboarding::clock::Clock::system())
+            .await
+            .unwrap();
     let mut n = 0;
     for kind in MailKind::ALL {
         for language in ["EN", "DE"] {
@@ -326,9 +316,12 @@ async fn every_kind_of_mail_arrives_once_in_english_and_in_german() {
         }
     }
     let (stop, task) = instance(&db_url, &[("SMTP_URL", &smtp.url()), ("MAIL_FROM", FROM)]).await;
-    let all = smtp.wait_for(n).await;
-    tokio::time::sleep(Duration::from_millis(500)).await;
-    assert_eq!(smtp.messages().len(), n, "each once");
+    smtp.wait_for(n).await;
+    // Stopped and drained, the sender can send nothing more: what arrived is all there is.
+    let _ = stop.send(());
+    task.await.unwrap();
+    let all = smtp.messages();
+    assert_eq!(all.len(), n, "each once");
     let mut subjects: Vec<&str> = all.iter().map(|m| m.subject.as_str()).collect();
     subjects.sort();
     subjects.dedup();
@@ -351,8 +344,6 @@ async fn every_kind_of_mail_arrives_once_in_english_and_in_german() {
         assert!(m.text.starts_with(&greeting), "{}: {}", m.subject, m.text);
         no_personal_data(m);
     }
-    let _ = stop.send(());
-    task.await.unwrap();
 }
 
 #[tokio::test]
@@ -361,7 +352,10 @@ async fn two_instances_and_a_sender_restart_mid_batch_send_every_mail_exactly_on
     let smtp = SmtpServer::start().await;
     let db_url = fresh_database_url().await;
     // Connecting migrates; the mails are waiting before any sender runs.
-    let db = solaris_onboarding::db::Db::connect(&db_url).await.unwrap();
+    let db =
+        solaris_onboarding::db::Db::connect(&db_url, solaris_onboarding::clock::Clock::system())
+            .await
+            .unwrap();
     confirmed_applications(&db, MAILS).await;
 
     let (stop_a, a) = instance(&db_url, &[("SMTP_URL", &smtp.url()), ("MAIL_FROM", FROM)]).await;
@@ -371,10 +365,14 @@ async fn two_instances_and_a_sender_restart_mid_batch_send_every_mail_exactly_on
     let _ = stop_a.send(());
     a.await.unwrap();
     let (stop_c, c) = instance(&db_url, &[("SMTP_URL", &smtp.url()), ("MAIL_FROM", FROM)]).await;
-    let all = smtp.wait_for(MAILS).await;
-    tokio::time::sleep(Duration::from_millis(1500)).await;
-    let all_after = smtp.messages();
-    assert_eq!(all_after.len(), MAILS, "no mail twice");
+    smtp.wait_for(MAILS).await;
+    // Every sender stopped and drained: nothing more can arrive.
+    for (stop, task) in [(stop_b, b), (stop_c, c)] {
+        let _ = stop.send(());
+        task.await.unwrap();
+    }
+    let all = smtp.messages();
+    assert_eq!(all.len(), MAILS, "no mail twice");
     let mut to: Vec<String> = all.iter().map(|m| m.to.clone()).collect();
     to.sort();
     to.dedup();
@@ -387,10 +385,6 @@ async fn two_instances_and_a_sender_restart_mid_batch_send_every_mail_exactly_on
         .await
         .unwrap();
     assert_eq!(sent, MAILS as i64);
-    for (stop, task) in [(stop_b, b), (stop_c, c)] {
-        let _ = stop.send(());
-        task.await.unwrap();
-    }
 }
 
 #[tokio::test]
@@ -399,27 +393,18 @@ async fn an_smtp_outage_delays_the_mail_and_loses_nothing() {
     let c = app_mailing_to(&format!("smtp://127.0.0.1:{port}"), "en").await;
     sign_up(&c, "X-MANUALTEST-HAPPYPATH").await;
     // The server is down: the mail waits with its error, and is tried again later.
-    let mut tried = false;
-    for _ in 0..400 {
-        let row: (String, i64, Option<String>) =
-            sqlx::query_as("select state, attempts, last_error from mail where cause = 'saved'")
-                .fetch_one(&c.db.pool)
-                .await
-                .unwrap();
-        if row.1 >= 1 && row.2.is_some() {
-            assert_eq!(row.0, "waiting");
-            tried = true;
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(25)).await;
-    }
-    assert!(tried, "the sender tried and kept the mail");
+    let (state, attempts, error): (String, i64, Option<String>) =
+        sqlx::query_as("select state, attempts, last_error from mail where cause = 'saved'")
+            .fetch_one(&c.db.pool)
+            .await
+            .unwrap();
+    assert_eq!(state, "waiting", "the sender tried and kept the mail");
+    assert_eq!(attempts, 1);
+    assert!(error.is_some());
     let smtp = SmtpServer::start_on(port).await;
-    // The retry is due now (the clock moved past the backoff).
-    sqlx::query("update mail set due_at = 0 where state = 'waiting'")
-        .execute(&c.db.pool)
-        .await
-        .unwrap();
+    // Not before its backoff is over; then it goes out.
+    assert_eq!(c.advance(1).await.mails_sent, 0);
+    assert_eq!(c.advance(HOUR).await.mails_sent, 1);
     let saved = wait_for_subject(&smtp, "your application is saved").await;
     // The link of the failed attempt was never delivered: only the delivered one works.
     let (live,): (i64,) = sqlx::query_as(
@@ -430,5 +415,5 @@ async fn an_smtp_outage_delays_the_mail_and_loses_nothing() {
     .unwrap();
     assert_eq!(live, 1);
     assert!(link_in(&saved.text, &format!("{}/resume/", c.base)).is_some());
-    exactly_one(&smtp, "your application is saved").await;
+    exactly_one(&smtp, "your application is saved");
 }

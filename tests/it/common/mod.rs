@@ -19,7 +19,10 @@ use solaris_onboarding::config::Settings;
 use solaris_onboarding::startup::Server;
 use sqlx::Connection;
 
-/// A database URL no other test uses.
+/// A database URL no other test uses, migrated: a copy of a template database that the first
+/// test of a run migrates (PostgreSQL `CREATE DATABASE … TEMPLATE`, a copied file on SQLite),
+/// so that no test runs the migrations again. The template's name holds a digest of the
+/// migrations, so a changed migration makes a new one.
 pub async fn fresh_database_url() -> String {
     let name = format!("t{}", uuid::Uuid::new_v4().simple());
     match std::env::var("TEST_POSTGRES")
@@ -32,7 +35,8 @@ pub async fn fresh_database_url() -> String {
             let mut admin = sqlx::AnyConnection::connect(&format!("{server}/postgres"))
                 .await
                 .expect("TEST_POSTGRES must reach a PostgreSQL server");
-            sqlx::query(&format!("create database {name}"))
+            let template = postgres_template(&mut admin, server).await;
+            sqlx::query(&format!("create database {name} template {template}"))
                 .execute(&mut admin)
                 .await
                 .expect("create a test database");
@@ -41,12 +45,136 @@ pub async fn fresh_database_url() -> String {
         None => {
             let dir = std::env::temp_dir().join("solaris-onboarding-tests");
             std::fs::create_dir_all(&dir).expect("temp dir");
-            format!("sqlite://{}", dir.join(format!("{name}.db")).display())
+            let template = sqlite_template(&dir).await;
+            let path = dir.join(format!("{name}.db"));
+            std::fs::copy(&template, &path).expect("copy the template database");
+            format!("sqlite://{}", path.display())
         }
     }
 }
 
+/// A digest of the migrations' names and contents.
+fn migrations_digest() -> String {
+    use sha2::{Digest, Sha256};
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations");
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .expect("the migrations folder")
+        .map(|e| e.expect("a migration").path())
+        .collect();
+    files.sort();
+    let mut digest = Sha256::new();
+    for file in files {
+        digest.update(file.file_name().unwrap().as_encoded_bytes());
+        digest.update(std::fs::read(&file).expect("a migration's text"));
+    }
+    hex::encode(&digest.finalize()[..8])
+}
+
+/// The migrated template on PostgreSQL, made once per digest under an advisory lock, so that
+/// tests starting together (each in its own process) wait for the first.
+async fn postgres_template(admin: &mut sqlx::AnyConnection, server: &str) -> String {
+    let template = format!("tmpl_{}", migrations_digest());
+    sqlx::query("select pg_advisory_lock(7301)")
+        .execute(&mut *admin)
+        .await
+        .expect("the template lock");
+    let (ready,): (i64,) =
+        sqlx::query_as("select count(*) from pg_database where datname = $1 and datistemplate")
+            .bind(&template)
+            .fetch_one(&mut *admin)
+            .await
+            .unwrap();
+    if ready == 0 {
+        let building = format!("{template}_building");
+        for statement in [
+            format!("drop database if exists {building}"),
+            format!("create database {building}"),
+        ] {
+            sqlx::query(&statement).execute(&mut *admin).await.unwrap();
+        }
+        let db = solaris_onboarding::db::Db::connect(
+            &format!("{server}/{building}"),
+            solaris_onboarding::clock::Clock::system(),
+        )
+        .await
+        .expect("migrate the template");
+        db.pool.close().await;
+        db.writer.close().await;
+        drop(db);
+        for statement in [
+            format!("alter database {building} rename to {template}"),
+            format!("alter database {template} is_template true"),
+        ] {
+            sqlx::query(&statement).execute(&mut *admin).await.unwrap();
+        }
+    }
+    sqlx::query("select pg_advisory_unlock(7301)")
+        .execute(&mut *admin)
+        .await
+        .unwrap();
+    template
+}
+
+/// The migrated template on SQLite: a file made once per digest under a file lock.
+async fn sqlite_template(dir: &std::path::Path) -> std::path::PathBuf {
+    let template = dir.join(format!("template-{}.db", migrations_digest()));
+    if template.exists() {
+        return template;
+    }
+    let lock = std::fs::File::create(dir.join("template.lock")).expect("the template lock");
+    lock.lock().expect("take the template lock");
+    if !template.exists() {
+        let building = dir.join(format!("building-{}.db", uuid::Uuid::new_v4().simple()));
+        let db = solaris_onboarding::db::Db::connect(
+            &format!("sqlite://{}", building.display()),
+            solaris_onboarding::clock::Clock::system(),
+        )
+        .await
+        .expect("migrate the template");
+        // One file, without the write-ahead log beside it; renamed into place when whole.
+        let whole = dir.join(format!("whole-{}.db", uuid::Uuid::new_v4().simple()));
+        sqlx::query(&format!("vacuum into '{}'", whole.display()))
+            .execute(&db.writer)
+            .await
+            .expect("write the template");
+        db.pool.close().await;
+        db.writer.close().await;
+        drop(db);
+        std::fs::rename(&whole, &template).expect("the template in place");
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{suffix}", building.display()));
+        }
+    }
+    let _ = lock.unlock();
+    template
+}
+
 /// Settings as a deployment would give them, from a map of variables.
+/// The one deadline of the suite's few real waits (an answer over a socket, a process that
+/// starts): generous, since a wait that ends early costs nothing.
+pub const DEADLINE: std::time::Duration = std::time::Duration::from_secs(20);
+
+/// Waits until `probe` answers `Ok`, asking again every 25 ms until [`DEADLINE`]; then fails
+/// naming `what` and the last value the probe saw. Only for what real time decides (a server
+/// answering, a process writing a file): time on the app's clock is moved, never waited for.
+pub async fn eventually<T, Seen, F, Fut>(what: &str, mut probe: F) -> T
+where
+    Seen: std::fmt::Debug,
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<T, Seen>>,
+{
+    let deadline = tokio::time::Instant::now() + DEADLINE;
+    loop {
+        match probe().await {
+            Ok(value) => return value,
+            Err(seen) if tokio::time::Instant::now() >= deadline => {
+                panic!("never happened within {DEADLINE:?}: {what}; last seen: {seen:?}")
+            }
+            Err(_) => tokio::time::sleep(std::time::Duration::from_millis(25)).await,
+        }
+    }
+}
+
 /// A browser of its own: a cookie jar, redirects not followed.
 pub fn browser() -> reqwest::Client {
     reqwest::Client::builder()
@@ -477,54 +605,54 @@ impl Receiver {
             .collect()
     }
 
-    /// Waits (bounded) until `pred` holds over what was received.
+    /// Waits until `pred` holds over what was received.
     pub async fn wait_for(&self, what: &str, pred: impl Fn(&[Received]) -> bool) -> Vec<Received> {
-        for _ in 0..200 {
+        eventually(&format!("the receiver gets {what}"), || async {
             let got = self.received();
             if pred(&got) {
-                return got;
+                Ok(got)
+            } else {
+                Err(got)
             }
-            tokio::time::sleep(std::time::Duration::from_millis(25)).await;
-        }
-        panic!("the receiver never got {what}; got {:?}", self.received());
+        })
+        .await
     }
 }
 
-/// Polls the sandbox's delivery list (bounded) until `pred` holds.
+/// Waits until the sandbox's delivery list satisfies `pred`.
 pub async fn wait_deliveries(
     sandbox: &TestSandbox,
     event_type: &str,
     pred: impl Fn(&[Value]) -> bool,
 ) -> Vec<Value> {
-    for _ in 0..200 {
+    eventually("the deliveries reach the expected state", || async {
         let d = sandbox.deliveries(event_type).await;
         if pred(&d) {
-            return d;
+            Ok(d)
+        } else {
+            Err(d)
         }
-        tokio::time::sleep(std::time::Duration::from_millis(25)).await;
-    }
-    panic!(
-        "deliveries never reached the expected state: {:?}",
-        sandbox.deliveries(event_type).await
-    );
+    })
+    .await
 }
 
-/// Polls `count_query` (bounded, one `count(*)`) until it gives `wanted`.
+/// Waits until `count_query` (one `count(*)`) gives `wanted`.
 pub async fn wait_until(
     db: &solaris_onboarding::db::Db,
     what: &str,
     count_query: &str,
     wanted: i64,
 ) {
-    for _ in 0..1200 {
+    eventually(what, || async {
         let (n,): (i64,) = sqlx::query_as(count_query)
             .fetch_one(&db.pool)
             .await
             .unwrap();
         if n == wanted {
-            return;
+            Ok(())
+        } else {
+            Err(n)
         }
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    }
-    panic!("never reached: {what}");
+    })
+    .await
 }

@@ -3,7 +3,7 @@
 //! date-of-birth check, the lock after five wrong answers, and links that end with the
 //! application.
 
-mod common;
+use crate::common;
 
 use common::customer::{confirmed, sign_up, spawn, Customer};
 use common::smtp::link_in;

@@ -1,7 +1,7 @@
 //! The health endpoints a load balancer or an orchestrator asks: live and ready, without data,
 //! and not ready while the database is unreachable or the app is draining.
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 

@@ -3,7 +3,7 @@
 //! what went wrong, a review that confirms only what it showed, compressed assets, and the sandbox's
 //! IDnow page in German.
 
-mod common;
+use crate::common;
 
 use common::customer::{confirmed, sign_up, spawn, spawn_with, Customer, CONTACT};
 use reqwest::StatusCode;

@@ -5,9 +5,10 @@
 use std::time::Duration;
 
 use reqwest::StatusCode;
-use solaris_onboarding::startup::Server;
+use solaris_onboarding::clock::Clock;
+use solaris_onboarding::startup::{Background, Loops, Server};
 
-use super::{browser, fresh_database_url, settings};
+use super::{browser, eventually, fresh_database_url, settings};
 
 pub struct Customer {
     pub base: String,
@@ -21,6 +22,11 @@ pub struct Customer {
     pub metrics: String,
     /// The app's `DATABASE_URL`.
     pub database_url: String,
+    /// The app's clock (and the embedded sandbox's).
+    pub clock: Clock,
+    /// The app's background work; with [`Loops::Manual`] it runs only when the test settles it.
+    pub background: Background,
+    pub loops: Loops,
     _task: Option<tokio::task::JoinHandle<()>>,
 }
 
@@ -51,38 +57,137 @@ impl Page {
     }
 }
 
+/// One builder for the app under test: its database (a fresh one), settings, clock and loops.
+/// `TestApp::new()` is the app as deployed, its loops running on the wall clock;
+/// `TestApp::manual()` stands its clock still and runs its background work only when the
+/// test settles it (every request of the [`Customer`] does), so that a test steps through the
+/// guide's real durations with [`Customer::advance`] and races nothing.
+pub struct TestApp {
+    vars: Vec<(String, String)>,
+    clock: Clock,
+    loops: Loops,
+    database_url: Option<String>,
+}
+
+impl TestApp {
+    pub fn new() -> TestApp {
+        TestApp {
+            vars: Vec::new(),
+            clock: Clock::system(),
+            loops: Loops::Run,
+            database_url: None,
+        }
+    }
+
+    /// A manual clock, starting at the wall clock's time, and the loops left to the test.
+    pub fn manual() -> TestApp {
+        TestApp {
+            clock: Clock::manual_from_now(),
+            loops: Loops::Manual,
+            ..TestApp::new()
+        }
+    }
+
+    pub fn with(mut self, vars: &[(&str, &str)]) -> TestApp {
+        self.vars
+            .extend(vars.iter().map(|(k, v)| (k.to_string(), v.to_string())));
+        self
+    }
+
+    /// On this database instead of a fresh one.
+    pub fn on(mut self, database_url: &str) -> TestApp {
+        self.database_url = Some(database_url.to_string());
+        self
+    }
+
+    /// The app with the embedded sandbox at the guide's real delays, and its first customer.
+    pub async fn spawn(self, lang: &'static str) -> Customer {
+        if std::env::var_os("TEST_LOG").is_some() {
+            // `TEST_LOG=1 RUST_LOG=debug cargo nextest run ...` shows the app's log lines.
+            solaris_onboarding::telemetry::init(solaris_onboarding::config::LogFormat::Pretty);
+        }
+        let db = match self.database_url {
+            Some(url) => url,
+            None => fresh_database_url().await,
+        };
+        let mut vars = vec![
+            ("LISTEN_ADDR", "127.0.0.1:0"),
+            ("DATABASE_URL", db.as_str()),
+            ("SANDBOX_TIME_SCALE", "1"),
+        ];
+        vars.extend(self.vars.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+        let server = Server::app_with(settings(&vars), self.clock.clone(), self.loops)
+            .await
+            .unwrap();
+        Customer::of(server, db, self.clock, self.loops, lang)
+    }
+}
+
+impl Default for TestApp {
+    fn default() -> Self {
+        TestApp::new()
+    }
+}
+
 /// The app with the embedded sandbox at the guide's real delays; `extra` adds settings.
 pub async fn spawn_with(lang: &'static str, extra: &[(&str, &str)]) -> Customer {
-    if std::env::var_os("TEST_LOG").is_some() {
-        // `TEST_LOG=1 RUST_LOG=debug cargo test ...` shows the app's log lines.
-        solaris_onboarding::telemetry::init(solaris_onboarding::config::LogFormat::Pretty);
+    TestApp::new().with(extra).spawn(lang).await
+}
+
+impl Customer {
+    fn of(server: Server, db: String, clock: Clock, loops: Loops, lang: &'static str) -> Customer {
+        let db_handle = server.db.clone();
+        let background = server
+            .background
+            .clone()
+            .expect("the app has background work");
+        let metrics = format!(
+            "http://{}",
+            server.metrics_addr.expect("the app serves metrics")
+        );
+        let base = format!("http://{}", server.addr);
+        let task = tokio::spawn(async move {
+            let _ = server.run().await;
+        });
+        Customer {
+            base,
+            http: browser(),
+            lang,
+            seen: Default::default(),
+            db: db_handle,
+            metrics,
+            database_url: db,
+            clock,
+            background,
+            loops,
+            _task: Some(task),
+        }
     }
-    let db = fresh_database_url().await;
-    let mut vars = vec![
-        ("LISTEN_ADDR", "127.0.0.1:0"),
-        ("DATABASE_URL", db.as_str()),
-        ("SANDBOX_TIME_SCALE", "1"),
-    ];
-    vars.extend_from_slice(extra);
-    let server = Server::app(settings(&vars)).await.unwrap();
-    let db_handle = server.db.clone();
-    let metrics = format!(
-        "http://{}",
-        server.metrics_addr.expect("the app serves metrics")
-    );
-    let base = format!("http://{}", server.addr);
-    let task = tokio::spawn(async move {
-        let _ = server.run().await;
-    });
-    Customer {
-        base,
-        http: browser(),
-        lang,
-        seen: Default::default(),
-        db: db_handle,
-        metrics,
-        database_url: db,
-        _task: Some(task),
+
+    /// Runs the app's background work until nothing is left (what its loops would do by now).
+    pub async fn settle(&self) -> solaris_onboarding::startup::Settled {
+        self.background
+            .settle()
+            .await
+            .expect("the background work settles")
+    }
+
+    /// Sends a request; with manual loops, settles the background work while the request is
+    /// open (a page may wait on the work queue) and once after it.
+    async fn send(&self, request: reqwest::RequestBuilder) -> reqwest::Response {
+        if self.loops == Loops::Run {
+            return request.send().await.unwrap();
+        }
+        // Never cancelled halfway: an item taken and dropped would keep its lease on a clock
+        // that stands still.
+        let sent = tokio::spawn(request.send());
+        while !sent.is_finished() {
+            self.settle().await;
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+        let res = sent.await.unwrap().unwrap();
+        self.settle().await;
+        res
     }
 }
 
@@ -119,6 +224,9 @@ impl Customer {
             db: self.db.clone(),
             metrics: self.metrics.clone(),
             database_url: self.database_url.clone(),
+            clock: self.clock.clone(),
+            background: self.background.clone(),
+            loops: self.loops,
             _task: None,
         }
     }
@@ -148,7 +256,7 @@ impl Customer {
     /// Waits (bounded) until the app has subscribed to Solaris' webhooks, which it does in the
     /// background once it serves, so that status changes reach it.
     pub async fn subscribed(&self) {
-        for _ in 0..400 {
+        eventually("the app subscribes to the five webhooks", || async {
             let (n,): (i64,) = sqlx::query_as(
                 "select count(*) from webhook_subscription where secret is not null",
             )
@@ -156,11 +264,12 @@ impl Customer {
             .await
             .unwrap();
             if n == 5 {
-                return;
+                Ok(())
+            } else {
+                Err(n)
             }
-            tokio::time::sleep(Duration::from_millis(25)).await;
-        }
-        panic!("the app never subscribed to the webhooks");
+        })
+        .await
     }
 }
 
@@ -194,12 +303,12 @@ impl Customer {
 
     pub async fn get(&self, path: &str) -> Page {
         let res = self
-            .http
-            .get(self.url(path))
-            .header("accept-language", self.lang)
-            .send()
-            .await
-            .unwrap();
+            .send(
+                self.http
+                    .get(self.url(path))
+                    .header("accept-language", self.lang),
+            )
+            .await;
         self.read(res).await
     }
 
@@ -207,14 +316,14 @@ impl Customer {
         let mut form: Vec<(&str, &str)> = vec![("_csrf", csrf)];
         form.extend_from_slice(fields);
         let res = self
-            .http
-            .post(self.url(path))
-            .header("accept-language", self.lang)
-            .header("origin", &self.base)
-            .form(&form)
-            .send()
-            .await
-            .unwrap();
+            .send(
+                self.http
+                    .post(self.url(path))
+                    .header("accept-language", self.lang)
+                    .header("origin", &self.base)
+                    .form(&form),
+            )
+            .await;
         self.read(res).await
     }
 
@@ -234,7 +343,9 @@ impl Customer {
         self.post(path, &page.csrf(), &fields).await
     }
 
-    pub async fn advance(&self, seconds: u64) {
+    /// Moves the clock of the app and its sandbox (through the sandbox's control, as a tester
+    /// would), which runs the sandbox's steps now due; with manual loops, then settles.
+    pub async fn advance(&self, seconds: u64) -> solaris_onboarding::startup::Settled {
         let res = self
             .http
             .post(self.url("/sandbox/_sandbox/clock/advance"))
@@ -243,6 +354,11 @@ impl Customer {
             .await
             .unwrap();
         assert_eq!(res.status(), 200);
+        if self.loops == Loops::Manual {
+            self.settle().await
+        } else {
+            Default::default()
+        }
     }
 
     /// Sets the embedded sandbox's faults (`{"routes": [...], "webhooks": {...}}`).
@@ -269,31 +385,30 @@ impl Customer {
         assert_eq!(res.status(), 200);
     }
 
-    /// Follows the waiting page until the work is done (bounded).
+    /// Follows the waiting page until the work is done.
     pub async fn wait_on(&self, path: &str) -> Page {
-        for _ in 0..200 {
+        eventually(&format!("{path} moves on"), || async {
             let page = self.get(path).await;
             if page.status != StatusCode::OK {
-                return page;
+                Ok(page)
+            } else {
+                Err(page.status)
             }
-            tokio::time::sleep(Duration::from_millis(25)).await;
-        }
-        panic!("{path} never moved on");
+        })
+        .await
     }
 
-    /// Polls the return page until it shows `status` (bounded).
+    /// Reads the return page until it shows `status`.
     pub async fn status_becomes(&self, status: &str) -> Page {
-        for _ in 0..200 {
+        eventually(&format!("the return page shows {status}"), || async {
             let page = self.get("/identification/return").await;
             if page.body.contains(&format!("data-status=\"{status}\"")) {
-                return page;
+                Ok(page)
+            } else {
+                Err(page.body)
             }
-            tokio::time::sleep(Duration::from_millis(25)).await;
-        }
-        panic!(
-            "the return page never showed {status}: {}",
-            self.get("/identification/return").await.body
-        );
+        })
+        .await
     }
 
     pub fn reference_never_seen(&self) {
@@ -384,34 +499,34 @@ impl Customer {
     }
 
     /// The newest mail in the development mailbox whose subject contains `needle`, once it is
-    /// there (at most 10 s).
+    /// there.
     pub async fn mail_with_subject(&self, needle: &str) -> serde_json::Value {
-        for _ in 0..400 {
-            if let Some(m) = self
-                .mailbox()
-                .await
-                .into_iter()
-                .find(|m| m["subject"].as_str().unwrap_or_default().contains(needle))
-            {
-                return m;
-            }
-            tokio::time::sleep(Duration::from_millis(25)).await;
-        }
-        panic!(
-            "no mail with {needle:?} in its subject: {:?}",
-            self.mailbox().await
-        );
+        eventually(
+            &format!("a mail with {needle:?} in its subject"),
+            || async {
+                let mailbox = self.mailbox().await;
+                match mailbox
+                    .iter()
+                    .find(|m| m["subject"].as_str().unwrap_or_default().contains(needle))
+                {
+                    Some(m) => Ok(m.clone()),
+                    None => Err(mailbox),
+                }
+            },
+        )
+        .await
     }
 
     pub async fn wait_on_complete(&self) -> Page {
-        for _ in 0..200 {
+        eventually("the completion page shows the data", || async {
             let page = self.get("/complete").await;
             if page.body.contains("person-data") {
-                return page;
+                Ok(page)
+            } else {
+                Err(page.body)
             }
-            tokio::time::sleep(Duration::from_millis(25)).await;
-        }
-        panic!("the completion page never showed the data");
+        })
+        .await
     }
 }
 

@@ -9,8 +9,8 @@ use serde_json::json;
 use solaris_onboarding::db::Db;
 use solaris_onboarding::webhooks::{ensure_forever, ensure_once, Schedule, Trouble};
 
+use super::{client_for, quick, served};
 use crate::common::{Receiver, TestSandbox};
-use crate::{client_for, quick, served};
 
 /// Log lines written while the guard lives, as JSON, on this test's thread.
 #[derive(Clone, Default)]
@@ -60,9 +60,12 @@ fn scaled_hour() -> (Schedule, Duration) {
 
 async fn setup() -> (TestSandbox, Db) {
     let sandbox = TestSandbox::spawn().await;
-    let db = Db::connect(&crate::common::fresh_database_url().await)
-        .await
-        .unwrap();
+    let db = Db::connect(
+        &crate::common::fresh_database_url().await,
+        solaris_onboarding::clock::Clock::system(),
+    )
+    .await
+    .unwrap();
     (sandbox, db)
 }
 

@@ -1,7 +1,7 @@
 //! One client cannot start applications or post forms without limit; others are unaffected,
 //! and a forged `X-Forwarded-For` changes nothing.
 
-mod common;
+use crate::common;
 
 use common::{fresh_database_url, settings};
 use solaris_onboarding::startup::Server;

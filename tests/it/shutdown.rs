@@ -1,7 +1,7 @@
 //! The real binary stopped as an orchestrator stops it: SIGTERM while a customer waits on the
 //! live status stream and a Solaris call is in flight.
 
-mod common;
+use crate::common;
 
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -68,7 +68,9 @@ async fn sigterm_ends_live_streams_finishes_the_solaris_call_in_flight_and_exits
     // Creating the person takes 3 s, so the call is in flight when the signal comes.
     let slow = r#"{"routes": [{"method": "POST", "path": "/v1/persons", "latency_ms": 3000}]}"#;
     let mut app = start(&database_url, slow).await;
-    let db = Db::connect(&database_url).await.unwrap();
+    let db = Db::connect(&database_url, solaris_onboarding::clock::Clock::system())
+        .await
+        .unwrap();
 
     // A customer with an application, waiting on the live status stream.
     let browser = reqwest::Client::builder()

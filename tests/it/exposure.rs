@@ -1,7 +1,7 @@
 //! A deployment never exposes the sandbox by accident: off loopback it runs only when asked
 //! for, with a strong secret guarding its controls, and every page then says it is a test system.
 
-mod common;
+use crate::common;
 
 use std::process::Command;
 

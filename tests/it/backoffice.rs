@@ -2,7 +2,7 @@
 //! function, set up and signed in with a password and a TOTP code computed here, against the
 //! real app with the embedded sandbox.
 
-mod common;
+use crate::common;
 
 use common::customer::{found_in, sign_up, spawn, spawn_with, Customer, Page};
 use reqwest::StatusCode;
@@ -251,7 +251,7 @@ async fn a_session_ends_after_30_idle_minutes_and_after_8_hours() {
     let member = Member::set_up(&c, "admin@bank.example", Role::Admin).await;
     member.sign_in(0).await;
     let minute = 60_000_i64;
-    let now = solaris_onboarding::db::wall_clock_ms();
+    let now = chrono::Utc::now().timestamp_millis();
     sqlx::query("update staff_session set seen_at = $1")
         .bind(now - 29 * minute)
         .execute(&c.db.writer)

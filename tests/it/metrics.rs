@@ -1,7 +1,7 @@
 //! The Prometheus metrics on their own listener: a journey moves the funnel and the Solaris
 //! call metrics, nothing personal is labelled, and the public listener has no `/metrics`.
 
-mod common;
+use crate::common;
 
 use common::customer::{sign_up, spawn};
 use reqwest::StatusCode;

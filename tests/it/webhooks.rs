@@ -1,7 +1,7 @@
 //! Webhooks from the sandbox into the app: subscriptions, the signature check, the inbox, what
 //! each event does, and reconciliation when webhooks are lost.
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 
@@ -790,8 +790,15 @@ async fn a_longreview_result_reaches_the_customer_though_every_webhook_is_lost()
         .unwrap();
     c.advance(24 * 3600).await;
     stored_status(&c.db, "successful").await;
+    // A day later the browser's session has lapsed (8 hours without a visit), and the
+    // application has ended: the result reaches the customer by mail, with no webhook.
+    let mail = c.mail_with_subject("your identity is confirmed").await;
+    assert_eq!(mail["to"], "erika@example.com");
     let page = c.get("/identification/return").await;
-    assert!(page.body.contains(r#"data-status="successful""#));
+    assert!(
+        !page.body.contains("data-status"),
+        "the lapsed session shows no application"
+    );
 }
 
 #[tokio::test]

@@ -8,8 +8,8 @@ use std::path::{Path, PathBuf};
 
 /// The layers, bottom first. A module may import modules of lower layers only.
 const LAYERS: &[&[&str]] = &[
-    // The guide's vocabulary and rules, pure; and HTML escaping.
-    &["domain", "html"],
+    // The guide's vocabulary and rules, pure; HTML escaping; the app's clock.
+    &["domain", "html", "clock"],
     // Words in two languages; settings; the loops' owner; the metrics recorder.
     &["i18n", "config", "supervisor", "monitoring"],
     // Logs; storage; the Solaris client.
@@ -34,14 +34,19 @@ const ONLY: &[(&str, &[&str], &str)] = &[
         "the domain decides and does no I/O: it imports nothing of the app",
     ),
     (
+        "clock",
+        &[],
+        "the clock is read by everyone and reads nothing of the app",
+    ),
+    (
         "i18n",
         &["domain"],
         "i18n words the domain and nothing else",
     ),
     (
         "db",
-        &["domain"],
-        "storage executes what the domain decided: it imports the domain only",
+        &["domain", "clock"],
+        "storage executes what the domain decided: it imports the domain (and reads the clock)",
     ),
 ];
 

@@ -1,7 +1,7 @@
 //! The app as a browser sees it: the welcome page, languages, sessions, static files and the
 //! embedded sandbox, on the real router.
 
-mod common;
+use crate::common;
 
 use common::{fresh_database_url, settings};
 use solaris_onboarding::startup::Server;
@@ -274,7 +274,12 @@ async fn the_session_store_never_answers_a_deleted_or_expired_session() {
     use tower_sessions::session::{Id, Record};
     use tower_sessions::session_store::{ExpiredDeletion, SessionStore};
 
-    let db = Db::connect(&fresh_database_url().await).await.unwrap();
+    let db = Db::connect(
+        &fresh_database_url().await,
+        solaris_onboarding::clock::Clock::system(),
+    )
+    .await
+    .unwrap();
     let store = DbSessionStore::new(db.clone());
     let in_an_hour = time::OffsetDateTime::now_utc() + time::Duration::hours(1);
     let mut record = Record {
