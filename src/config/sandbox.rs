@@ -24,6 +24,8 @@ pub struct SandboxSettings {
     pub public_url: Option<Url>,
     /// Fault rules applied from the start (`SANDBOX_FAULTS`, the body of `PUT /_sandbox/faults`).
     pub faults: FaultConfig,
+    /// `SANDBOX_SEED`: the seed of the faults' random decisions; `None`: a random one, logged.
+    pub seed: Option<u64>,
     /// `SANDBOX=on`: the sandbox may serve beyond loopback. Its control endpoints then need the
     /// client credentials, and every customer page says that this is a test system.
     pub exposed: bool,
@@ -196,6 +198,15 @@ pub(super) fn read(
         Some(f) => FaultConfig::parse(&f).map_err(|e| invalid("SANDBOX_FAULTS", e))?,
         None => FaultConfig::default(),
     };
+    // SANDBOX_SEED: the seed of the faults' random decisions (logged at start when unset).
+    let seed = match vars.get("SANDBOX_SEED") {
+        Some(s) => Some(
+            s.trim()
+                .parse::<u64>()
+                .map_err(|_| invalid("SANDBOX_SEED", "must be a whole number"))?,
+        ),
+        None => None,
+    };
     // SANDBOX: `on` lets the sandbox serve where it is not on loopback (a shared test
     // system); `off` never embeds it. Unset: embedded only when the app is reached on
     // loopback, so a deployment never exposes the sandbox by accident.
@@ -242,6 +253,7 @@ pub(super) fn read(
         company_id,
         public_url,
         faults,
+        seed,
         exposed,
     })
 }

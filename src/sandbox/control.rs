@@ -45,8 +45,9 @@ async fn clock(State(sandbox): State<Sandbox>) -> Json<Value> {
     Json(clock_json(&sandbox))
 }
 
-/// `POST /_sandbox/clock/advance` with `{"seconds": N}`: moves the clock and runs every step
-/// that became due before answering, so a test can read the new state right away.
+/// `POST /_sandbox/clock/advance` with `{"seconds": N}`: moves the clock, runs every step that
+/// became due and makes every webhook attempt now due before answering, so a test can read the
+/// new state right away.
 async fn advance(State(sandbox): State<Sandbox>, body: Bytes) -> ApiResult<Json<Value>> {
     let body = parse_object(&body)?;
     let seconds = body
@@ -64,6 +65,7 @@ async fn advance(State(sandbox): State<Sandbox>, body: Bytes) -> ApiResult<Json<
         .advance((seconds * 1000.0).round() as i64)
         .await?;
     engine::run_due(&sandbox).await?;
+    super::delivery::send_due(&sandbox).await?;
     sandbox.wake_deliveries.notify_one();
     Ok(Json(clock_json(&sandbox)))
 }

@@ -44,8 +44,7 @@ pub(crate) async fn notify(
     let now = sandbox.clock.now_ms();
     let body = body.to_string();
     for (subscription_id,) in subscriptions {
-        let (dropped, extra) = {
-            let mut rng = rand::thread_rng();
+        let (dropped, extra) = sandbox.chance.draw(|rng| {
             let dropped = faults.drop_rate > 0.0 && rng.gen_bool(faults.drop_rate);
             let window = faults.reorder_window_ms as i64;
             let jitter = if window > 0 {
@@ -54,7 +53,7 @@ pub(crate) async fn notify(
                 0
             };
             (dropped, faults.delay_ms as i64 + jitter)
-        };
+        });
         sqlx::query(
             "insert into sandbox_delivery (id, subscription_id, event_type, entity_id, body, state, \
              next_attempt_at, created_at, updated_at) values ($1, $2, $3, $4, $5, $6, $7, $8, $8)",
@@ -125,13 +124,12 @@ async fn attempt(sandbox: &Sandbox, row: DueRow) -> ApiResult<()> {
         return finish(sandbox, &id, "canceled", None, attempts).await;
     };
     let faults = sandbox.faults.webhooks();
-    let (bad_signature, duplicate) = {
-        let mut rng = rand::thread_rng();
+    let (bad_signature, duplicate) = sandbox.chance.draw(|rng| {
         (
             faults.bad_signature_rate > 0.0 && rng.gen_bool(faults.bad_signature_rate),
             faults.duplicate_rate > 0.0 && rng.gen_bool(faults.duplicate_rate),
         )
-    };
+    });
     let signing_secret = if bad_signature { ids::plain() } else { secret };
     let attempt_no = attempts + 1;
     let send = || {
@@ -185,7 +183,7 @@ async fn attempt(sandbox: &Sandbox, row: DueRow) -> ApiResult<()> {
         }
         _ => {
             let backoff = 1000i64 << attempts.clamp(0, 12);
-            let jitter = rand::thread_rng().gen_range(0..=backoff / 4);
+            let jitter = sandbox.chance.draw(|rng| rng.gen_range(0..=backoff / 4));
             sqlx::query(
                 "update sandbox_delivery set attempts = $1, last_status = $2, next_attempt_at = $3, \
                  updated_at = $4 where id = $5",

@@ -40,12 +40,14 @@ pub struct Decision {
 #[derive(Clone, Debug, Default)]
 pub struct Faults {
     inner: Arc<Mutex<FaultConfig>>,
+    chance: super::chance::Chance,
 }
 
 impl Faults {
-    pub fn new(config: FaultConfig) -> Self {
+    pub fn new(config: FaultConfig, chance: super::chance::Chance) -> Self {
         Faults {
             inner: Arc::new(Mutex::new(config)),
+            chance,
         }
     }
 
@@ -68,7 +70,6 @@ impl Faults {
         let Ok(mut config) = self.inner.lock() else {
             return Decision::default();
         };
-        let mut rng = rand::thread_rng();
         for rule in config.routes.iter_mut() {
             let method_ok = rule
                 .method
@@ -77,7 +78,7 @@ impl Faults {
             if !method_ok || !path_matches(&rule.path, path) || rule.times == Some(0) {
                 continue;
             }
-            if rule.rate < 1.0 && !rng.gen_bool(rule.rate) {
+            if rule.rate < 1.0 && !self.chance.draw(|rng| rng.gen_bool(rule.rate)) {
                 continue;
             }
             if let Some(t) = rule.times.as_mut() {
@@ -169,6 +170,7 @@ mod tests {
     fn a_rule_with_times_is_spent_after_that_many_hits() {
         let faults = Faults::new(
             FaultConfig::parse(r#"{"routes":[{"path":"/v1/**","status":503,"times":2}]}"#).unwrap(),
+            super::super::chance::Chance::new(Some(1)),
         );
         assert!(faults.decide("GET", "/v1/persons/x").status.is_some());
         assert!(faults.decide("POST", "/v1/persons").status.is_some());

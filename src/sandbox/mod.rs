@@ -6,6 +6,7 @@
 //! through the same client it uses for real Solaris.
 
 pub mod auth;
+pub mod chance;
 pub mod change_requests;
 pub mod clock;
 pub mod control;
@@ -45,6 +46,8 @@ pub struct Sandbox {
     pub db: Db,
     pub clock: clock::Clock,
     pub faults: faults::Faults,
+    /// Every random decision of a fault; seeded by `SANDBOX_SEED`.
+    pub chance: chance::Chance,
     pub log: log::RequestLog,
     pub settings: Arc<SandboxSettings>,
     /// How clients reach the sandbox, e.g. `http://127.0.0.1:3000/sandbox` (no trailing slash).
@@ -71,10 +74,17 @@ impl Sandbox {
         let faults = settings.faults.clone();
         let base = base_url.as_str().trim_end_matches('/').to_string();
         let prefix = base_url.path().trim_end_matches('/').to_string();
+        let chance = chance::Chance::new(settings.seed);
+        tracing::info!(
+            seed = chance.seed(),
+            "sandbox faults draw from SANDBOX_SEED={}; set it to replay them",
+            chance.seed()
+        );
         Ok(Sandbox {
             clock: clock::Clock::load(db.clone()).await?,
             db,
-            faults: faults::Faults::new(faults),
+            faults: faults::Faults::new(faults, chance.clone()),
+            chance,
             log: log::RequestLog::default(),
             settings: Arc::new(settings),
             base_url: base.into(),

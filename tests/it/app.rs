@@ -276,7 +276,7 @@ async fn the_session_store_never_answers_a_deleted_or_expired_session() {
 
     let db = Db::connect(
         &fresh_database_url().await,
-        solaris_onboarding::clock::Clock::system(),
+        solaris_onboarding::clock::Clock::manual_from_now(),
     )
     .await
     .unwrap();
@@ -310,7 +310,7 @@ async fn the_session_store_never_answers_a_deleted_or_expired_session() {
     };
     store.create(&mut short).await.unwrap();
     assert!(store.load(&short.id).await.unwrap().is_some());
-    tokio::time::sleep(std::time::Duration::from_millis(1600)).await;
+    db.clock.advance(std::time::Duration::from_millis(1600));
     assert!(store.load(&short.id).await.unwrap().is_none());
     store.delete_expired().await.unwrap();
     let (left,): (i64,) = sqlx::query_as("select count(*) from session")

@@ -4,7 +4,7 @@
 
 use crate::common;
 
-use common::customer::{found_in, sign_up, spawn, spawn_with, Customer, Page};
+use common::customer::{found_in, sign_up, spawn, spawn_with, Customer, Page, TestApp};
 use reqwest::StatusCode;
 use solaris_onboarding::db::staff::Role;
 use solaris_onboarding::staff_cli;
@@ -247,37 +247,38 @@ async fn a_disabled_account_cannot_sign_in_and_its_session_ends() {
 
 #[tokio::test]
 async fn a_session_ends_after_30_idle_minutes_and_after_8_hours() {
-    let c = spawn("en").await;
+    let c = TestApp::manual().spawn("en").await;
     let member = Member::set_up(&c, "admin@bank.example", Role::Admin).await;
     member.sign_in(0).await;
-    let minute = 60_000_i64;
-    let now = chrono::Utc::now().timestamp_millis();
-    sqlx::query("update staff_session set seen_at = $1")
-        .bind(now - 29 * minute)
-        .execute(&c.db.writer)
-        .await
-        .unwrap();
+    const MINUTE: u64 = 60;
+    c.advance(29 * MINUTE).await;
     assert_eq!(
         member.get("/backoffice/applications").await.status,
         StatusCode::OK,
         "29 idle minutes are fine, and the visit moves the last page"
     );
-    sqlx::query("update staff_session set seen_at = $1")
-        .bind(now - 31 * minute)
-        .execute(&c.db.writer)
-        .await
-        .unwrap();
+    c.advance(29 * MINUTE).await;
+    assert_eq!(
+        member.get("/backoffice/applications").await.status,
+        StatusCode::OK,
+        "29 minutes after the last page"
+    );
+    c.advance(31 * MINUTE).await;
     member
         .get("/backoffice/applications")
         .await
         .redirected_to("/backoffice/login?ended=1");
 
+    // Busy all day, a page every 20 minutes: the session still ends after 8 hours.
     member.sign_in(1).await;
-    sqlx::query("update staff_session set created_at = $1")
-        .bind(now - 8 * 60 * minute - minute)
-        .execute(&c.db.writer)
-        .await
-        .unwrap();
+    for _ in 0..23 {
+        c.advance(20 * MINUTE).await;
+        assert_eq!(
+            member.get("/backoffice/applications").await.status,
+            StatusCode::OK
+        );
+    }
+    c.advance(21 * MINUTE).await;
     member
         .get("/backoffice/applications")
         .await
@@ -451,16 +452,17 @@ async fn a_full_journey_has_its_timeline_in_order_its_evidence_and_its_kyc_repor
 
     // The evidence is fetched by the work queue after the identification ended, and the
     // success mail goes out.
-    let mut page = admin.get(&format!("/backoffice/applications/{id}")).await;
-    for _ in 0..200 {
+    let page = common::eventually("the evidence and both mails on the case", || async {
+        let page = admin.get(&format!("/backoffice/applications/{id}")).await;
         if page.body.contains("/documents/")
             && page.body.matches("data-kind=\"mail_sent\"").count() >= 2
         {
-            break;
+            Ok(page)
+        } else {
+            Err(page.status)
         }
-        tokio::time::sleep(std::time::Duration::from_millis(25)).await;
-        page = admin.get(&format!("/backoffice/applications/{id}")).await;
-    }
+    })
+    .await;
     assert_eq!(page.status, StatusCode::OK);
     for shown in [
         "X-AUTOTEST-HAPPYPATH",
@@ -723,14 +725,15 @@ async fn a_reviewer_retries_work_solaris_refused_and_replays_a_stored_webhook() 
     let reviewer = Member::set_up(&c, "reviewer@bank.example", Role::Reviewer).await;
     reviewer.sign_in(0).await;
     let path = format!("/backoffice/applications/{id}");
-    let mut page = reviewer.get(&path).await;
-    for _ in 0..200 {
+    let page = common::eventually("the retry button on the case", || async {
+        let page = reviewer.get(&path).await;
         if page.body.contains("/retry\"") {
-            break;
+            Ok(page)
+        } else {
+            Err(page.status)
         }
-        tokio::time::sleep(std::time::Duration::from_millis(25)).await;
-        page = reviewer.get(&path).await;
-    }
+    })
+    .await;
     assert!(
         page.body.contains("Work with Solaris failed for good"),
         "{}",
@@ -755,14 +758,15 @@ async fn a_reviewer_retries_work_solaris_refused_and_replays_a_stored_webhook() 
     c.submit("/identification/start", &[]).await;
     c.advance(150).await;
     c.status_becomes("successful").await;
-    let mut page = reviewer.get(&path).await;
-    for _ in 0..200 {
+    let page = common::eventually("the replay button on the case", || async {
+        let page = reviewer.get(&path).await;
         if page.body.contains("/replay\"") {
-            break;
+            Ok(page)
+        } else {
+            Err(page.status)
         }
-        tokio::time::sleep(std::time::Duration::from_millis(25)).await;
-        page = reviewer.get(&path).await;
-    }
+    })
+    .await;
     let reads = || async {
         let (n,): (i64,) = sqlx::query_as(
             "select count(*) from solaris_work where application_id = $1 and kind = 'refresh_identification'",

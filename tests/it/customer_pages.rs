@@ -17,18 +17,13 @@ async fn quiet(c: &Customer) {
         .await;
     sign_up(c, "X-MANUALTEST-HAPPYPATH").await;
     c.status_becomes("pending").await;
-    for _ in 0..400 {
-        let (busy,): (i64,) =
-            sqlx::query_as("select count(*) from solaris_work where state = 'pending'")
-                .fetch_one(&c.db.pool)
-                .await
-                .unwrap();
-        if busy == 0 {
-            return;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(25)).await;
-    }
-    panic!("the work queue never went quiet");
+    common::wait_until(
+        &c.db,
+        "the work queue goes quiet",
+        "select count(*) from solaris_work where state = 'pending'",
+        0,
+    )
+    .await;
 }
 
 /// Puts the application into `status` with `reason`, as a status read would have stored it.

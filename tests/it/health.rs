@@ -73,15 +73,13 @@ async fn on_shutdown_the_app_reports_not_ready_while_it_still_serves_then_stops(
         StatusCode::OK
     );
     stop.send(()).unwrap();
-    let mut draining = false;
-    for _ in 0..40 {
-        if ready(http.clone(), base.clone()).await.ok() == Some(StatusCode::SERVICE_UNAVAILABLE) {
-            draining = true;
-            break;
+    common::eventually("ready answers 503 once shutdown begins", || async {
+        match ready(http.clone(), base.clone()).await.ok() {
+            Some(StatusCode::SERVICE_UNAVAILABLE) => Ok(()),
+            other => Err(other),
         }
-        tokio::time::sleep(Duration::from_millis(25)).await;
-    }
-    assert!(draining, "ready answers 503 once shutdown begins");
+    })
+    .await;
     let page = http.get(format!("{base}/")).send().await.unwrap();
     assert_eq!(
         page.status(),

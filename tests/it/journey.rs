@@ -738,20 +738,23 @@ async fn while_solaris_is_down_the_preparing_page_says_so_and_the_application_go
     c.set_faults(serde_json::json!({"routes": [{"method": "POST", "path": "/v1/persons", "status": 503, "times": 3}]}))
         .await;
     c.submit("/review", &[]).await.redirected_to("/preparing");
-    let mut told = false;
-    for _ in 0..400 {
+    let told = std::cell::Cell::new(false);
+    let page = common::eventually("the application goes on", || async {
         let page = c.get("/preparing").await;
         if page.status == StatusCode::SEE_OTHER {
-            page.redirected_to("/documents");
-            assert!(told, "the customer was told while Solaris was down");
-            return;
+            return Ok(page);
         }
-        told |= page
-            .body
-            .contains("Our bank partner is not reachable at the moment");
-        tokio::time::sleep(Duration::from_millis(25)).await;
-    }
-    panic!("the application never went on");
+        told.set(
+            told.get()
+                || page
+                    .body
+                    .contains("Our bank partner is not reachable at the moment"),
+        );
+        Err(page.status)
+    })
+    .await;
+    page.redirected_to("/documents");
+    assert!(told.get(), "the customer was told while Solaris was down");
 }
 
 const TRY_AGAIN_DE: &str = "Bitte versuchen Sie es in einer Minute erneut";

@@ -88,12 +88,25 @@ async fn a_body_that_does_not_arrive_in_time_frees_the_connection() {
     assert!(read.is_ok(), "the slow upload was still open after 5 s");
 }
 
+/// A connection that has had one request answered, and stays open (keep-alive).
+async fn answered_connection(addr: SocketAddr) -> TcpStream {
+    let mut stream = TcpStream::connect(addr).await.unwrap();
+    stream
+        .write_all(b"GET /health/live HTTP/1.1\r\nHost: x\r\n\r\n")
+        .await
+        .unwrap();
+    let mut head = [0u8; 12];
+    stream.read_exact(&mut head).await.unwrap();
+    assert_eq!(&head, b"HTTP/1.1 200", "the server took the connection");
+    stream
+}
+
 #[tokio::test]
 async fn connections_beyond_the_cap_are_closed_at_once() {
     let app = app(&[("MAX_CONNECTIONS", "2")]).await;
-    let _first = TcpStream::connect(app.addr).await.unwrap();
-    let _second = TcpStream::connect(app.addr).await.unwrap();
-    tokio::time::sleep(Duration::from_millis(200)).await;
+    // Two connections the server has taken: each answered a request and is kept alive.
+    let _first = answered_connection(app.addr).await;
+    let _second = answered_connection(app.addr).await;
     let mut third = TcpStream::connect(app.addr).await.unwrap();
     let waited = closed_after(&mut third, Duration::from_secs(2)).await;
     assert!(waited < Duration::from_secs(1));

@@ -5,12 +5,11 @@
 use crate::common;
 
 use std::collections::HashMap;
-use std::time::Duration;
 
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 use common::customer::{sign_up, spawn_with, Customer};
-use common::{fresh_database_url, instance, Received, Receiver};
+use common::{eventually, fresh_database_url, instance, wait_until, Received, Receiver};
 use hmac::{Hmac, Mac};
 use serde_json::Value;
 use sha2::Sha256;
@@ -87,14 +86,15 @@ async fn application_id(c: &Customer, first_name: &str) -> String {
 
 /// Waits until the application's last event is `last`; returns its events.
 async fn until_last(receiver: &Receiver, id: &str, last: &str) -> Vec<(String, String)> {
-    for _ in 0..400 {
+    eventually(&format!("{last} for {id}"), || async {
         let got = events_of(receiver, id);
         if got.last().is_some_and(|(t, _)| t == last) {
-            return got;
+            Ok(got)
+        } else {
+            Err(got)
         }
-        tokio::time::sleep(Duration::from_millis(25)).await;
-    }
-    panic!("no {last} for {id}: {:?}", events_of(receiver, id));
+    })
+    .await
 }
 
 /// The events besides the status changes, in order.
@@ -311,25 +311,18 @@ async fn a_receiver_down_for_a_while_loses_nothing_and_gets_nothing_twice_from_t
         ],
     )
     .await;
-    let mut delivered = 0;
-    for _ in 0..1200 {
-        let (n,): (i64,) =
-            sqlx::query_as("select count(*) from partner_event where state = 'delivered'")
-                .fetch_one(&db.pool)
-                .await
-                .unwrap();
-        delivered = n;
-        if n == (APPS * 3) as i64 {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(25)).await;
-    }
-    assert_eq!(
-        delivered,
+    wait_until(
+        &db,
+        "everything arrives once the receiver is up",
+        "select count(*) from partner_event where state = 'delivered'",
         (APPS * 3) as i64,
-        "everything arrives once the receiver is up"
-    );
-    tokio::time::sleep(Duration::from_millis(700)).await;
+    )
+    .await;
+    // Both senders stopped and drained: nothing more can arrive.
+    for (stop, task) in [(stop_a, a), (stop_b, b)] {
+        let _ = stop.send(());
+        task.await.unwrap();
+    }
     let all = receiver.received();
     // The first answers were refusals; what was taken afterwards is each event once, in order.
     let taken = &all[REFUSED..];
@@ -344,10 +337,6 @@ async fn a_receiver_down_for_a_while_loses_nothing_and_gets_nothing_twice_from_t
     assert_eq!(seen.len(), APPS);
     for (app, seqs) in &seen {
         assert_eq!(seqs, &[1, 2, 3], "{app}: in order");
-    }
-    for (stop, task) in [(stop_a, a), (stop_b, b)] {
-        let _ = stop.send(());
-        task.await.unwrap();
     }
 }
 
@@ -533,9 +522,8 @@ async fn a_failed_event_is_listed_and_sent_again_by_an_operator() {
 async fn without_a_url_the_sandbox_keeps_the_events_signed_with_its_documented_key() {
     let c = common::customer::spawn("en").await;
     sign_up(&c, "X-MANUALTEST-HAPPYPATH").await;
-    let mut events: Vec<Value> = Vec::new();
-    for _ in 0..400 {
-        events = c
+    let events: Vec<Value> = eventually("three events in the event box", || async {
+        let events: Vec<Value> = c
             .http
             .get(c.url("/sandbox/_sandbox/events"))
             .send()
@@ -545,11 +533,12 @@ async fn without_a_url_the_sandbox_keeps_the_events_signed_with_its_documented_k
             .await
             .unwrap();
         if events.len() >= 3 {
-            break;
+            Ok(events)
+        } else {
+            Err(events)
         }
-        tokio::time::sleep(Duration::from_millis(25)).await;
-    }
-    assert!(events.len() >= 3, "{events:?}");
+    })
+    .await;
     assert_eq!(
         events.last().unwrap()["type"],
         "application.submitted",

@@ -5,8 +5,8 @@ use crate::common;
 
 use std::time::Duration;
 
-use common::customer::{personal_data_in, sign_up, spawn, spawn_with, Customer};
-use common::wait_until;
+use common::customer::{personal_data_in, sign_up, spawn, spawn_with, Customer, TestApp};
+use common::{eventually, wait_until};
 use serde_json::{json, Value};
 use solaris_onboarding::db::Db;
 
@@ -34,15 +34,16 @@ async fn sandbox_json(c: &Customer, path: &str) -> Value {
 }
 
 async fn subscriptions(c: &Customer) -> Vec<Value> {
-    for _ in 0..200 {
+    eventually("the app subscribes", || async {
         let list = sandbox_json(c, "/v1/webhooks?page[size]=100").await;
         let list = list.as_array().cloned().unwrap_or_default();
         if list.len() >= 5 {
-            return list;
+            Ok(list)
+        } else {
+            Err(list.len())
         }
-        tokio::time::sleep(Duration::from_millis(25)).await;
-    }
-    panic!("the app never subscribed");
+    })
+    .await
 }
 
 async fn set_webhook_faults(c: &Customer, faults: Value) {
@@ -114,19 +115,19 @@ async fn person_deleted(c: &Customer, person: &str, webhook_id: &str) -> reqwest
 
 /// Polls the application's stored identification status (without any page asking Solaris).
 async fn stored_status(db: &Db, wanted: &str) {
-    for _ in 0..400 {
+    eventually(&format!("the stored status becomes {wanted}"), || async {
         let row: Option<(Option<String>,)> = sqlx::query_as(
             "select identification_status from application where identification_id is not null",
         )
         .fetch_optional(&db.pool)
         .await
         .unwrap();
-        if row.and_then(|r| r.0).as_deref() == Some(wanted) {
-            return;
+        match row.and_then(|r| r.0) {
+            Some(status) if status == wanted => Ok(()),
+            other => Err(other),
         }
-        tokio::time::sleep(Duration::from_millis(25)).await;
-    }
-    panic!("the stored status never became {wanted}");
+    })
+    .await
 }
 
 #[tokio::test]
@@ -323,17 +324,18 @@ async fn changeall_webhooks_bring_the_corrected_data_without_any_page_asking() {
     subscriptions(&c).await;
     sign_up(&c, "X-AUTOTEST-CHANGEALL").await;
     c.advance(160).await;
-    for _ in 0..400 {
+    eventually("the corrected data arrives", || async {
         let row: (Option<String>,) = sqlx::query_as("select solaris_person from application")
             .fetch_one(&c.db.pool)
             .await
             .unwrap();
         if row.0.as_deref().is_some_and(|p| p.contains("Zoë Łucja")) {
-            return;
+            Ok(())
+        } else {
+            Err(row.0)
         }
-        tokio::time::sleep(Duration::from_millis(25)).await;
-    }
-    panic!("the corrected data never arrived");
+    })
+    .await
 }
 
 #[tokio::test]
@@ -447,16 +449,13 @@ async fn person_deleted_erases_every_personal_datum_of_the_application() {
         .await
         .unwrap();
     assert_eq!(res.status(), 204);
-    for _ in 0..400 {
-        let (erased,): (Option<i64>,) = sqlx::query_as("select erased_at from application")
-            .fetch_one(&c.db.pool)
-            .await
-            .unwrap();
-        if erased.is_some() {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(25)).await;
-    }
+    wait_until(
+        &c.db,
+        "the application is erased",
+        "select count(*) from application where erased_at is not null",
+        1,
+    )
+    .await;
     assert_eq!(personal_data_in(&c.db).await, Vec::<String>::new());
     // The proof of the erasure stays: ids and timestamps.
     let (id, erased): (Option<String>, Option<i64>) =
@@ -483,15 +482,7 @@ async fn a_signed_body_replayed_as_person_deleted_for_another_person_erases_noth
     assert_eq!(res.status(), 200);
     // The app asks Solaris, which still holds the person: nothing is erased.
     let asked = "select count(*) from solaris_work where kind = 'confirm_person_deleted' and state = 'done'";
-    for _ in 0..400 {
-        let (done,): (i64,) = sqlx::query_as(asked).fetch_one(&c.db.pool).await.unwrap();
-        if done == 1 {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(25)).await;
-    }
-    let (done,): (i64,) = sqlx::query_as(asked).fetch_one(&c.db.pool).await.unwrap();
-    assert_eq!(done, 1, "Solaris was asked");
+    wait_until(&c.db, "Solaris was asked", asked, 1).await;
     let (erased,): (Option<i64>,) = sqlx::query_as("select erased_at from application")
         .fetch_one(&c.db.pool)
         .await
@@ -640,14 +631,15 @@ async fn hundreds_of_applications_end_equal_to_the_sandbox_under_a_mixture_of_we
     use solaris_onboarding::work::{self, WorkKind};
 
     // 200 persons at once: a budget that lets them all through (the budget has its own test).
-    let c = spawn_with(
-        "en",
-        &[
+    // On the manual clock, every fault's chance drawn from the seed the test prints when it
+    // fails (SANDBOX_SEED replays it).
+    let c = TestApp::manual()
+        .with(&[
             ("RECONCILE_AFTER_SECONDS", "1"),
             ("SOLARIS_PERSONS_PER_MINUTE", "1000"),
-        ],
-    )
-    .await;
+        ])
+        .spawn("en")
+        .await;
     c.subscribed().await;
     set_webhook_faults(
         &c,
@@ -693,16 +685,16 @@ async fn hundreds_of_applications_end_equal_to_the_sandbox_under_a_mixture_of_we
             .unwrap();
         apps.push(id);
     }
-    // Let every request reach the sandbox, then move its clock through calls, reviews, the
-    // 24-hour review and the late cancel.
+    // Every request reaches the sandbox; then the clock moves through calls, reviews, the
+    // 24-hour review and the late cancel, and past the delayed and retried deliveries and
+    // the reconciliation reads they call for.
+    c.settle().await;
     wait_until(&c.db, "every identification requested", "select count(*) from solaris_work where kind = 'request_identification' and state <> 'done'", 0).await;
-    for seconds in [60, 90, 90, 24 * 3600, 90, 3600] {
+    for seconds in [60, 90, 90, 24 * 3600, 90, 3600, 3600] {
         c.advance(seconds).await;
-        tokio::time::sleep(Duration::from_millis(300)).await;
     }
     // Every application ends with what the sandbox holds.
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
-    loop {
+    {
         let mut out_of_step = Vec::new();
         for id in &apps {
             let (person, ident, status): (String, String, Option<String>) =
@@ -720,16 +712,12 @@ async fn hundreds_of_applications_end_equal_to_the_sandbox_under_a_mixture_of_we
                 ));
             }
         }
-        if out_of_step.is_empty() {
-            break;
-        }
         assert!(
-            tokio::time::Instant::now() < deadline,
+            out_of_step.is_empty(),
             "{} out of step: {:?}",
             out_of_step.len(),
             &out_of_step[..out_of_step.len().min(5)]
         );
-        tokio::time::sleep(Duration::from_millis(500)).await;
     }
     let (people,): (i64,) = sqlx::query_as("select count(distinct person_id) from application")
         .fetch_one(&c.db.pool)
@@ -752,20 +740,21 @@ async fn identification_reads(c: &Customer) -> usize {
 
 #[tokio::test]
 async fn the_first_reconciliation_read_waits_the_configured_delay_after_the_redirect() {
-    let c = spawn_with("en", &[("RECONCILE_AFTER_SECONDS", "4")]).await;
+    let c = TestApp::manual()
+        .with(&[("RECONCILE_AFTER_SECONDS", "4")])
+        .spawn("en")
+        .await;
     subscriptions(&c).await;
     set_webhook_faults(&c, json!({"drop_rate": 1})).await;
     sign_up(&c, "X-MANUALTEST-HAPPYPATH").await;
-    // The reconciliation looks every second; a read before the delay would show up here.
-    tokio::time::sleep(Duration::from_millis(2500)).await;
+    c.advance(3).await;
     assert_eq!(identification_reads(&c).await, 0, "a read before the delay");
-    for _ in 0..400 {
-        if identification_reads(&c).await > 0 {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    panic!("no reconciliation read after the delay");
+    c.advance(1).await;
+    assert_eq!(
+        identification_reads(&c).await,
+        1,
+        "one read once the delay is over"
+    );
 }
 
 #[tokio::test]

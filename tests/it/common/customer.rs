@@ -27,7 +27,20 @@ pub struct Customer {
     /// The app's background work; with [`Loops::Manual`] it runs only when the test settles it.
     pub background: Background,
     pub loops: Loops,
+    /// The seed of the sandbox's faults (`SANDBOX_SEED`), told when the test fails.
+    pub seed: u64,
     _task: Option<tokio::task::JoinHandle<()>>,
+}
+
+impl Drop for Customer {
+    fn drop(&mut self) {
+        if self._task.is_some() && std::thread::panicking() {
+            eprintln!(
+                "SANDBOX_SEED={} replays this test's sandbox faults (SANDBOX_SEED=... cargo nextest run NAME)",
+                self.seed
+            );
+        }
+    }
 }
 
 pub struct Page {
@@ -110,16 +123,25 @@ impl TestApp {
             Some(url) => url,
             None => fresh_database_url().await,
         };
+        // The faults' chance: the seed given to replay a failure, or a new one.
+        let seed: u64 = std::env::var("SANDBOX_SEED")
+            .ok()
+            .and_then(|s| s.parse().ok())
+            .unwrap_or_else(rand::random);
+        let seed_text = seed.to_string();
         let mut vars = vec![
             ("LISTEN_ADDR", "127.0.0.1:0"),
             ("DATABASE_URL", db.as_str()),
             ("SANDBOX_TIME_SCALE", "1"),
+            ("SANDBOX_SEED", seed_text.as_str()),
         ];
         vars.extend(self.vars.iter().map(|(k, v)| (k.as_str(), v.as_str())));
         let server = Server::app_with(settings(&vars), self.clock.clone(), self.loops)
             .await
             .unwrap();
-        Customer::of(server, db, self.clock, self.loops, lang)
+        let mut customer = Customer::of(server, db, self.clock, self.loops, lang);
+        customer.seed = seed;
+        customer
     }
 }
 
@@ -160,6 +182,7 @@ impl Customer {
             clock,
             background,
             loops,
+            seed: 0,
             _task: Some(task),
         }
     }
@@ -227,6 +250,7 @@ impl Customer {
             clock: self.clock.clone(),
             background: self.background.clone(),
             loops: self.loops,
+            seed: self.seed,
             _task: None,
         }
     }

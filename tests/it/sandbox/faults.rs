@@ -194,8 +194,13 @@ async fn a_drop_fault_loses_the_notification() {
     let (sandbox, receiver, _) = changed_person_with(json!({"drop_rate": 1})).await;
     let d = wait_deliveries(&sandbox, "PERSON_CHANGED", |d| !d.is_empty()).await;
     assert_eq!(d[0]["state"], "dropped");
+    // An hour on, every attempt due has been made (the advance makes them): none for it.
     sandbox.advance(3600).await;
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    let d = sandbox.deliveries("PERSON_CHANGED").await;
+    assert_eq!(
+        (d.len(), &d[0]["state"], &d[0]["attempts"]),
+        (1, &json!("dropped"), &json!(0))
+    );
     assert!(receiver.events("PERSON_CHANGED").is_empty());
 }
 
@@ -219,9 +224,15 @@ async fn a_bad_signature_fault_signs_with_the_wrong_secret() {
 #[tokio::test]
 async fn a_delay_fault_holds_notifications_until_the_clock_passes_it() {
     let (sandbox, receiver, _) = changed_person_with(json!({"delay_ms": 600_000})).await;
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    // Nearly ten minutes on, every attempt due has been made: not this one.
+    sandbox.advance(599).await;
+    let d = sandbox.deliveries("PERSON_CHANGED").await;
+    assert_eq!(
+        (&d[0]["state"], &d[0]["attempts"]),
+        (&json!("pending"), &json!(0))
+    );
     assert!(receiver.events("PERSON_CHANGED").is_empty());
-    sandbox.advance(600).await;
+    sandbox.advance(1).await;
     receiver
         .wait_for("the delayed delivery", |r| {
             r.iter()

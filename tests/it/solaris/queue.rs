@@ -49,9 +49,9 @@ async fn application(db: &Db, id: &str) -> AppState {
         .unwrap()
 }
 
-/// Waits (bounded) until a worker holds the application's person creation.
+/// Waits until a worker holds the application's person creation (a call is in flight).
 async fn wait_until_leased(db: &Db, app: &str) {
-    for _ in 0..200 {
+    crate::common::eventually("a worker takes the person creation", || async {
         let (owner,): (Option<String>,) = sqlx::query_as(
             "select lease_owner from solaris_work where application_id = $1 and kind = 'create_person'",
         )
@@ -59,23 +59,23 @@ async fn wait_until_leased(db: &Db, app: &str) {
         .fetch_one(&db.pool)
         .await
         .unwrap();
-        if owner.is_some() {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(10)).await;
-    }
-    panic!("no worker took the person creation");
+        owner.ok_or("no owner yet")
+    })
+    .await;
 }
 
-/// Runs the worker until the application has no pending work (bounded).
+/// Runs the worker until the application has no pending work; when nothing is due, moves the
+/// clock past the longest backoff, as time would pass.
 async fn settle(db: &Db, worker: &Worker, id: &str) -> Progress {
     for _ in 0..400 {
-        worker.run_once().await.unwrap();
+        let ran = worker.run_once().await.unwrap();
         let p = work::progress(db, id).await.unwrap();
         if !matches!(p, Progress::Working { .. }) {
             return p;
         }
-        tokio::time::sleep(Duration::from_millis(20)).await;
+        if ran == 0 {
+            db.clock.advance(options().backoff_max);
+        }
     }
     panic!("the work never settled: {:?}", work::progress(db, id).await);
 }
@@ -84,9 +84,10 @@ async fn setup() -> (TestSandbox, Db, Arc<SolarisClient>) {
     let sandbox = TestSandbox::spawn().await;
     // The app's own tables live in a database of their own, as in a deployment with a
     // standalone sandbox.
+    // On a manual clock, which the tests move past backoffs, leases and budgets.
     let db = Db::connect(
         &crate::common::fresh_database_url().await,
-        solaris_onboarding::clock::Clock::system(),
+        solaris_onboarding::clock::Clock::manual_from_now(),
     )
     .await
     .unwrap();
@@ -266,7 +267,7 @@ async fn an_item_whose_worker_died_is_taken_again_after_its_lease_and_completes_
     wait_until_leased(&db, &app).await;
     tokio::time::sleep(Duration::from_millis(100)).await;
     running.abort();
-    tokio::time::sleep(short.lease).await;
+    db.clock.advance(short.lease);
 
     let second = Worker::new(db.clone(), client, short);
     assert_eq!(settle(&db, &second, &app).await, Progress::Idle);
@@ -299,10 +300,12 @@ async fn a_live_worker_keeps_its_item_through_a_call_longer_than_the_lease() {
     wait_until_leased(&db, &app).await;
     // The second worker looks for due work all through the first one's slow call: the renewed
     // lease keeps the item with the worker that runs it.
+    // The clock runs as fast as the wall's, past the lease many times over.
     let mut taken_by_second = 0;
     while !running.is_finished() {
         taken_by_second += second.run_once().await.unwrap();
         tokio::time::sleep(Duration::from_millis(50)).await;
+        db.clock.advance(Duration::from_millis(50));
     }
     assert_eq!(running.await.unwrap().unwrap(), 1);
     assert_eq!(
@@ -326,7 +329,7 @@ async fn person_creations_beyond_the_budget_wait_in_the_queue_and_are_never_refu
     let (sandbox, db, client) = setup().await;
     let budget = WorkerOptions {
         persons_per_window: 1,
-        person_window: Duration::from_secs(2),
+        person_window: Duration::from_secs(60),
         ..options()
     };
     let worker = Worker::new(db.clone(), client, budget);
@@ -335,7 +338,6 @@ async fn person_creations_beyond_the_budget_wait_in_the_queue_and_are_never_refu
     // The first person is created; the second waits, untouched, while the budget is spent.
     for _ in 0..10 {
         worker.run_once().await.unwrap();
-        tokio::time::sleep(Duration::from_millis(20)).await;
     }
     let (_, headers, _) = sandbox.call("GET", "/v1/persons", None).await;
     assert_eq!(headers["total"], "1");
@@ -355,7 +357,7 @@ async fn person_creations_beyond_the_budget_wait_in_the_queue_and_are_never_refu
         }
     ));
     // Once the window has passed, it goes on by itself.
-    tokio::time::sleep(Duration::from_millis(2100)).await;
+    db.clock.advance(Duration::from_secs(60));
     assert_eq!(settle(&db, &worker, &second).await, Progress::Idle);
     assert_eq!(settle(&db, &worker, &first).await, Progress::Idle);
     let (_, headers, _) = sandbox.call("GET", "/v1/persons", None).await;
@@ -373,17 +375,13 @@ async fn two_workers_on_one_database_run_each_item_once() {
     let b = tokio::spawn(
         Worker::new(db.clone(), client_for(&sandbox, quick()), options()).run(Shutdown::never()),
     );
-    for _ in 0..500 {
-        let (pending,): (i64,) =
-            sqlx::query_as("select count(*) from solaris_work where state <> 'done'")
-                .fetch_one(&db.pool)
-                .await
-                .unwrap();
-        if pending == 0 {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
+    crate::common::wait_until(
+        &db,
+        "every item done",
+        "select count(*) from solaris_work where state <> 'done'",
+        0,
+    )
+    .await;
     a.abort();
     b.abort();
     let (left,): (i64,) = sqlx::query_as("select count(*) from solaris_work where state <> 'done'")
@@ -602,7 +600,6 @@ async fn a_read_waiting_for_its_retry_does_not_hold_up_the_work_queued_after_it(
             );
             return;
         }
-        tokio::time::sleep(Duration::from_millis(10)).await;
     }
     panic!("the person read waited behind the failing status read");
 }

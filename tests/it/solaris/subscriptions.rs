@@ -121,9 +121,16 @@ async fn a_subscription_answered_without_a_secret_is_an_error_for_the_operator()
         receiver.url.clone(),
         schedule,
     ));
-    tokio::time::sleep(Duration::from_millis(600)).await;
+    crate::common::eventually("three attempts to subscribe", || async {
+        let attempts = served(&sandbox, "POST", "/v1/webhooks").await.len();
+        if attempts >= 3 {
+            Ok(())
+        } else {
+            Err(attempts)
+        }
+    })
+    .await;
     upkeep.abort();
-    assert!(served(&sandbox, "POST", "/v1/webhooks").await.len() >= 3);
     assert_eq!(lines.errors("webhook_subscription_without_secret"), 1);
 
     // Once Solaris answers with secrets again, every subscription is in place.
