@@ -12,19 +12,43 @@ use std::time::Duration;
 use axum::extract::ConnectInfo;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::Response;
-use governor::clock::{Clock, DefaultClock};
-use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
+use governor::clock::Clock as _;
+use governor::middleware::NoOpMiddleware;
+use governor::nanos::Nanos;
+use governor::state::keyed::DefaultKeyedStateStore;
+use governor::{Quota, RateLimiter};
 use leptos::prelude::*;
 
 use super::render;
 use crate::config::RateSettings;
 use crate::i18n::Lang;
 
+/// The app's clock as governor reads it: a limit's window passes on the app's clock, so a
+/// test (or the sandbox) that moves the clock moves the windows too.
+#[derive(Clone, Debug)]
+struct WindowClock(crate::clock::Clock);
+
+impl governor::clock::Clock for WindowClock {
+    type Instant = Nanos;
+
+    fn now(&self) -> Nanos {
+        Nanos::from(
+            u64::try_from(self.0.now_ms())
+                .unwrap_or(0)
+                .saturating_mul(1_000_000),
+        )
+    }
+}
+
+type Limiter =
+    RateLimiter<IpAddr, DefaultKeyedStateStore<IpAddr>, WindowClock, NoOpMiddleware<Nanos>>;
+
 /// The limiters, shared by every request of an instance.
 #[derive(Clone)]
 pub struct RateLimits {
-    starts: Arc<DefaultKeyedRateLimiter<IpAddr>>,
-    posts: Arc<DefaultKeyedRateLimiter<IpAddr>>,
+    starts: Arc<Limiter>,
+    posts: Arc<Limiter>,
+    clock: WindowClock,
     trusted: Arc<Vec<ipnet::IpNet>>,
 }
 
@@ -41,14 +65,19 @@ fn at_least_one(n: u32) -> NonZeroU32 {
 }
 
 impl RateLimits {
-    pub fn new(settings: &RateSettings) -> RateLimits {
+    pub fn new(settings: &RateSettings, clock: crate::clock::Clock) -> RateLimits {
+        let clock = WindowClock(clock);
+        let limiter = |quota: Quota| {
+            Arc::new(RateLimiter::new(
+                quota,
+                DefaultKeyedStateStore::default(),
+                clock.clone(),
+            ))
+        };
         RateLimits {
-            starts: Arc::new(RateLimiter::keyed(Quota::per_hour(at_least_one(
-                settings.starts_per_hour,
-            )))),
-            posts: Arc::new(RateLimiter::keyed(Quota::per_minute(at_least_one(
-                settings.posts_per_minute,
-            )))),
+            starts: limiter(Quota::per_hour(at_least_one(settings.starts_per_hour))),
+            posts: limiter(Quota::per_minute(at_least_one(settings.posts_per_minute))),
+            clock: clock.clone(),
             trusted: Arc::new(settings.trusted_proxies.clone()),
         }
     }
@@ -122,7 +151,7 @@ impl RateLimits {
             Limit::Post => &self.posts,
         };
         let not_until = limiter.check_key(&client).err()?;
-        let wait = not_until.wait_time_from(DefaultClock::default().now());
+        let wait = not_until.wait_time_from(self.clock.now());
         tracing::warn!(
             path,
             retry_after_s = wait.as_secs(),
@@ -161,11 +190,42 @@ mod tests {
     use super::*;
 
     fn limits(trusted: &[&str]) -> RateLimits {
-        RateLimits::new(&RateSettings {
-            starts_per_hour: 1,
-            posts_per_minute: 1,
-            trusted_proxies: trusted.iter().map(|t| t.parse().unwrap()).collect(),
-        })
+        limits_on(trusted, crate::clock::Clock::system())
+    }
+
+    fn limits_on(trusted: &[&str], clock: crate::clock::Clock) -> RateLimits {
+        RateLimits::new(
+            &RateSettings {
+                starts_per_hour: 1,
+                posts_per_minute: 1,
+                trusted_proxies: trusted.iter().map(|t| t.parse().unwrap()).collect(),
+            },
+            clock,
+        )
+    }
+
+    #[test]
+    fn a_limit_fills_again_as_the_apps_clock_passes_its_window() {
+        let clock = crate::clock::Clock::manual(1_000_000);
+        let l = limits_on(&[], clock.clone());
+        let peer = ConnectInfo(SocketAddr::from(([203, 0, 113, 7], 40000)));
+        let start = || {
+            l.check(
+                Limit::Start,
+                Some(&peer),
+                &HeaderMap::new(),
+                Lang::En,
+                "/start",
+            )
+        };
+        assert!(start().is_none(), "the first start of the hour");
+        let refused = start().expect("the second start in the hour is refused");
+        assert_eq!(refused.status(), StatusCode::TOO_MANY_REQUESTS);
+        assert_eq!(refused.headers()[header::RETRY_AFTER], "3600");
+        clock.advance(Duration::from_secs(3599));
+        assert!(start().is_some(), "a second before the hour is over");
+        clock.advance(Duration::from_secs(1));
+        assert!(start().is_none(), "an hour later");
     }
 
     fn forwarded(value: &str) -> HeaderMap {

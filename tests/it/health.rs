@@ -11,7 +11,8 @@ use solaris_onboarding::startup::Server;
 
 #[tokio::test]
 async fn a_running_app_is_live_and_ready_and_says_nothing_more() {
-    let c = spawn("en").await;
+    // With every loop running: readiness reports on them.
+    let c = common::customer::TestApp::new().spawn("en").await;
     for (path, body) in [("/health/live", "live\n"), ("/health/ready", "ready\n")] {
         let res = c.http.get(c.url(path)).send().await.unwrap();
         assert_eq!(res.status(), StatusCode::OK, "{path}");

@@ -85,8 +85,14 @@ async fn application_id(c: &Customer, first_name: &str) -> String {
 }
 
 /// Waits until the application's last event is `last`; returns its events.
-async fn until_last(receiver: &Receiver, id: &str, last: &str) -> Vec<(String, String)> {
+async fn until_last(
+    c: &Customer,
+    receiver: &Receiver,
+    id: &str,
+    last: &str,
+) -> Vec<(String, String)> {
     eventually(&format!("{last} for {id}"), || async {
+        c.settle().await;
         let got = events_of(receiver, id);
         if got.last().is_some_and(|(t, _)| t == last) {
             Ok(got)
@@ -133,7 +139,7 @@ async fn each_outcome_sends_its_signed_events_in_order_without_personal_data() {
     c.advance(150).await;
     c.status_becomes("successful").await;
     let happy = application_id(&c, "X-AUTOTEST-HAPPYPATH").await;
-    let got = until_last(&receiver, &happy, "application.completed").await;
+    let got = until_last(&c, &receiver, &happy, "application.completed").await;
     ends_with(
         &got,
         &[
@@ -151,7 +157,7 @@ async fn each_outcome_sends_its_signed_events_in_order_without_personal_data() {
     fraud.advance(150).await;
     fraud.status_becomes("failed").await;
     let failed = application_id(&c, "X-AUTOTEST-FRAUDIDENT").await;
-    let got = until_last(&receiver, &failed, "application.failed").await;
+    let got = until_last(&c, &receiver, &failed, "application.failed").await;
     ends_with(&got, &[status("failed"), ("application.failed", "failed")]);
     assert_eq!(
         outcomes(&got),
@@ -165,7 +171,7 @@ async fn each_outcome_sends_its_signed_events_in_order_without_personal_data() {
     revoked.advance(90).await;
     revoked.status_becomes("canceled").await;
     let case3 = application_id(&c, "X-AUTOTEST-CANCELED").await;
-    let got = until_last(&receiver, &case3, "application.completion_revoked").await;
+    let got = until_last(&c, &receiver, &case3, "application.completion_revoked").await;
     ends_with(
         &got,
         &[
@@ -197,7 +203,7 @@ async fn each_outcome_sends_its_signed_events_in_order_without_personal_data() {
         .await
         .unwrap();
     assert!(erase.status().is_success());
-    let got = until_last(&receiver, &happy, "application.erased").await;
+    let got = until_last(&c, &receiver, &happy, "application.erased").await;
     assert_eq!(
         outcomes(&got),
         [
@@ -500,6 +506,7 @@ async fn a_failed_event_is_listed_and_sent_again_by_an_operator() {
         .await
         .unwrap();
     assert_eq!(res.status(), 202);
+    c.settle().await;
     let got = receiver
         .wait_for("the event again", |r| r.len() > before)
         .await;
@@ -520,9 +527,12 @@ async fn a_failed_event_is_listed_and_sent_again_by_an_operator() {
 
 #[tokio::test]
 async fn without_a_url_the_sandbox_keeps_the_events_signed_with_its_documented_key() {
-    let c = common::customer::spawn("en").await;
+    // On the wall clock: the event box lists by the time it received each event, which a
+    // manual clock standing still gives to all of them.
+    let c = common::customer::TestApp::new().spawn("en").await;
     sign_up(&c, "X-MANUALTEST-HAPPYPATH").await;
     let events: Vec<Value> = eventually("three events in the event box", || async {
+        c.settle().await;
         let events: Vec<Value> = c
             .http
             .get(c.url("/sandbox/_sandbox/events"))

@@ -449,6 +449,7 @@ async fn person_deleted_erases_every_personal_datum_of_the_application() {
         .await
         .unwrap();
     assert_eq!(res.status(), 204);
+    c.settle().await;
     wait_until(
         &c.db,
         "the application is erased",
@@ -480,6 +481,7 @@ async fn a_signed_body_replayed_as_person_deleted_for_another_person_erases_noth
     // sent again with another event type, another customer's id and a fresh webhook id.
     let res = person_deleted(&c, &person, "replayed-1").await;
     assert_eq!(res.status(), 200);
+    c.settle().await;
     // The app asks Solaris, which still holds the person: nothing is erased.
     let asked = "select count(*) from solaris_work where kind = 'confirm_person_deleted' and state = 'done'";
     wait_until(&c.db, "Solaris was asked", asked, 1).await;
@@ -554,6 +556,7 @@ async fn after_a_withdrawal_solaris_is_asked_nothing_but_whether_it_deleted_the_
     // Solaris deleting the person is what the staff's deletion waits on: that is followed.
     let res = person_deleted(&c, &person, "withdrawn-2").await;
     assert_eq!(res.status(), 200);
+    c.settle().await;
     wait_until(
         &c.db,
         "Solaris is asked whether it deleted the person",

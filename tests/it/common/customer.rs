@@ -151,9 +151,10 @@ impl Default for TestApp {
     }
 }
 
-/// The app with the embedded sandbox at the guide's real delays; `extra` adds settings.
+/// The app with the embedded sandbox at the guide's real delays, on the manual clock with its
+/// background work settled by each request; `extra` adds settings.
 pub async fn spawn_with(lang: &'static str, extra: &[(&str, &str)]) -> Customer {
-    TestApp::new().with(extra).spawn(lang).await
+    TestApp::manual().with(extra).spawn(lang).await
 }
 
 impl Customer {

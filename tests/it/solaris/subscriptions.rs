@@ -60,9 +60,11 @@ fn scaled_hour() -> (Schedule, Duration) {
 
 async fn setup() -> (TestSandbox, Db) {
     let sandbox = TestSandbox::spawn().await;
+    // A manual clock: an upkeep stopped while it held the subscriptions' lease leaves it
+    // until the test moves the clock past it.
     let db = Db::connect(
         &crate::common::fresh_database_url().await,
-        solaris_onboarding::clock::Clock::system(),
+        solaris_onboarding::clock::Clock::manual_from_now(),
     )
     .await
     .unwrap();
@@ -131,6 +133,8 @@ async fn a_subscription_answered_without_a_secret_is_an_error_for_the_operator()
     })
     .await;
     upkeep.abort();
+    let _ = upkeep.await;
+    db.clock.advance(Duration::from_secs(3600));
     assert_eq!(lines.errors("webhook_subscription_without_secret"), 1);
 
     // Once Solaris answers with secrets again, every subscription is in place.
