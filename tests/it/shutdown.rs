@@ -48,13 +48,14 @@ async fn start(database_url: &str, faults: &str) -> App {
         child,
         base: format!("http://127.0.0.1:{port}"),
     };
-    for _ in 0..200 {
-        if reqwest::get(&app.base).await.is_ok() {
-            return app;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    panic!("the app never answered");
+    common::eventually("the app answers", || async {
+        reqwest::get(&app.base)
+            .await
+            .map(|_| ())
+            .map_err(|e| e.to_string())
+    })
+    .await;
+    app
 }
 
 async fn count(db: &Db, sql: &str) -> i64 {
@@ -103,11 +104,7 @@ async fn sigterm_ends_live_streams_finishes_the_solaris_call_in_flight_and_exits
     let (person, ident) = common::submission("X-AUTOTEST-HAPPYPATH", "erika@example.com");
     assert!(work::submit(&db, &id, &person, &ident).await.unwrap());
     let leased = "select count(*) from solaris_work where kind = 'create_person' and lease_owner is not null";
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while count(&db, leased).await == 0 {
-        assert!(Instant::now() < deadline, "the worker never took the item");
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
+    common::wait_until(&db, "the worker takes the item", leased, 1).await;
 
     let signalled = Instant::now();
     let killed = Command::new("kill")
@@ -128,29 +125,26 @@ async fn sigterm_ends_live_streams_finishes_the_solaris_call_in_flight_and_exits
     assert!(rest.contains("event: reconnect"), "{rest}");
     assert!(rest.contains("retry: 1000"), "{rest}");
 
-    let status = loop {
-        if let Some(status) = app.child.try_wait().unwrap() {
-            break status;
-        }
-        assert!(
-            signalled.elapsed() < Duration::from_secs(20),
-            "no exit within the grace period"
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    };
+    let child = std::cell::RefCell::new(&mut app.child);
+    let status = common::eventually("the process exits", || async {
+        child
+            .borrow_mut()
+            .try_wait()
+            .unwrap()
+            .ok_or("still running")
+    })
+    .await;
+    drop(child);
+    assert!(
+        signalled.elapsed() < Duration::from_secs(20),
+        "no exit within the grace period"
+    );
     assert!(status.success(), "exit status {status:?}");
 
     // Started again on the same database, the application goes on and Solaris holds one person.
     let _again = start(&database_url, "{}").await;
     let created = "select count(*) from application where person_id is not null and identification_id is not null";
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while count(&db, created).await == 0 {
-        assert!(
-            Instant::now() < deadline,
-            "the application never reached Solaris"
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    common::wait_until(&db, "the application reaches Solaris", created, 1).await;
     assert_eq!(count(&db, "select count(*) from sandbox_person").await, 1);
     assert_eq!(
         count(

@@ -7,19 +7,24 @@ use std::time::Duration;
 
 use solaris_onboarding::supervisor::Supervisor;
 
+use crate::common::eventually;
+
+/// The loops run on real time: waits until `done` holds.
 async fn until(what: &str, done: impl Fn() -> bool) {
-    for _ in 0..200 {
+    eventually(what, || async {
         if done() {
-            return;
+            Ok(())
+        } else {
+            Err("not yet")
         }
-        tokio::time::sleep(Duration::from_millis(25)).await;
-    }
-    panic!("{what} never happened");
+    })
+    .await
 }
 
 #[tokio::test]
 async fn a_background_loop_that_panics_or_ends_is_restarted_until_shutdown() {
     let mut supervisor = Supervisor::new();
+    let loops = supervisor.loops();
     let runs = Arc::new(AtomicUsize::new(0));
     supervisor.spawn("flaky", {
         let runs = runs.clone();
@@ -37,7 +42,8 @@ async fn a_background_loop_that_panics_or_ends_is_restarted_until_shutdown() {
     until("a third run", || runs.load(Ordering::SeqCst) == 3).await;
     let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
     assert!(supervisor.drain(deadline).await, "a loop stops at shutdown");
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    // The drain waited for the loop's task, restarts included: none is left to run.
+    assert!(!loops.running("flaky"), "nothing runs after shutdown");
     assert_eq!(
         runs.load(Ordering::SeqCst),
         3,

@@ -124,10 +124,7 @@ impl TestApp {
             None => fresh_database_url().await,
         };
         // The faults' chance: the seed given to replay a failure, or a new one.
-        let seed: u64 = std::env::var("SANDBOX_SEED")
-            .ok()
-            .and_then(|s| s.parse().ok())
-            .unwrap_or_else(rand::random);
+        let seed = super::sandbox_seed();
         let seed_text = seed.to_string();
         let mut vars = vec![
             ("LISTEN_ADDR", "127.0.0.1:0"),

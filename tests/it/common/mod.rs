@@ -273,13 +273,29 @@ pub struct TestSandbox {
     pub base: String,
     pub http: reqwest::Client,
     pub database_url: String,
+    /// The seed of its faults' chance (`SANDBOX_SEED`), told when the test fails.
+    pub seed: u64,
     task: tokio::task::JoinHandle<()>,
 }
 
 impl Drop for TestSandbox {
     fn drop(&mut self) {
         self.task.abort();
+        if std::thread::panicking() {
+            eprintln!(
+                "SANDBOX_SEED={} replays this test's sandbox faults",
+                self.seed
+            );
+        }
     }
+}
+
+/// The seed given to replay a failure (`SANDBOX_SEED`), or a new one.
+pub fn sandbox_seed() -> u64 {
+    std::env::var("SANDBOX_SEED")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(rand::random)
 }
 
 impl TestSandbox {
@@ -288,7 +304,10 @@ impl TestSandbox {
     }
 
     pub async fn spawn_on(database_url: &str, extra: &[(&str, &str)]) -> TestSandbox {
+        let seed = sandbox_seed();
+        let seed_text = seed.to_string();
         let mut vars = vec![
+            ("SANDBOX_SEED", seed_text.as_str()),
             ("DATABASE_URL", database_url),
             ("SANDBOX_CLIENT_ID", CLIENT_ID),
             ("SANDBOX_CLIENT_SECRET", CLIENT_SECRET),
@@ -313,6 +332,7 @@ impl TestSandbox {
                 .build()
                 .unwrap(),
             database_url: database_url.to_string(),
+            seed,
             task,
         }
     }
