@@ -134,7 +134,6 @@ async fn sigterm_ends_live_streams_finishes_the_solaris_call_in_flight_and_exits
             .ok_or("still running")
     })
     .await;
-    drop(child);
     assert!(
         signalled.elapsed() < Duration::from_secs(20),
         "no exit within the grace period"
