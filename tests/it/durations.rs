@@ -6,7 +6,6 @@
 use crate::common;
 
 use common::customer::{sign_up, Customer, TestApp};
-use serde_json::Value;
 
 const MINUTE: u64 = 60;
 const HOUR: u64 = 3600;
@@ -36,15 +35,7 @@ async fn mails(c: &Customer, needle: &str) -> usize {
 /// The identification statuses the bank's systems were told, in no particular order (events
 /// received in one millisecond of a clock that stands still have no order in the event box).
 async fn statuses_told_to_the_bank(c: &Customer) -> Vec<String> {
-    let events: Vec<Value> = c
-        .http
-        .get(c.url("/sandbox/_sandbox/events"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let events = c.event_box().await;
     let mut statuses: Vec<String> = events
         .iter()
         .filter(|e| e["type"] == "identification.status_changed")

@@ -533,15 +533,7 @@ async fn without_a_url_the_sandbox_keeps_the_events_signed_with_its_documented_k
     sign_up(&c, "X-MANUALTEST-HAPPYPATH").await;
     let events: Vec<Value> = eventually("three events in the event box", || async {
         c.settle().await;
-        let events: Vec<Value> = c
-            .http
-            .get(c.url("/sandbox/_sandbox/events"))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let events = c.event_box().await;
         if events.len() >= 3 {
             Ok(events)
         } else {

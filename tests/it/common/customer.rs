@@ -383,11 +383,10 @@ impl Customer {
         }
     }
 
-    /// Sets the embedded sandbox's faults (`{"routes": [...], "webhooks": {...}}`).
-    /// The requests the embedded sandbox served, oldest first.
-    pub async fn sandbox_log(&self) -> Vec<serde_json::Value> {
+    /// A control endpoint of the embedded sandbox (`/sandbox/_sandbox/...`), as JSON.
+    async fn sandbox_control(&self, what: &str) -> Vec<serde_json::Value> {
         self.http
-            .get(self.url("/sandbox/_sandbox/log"))
+            .get(self.url(&format!("/sandbox/_sandbox/{what}")))
             .send()
             .await
             .unwrap()
@@ -395,6 +394,18 @@ impl Customer {
             .await
             .unwrap()
     }
+
+    /// The requests the embedded sandbox served, oldest first.
+    pub async fn sandbox_log(&self) -> Vec<serde_json::Value> {
+        self.sandbox_control("log").await
+    }
+
+    /// The events the embedded sandbox's event box received for the bank, newest first.
+    pub async fn event_box(&self) -> Vec<serde_json::Value> {
+        self.sandbox_control("events").await
+    }
+
+    /// Sets the embedded sandbox's faults (`{"routes": [...], "webhooks": {...}}`).
 
     pub async fn set_faults(&self, faults: serde_json::Value) {
         let res = self
@@ -510,14 +521,7 @@ pub async fn confirmed(c: &Customer, first_name: &str) {
 impl Customer {
     /// The development mailbox (`GET /sandbox/_sandbox/mail`), newest first.
     pub async fn mailbox(&self) -> Vec<serde_json::Value> {
-        self.http
-            .get(self.url("/sandbox/_sandbox/mail"))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap()
+        self.sandbox_control("mail").await
     }
 
     /// The newest mail in the development mailbox whose subject contains `needle`, once it is
