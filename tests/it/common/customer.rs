@@ -406,7 +406,6 @@ impl Customer {
     }
 
     /// Sets the embedded sandbox's faults (`{"routes": [...], "webhooks": {...}}`).
-
     pub async fn set_faults(&self, faults: serde_json::Value) {
         let res = self
             .http
