@@ -21,41 +21,43 @@ impl Drop for App {
     }
 }
 
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-/// The release or debug binary cargo built for this test, on `database_url`.
+/// The release or debug binary cargo built for this test, on `database_url`, on a port it
+/// picks itself (read from its first log line), so no other test can take the port meanwhile.
 async fn start(database_url: &str, faults: &str) -> App {
-    let port = free_port();
-    let child = Command::new(env!("CARGO_BIN_EXE_solaris-onboarding"))
-        .env("LISTEN_ADDR", format!("127.0.0.1:{port}"))
+    use std::io::BufRead;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_solaris-onboarding"))
+        .env("LISTEN_ADDR", "127.0.0.1:0")
         .env("METRICS_LISTEN_ADDR", "127.0.0.1:0")
         .env("DATABASE_URL", database_url)
         .env("SANDBOX_TIME_SCALE", "1")
         .env("SANDBOX_FAULTS", faults)
         .env("SHUTDOWN_GRACE_SECONDS", "20")
-        .env("RUST_LOG", "warn")
+        .env("RUST_LOG", "warn,solaris_onboarding::startup=info")
         .stdin(Stdio::null())
-        .stdout(Stdio::null())
+        .stdout(Stdio::piped())
         .spawn()
         .expect("the binary starts");
-    let app = App {
-        child,
-        base: format!("http://127.0.0.1:{port}"),
-    };
-    common::eventually("the app answers", || async {
-        reqwest::get(&app.base)
-            .await
-            .map(|_| ())
-            .map_err(|e| e.to_string())
-    })
-    .await;
-    app
+    let stdout = child.stdout.take().unwrap();
+    let serving = tokio::task::spawn_blocking(move || {
+        let mut lines = std::io::BufReader::new(stdout).lines();
+        let base = lines.by_ref().map_while(Result::ok).find_map(|line| {
+            let at = line.find("http://127.0.0.1:")?;
+            let rest = &line[at..];
+            let end = rest[17..]
+                .find(|c: char| !c.is_ascii_digit())
+                .map_or(rest.len(), |n| n + 17);
+            Some(rest[..end].to_string())
+        });
+        // The rest of the log is read and left, so the process never blocks on a full pipe.
+        std::thread::spawn(move || lines.for_each(drop));
+        base
+    });
+    let base = tokio::time::timeout(common::DEADLINE, serving)
+        .await
+        .expect("the app says where it serves")
+        .unwrap()
+        .expect("the app's log names its address");
+    App { child, base }
 }
 
 async fn count(db: &Db, sql: &str) -> i64 {
