@@ -135,12 +135,12 @@ fn expiry_ms(record: &Record) -> i64 {
     record.expiry_date.unix_timestamp() * 1000
 }
 
-/// `record` with its expiry moved by `ms`.
-fn shifted(record: &Record, ms: i64) -> Record {
-    Record {
-        expiry_date: record.expiry_date + time::Duration::milliseconds(ms),
-        ..record.clone()
-    }
+/// `record` with its expiry moved by `ms`. tower-sessions sets and reads expiries on the wall
+/// clock; the store keeps them on the app's clock (moved by `Clock::skew_ms`), so a session
+/// lapses when the app's clock, which a test or the sandbox may move, passes its expiry.
+fn shifted(mut record: Record, ms: i64) -> Record {
+    record.expiry_date += time::Duration::milliseconds(ms);
+    record
 }
 
 #[async_trait]
@@ -162,7 +162,7 @@ impl SessionStore for DbSessionStore {
             .await
             .map_err(backend)?;
             if inserted.rows_affected() == 1 {
-                self.cached(&shifted(record, skew));
+                self.cached(&shifted(record.clone(), skew));
                 return Ok(());
             }
             record.id = Id::default();
@@ -171,7 +171,7 @@ impl SessionStore for DbSessionStore {
 
     async fn save(&self, record: &Record) -> session_store::Result<()> {
         let _gate = self.gate().await;
-        let record = &shifted(record, self.db.clock.skew_ms());
+        let record = &shifted(record.clone(), self.db.clock.skew_ms());
         let data = serde_json::to_string(&record.data).map_err(backend)?;
         sqlx::query(
             "insert into session (id, data, expires_at) values ($1, $2, $3) \
@@ -191,7 +191,7 @@ impl SessionStore for DbSessionStore {
         let on_app_clock = self.load_on_app_clock(id).await?;
         // tower-sessions reads the expiry on the wall clock.
         let skew = self.db.clock.skew_ms();
-        Ok(on_app_clock.map(|r| shifted(&r, -skew)))
+        Ok(on_app_clock.map(|r| shifted(r, -skew)))
     }
 
     async fn delete(&self, id: &Id) -> session_store::Result<()> {

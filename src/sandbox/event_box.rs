@@ -25,17 +25,18 @@ impl EventSink for EventBox {
 
 /// Keeps an event with the headers it would have been sent with.
 async fn keep(db: &Db, event: &SignedEvent<'_>) -> Result<(), StoreError> {
+    let now = db.now_ms();
     sqlx::query(
         "insert into sandbox_partner_event (id, webhook_id, webhook_timestamp, webhook_signature, \
          event_type, body, received_at) values ($1, $2, $3, $4, $5, $6, $7)",
     )
-    .bind(uuid::Uuid::new_v4().simple().to_string())
+    .bind(super::ids::ordered(now))
     .bind(event.id)
     .bind(event.timestamp.to_string())
     .bind(event.signature)
     .bind(event.event_type)
     .bind(event.body)
-    .bind(db.now_ms())
+    .bind(now)
     .execute(&db.writer)
     .await?;
     Ok(())

@@ -38,3 +38,18 @@ pub(crate) fn idnow_reference() -> String {
         .collect();
     format!("TST-{letters}")
 }
+
+/// An id that sorts in the order this process made it: the time, then a counter, then a random
+/// tail against other instances. The development mailbox and the event box list newest first
+/// by it when their times tie (a manual clock that stands still gives one time to all).
+pub(crate) fn ordered(now_ms: i64) -> String {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+    format!(
+        "{:012x}{:010x}{}",
+        now_ms.max(0),
+        n & 0xff_ffff_ffff,
+        &hex32()[..10]
+    )
+}

@@ -29,16 +29,17 @@ impl MailSink for DevMailbox {
 
 /// Keeps a mail the app would have sent to `to`.
 async fn keep(db: &Db, to: &str, mail: &Rendered) -> Result<(), StoreError> {
+    let now = db.now_ms();
     sqlx::query(
         "insert into sandbox_mail (id, to_address, subject, text_body, html_body, sent_at) \
          values ($1, $2, $3, $4, $5, $6)",
     )
-    .bind(uuid::Uuid::new_v4().simple().to_string())
+    .bind(super::ids::ordered(now))
     .bind(to)
     .bind(&mail.subject)
     .bind(&mail.text)
     .bind(&mail.html)
-    .bind(db.now_ms())
+    .bind(now)
     .execute(&db.writer)
     .await?;
     Ok(())

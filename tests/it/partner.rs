@@ -527,9 +527,7 @@ async fn a_failed_event_is_listed_and_sent_again_by_an_operator() {
 
 #[tokio::test]
 async fn without_a_url_the_sandbox_keeps_the_events_signed_with_its_documented_key() {
-    // On the wall clock: the event box lists by the time it received each event, which a
-    // manual clock standing still gives to all of them.
-    let c = common::customer::TestApp::new().spawn("en").await;
+    let c = common::customer::spawn("en").await;
     sign_up(&c, "X-MANUALTEST-HAPPYPATH").await;
     let events: Vec<Value> = eventually("three events in the event box", || async {
         c.settle().await;
