@@ -66,10 +66,6 @@ impl Clock {
         }
     }
 
-    pub fn is_manual(&self) -> bool {
-        matches!(self.inner.base, Base::Fixed(_))
-    }
-
     /// Milliseconds since the Unix epoch.
     pub fn now_ms(&self) -> i64 {
         let base = match self.inner.base {

@@ -54,7 +54,7 @@ pub(crate) async fn store_evidence(
     .await?;
     super::history::record(
         &mut *tx,
-        db.now_ms(),
+        now,
         application_id,
         super::history::Happened::EvidenceFetched,
         identification_id,

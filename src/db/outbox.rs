@@ -62,8 +62,9 @@ pub async fn end(
     state: &str,
     why: Option<&str>,
 ) -> Result<(), StoreError> {
+    let now = db.now_ms();
     let (done_state, done_at) = outbox.done();
-    let at = (state == done_state).then(|| db.now_ms());
+    let at = (state == done_state).then_some(now);
     let mut tx = db.begin_write().await?;
     let ended = sqlx::query(&format!(
         "update {} set state = $1, {done_at} = $2, last_error = $3, lease_owner = null, \
@@ -84,7 +85,7 @@ pub async fn end(
         _ => None,
     };
     if let (Some(happened), 1) = (happened, ended.rows_affected()) {
-        super::history::record_for(&mut *tx, db.now_ms(), Queued::Mail, id, happened, "").await?;
+        super::history::record_for(&mut *tx, now, Queued::Mail, id, happened, "").await?;
     }
     Ok(tx.commit().await?)
 }

@@ -336,16 +336,6 @@ impl Server {
     /// sandbox can never stand in for Solaris by accident.
     #[cfg(feature = "sandbox")]
     pub async fn sandbox(settings: Settings, addr: SocketAddr) -> anyhow::Result<Server> {
-        Server::sandbox_on(settings, addr, Clock::system()).await
-    }
-
-    /// [`Server::sandbox`] on a given clock.
-    #[cfg(feature = "sandbox")]
-    pub async fn sandbox_on(
-        settings: Settings,
-        addr: SocketAddr,
-        clock: Clock,
-    ) -> anyhow::Result<Server> {
         if !settings.sandbox_embedded() {
             anyhow::bail!(
                 "the sandbox does not start while SOLARIS_API_URL and Solaris credentials are configured"
@@ -365,7 +355,7 @@ impl Server {
                  SANDBOX_CLIENT_SECRET of at least 32 characters for a shared test system"
             );
         }
-        let db = Db::connect(&settings.database_url, clock).await?;
+        let db = Db::connect(&settings.database_url, Clock::system()).await?;
         // Standalone, the partner's return page is by default the app's on its usual address.
         let app_url = match &settings.public_url {
             Some(url) => url.clone(),

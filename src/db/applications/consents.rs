@@ -24,6 +24,7 @@ pub(crate) async fn record_consent(
     application_id: &str,
     consent: &NewConsent<'_>,
 ) -> Result<(), StoreError> {
+    let now = db.now_ms();
     let mut tx = db.begin_write().await?;
     sqlx::query(
         "insert into consent_text (text_sha256, kind, language, version, text, created_at) \
@@ -34,7 +35,7 @@ pub(crate) async fn record_consent(
     .bind(consent.language)
     .bind(consent.version)
     .bind(consent.text)
-    .bind(db.now_ms())
+    .bind(now)
     .execute(&mut *tx)
     .await?;
     sqlx::query(
@@ -48,12 +49,12 @@ pub(crate) async fn record_consent(
     .bind(consent.text_sha256)
     .bind(consent.language)
     .bind(consent.signed_at)
-    .bind(db.now_ms())
+    .bind(now)
     .execute(&mut *tx)
     .await?;
     history::record(
         &mut *tx,
-        db.now_ms(),
+        now,
         application_id,
         Happened::Consent,
         &format!(

@@ -57,18 +57,19 @@ pub(crate) async fn erase_on_request(
     application_id: &str,
     actor: &str,
 ) -> Result<bool, StoreError> {
+    let now = db.now_ms();
     let mut tx = db.begin_write().await?;
     let erased = erase_reached(
         &mut tx,
         application_id,
         "data-subject request",
         Some(actor),
-        db.now_ms(),
+        now,
     )
     .await?;
     if erased {
         let reason = ErasureReason::DataSubjectRequest;
-        log_in(&mut tx, reason, 1, db.now_ms()).await?;
+        log_in(&mut tx, reason, 1, now).await?;
     }
     tx.commit().await?;
     Ok(erased)

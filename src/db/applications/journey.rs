@@ -62,7 +62,7 @@ pub(crate) async fn save_details(
     .await?;
     history::record(
         &mut *tx,
-        db.now_ms(),
+        now,
         &app.id,
         Happened::DetailsSaved,
         screens,
@@ -81,6 +81,7 @@ pub async fn submit(
     person: &NewPerson,
     identification: &NewIdentification,
 ) -> Result<bool, StoreError> {
+    let now = db.now_ms();
     let person = to_json("the person creation", person)?;
     let language = identification
         .language
@@ -96,7 +97,7 @@ pub async fn submit(
     .bind(person)
     .bind(identification)
     .bind(&language)
-    .bind(db.now_ms())
+    .bind(now)
     .bind(application_id)
     .execute(&mut *tx)
     .await?;
@@ -106,29 +107,16 @@ pub async fn submit(
     }
     history::record(
         &mut *tx,
-        db.now_ms(),
+        now,
         application_id,
         Happened::Submitted,
         &language,
         None,
     )
     .await?;
-    work::enqueue(&mut tx, application_id, WorkKind::CreatePerson, db.now_ms()).await?;
-    work::enqueue(
-        &mut tx,
-        application_id,
-        WorkKind::CreateIdentification,
-        db.now_ms(),
-    )
-    .await?;
-    mail::enqueue(
-        &mut tx,
-        application_id,
-        MailKind::Saved,
-        "saved",
-        db.now_ms(),
-    )
-    .await?;
+    work::enqueue(&mut tx, application_id, WorkKind::CreatePerson, now).await?;
+    work::enqueue(&mut tx, application_id, WorkKind::CreateIdentification, now).await?;
+    mail::enqueue(&mut tx, application_id, MailKind::Saved, "saved", now).await?;
     tx.commit().await?;
     Ok(true)
 }
@@ -170,17 +158,11 @@ pub(crate) async fn choose_document(
         .bind(application_id)
         .execute(&mut *tx)
         .await?;
-        work::enqueue(
-            &mut tx,
-            application_id,
-            WorkKind::CreateIdentification,
-            db.now_ms(),
-        )
-        .await?;
+        work::enqueue(&mut tx, application_id, WorkKind::CreateIdentification, now).await?;
     }
     history::record(
         &mut *tx,
-        db.now_ms(),
+        now,
         application_id,
         Happened::DocumentChosen,
         detail,
@@ -192,15 +174,16 @@ pub(crate) async fn choose_document(
 
 /// The customer has what the checklist names.
 pub async fn checklist_done(db: &Db, application_id: &str) -> Result<(), StoreError> {
+    let now = db.now_ms();
     let mut tx = db.begin_write().await?;
     sqlx::query("update application set checklist_done_at = $1, updated_at = $1 where id = $2")
-        .bind(db.now_ms())
+        .bind(now)
         .bind(application_id)
         .execute(&mut *tx)
         .await?;
     history::record(
         &mut *tx,
-        db.now_ms(),
+        now,
         application_id,
         Happened::ChecklistDone,
         "",
@@ -219,6 +202,7 @@ pub async fn record_request(
     status: &IdentificationStatus,
     url: &str,
 ) -> Result<Option<String>, StoreError> {
+    let now = db.now_ms();
     #[derive(sqlx::FromRow)]
     struct Before {
         identification_status: Option<String>,
@@ -253,7 +237,7 @@ pub async fn record_request(
     )
     .bind(status_text(status)?)
     .bind(url)
-    .bind(db.now_ms())
+    .bind(now)
     .bind(application_id)
     .execute(&mut *tx)
     .await?;
@@ -261,7 +245,7 @@ pub async fn record_request(
     // The request is history even when a webhook's read stored its status first.
     history::record(
         &mut *tx,
-        db.now_ms(),
+        now,
         application_id,
         Happened::IdentificationRequested,
         &format!("{ident} {}", status.as_str()),
@@ -280,7 +264,7 @@ pub async fn record_request(
                 status: Some(status.as_str()),
                 failure_reason: None,
             },
-            db.now_ms(),
+            now,
         )
         .await?;
     }
@@ -294,6 +278,7 @@ pub(crate) async fn renew_expired_identification(
     db: &Db,
     application_id: &str,
 ) -> Result<bool, StoreError> {
+    let now = db.now_ms();
     let mut tx = db.begin_write().await?;
     let reset = sqlx::query(
         "update application set identification_id = null, identification_status = null, \
@@ -301,20 +286,14 @@ pub(crate) async fn renew_expired_identification(
          reconcile_due_at = null, reconcile_count = 0, updated_at = $1 \
          where id = $2 and identification_status = $3",
     )
-    .bind(db.now_ms())
+    .bind(now)
     .bind(application_id)
     .bind(IdentificationStatus::Expired.as_str())
     .execute(&mut *tx)
     .await?;
     let renewed = reset.rows_affected() == 1;
     if renewed {
-        work::enqueue(
-            &mut tx,
-            application_id,
-            WorkKind::CreateIdentification,
-            db.now_ms(),
-        )
-        .await?;
+        work::enqueue(&mut tx, application_id, WorkKind::CreateIdentification, now).await?;
     }
     tx.commit().await?;
     Ok(renewed)
@@ -348,10 +327,11 @@ pub(crate) async fn set_person_id(
     application_id: &str,
     person_id: &str,
 ) -> Result<(), StoreError> {
+    let now = db.now_ms();
     let mut tx = db.begin_write().await?;
     sqlx::query("update application set person_id = $1, updated_at = $2 where id = $3")
         .bind(person_id)
-        .bind(db.now_ms())
+        .bind(now)
         .bind(application_id)
         .execute(&mut *tx)
         .await?;
@@ -365,7 +345,7 @@ pub(crate) async fn set_person_id(
         EventType::Submitted,
         "submitted",
         data,
-        db.now_ms(),
+        now,
     )
     .await?;
     Ok(tx.commit().await?)
@@ -433,7 +413,7 @@ pub async fn withdraw(db: &Db, application_id: &str) -> Result<Withdrawal, Store
     };
     history::record(
         &mut *tx,
-        db.now_ms(),
+        now,
         application_id,
         Happened::Withdrawn,
         detail,
@@ -447,7 +427,7 @@ pub async fn withdraw(db: &Db, application_id: &str) -> Result<Withdrawal, Store
         );
         history::raise(
             &mut *tx,
-            db.now_ms(),
+            now,
             Some(application_id),
             Concern::DeletionRequested,
             &format!("deletion_requested:{application_id}"),

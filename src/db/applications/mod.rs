@@ -49,14 +49,15 @@ pub(super) fn status_text(status: &IdentificationStatus) -> Result<&str, StoreEr
 
 /// Creates an empty application; returns its id.
 pub async fn create(db: &Db) -> Result<String, StoreError> {
+    let now = db.now_ms();
     let id = uuid::Uuid::new_v4().simple().to_string();
     let mut tx = db.begin_write().await?;
     sqlx::query("insert into application (id, created_at, updated_at) values ($1, $2, $2)")
         .bind(&id)
-        .bind(db.now_ms())
+        .bind(now)
         .execute(&mut *tx)
         .await?;
-    history::record(&mut *tx, db.now_ms(), &id, Happened::Started, "", None).await?;
+    history::record(&mut *tx, now, &id, Happened::Started, "", None).await?;
     tx.commit().await?;
     Ok(id)
 }

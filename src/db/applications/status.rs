@@ -24,6 +24,7 @@ pub async fn record_identification(
     created: bool,
 ) -> Result<Option<Transition>, StoreError> {
     let status = status_text(&ident.status)?;
+    let at = db.now_ms();
     let mut tx = db.begin_write().await?;
     let before: Option<Before> = sqlx::query_as(&format!(
         "select identification_status, language, created_at, identification_requested_at, \
@@ -60,7 +61,7 @@ pub async fn record_identification(
     .bind(ident.url.as_deref())
     .bind(ident.failure_reason.as_ref().map(|f| f.0.as_str()))
     .bind(ident.completed_at.as_deref())
-    .bind(db.now_ms())
+    .bind(at)
     .bind(application_id)
     .bind(i64::from(created))
     .bind(IdentificationStatus::Created.as_str())
@@ -92,7 +93,7 @@ pub async fn record_identification(
         events_so_far,
     });
     if effects.read_person {
-        work::enqueue(&mut tx, application_id, WorkKind::SyncPerson, db.now_ms()).await?;
+        work::enqueue(&mut tx, application_id, WorkKind::SyncPerson, at).await?;
     }
     if told {
         let data = EventData {
@@ -101,7 +102,7 @@ pub async fn record_identification(
             status: Some(ident.status.as_str()),
             failure_reason: ident.failure_reason.as_ref().map(|f| f.0.as_str()),
         };
-        store_effects(&mut tx, application_id, &effects, &data, db.now_ms()).await?;
+        store_effects(&mut tx, application_id, &effects, &data, at).await?;
     }
     tx.commit().await?;
     Ok(changed.then_some(Transition {
@@ -307,7 +308,7 @@ pub(crate) async fn queue_reconciliation_reads(
         .execute(&mut *tx)
         .await?;
         if claimed.rows_affected() == 1 {
-            work::enqueue_read(&mut tx, &id, WorkKind::RefreshIdentification, db.now_ms()).await?;
+            work::enqueue_read(&mut tx, &id, WorkKind::RefreshIdentification, now).await?;
             queued += 1;
         }
         tx.commit().await?;

@@ -158,27 +158,20 @@ pub(crate) async fn renew_lease(
 
 /// The item ran; only its lease holder may say so.
 pub async fn finish(db: &Db, id: &str, owner: &str) -> Result<(), StoreError> {
+    let now = db.now_ms();
     let mut tx = db.begin_write().await?;
     let done = sqlx::query(
         "update solaris_work set state = $1, lease_owner = null, lease_until = null, \
          last_error = null, updated_at = $2 where id = $3 and lease_owner = $4",
     )
     .bind(WorkState::Done.as_str())
-    .bind(db.now_ms())
+    .bind(now)
     .bind(id)
     .bind(owner)
     .execute(&mut *tx)
     .await?;
     if done.rows_affected() == 1 {
-        history::record_for(
-            &mut *tx,
-            db.now_ms(),
-            Queued::Work,
-            id,
-            Happened::WorkDone,
-            "",
-        )
-        .await?;
+        history::record_for(&mut *tx, now, Queued::Work, id, Happened::WorkDone, "").await?;
     }
     Ok(tx.commit().await?)
 }
@@ -195,6 +188,7 @@ pub(crate) async fn retry_later(
     next_attempt_at: i64,
     outcome_unknown: bool,
 ) -> Result<(), StoreError> {
+    let now = db.now_ms();
     let mut tx = db.begin_write().await?;
     sqlx::query(
         "update solaris_work set lease_owner = null, lease_until = null, last_error = $1, \
@@ -206,7 +200,7 @@ pub(crate) async fn retry_later(
     )
     .bind(why)
     .bind(next_attempt_at)
-    .bind(db.now_ms())
+    .bind(now)
     .bind(&item.id)
     .bind(owner)
     .bind(i64::from(outcome_unknown))
@@ -217,7 +211,7 @@ pub(crate) async fn retry_later(
     let detail = format!(" attempt {}: {why}", item.attempts + 1);
     history::record_for(
         &mut *tx,
-        db.now_ms(),
+        now,
         Queued::Work,
         &item.id,
         Happened::WorkRetry,
@@ -275,7 +269,7 @@ pub(crate) async fn fail(
     let detail = format!(" after {} attempts: {why}", item.attempts + 1);
     history::record_for(
         &mut *tx,
-        db.now_ms(),
+        now,
         Queued::Work,
         &item.id,
         Happened::WorkFailed,
@@ -290,7 +284,7 @@ pub(crate) async fn fail(
     };
     history::raise(
         &mut *tx,
-        db.now_ms(),
+        now,
         Some(&item.application_id),
         concern,
         &format!("work_failed:{}:{}", item.id, item.attempts + 1),

@@ -79,7 +79,6 @@ pub struct TestApp {
     vars: Vec<(String, String)>,
     clock: Clock,
     loops: Loops,
-    database_url: Option<String>,
 }
 
 impl TestApp {
@@ -88,7 +87,6 @@ impl TestApp {
             vars: Vec::new(),
             clock: Clock::system(),
             loops: Loops::Run,
-            database_url: None,
         }
     }
 
@@ -107,22 +105,13 @@ impl TestApp {
         self
     }
 
-    /// On this database instead of a fresh one.
-    pub fn on(mut self, database_url: &str) -> TestApp {
-        self.database_url = Some(database_url.to_string());
-        self
-    }
-
     /// The app with the embedded sandbox at the guide's real delays, and its first customer.
     pub async fn spawn(self, lang: &'static str) -> Customer {
         if std::env::var_os("TEST_LOG").is_some() {
             // `TEST_LOG=1 RUST_LOG=debug cargo nextest run ...` shows the app's log lines.
             solaris_onboarding::telemetry::init(solaris_onboarding::config::LogFormat::Pretty);
         }
-        let db = match self.database_url {
-            Some(url) => url,
-            None => fresh_database_url().await,
-        };
+        let db = fresh_database_url().await;
         // The faults' chance: the seed given to replay a failure, or a new one.
         let seed = super::sandbox_seed();
         let seed_text = seed.to_string();
