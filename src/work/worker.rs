@@ -222,14 +222,21 @@ impl Worker {
         work::retry_later(&self.db, item, &self.owner, why, next, unknown).await
     }
 
-    /// Renews the item's lease every third of it while the item runs; returns only when the
-    /// lease is lost (another worker took the item, or it could not be renewed in time), and
-    /// then the running attempt is given up.
+    /// Renews the item's lease every third of it on the app's clock while the item runs;
+    /// returns only when the lease is lost (another worker took the item, or it could not be
+    /// renewed in time), and then the running attempt is given up.
     async fn keep_lease(&self, item: &Due) -> String {
         let every = self.options.lease / 3;
+        let every_ms = every.as_millis() as i64;
+        let mut renew_at = self.db.now_ms() + every_ms;
         loop {
-            tokio::time::sleep(every).await;
-            let until = self.db.now_ms() + self.options.lease.as_millis() as i64;
+            // A moved clock is looked at at once.
+            while self.db.now_ms() < renew_at {
+                self.db.clock.pause(every).await;
+            }
+            let now = self.db.now_ms();
+            renew_at = now + every_ms;
+            let until = now + self.options.lease.as_millis() as i64;
             match work::renew_lease(&self.db, &item.id, &self.owner, until).await {
                 Ok(true) => {}
                 Ok(false) => return "the lease was lost to another worker".into(),
