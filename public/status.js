@@ -44,6 +44,15 @@
   // causes must not reload the page under it.
   document.addEventListener('submit', stop);
 
+  // Words that change with time alone (a review that may still change a cancel, a check that
+  // takes longer than usual): the page says when to look again.
+  var recheck = parseInt(box.getAttribute('data-recheck-in') || '', 10);
+  if (recheck > 0) {
+    window.setTimeout(function () {
+      if (!done) { stop(); window.location.reload(); }
+    }, recheck * 1000);
+  }
+
   if (!window.EventSource) {
     poll();
     return;

@@ -148,6 +148,45 @@ where
     Ok(raised.rows_affected() == 1)
 }
 
+/// Puts a standing problem in front of a person: one item per `cause` (an application and
+/// what is wrong with it), whose detail each new occurrence updates. An item closed meanwhile
+/// opens again, and OPS_EMAIL is told of it again; one still open is not announced twice.
+pub(crate) async fn raise_standing<'e, E>(
+    on: E,
+    now: i64,
+    application_id: Option<&str>,
+    concern: Concern,
+    cause: &str,
+    detail: &str,
+) -> Result<(), StoreError>
+where
+    E: sqlx::Executor<'e, Database = Any>,
+{
+    sqlx::query(
+        "insert into attention (id, application_id, cause, kind, detail, created_at, updated_at) \
+         values ($1, $2, $3, $4, $5, $6, $6) on conflict (cause) do update set \
+         detail = excluded.detail, updated_at = excluded.updated_at, \
+         notified_at = case when attention.state = 'closed' then null else attention.notified_at end, \
+         closed_by = case when attention.state = 'closed' then null else attention.closed_by end, \
+         state = case when attention.state = 'closed' then 'open' else attention.state end",
+    )
+    .bind(uuid::Uuid::new_v4().simple().to_string())
+    .bind(application_id)
+    .bind(cause)
+    .bind(concern.as_str())
+    .bind(detail)
+    .bind(now)
+    .execute(on)
+    .await?;
+    tracing::warn!(
+        code = "needs_attention",
+        concern = concern.as_str(),
+        application_id,
+        "something needs a person in the back office"
+    );
+    Ok(())
+}
+
 /// One item of the needs-attention queue, with who holds it.
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct Item {

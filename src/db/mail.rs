@@ -19,6 +19,18 @@ pub(crate) async fn enqueue(
     cause: &str,
     now: i64,
 ) -> Result<(), StoreError> {
+    enqueue_at(tx, application_id, kind, cause, now, now).await
+}
+
+/// Queues a mail due at `due` (ms), once per (application, cause).
+pub(crate) async fn enqueue_at(
+    tx: &mut sqlx::Transaction<'_, Any>,
+    application_id: &str,
+    kind: MailKind,
+    cause: &str,
+    now: i64,
+    due: i64,
+) -> Result<(), StoreError> {
     sqlx::query(
         "insert into mail (id, application_id, cause, kind, state, created_at, due_at) \
          values ($1, $2, $3, $4, 'waiting', $5, $6) on conflict do nothing",
@@ -28,7 +40,7 @@ pub(crate) async fn enqueue(
     .bind(cause)
     .bind(kind.as_str())
     .bind(now)
-    .bind(now)
+    .bind(due)
     .execute(&mut **tx)
     .await?;
     Ok(())

@@ -122,6 +122,13 @@ pub struct Application {
     pub identification_completed_at: Option<String>,
     /// The person was read back from Solaris after the identification succeeded.
     pub person_synced: bool,
+    /// When the stored status last changed (ms on the app's clock).
+    pub status_changed_at: Option<i64>,
+    /// When IDnow sent a browser back with this identification's transaction number: the
+    /// session at IDnow ended (ms). Cleared when the customer goes to IDnow again.
+    pub call_ended_at: Option<i64>,
+    /// When the customer opened the application on another device with its link (ms).
+    pub phone_joined_at: Option<i64>,
 }
 
 impl Application {
@@ -144,9 +151,29 @@ impl Application {
         }
     }
 
+    /// Solaris refused to start the identification for good (a 4xx to the request, such as
+    /// a test case it does not offer for this method): another request would be refused too.
+    /// Staff clear it when they retry the request.
+    pub(crate) fn request_refused(&self) -> bool {
+        self.identification_url.is_none()
+            && self
+                .solaris_error
+                .as_ref()
+                .and_then(|e| e.status)
+                .is_some_and(|s| (400..500).contains(&s))
+    }
+
+    /// The customer is on IDnow's waiting list: IDnow calls them; nothing to retry.
+    pub(crate) fn on_waiting_list(&self) -> bool {
+        super::failure_reason::is_waiting_list(self.failure_reason.as_deref())
+    }
+
     /// The customer still has to do (or redo) the call: reminders are about this.
     pub(crate) fn waits_for_the_customer(&self) -> bool {
         if !self.can_still_move() {
+            return false;
+        }
+        if self.on_waiting_list() {
             return false;
         }
         match self.identification_status.as_ref() {

@@ -18,6 +18,9 @@ closed_set!(
         Failed => "application.failed",
         /// The application's personal data was erased (Solaris deleted the person).
         Erased => "application.erased",
+        /// The customer withdrew an application Solaris holds (its `status` the last one
+        /// known; after `application.completed` the bank must stop the account).
+        Withdrawn => "application.withdrawn",
     }
 );
 

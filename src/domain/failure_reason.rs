@@ -88,10 +88,21 @@ pub fn lookup(code: &str) -> Option<&'static FailureReasonInfo> {
     FAILURE_REASONS.iter().find(|r| r.code == code)
 }
 
+/// IDnow put the customer on its waiting list. The guide's table marks it permanent because
+/// the customer cannot leave the list (a restart only shows a warning), but it is no refusal:
+/// IDnow calls the customer when an agent is free.
+pub(crate) const WAITING_LIST: &str = "ENROLLED_TO_WAITING_LIST";
+
+/// The customer is on IDnow's waiting list.
+pub(crate) fn is_waiting_list(code: Option<&str>) -> bool {
+    code == Some(WAITING_LIST)
+}
+
 /// The guide's "permanent failure" rule, the one place it is written: a code the table marks
-/// permanent; an absent or unlisted code is not.
+/// permanent, so no retry can solve it and the account cannot be opened this way; an absent or
+/// unlisted code is not, and neither is the waiting list ([`is_waiting_list`]).
 pub(crate) fn is_permanent(code: Option<&str>) -> bool {
-    code.and_then(lookup).is_some_and(|r| r.permanent)
+    !is_waiting_list(code) && code.and_then(lookup).is_some_and(|r| r.permanent)
 }
 
 #[cfg(test)]

@@ -107,6 +107,18 @@ impl IdentificationStatus {
         IdentificationStatus::Canceled,
     ];
 
+    /// Statuses that can carry IDnow's failure reason: the guide gives one for `aborted` and
+    /// `canceled`; a failed or expired one may keep it. A success or a running call has none.
+    pub(crate) fn has_failure_reason(&self) -> bool {
+        !matches!(
+            self,
+            IdentificationStatus::Created
+                | IdentificationStatus::Pending
+                | IdentificationStatus::PendingSuccessful
+                | IdentificationStatus::Successful
+        )
+    }
+
     /// Statuses in which an identification has ended: what Solaris holds of it is worth
     /// reading for the bank's staff.
     pub(crate) fn has_ended(&self) -> bool {

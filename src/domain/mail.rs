@@ -10,6 +10,8 @@ closed_set!(
         Action => "action",
         Refused => "refused",
         CanceledAfterSuccess => "canceled_after_success",
+        /// IDnow put the customer on its waiting list: IDnow calls them.
+        WaitingList => "waiting_list",
         Reminder => "reminder",
         ExpirySoon => "expiry_soon",
         Relink => "relink",

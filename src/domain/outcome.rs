@@ -3,8 +3,18 @@
 //! holds. Storage writes these effects in the transaction of the change (`db`); the
 //! senders send them. Nothing here does I/O.
 
-use super::failure_reason::is_permanent;
+use super::failure_reason::{is_permanent, is_waiting_list};
 use super::{Concern, EventType, IdentificationStatus, MailKind};
+
+/// How long a fresh `canceled` waits before its mail goes out and the customer's page offers
+/// the retry: the review after a call takes 1–2 minutes (the guide's test scenarios), and it may
+/// still turn the cancel into a success (appendix II, case 2). The mail is checked again
+/// before it is sent.
+pub const SETTLE_MS: i64 = 3 * 60 * 1000;
+
+/// How long the return page, once IDnow sent the customer back, says that IDnow checks the
+/// call, before it also offers to continue a call that may have been interrupted.
+pub const CHECKING_MS: i64 = 10 * 60 * 1000;
 
 /// A stored change of an identification's status, with what the rules need to know of its
 /// application.
@@ -44,6 +54,9 @@ impl<T> Once<T> {
 pub struct Effects {
     /// The mail that tells the customer the outcome.
     pub mail: Option<Once<MailKind>>,
+    /// How long after the change the mail is due: a status a review may still change waits
+    /// [`SETTLE_MS`].
+    pub mail_after_ms: i64,
     /// The events for the bank, in order: the status change, then what it means.
     pub events: Vec<Once<EventType>>,
     /// What the bank's staff must look at.
@@ -75,8 +88,13 @@ pub fn outcome(change: &StatusChange) -> Effects {
         EventType::StatusChanged,
         format!("status:{id}:{status}:{earlier}"),
     )];
+    // Each cause counts the events before it: a success after a revoked one (case 3, then a
+    // retry on the same link) is a new success, with its own event and mail.
     if let Some(event) = outcome_event(change) {
-        events.push(Once::new(event, format!("{}:{id}", event.as_str())));
+        events.push(Once::new(
+            event,
+            format!("{}:{id}:{earlier}", event.as_str()),
+        ));
     }
     let concern = match (before, now) {
         (Some(IdentificationStatus::Successful), IdentificationStatus::Canceled) => {
@@ -86,8 +104,11 @@ pub fn outcome(change: &StatusChange) -> Effects {
         _ => None,
     }
     .map(|c| Once::new(c, format!("{}:{id}:{earlier}", c.as_str())));
+    let mail = result_mail(change);
+    let settles = mail == Some(MailKind::Action) && *now == IdentificationStatus::Canceled;
     Effects {
-        mail: result_mail(change).map(|k| Once::new(k, format!("{}:{id}", k.as_str()))),
+        mail: mail.map(|k| Once::new(k, format!("{}:{id}:{earlier}", k.as_str()))),
+        mail_after_ms: if settles { SETTLE_MS } else { 0 },
         events,
         concern,
         fetch_evidence: !change.withdrawn && now.has_ended(),
@@ -103,6 +124,11 @@ fn result_mail(change: &StatusChange) -> Option<MailKind> {
     let permanent = is_permanent(change.failure_reason);
     let was_successful = change.before == Some(&IdentificationStatus::Successful);
     Some(match change.now {
+        IdentificationStatus::Aborted | IdentificationStatus::Canceled
+            if is_waiting_list(change.failure_reason) =>
+        {
+            MailKind::WaitingList
+        }
         IdentificationStatus::Successful => MailKind::Success,
         IdentificationStatus::Failed => MailKind::Refused,
         IdentificationStatus::Aborted | IdentificationStatus::Canceled if permanent => {
@@ -352,9 +378,9 @@ mod tests {
     #[test]
     fn each_effect_is_caused_once_per_identification_and_a_returning_status_anew() {
         let effects = outcome(&change(Some(&S::Pending), &S::Successful, None, true));
-        assert_eq!(effects.mail.unwrap().cause, "success:i-1");
+        assert_eq!(effects.mail.unwrap().cause, "success:i-1:3");
         assert_eq!(effects.events[0].cause, "status:i-1:successful:3");
-        assert_eq!(effects.events[1].cause, "application.completed:i-1");
+        assert_eq!(effects.events[1].cause, "application.completed:i-1:3");
         assert_eq!(effects.history_detail, "i-1 successful");
         let failed = outcome(&change(None, &S::PendingFailed, Some("TECH_VIDEO"), true));
         assert_eq!(failed.concern.unwrap().cause, "pending_failed:i-1:3");

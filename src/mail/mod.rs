@@ -18,6 +18,7 @@ use crate::config::{MailDelivery, MailSettings};
 use crate::db::mail::{self as store, DueMail, Ending, MailKind, Purpose};
 use crate::db::outbox::{self, Outbox};
 use crate::db::{applications, Db, StoreError};
+use crate::domain::IdentificationStatus;
 use crate::i18n::Lang;
 pub use links::Links;
 use texts::Letter;
@@ -281,6 +282,14 @@ impl Mailer {
         let nudge = kind.nudges();
         if nudge && (facts.reminders_stopped || !app.waits_for_the_customer()) {
             return Ok(Prepared::Drop("the customer no longer needs reminding"));
+        }
+        // A mail that waited for a review to settle tells only what still holds.
+        let retry_still_needed = matches!(
+            app.status(),
+            IdentificationStatus::Aborted | IdentificationStatus::Canceled
+        );
+        if kind == MailKind::Action && !retry_still_needed {
+            return Ok(Prepared::Drop("the status changed before the mail was due"));
         }
         let needs_link = texts::has_link(kind);
         if needs_link && !app.can_still_move() {

@@ -112,6 +112,17 @@ fn words(l: &Letter<'_>) -> Words {
             button: if en { "Repeat the identification" } else { "Identifikation wiederholen" },
             after: vec![link_note],
         },
+        MailKind::WaitingList => Words {
+            subject: pick(format!("{bank}: you are on IDnow's waiting list"), format!("{bank}: Sie stehen auf der Warteliste von IDnow")),
+            before: vec![
+                pick("IDnow has put you on its waiting list for the video identification. You do not need to do anything: IDnow contacts you when an agent is free.".into(),
+                     "IDnow hat Sie für die Videoidentifikation auf seine Warteliste gesetzt. Sie müssen nichts tun: IDnow meldet sich bei Ihnen, sobald eine Mitarbeiterin oder ein Mitarbeiter frei ist.".into()),
+                pick("You cannot leave the waiting list yourself, and starting the identification again would only show a warning. We write to you as soon as there is a result.".into(),
+                     "Sie können die Warteliste nicht selbst verlassen, und ein neuer Start der Identifikation zeigt nur einen Warnhinweis. Wir schreiben Ihnen, sobald ein Ergebnis vorliegt.".into()),
+            ],
+            button: "",
+            after: vec![],
+        },
         MailKind::Reminder => Words {
             subject: pick(format!("{bank}: your application is waiting for you"), format!("{bank}: Ihr Antrag wartet auf Sie")),
             before: vec![
@@ -277,7 +288,10 @@ pub(crate) fn render(l: &Letter<'_>) -> Rendered {
 
 /// Whether a mail of `kind` leads back into the application.
 pub(crate) fn has_link(kind: MailKind) -> bool {
-    !matches!(kind, MailKind::Success | MailKind::Refused)
+    !matches!(
+        kind,
+        MailKind::Success | MailKind::Refused | MailKind::WaitingList
+    )
 }
 
 #[cfg(test)]

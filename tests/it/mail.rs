@@ -276,14 +276,17 @@ async fn waiting_mail(
                     "line_1": "Teststraße", "line_2": "1", "postal_code": "10115", "city": "Berlin",
                     "state": null, "country": "DE", "tax_country": "DE"}
     });
+    // A mail asking for another try is sent only while the identification still needs one.
+    let status = (kind == "action").then_some("aborted");
     sqlx::query(
-            "insert into application (id, created_at, updated_at, details, person_request, language, submitted_at) \
-             values ($1, $3, $3, $2, '{}', $4, $3)",
+            "insert into application (id, created_at, updated_at, details, person_request, language, submitted_at, identification_status) \
+             values ($1, $3, $3, $2, '{}', $4, $3, $5)",
         )
         .bind(id)
         .bind(details.to_string())
         .bind(db.now_ms())
         .bind(language)
+        .bind(status)
         .execute(&db.pool)
         .await
         .unwrap();

@@ -2,6 +2,7 @@
 //! on port 0 (docs/testing.md). One binary links the crate once; `cargo nextest run` still runs
 //! each test in its own process.
 
+mod after_the_call;
 mod app;
 mod backoffice;
 mod common;

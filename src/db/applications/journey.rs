@@ -231,7 +231,8 @@ pub async fn record_request(
     sqlx::query(
         "update application set identification_status = $1, identification_url = $2, \
          failure_reason = null, solaris_error = null, last_refresh_at = $3, reconcile_count = 0, \
-         reconcile_due_at = null, \
+         reconcile_due_at = null, status_changed_at = case when identification_status = $1 \
+         then status_changed_at else $3 end, \
          identification_requested_at = coalesce(identification_requested_at, $3), updated_at = $3 \
          where id = $4",
     )
@@ -370,12 +371,15 @@ pub async fn withdraw(db: &Db, application_id: &str) -> Result<Withdrawal, Store
     // The application's row is locked first: a webhook or a read that queues work for it
     // changes the row in its own transaction, so it either commits before (and its work is
     // canceled below) or waits and then sees the withdrawal (PostgreSQL; SQLite has one writer).
-    let (person_id,): (Option<String>,) =
-        sqlx::query_as("update application set updated_at = $1 where id = $2 returning person_id")
-            .bind(now)
-            .bind(application_id)
-            .fetch_one(&mut *tx)
-            .await?;
+    let (person_id, identification_id, status): (Option<String>, Option<String>, Option<String>) =
+        sqlx::query_as(
+            "update application set updated_at = $1 where id = $2 \
+             returning person_id, identification_id, identification_status",
+        )
+        .bind(now)
+        .bind(application_id)
+        .fetch_one(&mut *tx)
+        .await?;
     let (attempted,): (i64,) = sqlx::query_as(
         "select count(*) from solaris_work where application_id = $1 and kind = $2 \
          and attempts > 0 and state <> $3",
@@ -421,10 +425,32 @@ pub async fn withdraw(db: &Db, application_id: &str) -> Result<Withdrawal, Store
     )
     .await?;
     if outcome == Withdrawal::Requested {
-        let detail = format!(
+        // The bank's systems hear of it as of anything else: after `application.completed`
+        // the account may already be ordered.
+        partner_events::enqueue(
+            &mut tx,
+            application_id,
+            EventType::Withdrawn,
+            &format!("withdrawn:{application_id}"),
+            EventData {
+                person_id: person_id.as_deref(),
+                identification_id: identification_id.as_deref(),
+                status: status.as_deref(),
+                failure_reason: None,
+            },
+            now,
+        )
+        .await?;
+        let mut detail = format!(
             "person {}",
             person_id.as_deref().unwrap_or("(creation attempted)")
         );
+        if status.as_deref() == Some(IdentificationStatus::Successful.as_str()) {
+            detail.push_str(
+                "; the identification had succeeded and the bank was sent application.completed: \
+                 the account may already be ordered",
+            );
+        }
         history::raise(
             &mut *tx,
             now,

@@ -2,11 +2,13 @@
 //! screens, submitted to the work queue, kept current with what Solaris answers, followed by
 //! the live status stream and reconciliation, and erased on `PERSON_DELETED`.
 
+mod call;
 mod consents;
 mod erasure;
 mod journey;
 mod status;
 
+pub use call::*;
 pub use consents::*;
 pub(crate) use erasure::*;
 pub(in crate::db) use erasure::{log_in, ERASED};
@@ -81,6 +83,9 @@ struct ApplicationRow {
     identification_completed_at: Option<String>,
     person_synced_at: Option<i64>,
     withdrawn_at: Option<i64>,
+    status_changed_at: Option<i64>,
+    call_ended_at: Option<i64>,
+    phone_joined_at: Option<i64>,
     terms_at: Option<String>,
     data_at: Option<String>,
 }
@@ -124,6 +129,9 @@ impl TryFrom<ApplicationRow> for Application {
             withdrawn: row.withdrawn_at.is_some(),
             identification_completed_at: row.identification_completed_at,
             person_synced: row.person_synced_at.is_some(),
+            status_changed_at: row.status_changed_at,
+            call_ended_at: row.call_ended_at,
+            phone_joined_at: row.phone_joined_at,
             consents,
         })
     }
@@ -136,6 +144,7 @@ pub async fn load(db: &Db, id: &str) -> Result<Option<Application>, StoreError> 
          a.person_id, a.identification_id, a.identification_status, a.identification_url, \
          a.failure_reason, a.solaris_person, a.solaris_error, a.checklist_done_at, \
          a.identification_completed_at, a.person_synced_at, a.withdrawn_at, \
+         a.status_changed_at, a.call_ended_at, a.phone_joined_at, \
          case when a.supported_documents_for = a.identification_id \
               then a.supported_documents end as supported_documents, \
          (select signed_at from consent c where c.application_id = a.id and c.kind = $2) as terms_at, \

@@ -24,6 +24,13 @@ pub async fn record_identification(
     created: bool,
 ) -> Result<Option<Transition>, StoreError> {
     let status = status_text(&ident.status)?;
+    // A success, or a call still running, has no failure reason, even when Solaris leaves the
+    // one of an earlier abort or cancel in the field.
+    let reason = ident
+        .failure_reason
+        .as_ref()
+        .map(|f| f.0.as_str())
+        .filter(|_| ident.status.has_failure_reason());
     let at = db.now_ms();
     let mut tx = db.begin_write().await?;
     let before: Option<Before> = sqlx::query_as(&format!(
@@ -47,7 +54,8 @@ pub async fn record_identification(
         "update application set identification_id = $1, identification_status = $2, \
          identification_url = coalesce($3, identification_url), failure_reason = $4, \
          identification_completed_at = coalesce($5, identification_completed_at), \
-         solaris_error = null, last_refresh_at = $6, reconcile_count = case \
+         solaris_error = null, last_refresh_at = $6, status_changed_at = case \
+         when identification_status = $2 then status_changed_at else $6 end, reconcile_count = case \
          when identification_status = $2 then reconcile_count else 0 end, \
          reconcile_due_at = case when identification_status = $2 then reconcile_due_at end, \
          identification_requested_at = case when $2 = $9 then identification_requested_at \
@@ -59,7 +67,7 @@ pub async fn record_identification(
     .bind(&ident.id)
     .bind(status)
     .bind(ident.url.as_deref())
-    .bind(ident.failure_reason.as_ref().map(|f| f.0.as_str()))
+    .bind(reason)
     .bind(ident.completed_at.as_deref())
     .bind(at)
     .bind(application_id)
@@ -87,7 +95,7 @@ pub async fn record_identification(
         identification_id: &ident.id,
         before: before_status.as_ref(),
         now: &ident.status,
-        failure_reason: ident.failure_reason.as_ref().map(|f| f.0.as_str()),
+        failure_reason: reason,
         completed: ident.completed_at.is_some(),
         withdrawn,
         events_so_far,
@@ -100,9 +108,22 @@ pub async fn record_identification(
             person_id: before.person_id.as_deref(),
             identification_id: Some(&ident.id),
             status: Some(ident.status.as_str()),
-            failure_reason: ident.failure_reason.as_ref().map(|f| f.0.as_str()),
+            failure_reason: reason,
         };
         store_effects(&mut tx, application_id, &effects, &data, at).await?;
+        if ident.status == IdentificationStatus::Successful {
+            // Case 3 and then a successful retry: the staff's item says the account can go on.
+            sqlx::query(
+                "update attention set detail = coalesce(detail, '') || $1, updated_at = $2 \
+                 where application_id = $3 and kind = $4 and state <> 'closed'",
+            )
+            .bind(format!(" · then {} successful again", ident.id))
+            .bind(at)
+            .bind(application_id)
+            .bind(crate::domain::Concern::CanceledAfterSuccess.as_str())
+            .execute(&mut *tx)
+            .await?;
+        }
     }
     tx.commit().await?;
     Ok(changed.then_some(Transition {
@@ -134,7 +155,8 @@ async fn store_effects(
     now: i64,
 ) -> Result<(), StoreError> {
     if let Some(mail) = &effects.mail {
-        mail::enqueue(tx, application_id, mail.what, &mail.cause, now).await?;
+        let due = now + effects.mail_after_ms;
+        mail::enqueue_at(tx, application_id, mail.what, &mail.cause, now, due).await?;
     }
     for event in &effects.events {
         partner_events::enqueue(

@@ -266,7 +266,8 @@ pub(crate) async fn fail(
             .execute(&mut *tx)
             .await?;
     }
-    let detail = format!(" after {} attempts: {why}", item.attempts + 1);
+    // `attempts` counts the attempt that just failed.
+    let detail = format!(" after {} attempts: {why}", item.attempts);
     history::record_for(
         &mut *tx,
         now,
@@ -282,12 +283,19 @@ pub(crate) async fn fail(
     } else {
         Concern::WorkFailed
     };
-    history::raise(
+    // One item per application and kind of work, however often it fails again (each
+    // reconciliation round queues a new read): its detail tells the latest failure.
+    history::raise_standing(
         &mut *tx,
         now,
         Some(&item.application_id),
         concern,
-        &format!("work_failed:{}:{}", item.id, item.attempts + 1),
+        &format!(
+            "{}:{}:{}",
+            concern.as_str(),
+            item.application_id,
+            item.kind.as_str()
+        ),
         &format!("{}{detail}", item.kind.as_str()),
     )
     .await?;

@@ -19,7 +19,12 @@ pub(crate) async fn checklist_page(
     Query(mailed): elsewhere::MailedQuery,
 ) -> PageResult {
     let lang = journey.lang;
-    let link = elsewhere::device_link(&journey.state, &journey.app).await?;
+    // On the device the link led to, the box would offer that very device again.
+    let elsewhere = if super::session::on_other_device(&journey.session).await {
+        None
+    } else {
+        Some(elsewhere::device_link(&journey.state, &journey.app).await?)
+    };
     let status = journey.app.status();
     let j = lang.t();
     let doc = journey.app.document.clone().unwrap_or_default();
@@ -58,7 +63,7 @@ pub(crate) async fn checklist_page(
                     <a href=Step::Documents.path() class="secondary">{j.back}</a>
                 </div>
             </form>
-            {elsewhere::elsewhere_view(lang, link, token.clone(), mailed.state(), status.as_str())}
+            {elsewhere.map(|link| elsewhere::elsewhere_view(lang, link, token.clone(), mailed.state(), status.as_str()))}
         },
     ))
 }

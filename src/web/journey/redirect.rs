@@ -16,20 +16,44 @@ use crate::db::work::{self};
 use crate::domain::IdentificationStatus as Status;
 use crate::domain::Step;
 use crate::i18n::Lang;
-use crate::web::render::{self, Progress};
+use crate::web::render::{self, ContactLine, Progress};
+
+/// What the page says above its button.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Notice {
+    None,
+    /// Solaris did not answer the request in time, or not at all: another click may work.
+    Unavailable,
+    /// Solaris refused the request for good: no click changes it, so there is no button.
+    Refused,
+}
 
 fn redirect_view(
     lang: Lang,
     token: String,
-    unavailable_now: bool,
+    notice: Notice,
     elsewhere: Option<(String, elsewhere::DeviceMail, String)>,
 ) -> Response {
     let j = lang.t();
-    let status = if unavailable_now {
+    let status = if notice == Notice::Unavailable {
         StatusCode::SERVICE_UNAVAILABLE
     } else {
         StatusCode::OK
     };
+    let action = if notice == Notice::Refused {
+        view! { <p role="alert">{j.redirect_refused}</p><ContactLine lang=lang/> }.into_any()
+    } else {
+        view! {
+            {(notice == Notice::Unavailable).then(|| view! { <p class="error" role="alert">{j.redirect_unavailable}</p> })}
+            <p>{j.redirect_text}</p>
+            <form method="post" action=Step::Redirect.path()>
+                <Csrf token=token.clone()/>
+                <div class="actions"><button type="submit" class="primary">{j.redirect_button}</button></div>
+            </form>
+        }
+        .into_any()
+    };
+    let elsewhere = elsewhere.filter(|_| notice != Notice::Refused);
     render::page(
         lang,
         Step::Redirect.path(),
@@ -39,12 +63,7 @@ fn redirect_view(
         view! {
             <Progress lang=lang step=Step::Redirect/>
             <h1>{j.redirect_title}</h1>
-            {unavailable_now.then(|| view! { <p class="error" role="alert">{j.redirect_unavailable}</p> })}
-            <p>{j.redirect_text}</p>
-            <form method="post" action=Step::Redirect.path()>
-                <Csrf token=token.clone()/>
-                <div class="actions"><button type="submit" class="primary">{j.redirect_button}</button></div>
-            </form>
+            {action}
             {elsewhere.map(|(link, mailed, status)| elsewhere::elsewhere_view(lang, link, token, mailed, &status))}
         },
     )
@@ -54,14 +73,16 @@ pub(crate) async fn redirect_page(
     j: Journey<at::Redirect>,
     Query(mailed): elsewhere::MailedQuery,
 ) -> PageResult {
-    let link = elsewhere::device_link(&j.state, &j.app).await?;
-    let status = j.app.status().as_str().to_string();
-    Ok(redirect_view(
-        j.lang,
-        j.csrf,
-        false,
-        Some((link, mailed.state(), status)),
-    ))
+    if j.app.request_refused() {
+        return Ok(redirect_view(j.lang, j.csrf, Notice::Refused, None));
+    }
+    let elsewhere = if super::session::on_other_device(&j.session).await {
+        None
+    } else {
+        let link = elsewhere::device_link(&j.state, &j.app).await?;
+        Some((link, mailed.state(), j.app.status().as_str().to_string()))
+    };
+    Ok(redirect_view(j.lang, j.csrf, Notice::None, elsewhere))
 }
 
 /// How long the button's answer waits for the queue to get the IDnow link from Solaris; after
@@ -85,13 +106,19 @@ pub(crate) async fn go_to_idnow(journey: Journey<at::AnyStep>) -> PageResult {
     let current = crate::db::applications::current_step(&state.db, &app).await?;
     match (current, &app.identification_url) {
         (Step::Status, Some(url)) if app.status().allows_retry() => {
-            return Ok(Redirect::to(url).into_response())
+            applications::going_to_idnow(&state.db, &app.id).await?;
+            return Ok(Redirect::to(url).into_response());
         }
         (Step::Redirect, _) => {}
         _ => return Ok(Redirect::to(current.path()).into_response()),
     }
     if app.person_id.is_none() || app.identification_id.is_none() {
         return Ok(Redirect::to(Step::Preparing.path()).into_response());
+    }
+    // Solaris refused the request for good: another request would be refused the same way,
+    // and staff have the one item that says so.
+    if app.request_refused() {
+        return Ok(redirect_view(lang, csrf, Notice::Refused, None));
     }
     let item = work::request_identification(&state.db, &app.id).await?;
     state.work.notify_one();
@@ -103,11 +130,18 @@ pub(crate) async fn go_to_idnow(journey: Journey<at::AnyStep>) -> PageResult {
             Some(work::WorkState::Pending) if tokio::time::Instant::now() < deadline => {}
             Some(work::WorkState::Pending) => {
                 tracing::warn!(application_id = %app.id, code = "identification_request_slow", "Solaris has not answered the identification request yet; the customer is asked to try again");
-                return Ok(redirect_view(lang, csrf, true, None));
+                return Ok(redirect_view(lang, csrf, Notice::Unavailable, None));
             }
             _ => {
+                let refused = applications::load(&state.db, &app.id)
+                    .await?
+                    .is_some_and(|a| a.request_refused());
+                if refused {
+                    tracing::warn!(application_id = %app.id, code = "identification_request_refused", "Solaris refused the identification request; the customer is told a retry will not help");
+                    return Ok(redirect_view(lang, csrf, Notice::Refused, None));
+                }
                 tracing::warn!(application_id = %app.id, code = "identification_request_failed", "the identification request failed; the customer is asked to try again");
-                return Ok(redirect_view(lang, csrf, true, None));
+                return Ok(redirect_view(lang, csrf, Notice::Unavailable, None));
             }
         }
     }
@@ -115,7 +149,10 @@ pub(crate) async fn go_to_idnow(journey: Journey<at::AnyStep>) -> PageResult {
         return Ok(Redirect::to("/").into_response());
     };
     match (&app.identification_url, app.status().allows_retry()) {
-        (Some(url), true) => Ok(Redirect::to(url).into_response()),
+        (Some(url), true) => {
+            applications::going_to_idnow(&state.db, &app.id).await?;
+            Ok(Redirect::to(url).into_response())
+        }
         _ => Ok(Redirect::to(
             crate::db::applications::current_step(&state.db, &app)
                 .await?

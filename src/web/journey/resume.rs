@@ -241,9 +241,19 @@ pub(crate) async fn check_birth_date(
         };
     }
     store::right_birth_date(&state.db, &app.id).await?;
+    let hash = session.get::<String>(LINK_KEY).await?.unwrap_or_default();
+    let other_device = store::link_application(&state.db, &hash, &[Purpose::Device])
+        .await?
+        .is_some();
     // A new session id now that this browser holds an application, against session fixation.
     session.cycle_id().await?;
     session.insert(APPLICATION_KEY, &app.id).await?;
+    if other_device {
+        session
+            .insert(crate::web::journey::session::OTHER_DEVICE_KEY, true)
+            .await?;
+        applications::phone_joined(&state.db, &app.id).await?;
+    }
     session
         .insert(crate::web::SEEN_KEY, state.db.clock.now_seconds())
         .await?;

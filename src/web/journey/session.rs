@@ -9,6 +9,15 @@ use crate::db::{applications, Db, StoreError};
 /// The session key holding the application's id.
 pub(crate) const APPLICATION_KEY: &str = "application_id";
 
+/// The session key set when this browser joined the application with the link for another
+/// device (the QR code, or its mail): the call runs here, not on the computer it started on.
+pub(crate) const OTHER_DEVICE_KEY: &str = "other_device";
+
+/// This browser joined its application with the link for another device.
+pub(crate) async fn on_other_device(session: &Session) -> bool {
+    matches!(session.get::<bool>(OTHER_DEVICE_KEY).await, Ok(Some(true)))
+}
+
 /// The id of the session's application, if it has one; an error when the session store
 /// cannot say.
 pub async fn application_id(session: &Session) -> Result<Option<String>, StoreError> {

@@ -9,6 +9,7 @@ use serde::Deserialize;
 
 use super::page::{Csrf, PageResult, Visit};
 use super::paths::StepPath;
+use crate::domain::outcome::{CHECKING_MS, SETTLE_MS};
 use crate::domain::Step;
 use crate::domain::{FailureReason, IdentificationStatus as Status};
 use crate::i18n::Lang;
@@ -70,9 +71,15 @@ pub(crate) async fn status_page(
             ))
         }
     };
+    let mut call_ended_at = app.call_ended_at;
     if let (Some(hint), Some(id)) = (&query.transaction_number, &app.identification_id) {
         if hint != id {
             tracing::warn!(application_id = %app.id, "return with a transaction number of another identification; ignored");
+        } else if call_ended_at.is_none() && app.status() == Status::Pending {
+            // IDnow sends the browser back when its session ended. This changes only the
+            // page's words (the status comes from Solaris alone).
+            crate::db::applications::call_ended(&state.db, &app.id, id).await?;
+            call_ended_at = Some(state.db.now_ms());
         }
     }
     let current = crate::db::applications::current_step(&state.db, &app).await?;
@@ -87,19 +94,40 @@ pub(crate) async fn status_page(
     let permanent = crate::domain::failure_reason::is_permanent(reason);
     // Guide appendix II, case 3: a review canceled an identification Solaris had completed.
     let was_successful = status == Status::Canceled && app.identification_completed_at.is_some();
+    let now = state.db.now_ms();
+    // The call runs on the device the link for another device led to, not in this browser.
+    let call_elsewhere =
+        app.phone_joined_at.is_some() && !super::session::on_other_device(&session).await;
+    // A fresh cancel that the review may still turn into a success (case 2).
+    let settling_until = (status == Status::Canceled && !permanent && !was_successful)
+        .then(|| app.status_changed_at.unwrap_or(now) + SETTLE_MS)
+        .filter(|until| *until > now);
+    let checking_until = (status == Status::Pending)
+        .then_some(call_ended_at)
+        .flatten()
+        .map(|ended| ended + CHECKING_MS);
+    // When the page's words change with time alone, the page looks again then.
+    let recheck_at = settling_until.or(checking_until.filter(|until| *until > now));
     let token = crate::web::security::csrf_token(&session).await;
-    let retry_form = |label: &'static str, action: &'static str| {
+    let form = |label: &'static str, action: &'static str, class: &'static str| {
         let token = token.clone();
         view! {
             <form method="post" action=action>
                 <Csrf token=token/>
-                <div class="actions"><button type="submit" class="primary">{label}</button></div>
+                <div class="actions"><button type="submit" class=class>{label}</button></div>
             </form>
         }
     };
+    let retry_form = |label, action| form(label, action, "primary");
+    let continue_call = Step::Redirect.path();
     let body = match status {
         Status::Created => view! { <p role="status">{j.st_created}</p>{retry_form(j.redirect_button, Step::Redirect.path())} }.into_any(),
-        Status::Pending => view! { <p role="status">{j.st_pending}</p>{retry_form(j.st_continue_call, Step::Redirect.path())} }.into_any(),
+        Status::Pending => match checking_until {
+            Some(until) if until > now => view! { <p role="status">{j.st_checking}</p> }.into_any(),
+            Some(_) => view! { <p role="status">{j.st_checking_long}</p>{form(j.st_continue_call, continue_call, "secondary")} }.into_any(),
+            None if call_elsewhere => view! { <p role="status">{j.st_on_phone}</p>{form(j.st_here_instead, continue_call, "secondary")} }.into_any(),
+            None => view! { <p role="status">{j.st_pending}</p>{retry_form(j.st_continue_call, continue_call)} }.into_any(),
+        },
         Status::PendingSuccessful => view! { <p role="status">{j.st_review}</p> }.into_any(),
         Status::PendingFailed => view! { <p role="status">{j.st_pending_failed}</p> }.into_any(),
         Status::Successful => view! {
@@ -107,6 +135,12 @@ pub(crate) async fn status_page(
             <p><a class="button primary" href=Step::Complete.path()>{j.st_continue}</a></p>
         }
         .into_any(),
+        Status::Aborted | Status::Canceled if app.on_waiting_list() => {
+            view! { <p role="status">{j.st_waiting_list}</p> }.into_any()
+        }
+        Status::Canceled if settling_until.is_some() => {
+            view! { <p role="status">{j.st_canceled_settling}</p> }.into_any()
+        }
         Status::Aborted | Status::Canceled => {
             let headline = match (&status, was_successful) {
                 (Status::Canceled, true) => j.st_canceled_after_success,
@@ -128,7 +162,12 @@ pub(crate) async fn status_page(
         Status::Failed => view! { <p role="status">{j.st_failed}</p><ContactLine lang=lang/> }.into_any(),
         Status::Other(_) => view! { <p role="status">{j.st_other}</p> }.into_any(),
     };
-    let refresh_secs = if settled { None } else { auto.every(10) };
+    let refresh_secs = if settled && recheck_at.is_none() {
+        None
+    } else {
+        auto.every(10)
+    };
+    let recheck_in = recheck_at.map(|at| ((at - now) / 1000 + 1).to_string());
     // With script the page follows the live stream, a success included (a review may still
     // cancel it, the guide's case 3); without, it reloads only while the status is open.
     let follow = !settled || status == Status::Successful;
@@ -141,7 +180,7 @@ pub(crate) async fn status_page(
         view! {
             <Progress lang=lang step=Step::Status/>
             <h1>{j.status_title}</h1>
-            <div class="status" data-status=status.as_str().to_string()>{body}</div>
+            <div class="status" data-status=status.as_str().to_string() data-recheck-in=recheck_in>{body}</div>
         {follow.then(|| view! { <script src=crate::web::assets::status_script_src() defer=true></script> })}
         },
     ))
