@@ -5,7 +5,10 @@
 -- transaction number (its session ended); cleared when the customer goes to IDnow again.
 -- `phone_joined_at`: the customer opened the application on another device with the link for
 -- it (the QR code or its mail), so the desktop follows a call that runs elsewhere.
+-- `succeeded_at`: when the identification last became `successful` (cleared by a new call), so
+-- a later `canceled` is known as the guide's case 3 even when Solaris gives no `completed_at`.
 alter table application add column status_changed_at bigint;
+alter table application add column succeeded_at bigint;
 alter table application add column call_ended_at bigint;
 alter table application add column phone_joined_at bigint;
 

@@ -11,15 +11,38 @@ pub struct Bank {
     pub name: String,
     /// `BANK_LOGO`: a file under `public/`, shown in the header (its path as served).
     pub logo: Option<String>,
-    /// `BANK_CONTACT_EMAIL`, `BANK_CONTACT_PHONE`, `BANK_CONTACT_HOURS`.
+    /// `BANK_CONTACT_EMAIL`, `BANK_CONTACT_PHONE`, `BANK_CONTACT_HOURS` (English) and
+    /// `BANK_CONTACT_HOURS_DE` (German; the English hours when unset).
     pub contact_email: String,
     pub contact_phone: String,
     pub contact_hours: String,
+    pub contact_hours_de: String,
     /// `BANK_IMPRINT_URL`, `BANK_PRIVACY_URL`.
     pub imprint_url: String,
     pub privacy_url: String,
     /// Nothing of the above was configured: pages say these are demo values.
     pub demo: bool,
+}
+
+impl Bank {
+    /// The opening hours in `german` or English.
+    pub fn hours(&self, german: bool) -> &str {
+        if german {
+            &self.contact_hours_de
+        } else {
+            &self.contact_hours
+        }
+    }
+
+    /// The contact in one line, as mails give it.
+    pub fn contact_line(&self, german: bool) -> String {
+        format!(
+            "{} · {} ({})",
+            self.contact_email,
+            self.contact_phone,
+            self.hours(german)
+        )
+    }
 }
 
 impl Default for Bank {
@@ -31,6 +54,7 @@ impl Default for Bank {
             contact_email: "service@bank.example".into(),
             contact_phone: "+49 30 00000000".into(),
             contact_hours: "Mon–Fri 9:00–18:00".into(),
+            contact_hours_de: "Mo–Fr 9:00–18:00".into(),
             imprint_url: "https://bank.example/imprint".into(),
             privacy_url: "https://bank.example/privacy".into(),
             demo: true,
@@ -38,7 +62,7 @@ impl Default for Bank {
     }
 }
 
-/// BANK_NAME, BANK_LOGO, BANK_CONTACT_EMAIL, BANK_CONTACT_PHONE, BANK_CONTACT_HOURS,
+/// BANK_NAME, BANK_LOGO, BANK_CONTACT_EMAIL, BANK_CONTACT_PHONE, BANK_CONTACT_HOURS(_DE),
 /// BANK_IMPRINT_URL and BANK_PRIVACY_URL; unset ones keep the demo values.
 pub(super) fn read(vars: &Vars) -> Result<Bank, ConfigError> {
     let names = [
@@ -47,6 +71,7 @@ pub(super) fn read(vars: &Vars) -> Result<Bank, ConfigError> {
         "BANK_CONTACT_EMAIL",
         "BANK_CONTACT_PHONE",
         "BANK_CONTACT_HOURS",
+        "BANK_CONTACT_HOURS_DE",
         "BANK_IMPRINT_URL",
         "BANK_PRIVACY_URL",
     ];
@@ -77,7 +102,11 @@ pub(super) fn read(vars: &Vars) -> Result<Bank, ConfigError> {
         bank.contact_phone = v;
     }
     if let Some(v) = text("BANK_CONTACT_HOURS", 120)? {
+        bank.contact_hours_de = v.clone();
         bank.contact_hours = v;
+    }
+    if let Some(v) = text("BANK_CONTACT_HOURS_DE", 120)? {
+        bank.contact_hours_de = v;
     }
     for (name, field) in [
         ("BANK_IMPRINT_URL", &mut bank.imprint_url),

@@ -30,6 +30,9 @@ pub struct MailSettings {
     pub from: Mailbox,
     /// `BANK_NAME`: how the mails and pages name the bank.
     pub bank_name: String,
+    /// The bank's contact as mails give it, in English and in German.
+    pub contact_en: String,
+    pub contact_de: String,
     /// `LINK_SECRET`: signs the links into an application (resume, opt-out).
     pub link_secret: SecretString,
     /// `OPS_EMAIL`: where new needs-attention items are announced (none: not mailed).
@@ -46,14 +49,14 @@ pub(crate) fn smtp_transport(url: &str) -> Result<AsyncSmtpTransport<Tokio1Execu
         .map_err(|e| e.to_string())
 }
 
-/// SMTP_URL, MAIL_FROM, LINK_SECRET and OPS_EMAIL; `bank_name` is BANK_NAME as the bank
-/// section read it.
+/// SMTP_URL, MAIL_FROM, LINK_SECRET and OPS_EMAIL; `bank` is the bank as its section read it.
 pub(super) fn read(
     vars: &Vars,
     solaris: &SolarisMode,
     reached_on_loopback: bool,
-    bank_name: &str,
+    bank: &super::bank::Bank,
 ) -> Result<MailSettings, ConfigError> {
+    let bank_name = bank.name.as_str();
     // SMTP_URL: the mail server; unset, the embedded sandbox's development mailbox keeps the
     // mails (real Solaris needs a real mail server: customers are promised their results).
     let delivery = match vars.get("SMTP_URL") {
@@ -107,6 +110,8 @@ pub(super) fn read(
         delivery,
         from,
         bank_name: bank_name.to_string(),
+        contact_en: bank.contact_line(false),
+        contact_de: bank.contact_line(true),
         link_secret: link_secret.into(),
         ops_email,
     })

@@ -102,7 +102,7 @@ impl Settings {
         let journey = journey::read(&vars)?;
         let retention = retention::read(&vars)?;
         let bank = bank::read(&vars)?;
-        let mail = mail::read(&vars, &solaris.mode, on_loopback, &bank.name)?;
+        let mail = mail::read(&vars, &solaris.mode, on_loopback, &bank)?;
         let partner = partner::read(&vars)?;
         Ok(Settings {
             listen_addr: server.listen_addr,

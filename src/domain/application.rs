@@ -129,6 +129,9 @@ pub struct Application {
     pub call_ended_at: Option<i64>,
     /// When the customer opened the application on another device with its link (ms).
     pub phone_joined_at: Option<i64>,
+    /// The identification was `successful` since its last call (a later `canceled` is the
+    /// guide's case 3).
+    pub succeeded: bool,
 }
 
 impl Application {

@@ -23,6 +23,10 @@ enum Group {
     Technical,
     Timeout,
     Review,
+    ReviewIncomplete,
+    PhoneNumber,
+    TestCall,
+    FraudSuspicion,
     Permanent,
     Other,
 }
@@ -57,8 +61,8 @@ fn group(code: &str) -> Group {
         "IDENT_CODE_REPEATEDLY_INCORRECT"
         | "USER_IDENT_CODE"
         | "INCORRECT_ID_NUMBER"
-        | "USER_ID_NUMBER"
-        | "WRONG_PHONE_NUMBER" => Group::IdentCode,
+        | "USER_ID_NUMBER" => Group::IdentCode,
+        "WRONG_PHONE_NUMBER" => Group::PhoneNumber,
         "IDENT_CODE_NOT_RECEIVED" | "TECH_IDENT_CODE_DELIVERY" => Group::CodeNotReceived,
         "USER_ABORT_WHILE_WAITING" | "USER_CANCELLATION" | "USER_STARTED_NEW_REQUEST" => {
             Group::UserAborted
@@ -67,16 +71,17 @@ fn group(code: &str) -> Group {
         "ENROLLED_TO_WAITING_LIST" => Group::WaitingList,
         "DISAGREE_WITH_VIDEO_RECORDING" => Group::Recording,
         "USER_WRONG_PERSON" => Group::WrongPerson,
-        "INDECENT_BEHAVIOUR" | "OTHER_ABUSE" | "NO_ESIGN_FRAUD" => Group::Conduct,
-        "TECH_INTERNAL_SERVER_ERROR"
-        | "OTHER_ERROR"
-        | "OTHER_TEST"
-        | "OTHER_MISCELLANEOUS_TEMPORARY" => Group::Technical,
+        "INDECENT_BEHAVIOUR" | "OTHER_ABUSE" => Group::Conduct,
+        "NO_ESIGN_FRAUD" => Group::FraudSuspicion,
+        "OTHER_TEST" => Group::TestCall,
+        "TECH_INTERNAL_SERVER_ERROR" | "OTHER_ERROR" | "OTHER_MISCELLANEOUS_TEMPORARY" => {
+            Group::Technical
+        }
         "OTHER_MISCELLANEOUS_PERMANENT" => Group::Permanent,
         "TECH_TIMEOUT" | "STALLED_TIMEOUT" => Group::Timeout,
-        "NO_SECURITY_QUESTION_ASKED"
-        | "SECURITY_QUESTION"
-        | "SECURITY_QUESTION_NOT_CORRECT_ANSWERED" => Group::Review,
+        // The guide blames too few questions asked, not the customer.
+        "NO_SECURITY_QUESTION_ASKED" => Group::ReviewIncomplete,
+        "SECURITY_QUESTION" | "SECURITY_QUESTION_NOT_CORRECT_ANSWERED" => Group::Review,
         _ => Group::Other,
     }
 }
@@ -134,6 +139,14 @@ fn words(group: Group) -> Words {
                            Some(("Start again and finish it in one go.", "Starten Sie erneut und schließen Sie sie in einem Zug ab."))),
         Group::Review => (("The identification did not pass the security review.", "Die Identifikation hat die Sicherheitsprüfung nicht bestanden."),
                           None),
+        Group::ReviewIncomplete => (("The review found that not enough security questions were asked in the call, so it could not be accepted.", "Die Prüfung hat ergeben, dass im Anruf nicht genug Sicherheitsfragen gestellt wurden, daher konnte er nicht anerkannt werden."),
+                                    None),
+        Group::PhoneNumber => (("The mobile phone number entered for the signing was wrong.", "Die für die Signatur eingegebene Mobilnummer war falsch."),
+                               Some(("Check your mobile number before you enter it.", "Prüfen Sie Ihre Mobilnummer, bevor Sie sie eingeben."))),
+        Group::TestCall => (("The call was marked as a test call, not as your identification.", "Der Anruf wurde als Testanruf markiert, nicht als Ihre Identifikation."),
+                            Some(("Start the video identification again for your real call.", "Starten Sie die Videoidentifikation erneut für Ihren eigentlichen Anruf."))),
+        Group::FraudSuspicion => (("The agent ended the call before the signing step, and it is being reviewed.", "Die Mitarbeiterin oder der Mitarbeiter hat den Anruf vor dem Signaturschritt beendet, und er wird geprüft."),
+                                  None),
         Group::Permanent => (("A problem occurred during the identification.", "Bei der Identifikation ist ein Problem aufgetreten."),
                              None),
         Group::Other => (("The identification could not be completed.", "Die Identifikation konnte nicht abgeschlossen werden."),
@@ -157,6 +170,26 @@ pub(crate) fn explain(code: &str, lang: Lang) -> Explanation {
 mod tests {
     use super::*;
     use crate::domain::failure_reason::FAILURE_REASONS;
+
+    #[test]
+    fn reasons_that_are_not_the_customers_failing_are_not_worded_as_such() {
+        let en = |code| explain(code, Lang::En);
+        // The guide blames too few questions asked.
+        assert!(en("NO_SECURITY_QUESTION_ASKED")
+            .what
+            .contains("not enough security questions"));
+        assert!(!en("NO_SECURITY_QUESTION_ASKED")
+            .what
+            .contains("did not pass"));
+        assert!(en("WRONG_PHONE_NUMBER")
+            .what
+            .contains("mobile phone number"));
+        assert!(en("OTHER_TEST").what.contains("test call"));
+        assert!(!en("OTHER_TEST").what.contains("technical problem"));
+        // A fraud suspect is not coached.
+        assert_eq!(en("NO_ESIGN_FRAUD").advice, None);
+        assert!(!en("NO_ESIGN_FRAUD").what.contains("instructions"));
+    }
 
     #[test]
     fn every_reason_of_the_guide_has_specific_advice() {

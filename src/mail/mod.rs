@@ -111,6 +111,8 @@ pub(crate) struct Mailer {
     transport: Transport,
     from: Mailbox,
     bank_name: String,
+    /// The bank's contact in English and German, in every mail.
+    contact: (String, String),
     links: Links,
     /// This sender's name on the leases it takes.
     owner: String,
@@ -146,6 +148,7 @@ impl Mailer {
             transport,
             from: settings.from.clone(),
             bank_name: settings.bank_name.clone(),
+            contact: (settings.contact_en.clone(), settings.contact_de.clone()),
             public_url: links.base().to_string(),
             links,
             owner: format!("mailer-{}", uuid::Uuid::new_v4().simple()),
@@ -338,6 +341,11 @@ impl Mailer {
             lang,
             first_name: person.first_name.as_str(),
             bank: &self.bank_name,
+            contact: if lang == Lang::De {
+                &self.contact.1
+            } else {
+                &self.contact.0
+            },
             link,
             opt_out,
             reason,

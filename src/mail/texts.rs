@@ -15,6 +15,8 @@ pub(crate) struct Letter<'a> {
     pub lang: Lang,
     pub first_name: &'a str,
     pub bank: &'a str,
+    /// How to reach the bank: e-mail, phone and hours, in the mail's language.
+    pub contact: &'a str,
     /// The resume link, for mails that lead back to the application.
     pub link: Option<String>,
     /// The link that stops the reminders.
@@ -228,9 +230,15 @@ pub(crate) fn render(l: &Letter<'_>) -> Rendered {
         "Sie erhalten diese Erinnerung, weil Sie einen Antrag begonnen haben. Keine weiteren Erinnerungen:"
     };
     let automatic = if en {
-        "This e-mail was sent automatically; replies are not read."
+        format!(
+            "This e-mail was sent automatically; please do not reply to it. Questions? Contact {}: {}",
+            l.bank, l.contact
+        )
     } else {
-        "Diese E-Mail wurde automatisch versendet; Antworten werden nicht gelesen."
+        format!(
+            "Diese E-Mail wurde automatisch versendet; bitte antworten Sie nicht darauf. Fragen? Kontaktieren Sie {}: {}",
+            l.bank, l.contact
+        )
     };
 
     let mut text = vec![greeting.clone()];
@@ -243,7 +251,7 @@ pub(crate) fn render(l: &Letter<'_>) -> Rendered {
     if let Some(opt_out) = &l.opt_out {
         text.push(format!("{opt_out_label}\n{opt_out}"));
     }
-    text.push(automatic.into());
+    text.push(automatic.clone());
     let text = text.join("\n\n") + "\n";
 
     let para = |p: &String| format!("<p>{}</p>", escape(p));
@@ -277,7 +285,7 @@ pub(crate) fn render(l: &Letter<'_>) -> Rendered {
     }
     html.push_str(&format!(
         "<p style=\"font-size:0.9em\">{}</p></body></html>\n",
-        escape(automatic)
+        escape(&automatic)
     ));
     Rendered {
         subject: w.subject,
@@ -307,6 +315,7 @@ mod tests {
                     lang,
                     first_name: "<b>Erika</b>",
                     bank: "Demo Bank",
+                    contact: "service@bank.example · +49 30 00000000 (Mo–Fr 9:00–18:00)",
                     link: has_link(kind).then(|| "https://bank.example/resume/abc".into()),
                     opt_out: (kind == MailKind::Reminder)
                         .then(|| "https://bank.example/reminders/stop/xyz".into()),

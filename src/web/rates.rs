@@ -157,20 +157,25 @@ impl RateLimits {
             retry_after_s = wait.as_secs(),
             "client over its limit refused"
         );
-        Some(too_many(lang, path, wait))
+        Some(too_many(lang, wait))
     }
 }
 
 /// The friendly 429 page: what happened, when to try again.
-fn too_many(lang: Lang, path: &str, wait: Duration) -> Response {
+fn too_many(lang: Lang, wait: Duration) -> Response {
     let t = lang.t();
     // Whole seconds, rounded up, at least one.
     let seconds = (wait.as_millis().div_ceil(1000) as u64).max(1);
     let minutes = seconds.div_ceil(60);
-    let text = t.too_many_text.replace("{minutes}", &minutes.to_string());
+    let minutes = match minutes {
+        1 => t.one_minute.to_string(),
+        n => t.n_minutes.replace("{n}", &n.to_string()),
+    };
+    let text = t.too_many_text.replace("{minutes}", &minutes);
+    // The refused request was a form's POST: the language link leads to a page, not to it.
     let mut res = render::page(
         lang,
-        path,
+        "/",
         t.too_many_title,
         StatusCode::TOO_MANY_REQUESTS,
         None,

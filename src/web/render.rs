@@ -68,7 +68,7 @@ pub(crate) fn ContactLine(lang: Lang) -> impl IntoView {
             <a href=mail>{bank.contact_email.clone()}</a>
             " · "
             <a href=tel>{bank.contact_phone.clone()}</a>
-            {format!(" ({})", bank.contact_hours)}
+            {format!(" ({})", bank.hours(lang == Lang::De))}
         </p>
     }
 }

@@ -496,23 +496,14 @@ async fn a_success_carries_no_failure_reason_even_when_solaris_leaves_one_in_the
     sign_up(&c, "X-AUTOTEST-ABORTIDENT").await;
     c.advance(MINUTE).await;
     c.status_becomes("aborted").await;
-    let (app_id,): (String,) = sqlx::query_as("select id from application")
-        .fetch_one(&c.db.pool)
-        .await
-        .unwrap();
     // What Solaris may answer after the retry succeeded: the earlier abort's reason still set.
-    let answer: solaris_onboarding::domain::Identification =
-        serde_json::from_value(serde_json::json!({
-            "id": identification_id(&c).await,
-            "status": "successful",
-            "completed_at": "2026-12-07T10:00:00.000Z",
-            "failure_reason": "TECH_VIDEO",
-        }))
-        .unwrap();
-    solaris_onboarding::db::applications::record_identification(&c.db, &app_id, &answer, false)
-        .await
-        .unwrap();
-    c.settle().await;
+    solaris_answers_with(
+        &c,
+        "successful",
+        Some("TECH_VIDEO"),
+        Some("2026-12-07T10:00:00.000Z"),
+    )
+    .await;
     let completed = c
         .event_box()
         .await
@@ -528,4 +519,60 @@ async fn a_success_carries_no_failure_reason_even_when_solaris_leaves_one_in_the
         .await
         .unwrap();
     assert_eq!(stored, None);
+}
+
+/// Stores `status` for the customer's identification as if Solaris had answered it so, with
+/// no `completed_at` and `reason`.
+async fn solaris_answers(c: &Customer, status: &str, reason: Option<&str>) {
+    solaris_answers_with(c, status, reason, None).await
+}
+
+/// Stores what Solaris may answer for the customer's identification, through the store the
+/// work queue records its reads with.
+async fn solaris_answers_with(
+    c: &Customer,
+    status: &str,
+    reason: Option<&str>,
+    completed_at: Option<&str>,
+) {
+    let (app_id,): (String,) = sqlx::query_as("select id from application")
+        .fetch_one(&c.db.pool)
+        .await
+        .unwrap();
+    let answer: solaris_onboarding::domain::Identification =
+        serde_json::from_value(serde_json::json!({
+            "id": identification_id(c).await,
+            "status": status,
+            "completed_at": completed_at,
+            "failure_reason": reason,
+        }))
+        .unwrap();
+    solaris_onboarding::db::applications::record_identification(&c.db, &app_id, &answer, false)
+        .await
+        .unwrap();
+    c.settle().await;
+}
+
+#[tokio::test]
+async fn the_case_three_page_is_right_when_solaris_gives_no_completed_at() {
+    let c = TestApp::manual().spawn("en").await;
+    sign_up(&c, "X-MANUALTEST-HAPPYPATH").await;
+    solaris_answers(&c, "successful", None).await;
+    solaris_answers(&c, "canceled", Some("BAD_PHOTO_QUALITY")).await;
+    let page = c.get("/identification/return").await;
+    assert!(
+        page.body
+            .contains("identification that had been confirmed was not accepted"),
+        "{}",
+        page.body
+    );
+    assert!(!page.body.contains("its review may still change this"));
+    assert!(page.body.contains("Try the video identification again"));
+    let mails = subjects(&c).await;
+    assert!(
+        mails
+            .iter()
+            .any(|s| s.contains("please repeat your video identification")),
+        "{mails:?}"
+    );
 }

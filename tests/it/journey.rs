@@ -1311,10 +1311,22 @@ async fn a_withdrawal_after_solaris_stops_the_application_and_records_the_reques
         "/identification/return",
         "/documents",
         "/identification/start",
-        "/",
     ] {
         c.get(path).await.redirected_to("/withdraw");
     }
+    assert!(page.body.contains("Einen neuen Antrag beginnen"));
+    assert!(page.body.contains("mailto:service@bank.example"));
+    assert!(page.body.contains("Mo–Fr"), "the German hours");
+    // The browser is not stuck on the withdrawn application: it may start a new one.
+    let welcome = c.get("/").await;
+    assert_eq!(welcome.status, StatusCode::OK, "{:?}", welcome.location);
+    c.post("/start", "", &[]).await.redirected_to("/terms");
+    let (applications, withdrawn): (i64, i64) =
+        sqlx::query_as("select count(*), count(withdrawn_at) from application")
+            .fetch_one(&c.db.pool)
+            .await
+            .unwrap();
+    assert_eq!((applications, withdrawn), (2, 1));
 }
 
 #[tokio::test]

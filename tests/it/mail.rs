@@ -345,6 +345,15 @@ async fn every_kind_of_mail_arrives_once_in_english_and_in_german() {
             format!("Hello Kunde{i},")
         };
         assert!(m.text.starts_with(&greeting), "{}: {}", m.subject, m.text);
+        // Whom to ask, in the mail's language, instead of "replies are not read".
+        let hours = if i % 2 == 1 { "Mo–Fr" } else { "Mon–Fri" };
+        assert!(
+            m.text.contains("service@bank.example") && m.text.contains(hours),
+            "{}: {}",
+            m.subject,
+            m.text
+        );
+        assert!(!m.text.contains("not read") && !m.text.contains("nicht gelesen"));
         no_personal_data(m);
     }
 }

@@ -53,6 +53,35 @@ async fn a_burst_of_starts_gets_429_while_a_second_client_is_unaffected() {
     assert!((1..=3600).contains(&retry_after), "{retry_after}");
     let page = refused.text().await.unwrap();
     assert!(page.contains("Bitte warten Sie einen Moment"), "{page}");
+    // The wait in words a person writes, never "Minute(n)".
+    let minutes = retry_after.div_ceil(60);
+    let wait = if minutes == 1 {
+        "in einer Minute erneut".to_string()
+    } else {
+        format!("in {minutes} Minuten erneut")
+    };
+    assert!(
+        page.contains(&wait) && !page.contains("Minute(n)"),
+        "{page}"
+    );
+    // Its language link leads to a page that answers, not to the refused form's address.
+    let at = page.find("class=\"lang-switch\"").expect("a language link");
+    let href_at = page[..at].rfind("href=\"").unwrap() + "href=\"".len();
+    let href = &page[href_at..href_at + page[href_at..].find('"').unwrap()];
+    let switched = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+        .get(format!("{base}{}", href.replace("&amp;", "&")))
+        .send()
+        .await
+        .unwrap();
+    assert_ne!(switched.status(), 405, "{href}");
+    assert!(
+        switched.status().as_u16() < 400,
+        "{href}: {}",
+        switched.status()
+    );
     assert_eq!(
         start(&base, "198.51.100.23").await.status(),
         303,

@@ -232,7 +232,7 @@ pub async fn record_request(
         "update application set identification_status = $1, identification_url = $2, \
          failure_reason = null, solaris_error = null, last_refresh_at = $3, reconcile_count = 0, \
          reconcile_due_at = null, status_changed_at = case when identification_status = $1 \
-         then status_changed_at else $3 end, \
+         then status_changed_at else $3 end, succeeded_at = null, \
          identification_requested_at = coalesce(identification_requested_at, $3), updated_at = $3 \
          where id = $4",
     )

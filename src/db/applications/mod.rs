@@ -86,6 +86,7 @@ struct ApplicationRow {
     status_changed_at: Option<i64>,
     call_ended_at: Option<i64>,
     phone_joined_at: Option<i64>,
+    succeeded_at: Option<i64>,
     terms_at: Option<String>,
     data_at: Option<String>,
 }
@@ -132,6 +133,7 @@ impl TryFrom<ApplicationRow> for Application {
             status_changed_at: row.status_changed_at,
             call_ended_at: row.call_ended_at,
             phone_joined_at: row.phone_joined_at,
+            succeeded: row.succeeded_at.is_some(),
             consents,
         })
     }
@@ -144,7 +146,7 @@ pub async fn load(db: &Db, id: &str) -> Result<Option<Application>, StoreError> 
          a.person_id, a.identification_id, a.identification_status, a.identification_url, \
          a.failure_reason, a.solaris_person, a.solaris_error, a.checklist_done_at, \
          a.identification_completed_at, a.person_synced_at, a.withdrawn_at, \
-         a.status_changed_at, a.call_ended_at, a.phone_joined_at, \
+         a.status_changed_at, a.call_ended_at, a.phone_joined_at, a.succeeded_at, \
          case when a.supported_documents_for = a.identification_id \
               then a.supported_documents end as supported_documents, \
          (select signed_at from consent c where c.application_id = a.id and c.kind = $2) as terms_at, \

@@ -55,7 +55,9 @@ pub async fn record_identification(
          identification_url = coalesce($3, identification_url), failure_reason = $4, \
          identification_completed_at = coalesce($5, identification_completed_at), \
          solaris_error = null, last_refresh_at = $6, status_changed_at = case \
-         when identification_status = $2 then status_changed_at else $6 end, reconcile_count = case \
+         when identification_status = $2 then status_changed_at else $6 end, succeeded_at = case \
+         when $2 = 'successful' then coalesce(succeeded_at, $6) when $2 = 'pending' then null \
+         else succeeded_at end, reconcile_count = case \
          when identification_status = $2 then reconcile_count else 0 end, \
          reconcile_due_at = case when identification_status = $2 then reconcile_due_at end, \
          identification_requested_at = case when $2 = $9 then identification_requested_at \

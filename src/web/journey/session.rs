@@ -28,7 +28,9 @@ pub async fn application_id(session: &Session) -> Result<Option<String>, StoreEr
 }
 
 /// The redirect to the step the session's application is at, if it has one; an error when
-/// storage cannot say, so that nobody starts a second application because of it.
+/// storage cannot say, so that nobody starts a second application because of it. A withdrawn
+/// application is not resumed: the browser may start a new one (its page stays reachable at
+/// `/withdraw` until then).
 pub async fn resume(db: &Db, session: &Session) -> Result<Option<Response>, StoreError> {
     let Some(id) = application_id(session).await? else {
         return Ok(None);
@@ -36,6 +38,9 @@ pub async fn resume(db: &Db, session: &Session) -> Result<Option<Response>, Stor
     let Some(app) = applications::load(db, &id).await? else {
         return Ok(None);
     };
+    if app.withdrawn {
+        return Ok(None);
+    }
     let step = crate::db::applications::current_step(db, &app).await?;
     Ok(Some(Redirect::to(step.path()).into_response()))
 }

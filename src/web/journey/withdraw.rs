@@ -13,7 +13,7 @@ use crate::db::applications::{self, Withdrawal};
 use crate::domain::Step;
 use crate::i18n::Lang;
 use crate::web::journey::session::APPLICATION_KEY;
-use crate::web::render;
+use crate::web::render::{self, ContactLine};
 
 /// After the withdrawal: what became of the application, and what happens next.
 fn withdrawn_view(lang: Lang, body: impl IntoView + 'static) -> Response {
@@ -38,6 +38,8 @@ fn requested_view(lang: Lang) -> Response {
         view! {
             <p role="status">{t.withdrawn_requested}</p>
             <p>{t.withdrawn_next}</p>
+            <ContactLine lang=lang/>
+            <p><a href="/">{t.start_new_application}</a></p>
         },
     )
 }
