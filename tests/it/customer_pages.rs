@@ -462,3 +462,120 @@ async fn the_sandbox_idnow_page_speaks_german_and_an_automated_abort_returns_to_
     let again = auto.get(&url).await;
     assert!(again.body.contains("Start identification"));
 }
+
+/// The text of the first element of `body` that starts with `opening`, up to `closing`.
+fn between<'a>(body: &'a str, opening: &str, closing: &str) -> &'a str {
+    let at = body
+        .find(opening)
+        .unwrap_or_else(|| panic!("no {opening} in {body}"));
+    let rest = &body[at + opening.len()..];
+    &rest[..rest.find(closing).unwrap()]
+}
+
+#[tokio::test]
+async fn the_small_things_read_right_on_german_pages() {
+    let c = spawn("de").await;
+    c.subscribed().await;
+    c.post("/start", "", &[]).await.redirected_to("/terms");
+    // Refusing the terms puts the focus on the box to tick.
+    let terms = c.get("/terms").await;
+    let refused = c
+        .post(
+            "/terms",
+            &terms.csrf(),
+            &[("version", &terms.value_of("version"))],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let checkbox = between(&refused.body, "<input type=\"checkbox\"", ">");
+    assert!(checkbox.contains("autofocus"), "{checkbox}");
+    for (path, next) in [("/terms", "/privacy"), ("/privacy", "/details/person")] {
+        let page = c.get(path).await;
+        c.post(
+            path,
+            &page.csrf(),
+            &[("accept", "yes"), ("version", &page.value_of("version"))],
+        )
+        .await
+        .redirected_to(next);
+    }
+
+    // Countries sorted as a reader sorts them: Österreich among the O's.
+    let person = c.get("/details/person").await;
+    let birth = between(&person.body, "name=\"birth_country\"", "</select>");
+    let at = |name: &str| {
+        birth
+            .find(&format!(">{name}</option>"))
+            .unwrap_or_else(|| panic!("{name}"))
+    };
+    assert!(at("Oman") < at("Österreich") && at("Österreich") < at("Pakistan"));
+    assert!(at("Ägypten") < at("Albanien"), "Ä with the A's");
+
+    c.submit("/details/person", &common::customer::person_with("Erika"))
+        .await
+        .redirected_to("/details/contact");
+    c.submit("/details/contact", CONTACT)
+        .await
+        .redirected_to("/review");
+    let review = c.get("/review").await;
+    assert!(
+        review.body.contains("Straße und Hausnummer"),
+        "the row holds both: {}",
+        review.body
+    );
+    c.post(
+        "/review",
+        &review.csrf(),
+        &[("data_version", &review.value_of("data_version"))],
+    )
+    .await
+    .redirected_to("/preparing");
+    c.wait_on("/preparing").await.redirected_to("/documents");
+
+    // Document versions have a plain name; the lists of countries are sorted by name.
+    let documents = c.get("/documents").await;
+    let passports = between(&documents.body, "<strong>Reisepass</strong>: ", "</li>");
+    let names: Vec<&str> = passports.split(", ").collect();
+    let mut sorted = names.clone();
+    let fold = |n: &&str| {
+        n.chars()
+            .map(|c| match c {
+                'Ä' | 'ä' => 'a',
+                'Ö' | 'ö' => 'o',
+                'Ü' | 'ü' => 'u',
+                c => c.to_ascii_lowercase(),
+            })
+            .collect::<String>()
+    };
+    sorted.sort_by_key(fold);
+    assert!(names.contains(&"Österreich"), "{names:?}");
+    assert_eq!(names, sorted);
+    let asked = c
+        .submit(
+            "/documents",
+            &[
+                ("document_type", "National ID Card"),
+                ("document_country", "DE"),
+            ],
+        )
+        .await;
+    assert!(
+        asked
+            .body
+            .contains("Personalausweis aus Deutschland, Version DEU-BO-01003 (zeigt die Adresse)"),
+        "{}",
+        asked.body
+    );
+
+    // A form sent with a stale token: its own heading, and a language link that answers.
+    let stale = c
+        .post(
+            "/documents",
+            "not-the-token",
+            &[("document_type", "Passport")],
+        )
+        .await;
+    assert_eq!(stale.status, StatusCode::FORBIDDEN);
+    assert!(stale.body.contains("<h1>Ihre Sitzung ist abgelaufen</h1>"));
+    assert!(stale.body.contains("href=\"/?lang=en\""), "{}", stale.body);
+}

@@ -143,8 +143,21 @@ pub(crate) fn countries_by_name(lang: Lang) -> Vec<(String, String)> {
         .iter()
         .map(|(c, en, de)| (c.to_string(), lang.pick((en, de)).to_string()))
         .collect();
-    list.sort_by(|a, b| a.1.cmp(&b.1));
+    list.sort_by_cached_key(|(_, name)| sort_key(name));
     list
+}
+
+/// A name as a reader sorts it: without accents and case, `ß` as `ss` ("Österreich" with the
+/// O's, "Åland" with the A's), then the name itself, so that the order is total.
+pub(crate) fn sort_key(name: &str) -> (String, String) {
+    use unicode_normalization::UnicodeNormalization;
+    let folded = name
+        .nfd()
+        .filter(|c| !('\u{300}'..='\u{36f}').contains(c))
+        .flat_map(char::to_lowercase)
+        .collect::<String>()
+        .replace('ß', "ss");
+    (folded, name.to_string())
 }
 
 /// Options of a select from a static list.

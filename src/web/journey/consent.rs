@@ -77,7 +77,8 @@ fn consent_page(
                 <input type="hidden" name="version" value=text.version()/>
                 {error_view}
                 <div class="field checkbox" class:invalid=error>
-                    <input type="checkbox" id="accept" name="accept" value="yes"
+                    // Refused, the focus lands on the box to tick, which names its error.
+                    <input type="checkbox" id="accept" name="accept" value="yes" autofocus=error
                         aria-describedby=error.then_some("accept-error") aria-invalid=error.then_some("true")/>
                     <label for="accept">{accept}</label>
                 </div>

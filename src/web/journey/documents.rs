@@ -29,6 +29,15 @@ pub(super) fn document_label(lang: Lang, kind: &str) -> String {
     }
 }
 
+/// A document version of the guide's list in plain words, with its code in the EU's register.
+fn version_label(lang: Lang, d: &address_documents::AddressDocument) -> String {
+    lang.t()
+        .document_version_label
+        .replace("{document}", &document_label(lang, d.kind))
+        .replace("{country}", &country_name(lang, d.country))
+        .replace("{code}", d.code)
+}
+
 pub(super) fn poa_options(lang: Lang) -> Vec<(&'static str, &'static str)> {
     let j = lang.t();
     ProofOfAddressType::ALL
@@ -157,10 +166,12 @@ fn documents_view(
     let j = lang.t();
     let ask_poa = ask.proof_of_address;
     let version_field = (!ask.versions.is_empty()).then(|| {
+        // A plain name first ("ID card from Germany, version DEU-BO-01003"), the register's
+        // code only as the version's name.
         let options: Vec<(String, String)> = ask
             .versions
             .iter()
-            .map(|d| (d.code.to_string(), d.code.to_string()))
+            .map(|d| (d.code.to_string(), version_label(lang, d)))
             .chain([(OTHER_VERSION.to_string(), j.document_version_other.to_string())])
             .collect();
         let links = ask
@@ -180,8 +191,9 @@ fn documents_view(
             let items = list
                 .iter()
                 .map(|d| {
-                    let names: Vec<String> =
+                    let mut names: Vec<String> =
                         d.issuing_countries.iter().map(|c| country_name(lang, c)).collect();
+                    names.sort_by_cached_key(|n| super::choices::sort_key(n));
                     view! { <li><strong>{document_label(lang, &d.kind)}</strong>": "{names.join(", ")}</li> }
                 })
                 .collect_view();

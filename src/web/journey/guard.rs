@@ -71,11 +71,11 @@ async fn checked_post(state: &JourneyState, lang: Lang, req: Request) -> Result<
     let path = req.uri().path().to_string();
     if !crate::web::security::same_origin(req.headers(), req.method(), &state.public_origin) {
         tracing::warn!(path, "cross-site POST refused");
-        return Err(forbidden(lang, &path));
+        return Err(forbidden(lang));
     }
     let Some(session) = req.extensions().get::<Session>().cloned() else {
         tracing::error!(path, "POST outside the session layer refused");
-        return Err(forbidden(lang, &path));
+        return Err(forbidden(lang));
     };
     let (parts, body) = req.into_parts();
     let Ok(bytes) = axum::body::to_bytes(body, 64 * 1024).await else {
@@ -87,21 +87,23 @@ async fn checked_post(state: &JourneyState, lang: Lang, req: Request) -> Result<
         .unwrap_or_default();
     if !crate::web::security::csrf_ok(&session, &token).await {
         tracing::warn!(path, "POST without the session's CSRF token refused");
-        return Err(forbidden(lang, &path));
+        return Err(forbidden(lang));
     }
     Ok(Request::from_parts(parts, axum::body::Body::from(bytes)))
 }
 
-fn forbidden(lang: Lang, path: &str) -> Response {
+/// The refused form's page. Its language link leads to the welcome page (which resumes the
+/// application), not to the address the form was posted to.
+fn forbidden(lang: Lang) -> Response {
     let j = lang.t();
     render::page(
         lang,
-        path,
-        j.errors_title,
+        "/",
+        j.session_expired_title,
         StatusCode::FORBIDDEN,
         None,
         view! {
-            <h1>{j.errors_title}</h1>
+            <h1>{j.session_expired_title}</h1>
             <p role="alert">{j.session_expired}</p>
             <p><a href="/">{j.back}</a></p>
         },

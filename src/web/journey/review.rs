@@ -158,12 +158,12 @@ fn review_view(app: Application, lang: Lang, csrf: String, changed: bool) -> Res
         ),
         (j.email, c.email.to_string(), &["email"]),
         (
-            j.address_line_1,
+            j.street_and_number,
             format!("{} {}", c.line_1, c.line_2),
             &["address"],
         ),
         (
-            j.postal_code,
+            j.postal_code_and_city,
             format!("{} {}", c.postal_code, c.city),
             &["address"],
         ),
