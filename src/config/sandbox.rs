@@ -104,6 +104,19 @@ pub struct FaultConfig {
     pub routes: Vec<RouteFault>,
     #[serde(default)]
     pub webhooks: WebhookFaults,
+    /// `"newest_first"`: lists (`GET /v1/persons`) start with the newest entries, as another
+    /// Solaris implementation may; default oldest first. The documentation does not say.
+    #[serde(default)]
+    pub list_order: ListOrder,
+}
+
+/// The order of the sandbox's lists.
+#[derive(Clone, Copy, Debug, Default, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum ListOrder {
+    #[default]
+    OldestFirst,
+    NewestFirst,
 }
 
 impl FaultConfig {

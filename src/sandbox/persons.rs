@@ -163,6 +163,9 @@ pub async fn list(
     for (id, body) in rows {
         items.push(render(&id, &serde_json::from_str(&body)?));
     }
+    if sandbox.faults.get().list_order == crate::config::sandbox::ListOrder::NewestFirst {
+        items.reverse();
+    }
     paginate(&sandbox, "/v1/persons", &page, items)
 }
 

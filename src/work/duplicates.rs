@@ -49,45 +49,100 @@ impl Worker {
                 .and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok())
                 .is_some_and(|t| t.timestamp_millis() < oldest)
         };
-        // The list is in creation order: the newest persons are on the last page.
+        let created = |p: &Person| {
+            p.created_at
+                .as_deref()
+                .and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok())
+                .map(|t| t.timestamp_millis())
+        };
+        // The documentation does not say in which order Solaris lists: the first page says it
+        // (by the creation times it carries), and the search reads from the newest end.
         let first = self.client.list_persons(1, PERSON_PAGE).await?;
-        let total = match first.total {
-            Some(total) => total,
-            None if (first.items.len() as u64) < PERSON_PAGE => first.items.len() as u64,
-            // A full first page without the documented count: the newest persons cannot be
-            // found, only the oldest ones were read.
-            None => {
-                return Ok(match first.items.iter().rev().find(|p| same(p)) {
-                    Some(p) => Search::Found(p.id.clone()),
-                    None => Search::Capped,
-                })
+        if let Some(p) = first.items.iter().find(|p| same(p)) {
+            return Ok(Search::Found(p.id.clone()));
+        }
+        let total = first.total;
+        let single =
+            (first.items.len() as u64) < PERSON_PAGE || total.is_some_and(|t| t <= PERSON_PAGE);
+        if single {
+            return Ok(Search::Absent);
+        }
+        // The order shows where two creation times on the first page differ.
+        let times: Vec<i64> = first.items.iter().filter_map(created).collect();
+        let order = times.windows(2).find(|w| w[0] != w[1]).map(|w| w[0] > w[1]);
+        let last = total.map(|t| t.div_ceil(PERSON_PAGE).max(1));
+        let pages = pages_to_read(order, last);
+        for (read, &number) in pages.iter().enumerate() {
+            if read as u64 >= PERSON_SEARCH_PAGES {
+                return Ok(Search::Capped);
             }
-        };
-        let mut number = total.div_ceil(PERSON_PAGE).max(1);
-        let mut page = if number == 1 {
-            first
-        } else {
-            self.client.list_persons(number, PERSON_PAGE).await?
-        };
-        let mut read = 1;
-        loop {
-            for p in page.items.iter().rev() {
+            let page = self.client.list_persons(number, PERSON_PAGE).await?;
+            let mut items: Vec<&Person> = page.items.iter().collect();
+            if order == Some(false) {
+                items.reverse();
+            }
+            for p in items {
                 if same(p) {
                     return Ok(Search::Found(p.id.clone()));
                 }
-                if older(p) {
+                // Walking from the newest end, past the persons created since our attempt:
+                // the rest are older still.
+                if order.is_some() && older(p) {
                     return Ok(Search::Absent);
                 }
             }
-            if number <= 1 {
+            if last.is_none() && (page.items.len() as u64) < PERSON_PAGE {
                 return Ok(Search::Absent);
             }
-            if read >= PERSON_SEARCH_PAGES {
-                return Ok(Search::Capped);
-            }
-            number -= 1;
-            page = self.client.list_persons(number, PERSON_PAGE).await?;
-            read += 1;
         }
+        Ok(if pages.is_empty() && last.is_none() {
+            // Oldest first without the documented count: the newest end cannot be found.
+            Search::Capped
+        } else {
+            Search::Absent
+        })
+    }
+}
+
+/// The pages after the first to read, newest end first: `newest_first` as the first page showed
+/// it (`None`: unknown, so both ends in turn, the last page first), `last` the last page as the documented count gives
+/// it. Without the count, only a list that starts with the newest can be walked.
+fn pages_to_read(newest_first: Option<bool>, last: Option<u64>) -> Vec<u64> {
+    let cap = PERSON_SEARCH_PAGES + 1;
+    match (newest_first, last) {
+        (Some(true), Some(last)) | (None, Some(last)) if last <= 1 => vec![],
+        (Some(true), Some(last)) => (2..=last).take(cap as usize).collect(),
+        (Some(true), None) | (None, None) => (2..=1 + cap).collect(),
+        (Some(false), Some(last)) => (2..=last).rev().take(cap as usize).collect(),
+        (Some(false), None) => vec![],
+        (None, Some(last)) => {
+            // The last page first: the sandbox, like the documented lists, is oldest first.
+            let (mut low, mut high) = (2, last);
+            let mut pages = Vec::new();
+            while low <= high && (pages.len() as u64) < cap {
+                pages.push(high);
+                if high > low {
+                    pages.push(low);
+                }
+                low += 1;
+                high -= 1;
+            }
+            pages
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::pages_to_read;
+
+    #[test]
+    fn the_search_reads_from_the_newest_end_or_from_both() {
+        assert_eq!(pages_to_read(Some(true), Some(9)), [2, 3, 4, 5, 6, 7]);
+        assert_eq!(pages_to_read(Some(false), Some(9)), [9, 8, 7, 6, 5, 4]);
+        assert_eq!(pages_to_read(None, Some(9)), [9, 2, 8, 3, 7, 4]);
+        assert_eq!(pages_to_read(None, Some(4)), [4, 2, 3]);
+        assert_eq!(pages_to_read(Some(true), Some(1)), Vec::<u64>::new());
+        assert_eq!(pages_to_read(Some(false), None), Vec::<u64>::new());
     }
 }

@@ -557,6 +557,51 @@ async fn a_dropped_creation_among_many_persons_finds_its_copy_with_few_calls() {
     assert!(person.is_some() && ident.is_some());
 }
 
+/// A dropped creation, then `newer` persons created by other systems after it and 600 before:
+/// the search, against a Solaris that lists newest first, finds the copy; returns the lists it
+/// read.
+async fn found_when_listed_newest_first(newer: usize) -> usize {
+    let (sandbox, db, client) = setup().await;
+    sandbox.set_faults(json!({"list_order": "newest_first", "routes": [{"method": "POST", "path": "/v1/persons", "drop": "after", "times": 1}]})).await;
+    let worker = Worker::new(db.clone(), client, options());
+    let app = new_application(&db, "Erika").await;
+    worker.run_once().await.unwrap();
+    // Seconds apart, as Solaris' creation times are.
+    other_persons(&sandbox, 600 + newer, |i| {
+        if i < 600 {
+            -60_000 - 500 * i as i64
+        } else {
+            1000 * (i - 599) as i64
+        }
+    })
+    .await;
+    assert_eq!(settle(&db, &worker, &app).await, Progress::Idle);
+    let lists = person_lists(&served(&sandbox, "GET", "/v1/persons").await);
+    let (_, headers, _) = sandbox.call("GET", "/v1/persons", None).await;
+    assert_eq!(
+        headers["total"],
+        (600 + newer + 1).to_string(),
+        "adopted, not created again"
+    );
+    let (person, ident, ..) = application(&db, &app).await;
+    assert!(person.is_some() && ident.is_some());
+    lists
+}
+
+#[tokio::test]
+async fn a_solaris_that_lists_newest_first_gets_its_copy_found_on_the_first_page() {
+    assert_eq!(found_when_listed_newest_first(0).await, 1);
+}
+
+#[tokio::test]
+async fn a_solaris_that_lists_newest_first_gets_its_copy_found_behind_newer_persons() {
+    assert_eq!(
+        found_when_listed_newest_first(250).await,
+        3,
+        "pages 1, 2, 3"
+    );
+}
+
 #[tokio::test]
 async fn a_creation_that_did_not_reach_solaris_looks_for_no_copy() {
     let (sandbox, db, client) = setup().await;
@@ -581,16 +626,25 @@ async fn the_search_for_a_copy_stops_at_its_cap_and_the_person_is_created() {
     worker.run_once().await.unwrap();
     let (person, ..) = application(&db, &app).await;
     assert_eq!(person, None, "the first answer was lost");
-    // Meanwhile other systems created more persons than the search reads.
+    // Meanwhile other systems created more persons than the search reads, and some just
+    // before it (seconds apart), so the copy is neither on the first page nor among the newest.
     let pages = work::PERSON_SEARCH_PAGES as usize;
-    other_persons(&sandbox, 100 * pages + 50, |i| 1000 + i as i64).await;
+    let others = 350 + 100 * pages + 50;
+    other_persons(&sandbox, others, |i| {
+        if i < 350 {
+            -60_000 - 500 * i as i64
+        } else {
+            1000 * (i - 349) as i64
+        }
+    })
+    .await;
     assert_eq!(settle(&db, &worker, &app).await, Progress::Idle);
     let lists = person_lists(&served(&sandbox, "GET", "/v1/persons").await);
-    assert_eq!(lists, 1 + pages, "the count, then the capped pages");
+    assert_eq!(lists, 1 + pages, "the first page, then the capped pages");
     let (_, headers, _) = sandbox.call("GET", "/v1/persons", None).await;
     assert_eq!(
         headers["total"],
-        (100 * pages + 50 + 2).to_string(),
+        (others + 2).to_string(),
         "created anew at the cap"
     );
     let (person, ident, ..) = application(&db, &app).await;
