@@ -80,10 +80,13 @@ impl From<StoreError> for Trouble {
     }
 }
 
-/// Checks every subscription once and creates what is missing.
+/// Checks every subscription once and creates what is missing. Each event type is kept on its
+/// own: one that Solaris refuses does not keep the others from being subscribed (the first
+/// refusal is returned once all were tried); Solaris or our database unavailable ends the check.
 pub async fn ensure_once(db: &Db, client: &SolarisClient, url: &str) -> Result<(), Trouble> {
     let existing = client.list_webhooks().await?;
     let mut elsewhere = false;
+    let mut refused: Option<Trouble> = None;
     for event in EVENT_TYPES {
         let event_name = event.as_str();
         let stored = store::subscription(db, event, url).await?;
@@ -106,8 +109,17 @@ pub async fn ensure_once(db: &Db, client: &SolarisClient, url: &str) -> Result<(
             if let Err(e) = store::release_claim(db, event).await {
                 tracing::warn!(event_type = event_name, error = %e, "releasing a subscription claim");
             }
-            return Err(trouble);
+            match trouble {
+                Trouble::Refused(_) | Trouble::NoSecret(_) => {
+                    tracing::warn!(event_type = event_name, code = trouble.code(), "this event type is not subscribed: {trouble}");
+                    refused.get_or_insert(trouble);
+                }
+                other => return Err(other),
+            }
         }
+    }
+    if let Some(trouble) = refused {
+        return Err(trouble);
     }
     if elsewhere {
         return Err(Trouble::OtherInstance);

@@ -85,15 +85,18 @@ async fn a_refused_subscription_is_tried_again_with_backoff_and_reported_once() 
     let upkeep = tokio::spawn(ensure_forever(db, client, receiver.url.clone(), schedule));
     tokio::time::sleep(hour).await;
     upkeep.abort();
+    // Each attempt tries the five event types, each on its own.
     let creations = served(&sandbox, "POST", "/v1/webhooks").await.len();
     let lists = served(&sandbox, "GET", "/v1/webhooks").await.len();
+    assert_eq!(creations % 5, 0, "{creations}");
+    let attempts = creations / 5;
     // 5, 10, 20, … ms: the ninth attempt starts after 2.56 s, the tenth only after 5.1 s. A
     // fixed 10 s pause (the old upkeep) would have made 360 attempts in the hour.
     assert!(
-        (5..=10).contains(&creations),
-        "{creations} creations in an hour"
+        (5..=10).contains(&attempts),
+        "{attempts} attempts in an hour"
     );
-    assert_eq!(lists, creations, "one list per attempt, nothing else");
+    assert_eq!(lists, attempts, "one list per attempt, nothing else");
     assert_eq!(lines.errors("webhook_subscription_refused"), 1);
 }
 
@@ -123,9 +126,10 @@ async fn a_subscription_answered_without_a_secret_is_an_error_for_the_operator()
         receiver.url.clone(),
         schedule,
     ));
-    crate::common::eventually("three attempts to subscribe", || async {
-        let attempts = served(&sandbox, "POST", "/v1/webhooks").await.len();
-        if attempts >= 3 {
+    // Each attempt tries the five event types.
+    crate::common::eventually("three more attempts to subscribe", || async {
+        let attempts = served(&sandbox, "POST", "/v1/webhooks").await.len() / 5;
+        if attempts >= 4 {
             Ok(())
         } else {
             Err(attempts)
@@ -148,4 +152,29 @@ async fn a_subscription_answered_without_a_secret_is_an_error_for_the_operator()
             .await
             .unwrap();
     assert_eq!(stored, 5);
+}
+
+#[tokio::test]
+async fn an_event_type_solaris_refuses_keeps_none_of_the_others_from_being_subscribed() {
+    let (sandbox, db) = setup().await;
+    // The first creation (IDENTIFICATION) is refused, the others are not.
+    sandbox
+        .set_faults(json!({"routes": [{"method": "POST", "path": "/v1/webhooks", "status": 400, "times": 1}]}))
+        .await;
+    let client = client_for(&sandbox, quick());
+    let receiver = Receiver::start().await;
+    let trouble = ensure_once(&db, &client, &receiver.url).await.unwrap_err();
+    assert!(matches!(trouble, Trouble::Refused(_)), "{trouble}");
+    let stored: Vec<(String,)> = sqlx::query_as(
+        "select event_type from webhook_subscription where secret is not null order by event_type",
+    )
+    .fetch_all(&db.pool)
+    .await
+    .unwrap();
+    assert_eq!(stored.len(), 4, "{stored:?}");
+    assert!(stored.iter().any(|(e,)| e == "PERSON_DELETED"), "{stored:?}");
+    assert!(!stored.iter().any(|(e,)| e == "IDENTIFICATION"), "{stored:?}");
+    // The next check subscribes the one that was refused, and only it.
+    ensure_once(&db, &client, &receiver.url).await.unwrap();
+    assert_eq!(served(&sandbox, "POST", "/v1/webhooks").await.len(), 6);
 }
