@@ -111,7 +111,11 @@ pub async fn ensure_once(db: &Db, client: &SolarisClient, url: &str) -> Result<(
             }
             match trouble {
                 Trouble::Refused(_) | Trouble::NoSecret(_) => {
-                    tracing::warn!(event_type = event_name, code = trouble.code(), "this event type is not subscribed: {trouble}");
+                    tracing::warn!(
+                        event_type = event_name,
+                        code = trouble.code(),
+                        "this event type is not subscribed: {trouble}"
+                    );
                     refused.get_or_insert(trouble);
                 }
                 other => return Err(other),

@@ -7,6 +7,9 @@ use crate::db::{applications, evidence, StoreError};
 use crate::domain::{Identification, IdentificationStatus, NewIdentification, NewPerson};
 use crate::monitoring;
 
+/// How often a `PERSON_DELETED` that Solaris does not confirm is checked, in all.
+const PERSON_DELETED_CHECKS: i64 = 4;
+
 impl Worker {
     pub(super) async fn execute(&self, item: &Due) -> Result<(), Failure> {
         let kind = item.kind;
@@ -156,11 +159,40 @@ impl Worker {
                     Ok(_) => {
                         // A signed delivery can be replayed with another event type or entity
                         // header: only Solaris' answer counts, and it still holds the person.
+                        // Its deletion may also still be under way: staff are told, and the
+                        // app asks again after an hour, three hours and six hours.
+                        let checks = item.attempts;
                         tracing::warn!(
                             application_id = %item.application_id,
                             code = "person_deleted_not_confirmed",
+                            checks,
                             "suspicious PERSON_DELETED: Solaris still holds the person; nothing erased"
                         );
+                        let more = checks < PERSON_DELETED_CHECKS;
+                        let hours = [1, 3, 6][(checks.max(1) as usize - 1).min(2)];
+                        let next = if more {
+                            format!("the next in {hours} h")
+                        } else {
+                            "no more checks".into()
+                        };
+                        let detail = format!(
+                            "PERSON_DELETED for person {person_id}, but Solaris still holds it; nothing was erased. Checks: {checks} of {PERSON_DELETED_CHECKS}; {next}"
+                        );
+                        crate::db::history::raise_standing(
+                            &self.db.writer,
+                            self.db.now_ms(),
+                            Some(&item.application_id),
+                            crate::domain::Concern::WebhookUnprocessable,
+                            &format!("person_deleted_not_confirmed:{}", item.application_id),
+                            &detail,
+                        )
+                        .await?;
+                        if more {
+                            return Err(Failure::Recheck(
+                                "Solaris still holds the person".into(),
+                                std::time::Duration::from_secs(hours * 3600),
+                            ));
+                        }
                     }
                     Err(e) => return Err(e.into()),
                 }

@@ -64,7 +64,8 @@ pub(super) enum Failure {
     /// Try again after a backoff: the attempt may have reached Solaris (no answer after
     /// sending, a timeout, a 5xx), so a creation looks for its copy first.
     Unknown(String),
-    /// Solaris refused it; retrying would not help.
+    /// Look again after this long: Solaris' answer is not (yet) what the item waits for.
+    Recheck(String, Duration),
     /// Solaris refused it; retrying would not help. Its refusal, when Solaris said why.
     Permanent(String, Option<SolarisRefusal>),
 }
@@ -190,6 +191,11 @@ impl Worker {
                 tracing::info!(application_id = %item.application_id, kind = %item.kind, "work done");
             }
             Err(Failure::Retry(why)) => self.later(&item, &why, false).await?,
+            Err(Failure::Recheck(why, after)) => {
+                tracing::info!(application_id = %item.application_id, kind = %item.kind, why, recheck_in_s = after.as_secs(), "work looks again later");
+                let next = self.db.now_ms() + after.as_millis() as i64;
+                work::retry_later(&self.db, &item, &self.owner, &why, next, false).await?
+            }
             Err(Failure::Unknown(why)) => self.later(&item, &why, true).await?,
             // A read refused or answered oddly (a 404 for an identification Solaris is still
             // indexing, a body that does not parse) is asked again with backoff, a few times.

@@ -576,3 +576,79 @@ async fn the_case_three_page_is_right_when_solaris_gives_no_completed_at() {
         "{mails:?}"
     );
 }
+
+#[tokio::test]
+async fn an_application_whose_status_cannot_be_read_is_one_staff_item_and_one_mail_however_long() {
+    let c = TestApp::manual()
+        .with(&[("OPS_EMAIL", "Operations <ops@bank.example>")])
+        .spawn("en")
+        .await;
+    sign_up(&c, "X-MANUALTEST-HAPPYPATH").await;
+    // Solaris answers every status read of this identification with a 404.
+    c.set_faults(serde_json::json!({"routes": [{"method": "GET", "path": "/v1/persons/*/identifications/*", "status": 404}]}))
+        .await;
+    // Two days of reconciliation: a read every hour at the longest wait, each failing.
+    for _ in 0..(2 * 24 * 4) {
+        c.advance(15 * MINUTE).await;
+        c.get("/identification/return").await;
+    }
+    let (failed,): (i64,) = sqlx::query_as(
+        "select count(*) from solaris_work where kind = 'refresh_identification' and state = 'failed'",
+    )
+    .fetch_one(&c.db.pool)
+    .await
+    .unwrap();
+    assert!(
+        failed >= 10,
+        "reconciliation kept asking: {failed} reads failed"
+    );
+    let items = staff_items(&c).await;
+    assert_eq!(items.len(), 1, "{items:?}");
+    assert_eq!(items[0].0, "status_read_failing");
+    let to_ops = c
+        .mailbox()
+        .await
+        .iter()
+        .filter(|m| m["to"] == "Operations <ops@bank.example>")
+        .count();
+    assert_eq!(to_ops, 1, "operations are told once");
+}
+
+#[tokio::test]
+async fn a_successful_identification_is_read_again_a_few_times_not_for_fifteen_days() {
+    let c = TestApp::manual().spawn("en").await;
+    sign_up(&c, "X-AUTOTEST-HAPPYPATH").await;
+    c.advance(MINUTE).await;
+    c.advance(90).await;
+    c.status_becomes("successful").await;
+    let id = identification_id(&c).await;
+    let reads = |log: Vec<serde_json::Value>| {
+        log.iter()
+            .filter(|e| {
+                e["method"] == "GET"
+                    && e["path"]
+                        .as_str()
+                        .is_some_and(|p| p.ends_with(&format!("/identifications/{id}")))
+            })
+            .count()
+    };
+    let before = reads(c.sandbox_log().await);
+    // The first two days: the evidence, and a few reads with growing gaps.
+    for _ in 0..8 {
+        c.advance(6 * 3600).await;
+        c.get("/identification/return").await;
+    }
+    let first = reads(c.sandbox_log().await) - before;
+    assert!(
+        (1..=10).contains(&first),
+        "{first} reads of a successful identification in its first two days"
+    );
+    // The next thirteen days: webhooks would bring a late cancel; no more reads (the old
+    // reconciliation read it every hour for fifteen days).
+    for _ in 0..(13 * 4) {
+        c.advance(6 * 3600).await;
+        c.get("/identification/return").await;
+    }
+    let later = reads(c.sandbox_log().await) - before - first;
+    assert_eq!(later, 0, "reads after the first two days");
+}

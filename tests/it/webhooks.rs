@@ -482,9 +482,38 @@ async fn a_signed_body_replayed_as_person_deleted_for_another_person_erases_noth
     let res = person_deleted(&c, &person, "replayed-1").await;
     assert_eq!(res.status(), 200);
     c.settle().await;
-    // The app asks Solaris, which still holds the person: nothing is erased.
+    // The app asks Solaris, which still holds the person: nothing is erased, staff are told,
+    // and Solaris is asked again after an hour, three hours and six hours.
+    let staff_item = || async {
+        let items: Vec<(String, String)> = sqlx::query_as("select kind, detail from attention")
+            .fetch_all(&c.db.pool)
+            .await
+            .unwrap();
+        assert_eq!(items.len(), 1, "one item, updated: {items:?}");
+        assert_eq!(items[0].0, "webhook_unprocessable");
+        items[0].1.clone()
+    };
+    let told = staff_item().await;
+    assert!(told.contains("Checks: 1 of 4; the next in 1 h"), "{told}");
+    for (hours, check, next) in [(1, 2, "the next in 3 h"), (3, 3, "the next in 6 h")] {
+        c.advance(hours * 3600 - 1).await;
+        let told = staff_item().await;
+        assert!(
+            told.contains(&format!("Checks: {} of 4", check - 1)),
+            "not before {hours} h: {told}"
+        );
+        c.advance(1).await;
+        let told = staff_item().await;
+        assert!(
+            told.contains(&format!("Checks: {check} of 4; {next}")),
+            "after {hours} h: {told}"
+        );
+    }
+    c.advance(6 * 3600).await;
+    let told = staff_item().await;
+    assert!(told.contains("Checks: 4 of 4; no more checks"), "{told}");
     let asked = "select count(*) from solaris_work where kind = 'confirm_person_deleted' and state = 'done'";
-    wait_until(&c.db, "Solaris was asked", asked, 1).await;
+    wait_until(&c.db, "Solaris was asked for the last time", asked, 1).await;
     let (erased,): (Option<i64>,) = sqlx::query_as("select erased_at from application")
         .fetch_one(&c.db.pool)
         .await

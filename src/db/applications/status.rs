@@ -285,6 +285,11 @@ pub(in crate::db) async fn heard_from_solaris(
 /// days, after which Solaris reports it `expired`; one more day covers a late answer.
 pub(crate) const RECONCILE_FOR_MS: i64 = 15 * 24 * 3600 * 1000;
 
+/// How often reconciliation reads a `successful` identification again without news: a review
+/// that cancels it (the guide's case 3) comes as a webhook; these few reads, with growing gaps,
+/// are the safety net for a lost one.
+pub(crate) const SUCCESS_READS: i64 = 5;
+
 /// Queues a status read for every application whose identification can still change, whose
 /// last webhook is older than `after_ms` and whose next read is due: `after_ms` after the last
 /// status learned, then doubling per read without news up to `max_wait_ms`, until the status is
@@ -306,11 +311,14 @@ pub(crate) async fn queue_reconciliation_reads(
     let candidates: Vec<(String, i64)> = sqlx::query_as(&format!(
         "select id, reconcile_count from application where identification_status in ({open}) \
          and identification_id is not null and erased_at is null and withdrawn_at is null \
-         and coalesce(identification_requested_at, last_refresh_at, 0) > $1 - $3 and {due}"
+         and coalesce(identification_requested_at, last_refresh_at, 0) > $1 - $3 and {due} \
+         and (identification_status <> $4 or reconcile_count < $5)"
     ))
     .bind(now)
     .bind(after_ms)
     .bind(RECONCILE_FOR_MS)
+    .bind(IdentificationStatus::Successful.as_str())
+    .bind(SUCCESS_READS)
     .fetch_all(&db.pool)
     .await?;
     let mut queued = 0;

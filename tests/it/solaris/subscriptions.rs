@@ -172,8 +172,14 @@ async fn an_event_type_solaris_refuses_keeps_none_of_the_others_from_being_subsc
     .await
     .unwrap();
     assert_eq!(stored.len(), 4, "{stored:?}");
-    assert!(stored.iter().any(|(e,)| e == "PERSON_DELETED"), "{stored:?}");
-    assert!(!stored.iter().any(|(e,)| e == "IDENTIFICATION"), "{stored:?}");
+    assert!(
+        stored.iter().any(|(e,)| e == "PERSON_DELETED"),
+        "{stored:?}"
+    );
+    assert!(
+        !stored.iter().any(|(e,)| e == "IDENTIFICATION"),
+        "{stored:?}"
+    );
     // The next check subscribes the one that was refused, and only it.
     ensure_once(&db, &client, &receiver.url).await.unwrap();
     assert_eq!(served(&sandbox, "POST", "/v1/webhooks").await.len(), 6);
