@@ -237,23 +237,35 @@ impl Worker {
         identification_id: &str,
         successful: bool,
     ) -> Result<(), Failure> {
-        let attempts: Vec<serde_json::Value> = self
+        // A 404 for the attempts (Solaris keeps no list for this identification) is no reason
+        // to leave the documents unread: the attempts are stored as unknown (`null`).
+        let attempts = match self
             .client
             .idnow_attempts(person_id, identification_id)
-            .await?
-            .into_iter()
-            .map(|a| {
-                let process = &a.payload["identificationprocess"];
-                serde_json::json!({
-                    "id": a.id,
-                    "result": a.result,
-                    "reason": a.reason,
-                    "agent": process.get("agentname"),
-                    "at": process.get("identificationtime"),
-                    "type": process.get("type"),
+            .await
+        {
+            Ok(attempts) => Some(attempts),
+            Err(e) if e.status() == Some(404) => {
+                tracing::warn!(application_id, code = "idnow_attempts_missing", "Solaris has no IDnow attempts for the identification; the documents are read all the same");
+                None
+            }
+            Err(e) => return Err(e.into()),
+        };
+        let attempts: Option<Vec<serde_json::Value>> = attempts.map(|list| {
+            list.into_iter()
+                .map(|a| {
+                    let process = &a.payload["identificationprocess"];
+                    serde_json::json!({
+                        "id": a.id,
+                        "result": a.result,
+                        "reason": a.reason,
+                        "agent": process.get("agentname"),
+                        "at": process.get("identificationtime"),
+                        "type": process.get("type"),
+                    })
                 })
-            })
-            .collect();
+                .collect()
+        });
         let documents = if successful {
             let listed = self.client.person_documents(person_id).await?;
             let listed: Vec<serde_json::Value> = listed
@@ -277,7 +289,9 @@ impl Worker {
             &self.db,
             application_id,
             identification_id,
-            &serde_json::Value::Array(attempts).to_string(),
+            &attempts
+                .map_or(serde_json::Value::Null, serde_json::Value::Array)
+                .to_string(),
             documents.as_deref(),
         )
         .await?;

@@ -823,3 +823,50 @@ async fn the_back_office_names_the_bank_and_slows_a_client_that_guesses_password
     assert_eq!(slowed.status, StatusCode::TOO_MANY_REQUESTS);
     assert!(slowed.body.contains("Beispielbank"));
 }
+
+#[tokio::test]
+async fn missing_attempts_leave_the_documents_listed_and_a_document_solaris_lost_is_said_so() {
+    let c = spawn("en").await;
+    // Solaris keeps no IDnow attempts for this identification.
+    c.set_faults(serde_json::json!({"routes": [{"method": "GET", "path": "/v1/persons/*/identifications/*/idnow_attempts", "status": 404}]}))
+        .await;
+    sign_up(&c, "X-AUTOTEST-HAPPYPATH").await;
+    c.advance(150).await;
+    c.status_becomes("successful").await;
+    let id = application_of(&c, "X-AUTOTEST-HAPPYPATH").await;
+    let admin = Member::set_up(&c, "admin@bank.example", Role::Admin).await;
+    admin.sign_in(0).await;
+    let page = common::eventually("the documents on the case", || async {
+        let page = admin.get(&format!("/backoffice/applications/{id}")).await;
+        if page.body.contains("/documents/") {
+            Ok(page)
+        } else {
+            Err(page.status)
+        }
+    })
+    .await;
+    assert!(
+        page.body
+            .contains("Solaris has no list of IDnow attempts for this identification"),
+        "{}",
+        page.body
+    );
+    let (failed,): (i64,) =
+        sqlx::query_as("select count(*) from solaris_work where state = 'failed'")
+            .fetch_one(&c.db.pool)
+            .await
+            .unwrap();
+    assert_eq!(failed, 0, "the evidence was read, nothing failed");
+
+    // The document is gone at Solaris by the time staff download it.
+    c.set_faults(serde_json::json!({"routes": [{"method": "GET", "path": "/v1/persons/*/documents/*/file", "status": 404}]}))
+        .await;
+    let at = page.body.find("KYC_REPORT").unwrap();
+    let href_at = page.body[at..].find("/documents/").unwrap() + at;
+    let start = page.body[..href_at].rfind('"').unwrap() + 1;
+    let end = page.body[href_at..].find('"').unwrap() + href_at;
+    let gone = admin.get(&page.body[start..end]).await;
+    assert_eq!(gone.status, StatusCode::GONE, "{}", gone.body);
+    assert!(gone.body.contains("Solaris no longer holds this document"));
+    assert!(!gone.body.contains("try again in a minute"));
+}

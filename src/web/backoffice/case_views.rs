@@ -75,6 +75,7 @@ pub(super) fn evidence_view(
         evidence
             .iter()
             .map(|e| {
+                let unlisted = e.attempts.as_deref() == Some("null");
                 let attempts = json_list(e.attempts.as_deref())
                     .iter()
                     .map(|a| {
@@ -124,16 +125,23 @@ pub(super) fn evidence_view(
                 view! {
                     <h3>{t.identification_id}" "<code>{e.identification_id.clone()}</code></h3>
                     <p>{t.fetched}": "{moment(lang, e.fetched_at)}</p>
-                    <table class="office-table">
-                        <thead><tr>
-                            <th scope="col">{t.attempt}</th>
-                            <th scope="col">{t.result}</th>
-                            <th scope="col">{t.reason}</th>
-                            <th scope="col">{t.agent}</th>
-                            <th scope="col">{t.at}</th>
-                        </tr></thead>
-                        <tbody>{attempts}</tbody>
-                    </table>
+                    {if unlisted {
+                        view! { <p>{t.no_attempts_listed}</p> }.into_any()
+                    } else {
+                        view! {
+                            <table class="office-table">
+                                <thead><tr>
+                                    <th scope="col">{t.attempt}</th>
+                                    <th scope="col">{t.result}</th>
+                                    <th scope="col">{t.reason}</th>
+                                    <th scope="col">{t.agent}</th>
+                                    <th scope="col">{t.at}</th>
+                                </tr></thead>
+                                <tbody>{attempts}</tbody>
+                            </table>
+                        }
+                        .into_any()
+                    }}
                     {documents}
                 }
             })

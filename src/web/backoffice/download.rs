@@ -27,11 +27,19 @@ pub async fn download(staff: Staff, Path((id, document)): Path<(String, String)>
     let (Some(listed), Some(person_id)) = (listed, record.person_id) else {
         return Err(OfficeError::NotFound);
     };
-    let bytes = staff
+    let bytes = match staff
         .office
         .client
         .download_document(&person_id, &document)
-        .await?;
+        .await
+    {
+        Ok(bytes) => bytes,
+        Err(e) if e.status() == Some(404) => {
+            tracing::warn!(application_id = %id, code = "document_gone_at_solaris", "Solaris no longer holds a document it listed");
+            return Err(OfficeError::GoneAtSolaris);
+        }
+        Err(e) => return Err(e.into()),
+    };
     history::record(
         &staff.office.db.writer,
         db.now_ms(),

@@ -20,6 +20,9 @@ pub enum OfficeError {
     Forbidden,
     #[error("no such page")]
     NotFound,
+    /// Solaris no longer holds what staff asked for (a document it listed once).
+    #[error("Solaris no longer holds it")]
+    GoneAtSolaris,
     /// A form without the session's token (an old tab, a forged post).
     #[error("a form without the session's token")]
     FormExpired,
@@ -48,6 +51,7 @@ impl From<crate::solaris::SolarisError> for OfficeError {
 pub(super) enum Untranslated {
     Forbidden,
     NotFound,
+    GoneAtSolaris,
     FormExpired,
     Unavailable,
 }
@@ -65,6 +69,7 @@ impl IntoResponse for OfficeError {
             }
             OfficeError::Forbidden => (StatusCode::FORBIDDEN, Untranslated::Forbidden),
             OfficeError::NotFound => (StatusCode::NOT_FOUND, Untranslated::NotFound),
+            OfficeError::GoneAtSolaris => (StatusCode::GONE, Untranslated::GoneAtSolaris),
             OfficeError::FormExpired => (StatusCode::FORBIDDEN, Untranslated::FormExpired),
             OfficeError::Unavailable(cause) => {
                 tracing::error!(error = %crate::telemetry::Chain(&*cause), "back office: a page could not be served");

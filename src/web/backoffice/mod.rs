@@ -170,6 +170,7 @@ fn error_page(kind: Untranslated, status: StatusCode, lang: Lang) -> Response {
     let (title, text) = match kind {
         Untranslated::Forbidden => (t.forbidden_title, t.forbidden),
         Untranslated::NotFound => (t.not_found_title, t.not_found),
+        Untranslated::GoneAtSolaris => (t.gone_at_solaris_title, t.gone_at_solaris),
         Untranslated::FormExpired => (t.form_expired, t.form_expired),
         Untranslated::Unavailable => (t.unavailable_title, t.unavailable),
     };
