@@ -109,6 +109,28 @@ impl PersonName {
     /// Solaris' limit for `first_name` and `last_name`.
     pub(crate) const MAX_CHARS: usize = 50;
 
+    /// What Solaris takes as the last name of a person who has none (it answers it as empty).
+    pub const NONE: &'static str = "N/A";
+
+    /// The last name of a person who has none.
+    pub fn none() -> PersonName {
+        PersonName(Self::NONE.to_string())
+    }
+
+    /// The person has no such name.
+    pub fn is_none(&self) -> bool {
+        self.0 == Self::NONE
+    }
+
+    /// The name as Solaris answers it: empty for [`PersonName::none`].
+    pub fn as_held(&self) -> &str {
+        if self.is_none() {
+            ""
+        } else {
+            &self.0
+        }
+    }
+
     pub fn parse(raw: &str) -> Result<PersonName, Problem> {
         let s = normalised(raw);
         if s.is_empty() {

@@ -92,6 +92,8 @@ texts! {
     title: "Academic title" / "Akademischer Titel",
     title_none: "None" / "Keiner",
     first_name: "First names (all, as on your ID)" / "Vornamen (alle, wie im Ausweis)",
+    no_last_name: "I have no last name (my ID document shows none)" / "Ich habe keinen Nachnamen (mein Ausweisdokument zeigt keinen)",
+    no_last_name_shown: "none" / "keiner",
     last_name: "Last name (all parts, as on your ID)" / "Nachname (alle Teile, wie im Ausweis)",
     birth_date: "Date of birth" / "Geburtsdatum",
     birth_day: "Day" / "Tag",

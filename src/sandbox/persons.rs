@@ -95,6 +95,9 @@ pub async fn create(State(sandbox): State<Sandbox>, body: Bytes) -> ApiResult<Re
         return Err(ApiError::invalid_model(errors.0));
     }
     normalise_mobile(&mut body);
+    if body.get("last_name").and_then(Value::as_str) == Some(validate::NO_LAST_NAME) {
+        body.insert("last_name".into(), Value::String(String::new()));
+    }
 
     let (first, last) = (text(&body, "first_name"), text(&body, "last_name"));
     let (city, date) = (text(&body, "birth_city"), text(&body, "birth_date"));

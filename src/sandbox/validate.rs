@@ -187,6 +187,9 @@ fn one_of(errors: &mut Errors, field: &str, value: &str, allowed: &[&str]) {
 
 /// A name as the guide allows it: at most 50 characters, letters of any language, spaces,
 /// apostrophes, hyphens and dots; no digits, symbols or emoji.
+/// What a person without a last name gives as `last_name`; Solaris answers it as empty.
+pub(crate) const NO_LAST_NAME: &str = "N/A";
+
 pub(crate) fn check_name(errors: &mut Errors, field: &str, value: &str) {
     if value.chars().count() > 50 {
         errors.add(field, "is too long (maximum is 50 characters)");
@@ -271,6 +274,8 @@ pub(crate) fn check_person(body: &Map<String, Value>) -> Errors {
         check_whitespace(&mut errors, field, value);
         let text = value.as_str();
         match (field.as_str(), text) {
+            // Solaris' word for a person without a last name.
+            ("last_name", Some(NO_LAST_NAME)) => {}
             ("first_name" | "last_name" | "birth_name", Some(s)) => {
                 check_name(&mut errors, field, s)
             }

@@ -2,6 +2,7 @@
 //! attempt may have created at Solaris, newest first and bounded.
 
 use super::worker::{Failure, Worker};
+use crate::domain::values::PersonName;
 use crate::domain::{NewPerson, Person};
 
 /// The search for an earlier copy of a person reads pages of this many persons…
@@ -33,7 +34,10 @@ impl Worker {
     ) -> Result<Search, Failure> {
         let same = |p: &Person| {
             p.first_name.as_deref() == Some(wanted.first_name.as_str())
-                && p.last_name.as_deref() == Some(wanted.last_name.as_str())
+                // Solaris answers the `N/A` of a person without a last name as empty.
+                && (p.last_name.as_deref() == Some(wanted.last_name.as_str())
+                    || (wanted.last_name == PersonName::NONE
+                        && p.last_name.as_deref().unwrap_or_default().is_empty()))
                 && p.birth_date == wanted.birth_date
                 && p.birth_city == wanted.birth_city
                 && p.email == wanted.email

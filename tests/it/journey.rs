@@ -1362,3 +1362,75 @@ fn the_alternative_route_must_use_https() {
         .to_string()
         .contains("ALTERNATIVE_KYC_URL"));
 }
+
+#[tokio::test]
+async fn a_customer_without_a_last_name_signs_up_and_solaris_gets_what_it_asks_for() {
+    let c = spawn("en").await;
+    c.subscribed().await;
+    c.consent().await;
+    let mut fields = common::customer::person_with("X-AUTOTEST-HAPPYPATH");
+    fields.retain(|(name, _)| *name != "last_name");
+    // Without the box, the empty last name is an error; with it, none is needed.
+    let refused = c.submit("/details/person", &fields).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.body.contains("I have no last name"));
+    fields.push(("last_name", ""));
+    fields.push(("no_last_name", "yes"));
+    c.submit("/details/person", &fields)
+        .await
+        .redirected_to("/details/contact");
+    let again = c.get("/details/person").await;
+    assert!(
+        again
+            .body
+            .contains("name=\"no_last_name\" value=\"yes\" checked"),
+        "kept: {}",
+        again.body
+    );
+    c.submit("/details/contact", CONTACT)
+        .await
+        .redirected_to("/review");
+    let review = c.get("/review").await;
+    assert!(!review.body.contains("N/A"), "{}", review.body);
+    // The creation's answer is lost once: the search for the copy knows Solaris answers the
+    // N/A as empty, and adopts it.
+    c.set_faults(serde_json::json!({"routes": [{"method": "POST", "path": "/v1/persons", "drop": "after", "times": 1}]}))
+        .await;
+    c.post(
+        "/review",
+        &review.csrf(),
+        &[("data_version", &review.value_of("data_version"))],
+    )
+    .await
+    .redirected_to("/preparing");
+    // Past the backoff of the attempt whose answer was lost.
+    c.advance(10).await;
+    c.wait_on("/preparing").await.redirected_to("/documents");
+    let created: Vec<serde_json::Value> = c
+        .sandbox_log()
+        .await
+        .into_iter()
+        .filter(|e| e["method"] == "POST" && e["path"] == "/v1/persons")
+        .collect();
+    assert_eq!(
+        created.len(),
+        1,
+        "one person, adopted after the lost answer"
+    );
+    let (person_id,): (String,) = sqlx::query_as("select person_id from application")
+        .fetch_one(&c.db.pool)
+        .await
+        .unwrap();
+    let person = c.sandbox_json(&format!("/v1/persons/{person_id}")).await;
+    assert_eq!(person["last_name"], "", "N/A, answered as empty");
+    c.german_id_card_to_redirect().await;
+    c.submit("/identification/start", &[]).await;
+    c.advance(150).await;
+    c.status_becomes("successful").await;
+    let done = c.wait_on_complete().await;
+    assert!(
+        !done.body.contains("corrected by IDnow"),
+        "nothing was changed: {}",
+        done.body
+    );
+}

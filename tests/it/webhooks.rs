@@ -10,32 +10,9 @@ use common::{eventually, wait_until};
 use serde_json::{json, Value};
 use solaris_onboarding::db::Db;
 
-async fn sandbox_json(c: &Customer, path: &str) -> Value {
-    let token: Value = c
-        .http
-        .post(c.url("/sandbox/oauth2/token"))
-        .basic_auth("sandbox-client", Some("sandbox-secret"))
-        .form(&[("grant_type", "client_credentials"), ("scope", "partners")])
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    c.http
-        .get(c.url(&format!("/sandbox{path}")))
-        .bearer_auth(token["access_token"].as_str().unwrap())
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap()
-}
-
 async fn subscriptions(c: &Customer) -> Vec<Value> {
     eventually("the app subscribes", || async {
-        let list = sandbox_json(c, "/v1/webhooks?page[size]=100").await;
+        let list = c.sandbox_json("/v1/webhooks?page[size]=100").await;
         let list = list.as_array().cloned().unwrap_or_default();
         if list.len() >= 5 {
             Ok(list)
@@ -735,8 +712,9 @@ async fn hundreds_of_applications_end_equal_to_the_sandbox_under_a_mixture_of_we
                     .fetch_one(&c.db.pool)
                     .await
                     .unwrap();
-            let truth =
-                sandbox_json(&c, &format!("/v1/persons/{person}/identifications/{ident}")).await;
+            let truth = c
+                .sandbox_json(&format!("/v1/persons/{person}/identifications/{ident}"))
+                .await;
             if truth["status"].as_str() != status.as_deref() {
                 out_of_step.push(format!(
                     "{id}: ours {status:?}, Solaris {}",

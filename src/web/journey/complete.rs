@@ -42,7 +42,7 @@ pub(crate) async fn complete_page(
                 (
                     j.last_name,
                     p.last_name.clone().unwrap_or_default(),
-                    person_text(|p| p.last_name.to_string()),
+                    person_text(|p| p.last_name.as_held().to_string()),
                 ),
                 (
                     j.birth_date,

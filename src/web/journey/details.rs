@@ -28,6 +28,11 @@ pub(crate) mod input {
         name: "last_name",
         label: |t| t.last_name,
     };
+    /// The box "I have no last name": the name goes to Solaris as `N/A`.
+    pub(crate) const NO_LAST_NAME: Input = Input {
+        name: "no_last_name",
+        label: |t| t.no_last_name,
+    };
     pub(crate) const BIRTH_DATE: Input = Input {
         name: "birth_date",
         label: |t| t.birth_date,

@@ -25,7 +25,18 @@ pub(crate) fn person_form(d: &PersonDetails) -> RawForm {
         ),
         (TITLE, d.title.clone().unwrap_or_default()),
         (FIRST_NAME, d.first_name.to_string()),
-        (LAST_NAME, d.last_name.to_string()),
+        (
+            LAST_NAME,
+            if d.last_name.is_none() {
+                String::new()
+            } else {
+                d.last_name.to_string()
+            },
+        ),
+        (
+            NO_LAST_NAME,
+            if d.last_name.is_none() { "yes" } else { "" }.to_string(),
+        ),
         (BIRTH_CITY, d.birth_city.to_string()),
         (BIRTH_COUNTRY, d.birth_country.to_string()),
         (NATIONALITY, d.nationality.to_string()),
@@ -66,7 +77,14 @@ pub(crate) fn parse_person(
         },
     );
     let first_name = e.check(FIRST_NAME, PersonName::parse(form.get(FIRST_NAME)));
-    let last_name = e.check(LAST_NAME, PersonName::parse(form.get(LAST_NAME)));
+    let last_name = e.check(
+        LAST_NAME,
+        if form.get(NO_LAST_NAME) == "yes" {
+            Ok(PersonName::none())
+        } else {
+            PersonName::parse(form.get(LAST_NAME))
+        },
+    );
     let birth_date = e.check(
         BIRTH_DATE,
         BirthDate::parse(&form.date(BIRTH_DATE), today, minimum_age),
@@ -142,6 +160,7 @@ pub(crate) fn person_view(lang: Lang, token: String, form: RawForm, errors: Erro
         .collect();
     let countries = country_options(lang);
     let path = Step::Person.path();
+    let no_last_name = form.get(NO_LAST_NAME) == "yes";
     render::page(
         lang,
         path,
@@ -159,6 +178,10 @@ pub(crate) fn person_view(lang: Lang, token: String, form: RawForm, errors: Erro
                 <SelectField lang=lang input=TITLE options=owned(TITLES) selected=form.get(TITLE) errors=errors.clone() empty_label=t.title_none/>
                 <TextField lang=lang input=FIRST_NAME value=form.get(FIRST_NAME) errors=errors.clone() autocomplete="given-name"/>
                 <TextField lang=lang input=LAST_NAME value=form.get(LAST_NAME) errors=errors.clone() autocomplete="family-name"/>
+                <div class="field checkbox">
+                    <input type="checkbox" id="no_last_name" name="no_last_name" value="yes" checked=no_last_name/>
+                    <label for="no_last_name">{t.no_last_name}</label>
+                </div>
                 <DateField lang=lang input=BIRTH_DATE form=form.clone() errors=errors.clone()/>
                 <TextField lang=lang input=BIRTH_CITY value=form.get(BIRTH_CITY) errors=errors.clone()/>
                 <SelectField lang=lang input=BIRTH_COUNTRY options=countries.clone() selected=form.get(BIRTH_COUNTRY) errors=errors.clone()/>

@@ -118,7 +118,15 @@ fn review_view(app: Application, lang: Lang, csrf: String, changed: bool) -> Res
             &["title"],
         ),
         (j.first_name, p.first_name.to_string(), &["first_name"]),
-        (j.last_name, p.last_name.to_string(), &["last_name"]),
+        (
+            j.last_name,
+            if p.last_name.is_none() {
+                j.no_last_name_shown.to_string()
+            } else {
+                p.last_name.to_string()
+            },
+            &["last_name"],
+        ),
         (
             j.birth_date,
             crate::i18n::dates::long_date(lang, p.birth_date.date()),

@@ -507,6 +507,30 @@ pub async fn confirmed(c: &Customer, first_name: &str) {
 }
 
 impl Customer {
+    /// A GET of the embedded sandbox's Solaris API, with a token of its own.
+    pub async fn sandbox_json(&self, path: &str) -> serde_json::Value {
+        let token: serde_json::Value = self
+            .http
+            .post(self.url("/sandbox/oauth2/token"))
+            .basic_auth("sandbox-client", Some("sandbox-secret"))
+            .form(&[("grant_type", "client_credentials"), ("scope", "partners")])
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        self.http
+            .get(self.url(&format!("/sandbox{path}")))
+            .bearer_auth(token["access_token"].as_str().unwrap())
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap()
+    }
+
     /// The development mailbox (`GET /sandbox/_sandbox/mail`), newest first.
     pub async fn mailbox(&self) -> Vec<serde_json::Value> {
         self.sandbox_control("mail").await
