@@ -150,7 +150,7 @@ pub async fn token(State(sandbox): State<Sandbox>, req: Request) -> Response {
         )
         .into_response();
     }
-    if form.scope.as_deref().is_some_and(|s| s != "partners") {
+    if form.scope.as_deref() != Some("partners") {
         return ApiError::new(
             StatusCode::BAD_REQUEST,
             "invalid_scope",

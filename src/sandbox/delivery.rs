@@ -130,7 +130,7 @@ async fn attempt(sandbox: &Sandbox, row: DueRow) -> ApiResult<()> {
             faults.duplicate_rate > 0.0 && rng.gen_bool(faults.duplicate_rate),
         )
     });
-    let signing_secret = if bad_signature { ids::plain() } else { secret };
+    let signing_secret = if bad_signature { ids::secret() } else { secret };
     let attempt_no = attempts + 1;
     let send = || {
         sandbox

@@ -240,13 +240,12 @@ pub(crate) async fn end_call(
             }
             ident.session_state = session::IN_REVIEW.into();
             if *long_review {
-                // The call went well and the review takes its time: `pending_successful`, and
-                // IDnow has verified the mobile number with the ident code.
+                // The call went well and the review takes its time: still `pending` (the
+                // guide's appendix II knows no other way to `successful`), and IDnow has
+                // verified the mobile number with the ident code.
                 super::mobile::mark_verified(sandbox, &ident.person_id).await?;
-                set_status(sandbox, ident, "pending_successful", None).await?;
-            } else {
-                save(sandbox, ident).await?;
             }
+            save(sandbox, ident).await?;
             let due = review_due(*long_review);
             schedule(sandbox, &ident.id, due, &Action::ReviewEnds { outcome }).await?;
         }
@@ -361,8 +360,10 @@ async fn run_action(sandbox: &Sandbox, ident_id: &str, action: Action, at: i64) 
             review_ends(sandbox, &mut ident, outcome, at).await
         }
         Action::LateCancel if ident.status() == "successful" => {
-            // Guide appendix II, case 3: fraud found in a review after success.
+            // Guide appendix II, case 3: fraud found in a review after success; the attempt's
+            // result says so too.
             ident.session_state = session::WAITING.into();
+            finish_attempt(sandbox, &ident, "CANCELED", Some("BAD_PHOTO_QUALITY")).await?;
             set_status(sandbox, &mut ident, "canceled", Some("BAD_PHOTO_QUALITY")).await
         }
         Action::Expire

@@ -360,6 +360,15 @@ async fn show(
     let waited = query.waiting.is_some();
     match ident.session_state.as_str() {
         session::WAITING if waited => back_to_partner(&sandbox, &ident),
+        // An automated session that waits was aborted or canceled: the retry on the same link
+        // runs by itself again, as the first call did.
+        session::WAITING if ident.scenario.driver == Driver::Auto => {
+            let mut ident = ident;
+            match engine::start_automated_call(&sandbox, &mut ident).await {
+                Ok(()) => Redirect::to(&format!("{action}?waiting=1")).into_response(),
+                Err(e) => internal(e),
+            }
+        }
         session::WAITING => consent_page(w, &action, &StartForm::default(), &[]),
         session::IN_CALL if ident.scenario.driver == Driver::Auto => page(
             w,

@@ -7,26 +7,49 @@ fn hex32() -> String {
     hex::encode(bytes)
 }
 
+/// 32 hex characters that sort in the order this process made them (a counter, after a prefix
+/// of the process), with a random tail: rows the sandbox lists by time and then by id keep the
+/// order they were made in when their times tie.
+fn sequenced() -> String {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    use std::sync::OnceLock;
+    static PROCESS: OnceLock<u32> = OnceLock::new();
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let process = *PROCESS.get_or_init(|| rand::thread_rng().gen());
+    let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+    format!(
+        "{process:08x}{:012x}{}",
+        n & 0xffff_ffff_ffff,
+        &hex32()[..12]
+    )
+}
+
 pub fn person_id() -> String {
-    format!("{}cper", hex32())
+    format!("{}cper", sequenced())
 }
 pub fn identification_id() -> String {
-    format!("{}cidt", hex32())
+    format!("{}cidt", sequenced())
 }
 pub(crate) fn document_id() -> String {
-    format!("{}cdoc", hex32())
+    format!("{}cdoc", sequenced())
 }
 pub(crate) fn attempt_id() -> String {
-    format!("{}cida", hex32())
+    format!("{}cida", sequenced())
 }
 pub(crate) fn mobile_number_id() -> String {
-    format!("{}cmno", hex32())
+    format!("{}cmno", sequenced())
 }
 pub(crate) fn error_id() -> String {
     format!("{}ex", hex32())
 }
-/// Webhook subscription ids and secrets are plain 32 hex characters.
+/// Webhook subscription, delivery and scheduled-step ids are plain 32 hex characters, in the
+/// order they were made.
 pub fn plain() -> String {
+    sequenced()
+}
+
+/// A secret: 32 random hex characters.
+pub fn secret() -> String {
     hex32()
 }
 

@@ -86,6 +86,7 @@ pub async fn create(State(sandbox): State<Sandbox>, body: Bytes) -> ApiResult<Re
     validate::check_self_employed(&raw, &mut errors);
     let mut body = known_fields(raw, validate::PERSON_FIELDS);
     errors.0.extend(check_person(&body).0);
+    validate::check_new_person(&body, sandbox.clock.now().date_naive(), &mut errors);
     for field in ["first_name", "last_name"] {
         if !body.contains_key(field) {
             errors.0.push((field.into(), "can't be blank".into()));
@@ -216,11 +217,29 @@ pub async fn update(
     body: Bytes,
 ) -> ApiResult<Response> {
     let patch = parse_object(&body)?;
-    let refused: Vec<(String, String)> = patch
+    // A person field the PATCH may not change is refused; a key Solaris does not know is
+    // dropped, as on the creation.
+    let mut refused: Vec<(String, String)> = patch
         .iter()
-        .filter(|(k, v)| !v.is_null() && !validate::UPDATABLE_FIELDS.contains(&k.as_str()))
+        .filter(|(k, v)| {
+            !v.is_null()
+                && validate::PERSON_FIELDS.contains(&k.as_str())
+                && !validate::UPDATABLE_FIELDS.contains(&k.as_str())
+        })
         .map(|(k, _)| (k.clone(), "cannot be updated through this endpoint".into()))
         .collect();
+    // Of `tax_information`, only `tax_assessment` and `marital_status` (the guide's list).
+    if let Some(Value::Object(tax)) = patch.get("tax_information") {
+        for key in tax
+            .keys()
+            .filter(|k| !matches!(k.as_str(), "tax_assessment" | "marital_status"))
+        {
+            refused.push((
+                format!("tax_information[{key}]"),
+                "cannot be updated through this endpoint".into(),
+            ));
+        }
+    }
     let mut person = load(&sandbox, &id).await?;
     if !refused.is_empty() {
         let detail = refused

@@ -205,8 +205,35 @@ pub(crate) fn is_date(value: &str) -> bool {
     value.len() == 10 && chrono::NaiveDate::parse_from_str(value, "%Y-%m-%d").is_ok()
 }
 
+/// An RFC 3339 time in UTC, written with `Z` (`2019-01-01T00:00:00Z`): one with an offset
+/// (`+01:00`) is refused, as Solaris asks for UTC.
 fn is_utc_timestamp(value: &str) -> bool {
-    chrono::DateTime::parse_from_rfc3339(value).is_ok()
+    value.ends_with('Z') && chrono::DateTime::parse_from_rfc3339(value).is_ok()
+}
+
+/// What only a new person must have: a birth date in the past, and a country in each address
+/// (a PATCH may change one part of an address and keep the rest).
+pub(crate) fn check_new_person(
+    body: &Map<String, Value>,
+    today: chrono::NaiveDate,
+    errors: &mut Errors,
+) {
+    if let Some(date) = body
+        .get("birth_date")
+        .and_then(Value::as_str)
+        .and_then(|s| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").ok())
+    {
+        if date > today {
+            errors.add("birth_date", "must be in the past");
+        }
+    }
+    for field in ["address", "contact_address"] {
+        if let Some(Value::Object(addr)) = body.get(field) {
+            if addr.get("country").is_none_or(Value::is_null) {
+                errors.add(&format!("{field}[country]"), "can't be blank");
+            }
+        }
+    }
 }
 
 /// Strips what Solaris strips from mobile numbers and checks E.164.

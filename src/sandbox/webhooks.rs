@@ -99,7 +99,7 @@ pub async fn create(State(sandbox): State<Sandbox>, body: Bytes) -> ApiResult<Re
         }
     }
     let id = ids::plain();
-    let secret = ids::plain();
+    let secret = ids::secret();
     sqlx::query(
         "insert into sandbox_webhook (id, event_type, url, secret, created_at) values ($1, $2, $3, $4, $5)",
     )

@@ -458,9 +458,11 @@ async fn the_sandbox_idnow_page_speaks_german_and_an_automated_abort_returns_to_
         back.location.unwrap().contains("/identification/return"),
         "back to the bank"
     );
-    // A fresh visit of the link starts the session again (the retry).
+    // A fresh visit of the link runs the automated session again (the retry), asking nothing.
     let again = auto.get(&url).await;
-    assert!(again.body.contains("Start identification"));
+    assert_eq!(again.status, StatusCode::SEE_OTHER);
+    assert!(again.location.unwrap().ends_with("?waiting=1"));
+    assert!(!again.body.contains("Start identification"));
 }
 
 /// The text of the first element of `body` that starts with `opening`, up to `closing`.

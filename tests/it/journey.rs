@@ -66,20 +66,15 @@ async fn abortident_explains_the_reason_and_retries_with_the_same_url() {
     assert!(aborted.body.contains("You can fix this yourself"));
     let retry = c.post("/identification/start", &aborted.csrf(), &[]).await;
     retry.redirected_to(&url);
-    // The customer goes through the IDnow page again.
-    let res = c
-        .http
-        .post(format!("{url}/start"))
-        .form(&[
-            ("terms", "on"),
-            ("recording", "on"),
-            ("document", "on"),
-            ("mobile_number", "+15550101"),
-        ])
-        .send()
-        .await
-        .unwrap();
+    // At the IDnow page again, the automated session runs by itself, as the first did: no
+    // consent or mobile number is asked.
+    let res = c.http.get(&url).send().await.unwrap();
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert!(res.headers()["location"]
+        .to_str()
+        .unwrap()
+        .ends_with("?waiting=1"));
+    c.settle().await;
     c.advance(150).await;
     c.status_becomes("successful").await;
     c.reference_never_seen();

@@ -781,7 +781,7 @@ async fn a_longreview_result_reaches_the_customer_though_every_webhook_is_lost()
     set_webhook_faults(&c, json!({"drop_rate": 1})).await;
     sign_up(&c, "X-AUTOTEST-LONGREVIEW").await;
     c.advance(60).await;
-    stored_status(&c.db, "pending_successful").await;
+    stored_status(&c.db, "pending").await;
     // A day of reads without news (more than reconciliation used to make before giving up).
     sqlx::query("update application set reconcile_count = 30")
         .execute(&c.db.pool)

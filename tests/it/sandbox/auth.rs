@@ -83,3 +83,19 @@ async fn the_token_lifetime_is_configurable() {
     let (status, _, _) = sandbox.call_with(&token, "GET", "/v1/persons", None).await;
     assert_eq!(status, 401);
 }
+
+#[tokio::test]
+async fn a_token_without_the_partners_scope_is_refused() {
+    let sandbox = TestSandbox::spawn().await;
+    let res = sandbox
+        .http
+        .post(sandbox.url("/oauth2/token"))
+        .basic_auth(CLIENT_ID, Some(CLIENT_SECRET))
+        .form(&[("grant_type", "client_credentials")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 400);
+    let body: Value = res.json().await.unwrap();
+    assert_eq!(body["errors"][0]["code"], "invalid_scope");
+}

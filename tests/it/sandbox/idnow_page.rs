@@ -165,7 +165,7 @@ async fn manual_cases_follow_the_scenario_table_once_the_code_is_entered() {
         ),
         (
             "LONGREVIEW",
-            vec![(90, "pending_successful"), (24 * 3600, "successful")],
+            vec![(90, "pending"), (24 * 3600, "successful")],
         ),
         ("CHANGEALL", vec![(0, "pending"), (90, "successful")]),
         ("CHANGEALLREVIEW", vec![(0, "pending"), (90, "successful")]),
