@@ -20,6 +20,7 @@ mod rates;
 mod resume;
 mod retention;
 mod sandbox;
+mod scenarios;
 mod shutdown;
 mod solaris;
 mod supervisor;
