@@ -205,11 +205,12 @@ impl Worker {
                 self.later(&item, &why, false).await?
             }
             Err(Failure::Permanent(why, detail)) => {
-                // A read that keeps failing leaves a customer waiting on a status nobody learns.
-                let code = if item.kind.reads() {
-                    "status_read_failing"
-                } else {
-                    "solaris_refused"
+                // A status read that keeps failing leaves a customer waiting on a status nobody
+                // learns; other reads (the evidence, the person) say what they are.
+                let code = match item.kind {
+                    WorkKind::RefreshIdentification => "status_read_failing",
+                    kind if kind.reads() => "solaris_read_failing",
+                    _ => "solaris_refused",
                 };
                 monitoring::work_failed(item.kind.as_str());
                 tracing::error!(application_id = %item.application_id, kind = %item.kind, code, error = %why, "Solaris refused the work");
