@@ -13,7 +13,9 @@ for (const lang of ['en', 'de']) {
     await idnowSession(page, info, { lang });
     await identCode(page, { lang });
     await expect(page).toHaveURL(/\/identification\/return\?transaction_number=/);
-    await shot(page, info, '10-return-pending');
+    // The review here lasts under a second (SANDBOX_TIME_SCALE), so the page may reload under
+    // an audit: the page during the review is audited in after-the-call.spec.js, where the
+    // review lasts minutes.
     // Move the sandbox's clock past the review; the open page shows the change by itself
     // (the live stream with JavaScript, the timed reload without).
     await request.post('/sandbox/_sandbox/clock/advance', { data: { seconds: 120 } });

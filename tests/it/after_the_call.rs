@@ -20,18 +20,6 @@ async fn identification_id(c: &Customer) -> String {
     id.expect("an identification")
 }
 
-/// The subjects in the development mailbox, oldest first.
-async fn subjects(c: &Customer) -> Vec<String> {
-    let mut subjects: Vec<String> = c
-        .mailbox()
-        .await
-        .iter()
-        .map(|m| m["subject"].as_str().unwrap_or_default().to_string())
-        .collect();
-    subjects.reverse();
-    subjects
-}
-
 /// The types of the events the bank's systems got, oldest first, besides the status changes.
 async fn bank_events(c: &Customer) -> Vec<String> {
     let mut events: Vec<String> = c
@@ -51,24 +39,6 @@ async fn staff_items(c: &Customer) -> Vec<(String, String)> {
         .fetch_all(&c.db.pool)
         .await
         .unwrap()
-}
-
-/// The customer goes through the sandbox's IDnow page: consent and mobile number.
-async fn start_at_idnow(c: &Customer, url: &str) {
-    let res = c
-        .http
-        .post(format!("{url}/start"))
-        .form(&[
-            ("terms", "on"),
-            ("recording", "on"),
-            ("document", "on"),
-            ("mobile_number", "+15550101"),
-        ])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), StatusCode::SEE_OTHER);
-    c.settle().await;
 }
 
 #[tokio::test]
@@ -280,19 +250,9 @@ async fn the_waiting_list_is_no_refusal_the_customer_is_told_idnow_calls_them() 
     let c = TestApp::manual().spawn("en").await;
     // No test prefix: the tester plays the agent's outcome on the sandbox's IDnow page.
     let url = sign_up(&c, "Erika").await;
-    start_at_idnow(&c, &url).await;
-    let res = c
-        .http
-        .post(format!("{url}/code"))
-        .form(&[
-            ("code", "123456"),
-            ("outcome", "abort:ENROLLED_TO_WAITING_LIST"),
-        ])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), StatusCode::SEE_OTHER);
-    c.settle().await;
+    c.start_at_idnow(&url).await;
+    c.ident_code(&url, Some("abort:ENROLLED_TO_WAITING_LIST"))
+        .await;
     let page = c.get("/identification/return").await;
     assert!(
         page.body.contains("data-status=\"aborted\""),
@@ -306,7 +266,7 @@ async fn the_waiting_list_is_no_refusal_the_customer_is_told_idnow_calls_them() 
     );
     assert!(!page.body.contains("cannot be opened this way"));
     assert!(!page.body.contains("Try the video identification again"));
-    let mails = subjects(&c).await;
+    let mails = c.subjects().await;
     assert!(
         mails
             .iter()
@@ -317,7 +277,8 @@ async fn the_waiting_list_is_no_refusal_the_customer_is_told_idnow_calls_them() 
     assert_eq!(bank_events(&c).await, ["application.submitted"]);
     // No reminder to do a call IDnow will make.
     c.advance(25 * 3600).await;
-    assert!(!subjects(&c)
+    assert!(!c
+        .subjects()
         .await
         .iter()
         .any(|s| s.contains("waiting for you")));
@@ -349,7 +310,7 @@ async fn fraudok_asks_nothing_of_the_customer_while_the_review_runs_and_mails_on
         done.body
     );
     c.advance(10 * MINUTE).await;
-    let mails = subjects(&c).await;
+    let mails = c.subjects().await;
     assert!(
         !mails.iter().any(|s| s.contains("needs another try")),
         "{mails:?}"
@@ -374,21 +335,15 @@ async fn fraudok_asks_nothing_of_the_customer_while_the_review_runs_and_mails_on
 async fn a_cancel_that_stays_is_mailed_after_the_settle_time_and_then_offers_the_retry() {
     let c = TestApp::manual().spawn("en").await;
     let url = sign_up(&c, "Erika").await;
-    start_at_idnow(&c, &url).await;
-    let res = c
-        .http
-        .post(format!("{url}/code"))
-        .form(&[("code", "123456"), ("outcome", "cancel:BAD_PHOTO_QUALITY")])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    c.start_at_idnow(&url).await;
+    c.ident_code(&url, Some("cancel:BAD_PHOTO_QUALITY")).await;
     // The review cancels the call after 90 s.
     c.advance(90).await;
     let settling = c.get("/identification/return").await;
     assert!(settling.body.contains("its review may still change this"));
     c.advance(3 * MINUTE - 1).await;
-    assert!(!subjects(&c)
+    assert!(!c
+        .subjects()
         .await
         .iter()
         .any(|s| s.contains("needs another try")));
@@ -399,7 +354,8 @@ async fn a_cancel_that_stays_is_mailed_after_the_settle_time_and_then_offers_the
         "{}",
         retry.body
     );
-    assert!(subjects(&c)
+    assert!(c
+        .subjects()
         .await
         .iter()
         .any(|s| s.contains("needs another try")));
@@ -442,7 +398,7 @@ async fn a_success_after_the_guides_case_three_reopens_the_account_for_the_bank_
             assert!(e["payload"]["data"]["failure_reason"].is_null(), "{e}");
         }
     }
-    let mails = subjects(&c).await;
+    let mails = c.subjects().await;
     assert_eq!(
         mails
             .iter()
@@ -573,7 +529,7 @@ async fn the_case_three_page_is_right_when_solaris_gives_no_completed_at() {
     );
     assert!(!page.body.contains("its review may still change this"));
     assert!(page.body.contains("Try the video identification again"));
-    let mails = subjects(&c).await;
+    let mails = c.subjects().await;
     assert!(
         mails
             .iter()

@@ -481,6 +481,13 @@ async fn the_small_things_read_right_on_german_pages() {
     c.post("/start", "", &[]).await.redirected_to("/terms");
     // Refusing the terms puts the focus on the box to tick.
     let terms = c.get("/terms").await;
+    // The header reads as two words apart: the bank, and the tagline.
+    let brand = between(&terms.body, "class=\"brand\">", "</a>");
+    let text: String = brand
+        .split('<')
+        .map(|part| part.split_once('>').map_or(part, |(_, text)| text))
+        .collect();
+    assert_eq!(text, "Demo Bank Konto eröffnen", "{brand}");
     let refused = c
         .post(
             "/terms",
@@ -491,16 +498,7 @@ async fn the_small_things_read_right_on_german_pages() {
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
     let checkbox = between(&refused.body, "<input type=\"checkbox\"", ">");
     assert!(checkbox.contains("autofocus"), "{checkbox}");
-    for (path, next) in [("/terms", "/privacy"), ("/privacy", "/details/person")] {
-        let page = c.get(path).await;
-        c.post(
-            path,
-            &page.csrf(),
-            &[("accept", "yes"), ("version", &page.value_of("version"))],
-        )
-        .await
-        .redirected_to(next);
-    }
+    c.accept_consents().await;
 
     // Countries sorted as a reader sorts them: Österreich among the O's.
     let person = c.get("/details/person").await;

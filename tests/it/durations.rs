@@ -11,21 +11,9 @@ const MINUTE: u64 = 60;
 const HOUR: u64 = 3600;
 const DAY: u64 = 24 * HOUR;
 
-/// The subjects in the development mailbox, oldest first.
-async fn subjects(c: &Customer) -> Vec<String> {
-    let mut subjects: Vec<String> = c
-        .mailbox()
-        .await
-        .iter()
-        .map(|m| m["subject"].as_str().unwrap_or_default().to_string())
-        .collect();
-    subjects.reverse();
-    subjects
-}
-
 /// How many mails have `needle` in their subject.
 async fn mails(c: &Customer, needle: &str) -> usize {
-    subjects(c)
+    c.subjects()
         .await
         .iter()
         .filter(|s| s.contains(needle))
@@ -126,7 +114,7 @@ async fn a_customer_who_never_makes_the_call_is_reminded_twice_told_on_day_twelv
 ) {
     let c = TestApp::manual().spawn("en").await;
     sign_up(&c, "X-MANUALTEST-HAPPYPATH").await;
-    assert_eq!(subjects(&c).await.len(), 1, "the saved mail only");
+    assert_eq!(c.subjects().await.len(), 1, "the saved mail only");
     let reminder = "your application is waiting for you";
 
     c.advance(DAY - 1).await;
@@ -171,9 +159,9 @@ async fn a_customer_who_never_makes_the_call_is_reminded_twice_told_on_day_twelv
     let told = statuses_told_to_the_bank(&c).await;
     assert!(told.contains(&"expired".to_string()), "{told:?}");
     assert_eq!(
-        subjects(&c).await.len(),
+        c.subjects().await.len(),
         4,
         "nothing else was sent: {:?}",
-        subjects(&c).await
+        c.subjects().await
     );
 }

@@ -70,19 +70,7 @@ async fn live(prefix: &str, case: &str) -> Lived {
         if prefix == "X-MANUALTEST" {
             // The customer at IDnow: consent and number; the robot agent decides, or asks
             // for the ident code from the SMS.
-            let started = c
-                .http
-                .post(format!("{url}/start"))
-                .form(&[
-                    ("terms", "on"),
-                    ("recording", "on"),
-                    ("document", "on"),
-                    ("mobile_number", "+15550101"),
-                ])
-                .send()
-                .await
-                .unwrap();
-            let to = started.headers()["location"].to_str().unwrap().to_string();
+            let to = c.start_at_idnow(&url).await;
             let to = if to.contains("/identification/return") {
                 to
             } else {
@@ -91,16 +79,8 @@ async fn live(prefix: &str, case: &str) -> Lived {
                     &mut lived,
                 );
                 c.advance(60).await;
-                let coded = c
-                    .http
-                    .post(format!("{url}/code"))
-                    .form(&[("code", "123456")])
-                    .send()
-                    .await
-                    .unwrap();
-                coded.headers()["location"].to_str().unwrap().to_string()
+                c.ident_code(&url, None).await
             };
-            c.settle().await;
             say(status_words(&c.get(&to).await.body), &mut lived);
             back = true;
         } else {

@@ -162,11 +162,7 @@ pub(crate) async fn status_page(
         Status::Failed => view! { <p role="status">{j.st_failed}</p><ContactLine lang=lang/> }.into_any(),
         Status::Other(_) => view! { <p role="status">{j.st_other}</p> }.into_any(),
     };
-    let refresh_secs = if settled && recheck_at.is_none() {
-        None
-    } else {
-        auto.every(10)
-    };
+    let refresh_secs = if settled { None } else { auto.every(10) };
     let recheck_in = recheck_at.map(|at| ((at - now) / 1000 + 1).to_string());
     // With script the page follows the live stream, a success included (a review may still
     // cancel it, the guide's case 3); without, it reloads only while the status is open.

@@ -252,6 +252,11 @@ impl Customer {
             .await
             .unwrap();
         assert_eq!(res.status(), StatusCode::SEE_OTHER);
+        self.accept_consents().await;
+    }
+
+    /// Accepts both consents of a started application, as the texts were shown.
+    pub async fn accept_consents(&self) {
         for (path, next) in [("/terms", "/privacy"), ("/privacy", "/details/person")] {
             let page = self.get(path).await;
             self.post(
@@ -507,6 +512,55 @@ pub async fn confirmed(c: &Customer, first_name: &str) {
 }
 
 impl Customer {
+    /// The customer at the sandbox's IDnow page `url`: consent and the mobile number. Returns
+    /// where IDnow sends the browser next.
+    pub async fn start_at_idnow(&self, url: &str) -> String {
+        let res = self
+            .http
+            .post(format!("{url}/start"))
+            .form(&[
+                ("terms", "on"),
+                ("recording", "on"),
+                ("document", "on"),
+                ("mobile_number", "+15550101"),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::SEE_OTHER);
+        self.settle().await;
+        res.headers()["location"].to_str().unwrap().to_string()
+    }
+
+    /// The ident code from the SMS ends the call at the IDnow page `url`, with the tester's
+    /// `outcome` where no test case decides it. Returns where IDnow sends the browser next.
+    pub async fn ident_code(&self, url: &str, outcome: Option<&str>) -> String {
+        let mut form = vec![("code", "123456")];
+        form.extend(outcome.map(|o| ("outcome", o)));
+        let res = self
+            .http
+            .post(format!("{url}/code"))
+            .form(&form)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::SEE_OTHER);
+        self.settle().await;
+        res.headers()["location"].to_str().unwrap().to_string()
+    }
+
+    /// The subjects of the development mailbox's mails, oldest first.
+    pub async fn subjects(&self) -> Vec<String> {
+        let mut subjects: Vec<String> = self
+            .mailbox()
+            .await
+            .iter()
+            .map(|m| m["subject"].as_str().unwrap_or_default().to_string())
+            .collect();
+        subjects.reverse();
+        subjects
+    }
+
     /// A GET of the embedded sandbox's Solaris API, with a token of its own.
     pub async fn sandbox_json(&self, path: &str) -> serde_json::Value {
         let token: serde_json::Value = self
