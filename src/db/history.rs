@@ -138,14 +138,19 @@ where
     .execute(on)
     .await?;
     if raised.rows_affected() == 1 {
-        tracing::warn!(
-            code = "needs_attention",
-            concern = concern.as_str(),
-            application_id,
-            "something needs a person in the back office"
-        );
+        needs_attention(concern, application_id);
     }
     Ok(raised.rows_affected() == 1)
+}
+
+/// The log line of an item raised or updated.
+fn needs_attention(concern: Concern, application_id: Option<&str>) {
+    tracing::warn!(
+        code = "needs_attention",
+        concern = concern.as_str(),
+        application_id,
+        "something needs a person in the back office"
+    );
 }
 
 /// Puts a standing problem in front of a person: one item per `cause` (an application and
@@ -178,12 +183,7 @@ where
     .bind(now)
     .execute(on)
     .await?;
-    tracing::warn!(
-        code = "needs_attention",
-        concern = concern.as_str(),
-        application_id,
-        "something needs a person in the back office"
-    );
+    needs_attention(concern, application_id);
     Ok(())
 }
 
