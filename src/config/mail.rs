@@ -28,11 +28,8 @@ pub struct MailSettings {
     pub delivery: MailDelivery,
     /// `MAIL_FROM`: the sender, such as `Demo Bank <onboarding@bank.example>`.
     pub from: Mailbox,
-    /// `BANK_NAME`: how the mails and pages name the bank.
-    pub bank_name: String,
-    /// The bank's contact as mails give it, in English and in German.
-    pub contact_en: String,
-    pub contact_de: String,
+    /// The bank as its mails name it (`BANK_NAME`) and give its contact (`BANK_CONTACT_*`).
+    pub bank: super::bank::Bank,
     /// `LINK_SECRET`: signs the links into an application (resume, opt-out).
     pub link_secret: SecretString,
     /// `OPS_EMAIL`: where new needs-attention items are announced (none: not mailed).
@@ -109,9 +106,7 @@ pub(super) fn read(
     Ok(MailSettings {
         delivery,
         from,
-        bank_name: bank_name.to_string(),
-        contact_en: bank.contact_line(false),
-        contact_de: bank.contact_line(true),
+        bank: bank.clone(),
         link_secret: link_secret.into(),
         ops_email,
     })

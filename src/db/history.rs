@@ -143,6 +143,30 @@ where
     Ok(raised.rows_affected() == 1)
 }
 
+/// Adds `note` to the detail of the application's open (or taken) items of `concern`.
+pub(crate) async fn add_to_open<'e, E>(
+    on: E,
+    now: i64,
+    application_id: &str,
+    concern: Concern,
+    note: &str,
+) -> Result<(), StoreError>
+where
+    E: sqlx::Executor<'e, Database = Any>,
+{
+    sqlx::query(
+        "update attention set detail = coalesce(detail, '') || $1, updated_at = $2 \
+         where application_id = $3 and kind = $4 and state <> 'closed'",
+    )
+    .bind(note)
+    .bind(now)
+    .bind(application_id)
+    .bind(concern.as_str())
+    .execute(on)
+    .await?;
+    Ok(())
+}
+
 /// The log line of an item raised or updated.
 fn needs_attention(concern: Concern, application_id: Option<&str>) {
     tracing::warn!(

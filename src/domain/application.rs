@@ -166,6 +166,11 @@ impl Application {
                 .is_some_and(|s| (400..500).contains(&s))
     }
 
+    /// The guide's case 3: a review canceled an identification that had been successful.
+    pub(crate) fn success_revoked(&self) -> bool {
+        self.status() == IdentificationStatus::Canceled && self.succeeded
+    }
+
     /// The customer is on IDnow's waiting list: IDnow calls them; nothing to retry.
     pub(crate) fn on_waiting_list(&self) -> bool {
         super::failure_reason::is_waiting_list(self.failure_reason.as_deref())
@@ -181,7 +186,7 @@ impl Application {
         }
         match self.identification_status.as_ref() {
             None => true,
-            Some(IdentificationStatus::Canceled) => self.identification_completed_at.is_none(),
+            Some(IdentificationStatus::Canceled) => !self.success_revoked(),
             Some(s) => IdentificationStatus::WAITING_FOR_THE_CUSTOMER.contains(s),
         }
     }

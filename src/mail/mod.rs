@@ -110,9 +110,8 @@ pub(crate) struct Mailer {
     db: Db,
     transport: Transport,
     from: Mailbox,
-    bank_name: String,
-    /// The bank's contact in English and German, in every mail.
-    contact: (String, String),
+    /// The bank's name and contact, in every mail.
+    bank: crate::config::bank::Bank,
     links: Links,
     /// This sender's name on the leases it takes.
     owner: String,
@@ -147,8 +146,7 @@ impl Mailer {
             db,
             transport,
             from: settings.from.clone(),
-            bank_name: settings.bank_name.clone(),
-            contact: (settings.contact_en.clone(), settings.contact_de.clone()),
+            bank: settings.bank.clone(),
             public_url: links.base().to_string(),
             links,
             owner: format!("mailer-{}", uuid::Uuid::new_v4().simple()),
@@ -173,7 +171,7 @@ impl Mailer {
                 self.public_url.trim_end_matches('/'),
                 item.id
             );
-            let rendered = texts::attention(&self.bank_name, &item, &link);
+            let rendered = texts::attention(&self.bank.name, &item, &link);
             match self.transport.deliver(&self.from, to, &rendered).await {
                 Ok(()) => {
                     sent += 1;
@@ -340,12 +338,8 @@ impl Mailer {
             kind,
             lang,
             first_name: person.first_name.as_str(),
-            bank: &self.bank_name,
-            contact: if lang == Lang::De {
-                &self.contact.1
-            } else {
-                &self.contact.0
-            },
+            bank: &self.bank.name,
+            contact: &self.bank.contact_line(lang == Lang::De),
             link,
             opt_out,
             reason,

@@ -74,6 +74,10 @@ impl Worker {
         // The order shows where two creation times on the first page differ.
         let times: Vec<i64> = first.items.iter().filter_map(created).collect();
         let order = times.windows(2).find(|w| w[0] != w[1]).map(|w| w[0] > w[1]);
+        // Newest first, a first page that reaches past our attempt holds every candidate.
+        if order == Some(true) && first.items.iter().any(older) {
+            return Ok(Search::Absent);
+        }
         let last = total.map(|t| t.div_ceil(PERSON_PAGE).max(1));
         let pages = pages_to_read(order, last);
         for (read, &number) in pages.iter().enumerate() {
@@ -109,8 +113,9 @@ impl Worker {
 }
 
 /// The pages after the first to read, newest end first: `newest_first` as the first page showed
-/// it (`None`: unknown, so both ends in turn, the last page first), `last` the last page as the documented count gives
-/// it. Without the count, only a list that starts with the newest can be walked.
+/// it (`None`: unknown, so both ends in turn, the last page first), `last` the last page as the
+/// documented count gives it. Without the count, only a list that starts with the newest can be
+/// walked.
 fn pages_to_read(newest_first: Option<bool>, last: Option<u64>) -> Vec<u64> {
     let cap = PERSON_SEARCH_PAGES + 1;
     match (newest_first, last) {

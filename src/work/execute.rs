@@ -7,8 +7,9 @@ use crate::db::{applications, evidence, StoreError};
 use crate::domain::{Identification, IdentificationStatus, NewIdentification, NewPerson};
 use crate::monitoring;
 
-/// How often a `PERSON_DELETED` that Solaris does not confirm is checked, in all.
-const PERSON_DELETED_CHECKS: i64 = 4;
+/// When a `PERSON_DELETED` that Solaris does not confirm is checked again, in hours after each
+/// check; after the last, no more.
+const PERSON_DELETED_RECHECKS: [u64; 3] = [1, 3, 6];
 
 impl Worker {
     pub(super) async fn execute(&self, item: &Due) -> Result<(), Failure> {
@@ -168,15 +169,14 @@ impl Worker {
                             checks,
                             "suspicious PERSON_DELETED: Solaris still holds the person; nothing erased"
                         );
-                        let more = checks < PERSON_DELETED_CHECKS;
-                        let hours = [1, 3, 6][(checks.max(1) as usize - 1).min(2)];
-                        let next = if more {
-                            format!("the next in {hours} h")
-                        } else {
-                            "no more checks".into()
+                        let recheck_in = PERSON_DELETED_RECHECKS.get(checks.max(1) as usize - 1);
+                        let next = match recheck_in {
+                            Some(hours) => format!("the next in {hours} h"),
+                            None => "no more checks".into(),
                         };
                         let detail = format!(
-                            "PERSON_DELETED for person {person_id}, but Solaris still holds it; nothing was erased. Checks: {checks} of {PERSON_DELETED_CHECKS}; {next}"
+                            "PERSON_DELETED for person {person_id}, but Solaris still holds it; nothing was erased. Checks: {checks} of {}; {next}",
+                            PERSON_DELETED_RECHECKS.len() + 1
                         );
                         crate::db::history::raise_standing(
                             &self.db.writer,
@@ -187,7 +187,7 @@ impl Worker {
                             &detail,
                         )
                         .await?;
-                        if more {
+                        if let Some(hours) = recheck_in {
                             return Err(Failure::Recheck(
                                 "Solaris still holds the person".into(),
                                 std::time::Duration::from_secs(hours * 3600),

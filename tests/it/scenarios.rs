@@ -23,10 +23,16 @@ struct Lived {
 
 /// The first sentence of the return page's status paragraph.
 fn status_words(body: &str) -> String {
-    let Some(at) = body.find("<p role=\"status\">") else {
-        return format!("(no status: {})", &body[..body.len().min(200)]);
+    first_sentence(body, "status")
+}
+
+/// The first sentence of the page's first paragraph with `role`.
+fn first_sentence(body: &str, role: &str) -> String {
+    let opening = format!("<p role=\"{role}\">");
+    let Some(at) = body.find(&opening) else {
+        return format!("(no {role}: {})", &body[..body.len().min(200)]);
     };
-    let rest = &body[at + "<p role=\"status\">".len()..];
+    let rest = &body[at + opening.len()..];
     let text = &rest[..rest.find("</p>").unwrap()];
     let text = text.replace("<span>", "").replace("</span>", "");
     text.split(". ")
@@ -115,12 +121,11 @@ async fn live(prefix: &str, case: &str) -> Lived {
             );
         }
     } else {
-        say(status_words(&go.body), &mut lived);
+        // Solaris refused the request: the answer to the button, then the page looked at
+        // again.
+        say(first_sentence(&go.body, "alert"), &mut lived);
         let page = c.get("/identification/start").await;
-        let at = page.body.find("<p role=\"alert\">").unwrap_or(0);
-        let rest = &page.body[at..];
-        let words = rest[16..rest.find("</p>").unwrap()].to_string();
-        lived.words = vec![words.split(", and").next().unwrap().to_string()];
+        say(first_sentence(&page.body, "alert"), &mut lived);
     }
     c.advance(600).await;
     let mut mails: Vec<String> = c
@@ -374,7 +379,7 @@ async fn manualtest_canceled() {
 fn refused_for_good(lived: Lived) {
     assert_lived(
         lived,
-        &["Our bank partner cannot start a video identification for you this way"],
+        &["Our bank partner cannot start a video identification for you this way, and trying again will not change that"],
         &[SAVED],
         &["submitted", "status created"],
         &["work_failed"],

@@ -115,15 +115,13 @@ pub async fn record_identification(
         store_effects(&mut tx, application_id, &effects, &data, at).await?;
         if ident.status == IdentificationStatus::Successful {
             // Case 3 and then a successful retry: the staff's item says the account can go on.
-            sqlx::query(
-                "update attention set detail = coalesce(detail, '') || $1, updated_at = $2 \
-                 where application_id = $3 and kind = $4 and state <> 'closed'",
+            history::add_to_open(
+                &mut *tx,
+                at,
+                application_id,
+                crate::domain::Concern::CanceledAfterSuccess,
+                &format!(" · then {} successful again", ident.id),
             )
-            .bind(format!(" · then {} successful again", ident.id))
-            .bind(at)
-            .bind(application_id)
-            .bind(crate::domain::Concern::CanceledAfterSuccess.as_str())
-            .execute(&mut *tx)
             .await?;
         }
     }

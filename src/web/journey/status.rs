@@ -92,8 +92,8 @@ pub(crate) async fn status_page(
     let settled = status.is_settled();
     let reason = app.failure_reason.as_deref();
     let permanent = crate::domain::failure_reason::is_permanent(reason);
-    // Guide appendix II, case 3: a review canceled an identification Solaris had completed.
-    let was_successful = status == Status::Canceled && app.succeeded;
+    // Guide appendix II, case 3: a review canceled an identification that had been successful.
+    let was_successful = app.success_revoked();
     let now = state.db.now_ms();
     // The call runs on the device the link for another device led to, not in this browser.
     let call_elsewhere =

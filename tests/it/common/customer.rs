@@ -518,12 +518,7 @@ impl Customer {
         let res = self
             .http
             .post(format!("{url}/start"))
-            .form(&[
-                ("terms", "on"),
-                ("recording", "on"),
-                ("document", "on"),
-                ("mobile_number", "+15550101"),
-            ])
+            .form(super::IDNOW_START)
             .send()
             .await
             .unwrap();

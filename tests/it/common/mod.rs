@@ -264,6 +264,15 @@ pub fn submission(
     (person, identification)
 }
 
+/// The sandbox's IDnow page's start form as a customer fills it in: IDnow's terms, the
+/// recording, the document at hand, and a mobile number.
+pub const IDNOW_START: &[(&str, &str)] = &[
+    ("terms", "on"),
+    ("recording", "on"),
+    ("document", "on"),
+    ("mobile_number", "+15550101"),
+];
+
 pub const CLIENT_ID: &str = "test-client";
 pub const CLIENT_SECRET: &str = "test-secret";
 

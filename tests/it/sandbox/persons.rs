@@ -35,10 +35,7 @@ async fn invalid_fields_are_reported_in_the_errors_shape_with_their_source_field
         .await;
     assert_eq!(status, 400);
     let errors = body["errors"].as_array().unwrap();
-    let fields: Vec<&str> = errors
-        .iter()
-        .map(|e| e["source"]["field"].as_str().unwrap())
-        .collect();
+    let fields = error_fields(&body);
     for f in [
         "first_name",
         "last_name",
@@ -507,12 +504,7 @@ async fn the_sandbox_is_as_strict_as_solaris_with_times_dates_addresses_and_patc
         )
         .await;
     assert_eq!(status, 400, "{body}");
-    let fields: Vec<&str> = body["errors"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["source"]["field"].as_str().unwrap())
-        .collect();
+    let fields = error_fields(&body);
     for f in [
         "birth_date",
         "address[country]",
@@ -579,4 +571,14 @@ async fn persons_made_in_one_millisecond_are_listed_in_the_order_they_were_made(
         .map(|p| p["id"].as_str().unwrap().to_string())
         .collect();
     assert_eq!(listed, made);
+}
+
+/// The fields an error answer names, in its order.
+fn error_fields(body: &Value) -> Vec<&str> {
+    body["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["source"]["field"].as_str().unwrap())
+        .collect()
 }

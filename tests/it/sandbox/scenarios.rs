@@ -10,12 +10,7 @@ async fn start_again(sandbox: &TestSandbox, url: &str) {
     let res = sandbox
         .http
         .post(format!("{url}/start"))
-        .form(&[
-            ("terms", "on"),
-            ("recording", "on"),
-            ("document", "on"),
-            ("mobile_number", "+15550101"),
-        ])
+        .form(crate::common::IDNOW_START)
         .send()
         .await
         .unwrap();
