@@ -125,22 +125,17 @@ pub(crate) async fn raise<'e, E>(
 where
     E: sqlx::Executor<'e, Database = Any>,
 {
-    let raised = sqlx::query(
-        "insert into attention (id, application_id, cause, kind, detail, created_at, updated_at) \
-         values ($1, $2, $3, $4, $5, $6, $6) on conflict (cause) do nothing",
-    )
-    .bind(uuid::Uuid::new_v4().simple().to_string())
-    .bind(application_id)
-    .bind(cause)
-    .bind(concern.as_str())
-    .bind(detail)
-    .bind(now)
-    .execute(on)
-    .await?;
-    if raised.rows_affected() == 1 {
+    let item = NewItem {
+        application_id,
+        concern,
+        cause,
+        detail,
+    };
+    let raised = insert_item(on, now, &item, "do nothing").await?;
+    if raised == 1 {
         needs_attention(concern, application_id);
     }
-    Ok(raised.rows_affected() == 1)
+    Ok(raised == 1)
 }
 
 /// Adds `note` to the detail of the application's open (or taken) items of `concern`.
@@ -167,6 +162,40 @@ where
     Ok(())
 }
 
+/// What [`insert_item`] writes.
+struct NewItem<'a> {
+    application_id: Option<&'a str>,
+    concern: Concern,
+    cause: &'a str,
+    detail: &'a str,
+}
+
+/// The insert of an item, with what happens when its cause has one already (`on_conflict`, a
+/// constant of this module); returns the rows written.
+async fn insert_item<'e, E>(
+    on: E,
+    now: i64,
+    item: &NewItem<'_>,
+    on_conflict: &'static str,
+) -> Result<u64, StoreError>
+where
+    E: sqlx::Executor<'e, Database = Any>,
+{
+    let done = sqlx::query(&format!(
+        "insert into attention (id, application_id, cause, kind, detail, created_at, updated_at) \
+         values ($1, $2, $3, $4, $5, $6, $6) on conflict (cause) {on_conflict}"
+    ))
+    .bind(uuid::Uuid::new_v4().simple().to_string())
+    .bind(item.application_id)
+    .bind(item.cause)
+    .bind(item.concern.as_str())
+    .bind(item.detail)
+    .bind(now)
+    .execute(on)
+    .await?;
+    Ok(done.rows_affected())
+}
+
 /// The log line of an item raised or updated.
 fn needs_attention(concern: Concern, application_id: Option<&str>) {
     tracing::warn!(
@@ -191,21 +220,22 @@ pub(crate) async fn raise_standing<'e, E>(
 where
     E: sqlx::Executor<'e, Database = Any>,
 {
-    sqlx::query(
-        "insert into attention (id, application_id, cause, kind, detail, created_at, updated_at) \
-         values ($1, $2, $3, $4, $5, $6, $6) on conflict (cause) do update set \
-         detail = excluded.detail, updated_at = excluded.updated_at, \
+    // A closed item opens again, to be announced anew.
+    let item = NewItem {
+        application_id,
+        concern,
+        cause,
+        detail,
+    };
+    insert_item(
+        on,
+        now,
+        &item,
+        "do update set detail = excluded.detail, updated_at = excluded.updated_at, \
          notified_at = case when attention.state = 'closed' then null else attention.notified_at end, \
          closed_by = case when attention.state = 'closed' then null else attention.closed_by end, \
          state = case when attention.state = 'closed' then 'open' else attention.state end",
     )
-    .bind(uuid::Uuid::new_v4().simple().to_string())
-    .bind(application_id)
-    .bind(cause)
-    .bind(concern.as_str())
-    .bind(detail)
-    .bind(now)
-    .execute(on)
     .await?;
     needs_attention(concern, application_id);
     Ok(())
