@@ -179,3 +179,14 @@ pub fn partner_event(event_type: &str, outcome: &'static str) {
     metrics::counter!("onboarding_partner_events_total", "type" => event_type, "outcome" => outcome)
         .increment(1);
 }
+
+/// A connection was closed as it arrived: `full` (every slot taken) or `client_full` (its
+/// address holds its share already).
+pub(crate) fn connection_refused(why: &'static str) {
+    metrics::counter!("onboarding_connections_refused_total", "reason" => why).increment(1);
+}
+
+/// A connection was closed for having no request in flight for the header timeout.
+pub(crate) fn connection_idle_closed() {
+    metrics::counter!("onboarding_connections_idle_closed_total").increment(1);
+}

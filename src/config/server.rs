@@ -27,6 +27,8 @@ pub struct ClientLimits {
     pub request_timeout: Duration,
     /// Connections open at once; more are closed as they arrive.
     pub max_connections: usize,
+    /// Connections one client address may hold at once (a trusted proxy's are not capped).
+    pub max_connections_per_client: usize,
 }
 
 /// The server's own settings.
@@ -97,16 +99,22 @@ pub(super) fn read(vars: &Vars) -> Result<Server, ConfigError> {
     // before connections are refused; default 0 (stop accepting at once).
     let drain_notice = Duration::from_secs(vars.number("DRAIN_NOTICE_SECONDS", 0)?);
     // HEADER_TIMEOUT_SECONDS (10), BODY_TIMEOUT_SECONDS (20), REQUEST_TIMEOUT_SECONDS (30),
-    // MAX_CONNECTIONS (4096): what slow, idle or too many clients are allowed.
+    // MAX_CONNECTIONS (4096), MAX_CONNECTIONS_PER_CLIENT (256): what slow, idle or too many
+    // clients are allowed.
     let max_connections: usize = vars.number("MAX_CONNECTIONS", 4096)?;
     if max_connections == 0 {
         return Err(invalid("MAX_CONNECTIONS", "must be positive"));
+    }
+    let max_connections_per_client: usize = vars.number("MAX_CONNECTIONS_PER_CLIENT", 256)?;
+    if max_connections_per_client == 0 {
+        return Err(invalid("MAX_CONNECTIONS_PER_CLIENT", "must be positive"));
     }
     let limits = ClientLimits {
         header_timeout: vars.seconds("HEADER_TIMEOUT_SECONDS", 10)?,
         body_timeout: vars.seconds("BODY_TIMEOUT_SECONDS", 20)?,
         request_timeout: vars.seconds("REQUEST_TIMEOUT_SECONDS", 30)?,
         max_connections,
+        max_connections_per_client,
     };
     // METRICS_LISTEN_ADDR: the metrics' own listener, default 127.0.0.1:9464.
     let metrics_listen_addr: SocketAddr = match vars.get("METRICS_LISTEN_ADDR") {

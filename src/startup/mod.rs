@@ -3,6 +3,7 @@
 //! port 0.
 
 mod background;
+mod connections;
 
 pub use background::{Background, Loops, Settled};
 
@@ -57,6 +58,8 @@ pub struct Server {
     draining: Arc<AtomicBool>,
     drain_notice: Duration,
     limits: ClientLimits,
+    /// Proxies that carry many clients' connections: no per-client cap on theirs.
+    proxies: Vec<ipnet::IpNet>,
     pub addr: SocketAddr,
     /// Where the metrics are served (the app only; not the standalone sandbox).
     pub metrics_addr: Option<SocketAddr>,
@@ -325,6 +328,7 @@ impl Server {
             drain_notice: settings.drain_notice,
             metrics_addr: Some(metrics_addr),
             limits: settings.limits,
+            proxies: settings.rates.trusted_proxies.clone(),
             addr,
             public_url,
             db,
@@ -387,6 +391,7 @@ impl Server {
             drain_notice: Duration::ZERO,
             metrics_addr: None,
             limits: settings.limits,
+            proxies: settings.rates.trusted_proxies.clone(),
             addr,
             public_url,
             db,
@@ -414,6 +419,7 @@ impl Server {
             draining,
             drain_notice,
             limits,
+            proxies,
             ..
         } = self;
         // First no longer ready, then (after the notice) no longer accepting.
@@ -430,7 +436,12 @@ impl Server {
         };
         let graceful = GracefulShutdown::new();
         {
-            let connections = serve_until(listener, router, limits, &graceful, stop);
+            let slots = connections::Slots::new(
+                limits.max_connections,
+                limits.max_connections_per_client,
+                proxies,
+            );
+            let connections = serve_until(listener, router, limits, slots, &graceful, stop);
             connections.await;
             // The router goes here with the accept loop, and with the last connection the
             // webhook intake's queue, so the webhook writer ends once it stored what it accepted.
@@ -456,19 +467,19 @@ impl Server {
 }
 
 /// Accepts connections until `stop`: HTTP/1 and HTTP/2, each request with the client's address
-/// (`ConnectInfo`), slow and idle clients cut off, at most `limits.max_connections` at once.
-/// Every connection is watched by `graceful`, which then lets the open ones finish.
+/// (`ConnectInfo`), each connection in one of `slots` and closed once it has had no request in
+/// flight for `limits.header_timeout` (see [`connections`]). Every connection is watched by
+/// `graceful`, which then lets the open ones finish.
 async fn serve_until(
     listener: TcpListener,
     router: Router,
     limits: ClientLimits,
+    slots: connections::Slots,
     graceful: &GracefulShutdown,
     stop: impl std::future::Future<Output = ()>,
 ) {
-    let open = Arc::new(tokio::sync::Semaphore::new(limits.max_connections));
     let mut builder = ConnectionBuilder::new(TokioExecutor::new());
-    // hyper waits for a request head both for a new request and on an idle keep-alive
-    // connection, so this one timeout covers a half-sent request and an idle client alike.
+    // Beside the idle deadline, hyper's own: a request head (HTTP/1) must arrive in time.
     builder
         .http1()
         .timer(TokioTimer::new())
@@ -477,6 +488,9 @@ async fn serve_until(
         .http2()
         .timer(TokioTimer::new())
         .keep_alive_interval(limits.header_timeout);
+    let mut refusals = connections::Refusals::default();
+    let mut report = tokio::time::interval(connections::REFUSALS_REPORTED_EVERY);
+    report.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     tokio::pin!(stop);
     loop {
         let (stream, peer) = tokio::select! {
@@ -489,38 +503,59 @@ async fn serve_until(
                     continue;
                 }
             },
-            () = &mut stop => return,
+            _ = report.tick() => {
+                refusals.report(&slots);
+                continue;
+            }
+            () = &mut stop => {
+                refusals.report(&slots);
+                return;
+            }
+        };
+        let slot = match slots.take(peer.ip()) {
+            Ok(slot) => slot,
+            Err(why) => {
+                refusals.count(why);
+                continue;
+            }
         };
         // Responses are written in parts (head, then body): with Nagle's algorithm the second
         // part waits for the client's delayed acknowledgement, up to 40 ms a response.
         if let Err(e) = stream.set_nodelay(true) {
             tracing::debug!(error = %e, "setting TCP_NODELAY");
         }
-        let Ok(permit) = open.clone().try_acquire_owned() else {
-            tracing::warn!(
-                max = limits.max_connections,
-                "too many connections; one closed"
-            );
-            continue;
-        };
+        let activity = connections::Activity::new();
         // Cloning the prepared router is cheap (its routes are shared); rebuilding it per
         // connection, as serving a `Router` with state does, costs about 85 KB a connection.
         let router = router.clone();
-        let service =
+        let service = {
+            let activity = activity.clone();
             hyper::service::service_fn(move |req: hyper::Request<hyper::body::Incoming>| {
+                let in_flight = activity.begin();
                 let mut req = req.map(axum::body::Body::new);
                 req.extensions_mut().insert(ConnectInfo(peer));
-                tower::ServiceExt::oneshot(router.clone(), req)
-            });
+                let response = tower::ServiceExt::oneshot(router.clone(), req);
+                async move {
+                    let response = response.await?;
+                    Ok::<_, std::convert::Infallible>(response.map(|body| {
+                        axum::body::Body::new(connections::Tracked::new(body, in_flight))
+                    }))
+                }
+            })
+        };
         let connection = builder
-            .serve_connection_with_upgrades(TokioIo::new(stream), service)
+            .serve_connection(TokioIo::new(stream), service)
             .into_owned();
         let connection = graceful.watch(connection);
+        let idle_limit = limits.header_timeout;
         tokio::spawn(async move {
-            if let Err(e) = connection.await {
-                tracing::debug!(error = %e, "connection ended with an error");
+            tokio::select! {
+                ended = connection => if let Err(e) = ended {
+                    tracing::debug!(error = %e, "connection ended with an error");
+                },
+                () = activity.idle_for(idle_limit) => crate::monitoring::connection_idle_closed(),
             }
-            drop(permit);
+            drop(slot);
         });
     }
 }

@@ -2,62 +2,21 @@
 //! live status stream and a Solaris call is in flight.
 
 use crate::common;
+use common::binary::Binary;
 
-use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use solaris_onboarding::db::Db;
 use solaris_onboarding::work;
 
-struct App {
-    child: Child,
-    base: String,
-}
-
-impl Drop for App {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-/// The release or debug binary cargo built for this test, on `database_url`, on a port it
-/// picks itself (read from its first log line), so no other test can take the port meanwhile.
-async fn start(database_url: &str, faults: &str) -> App {
-    use std::io::BufRead;
-    let mut child = Command::new(env!("CARGO_BIN_EXE_solaris-onboarding"))
-        .env("LISTEN_ADDR", "127.0.0.1:0")
-        .env("METRICS_LISTEN_ADDR", "127.0.0.1:0")
-        .env("DATABASE_URL", database_url)
-        .env("SANDBOX_TIME_SCALE", "1")
-        .env("SANDBOX_FAULTS", faults)
-        .env("SHUTDOWN_GRACE_SECONDS", "20")
-        .env("RUST_LOG", "warn,solaris_onboarding::startup=info")
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("the binary starts");
-    let stdout = child.stdout.take().unwrap();
-    let serving = tokio::task::spawn_blocking(move || {
-        let mut lines = std::io::BufReader::new(stdout).lines();
-        let base = lines.by_ref().map_while(Result::ok).find_map(|line| {
-            let at = line.find("http://127.0.0.1:")?;
-            let rest = &line[at..];
-            let end = rest[17..]
-                .find(|c: char| !c.is_ascii_digit())
-                .map_or(rest.len(), |n| n + 17);
-            Some(rest[..end].to_string())
-        });
-        // The rest of the log is read and left, so the process never blocks on a full pipe.
-        std::thread::spawn(move || lines.for_each(drop));
-        base
-    });
-    let base = tokio::time::timeout(common::DEADLINE, serving)
-        .await
-        .expect("the app says where it serves")
-        .unwrap()
-        .expect("the app's log names its address");
-    App { child, base }
+/// The binary on `database_url` with the sandbox's `faults`.
+async fn start(database_url: &str, faults: &str) -> Binary {
+    Binary::start(&[
+        ("DATABASE_URL", database_url),
+        ("SANDBOX_FAULTS", faults),
+        ("SHUTDOWN_GRACE_SECONDS", "20"),
+    ])
+    .await
 }
 
 async fn count(db: &Db, sql: &str) -> i64 {
@@ -109,11 +68,7 @@ async fn sigterm_ends_live_streams_finishes_the_solaris_call_in_flight_and_exits
     common::wait_until(&db, "the worker takes the item", leased, 1).await;
 
     let signalled = Instant::now();
-    let killed = Command::new("kill")
-        .args(["-TERM", &app.child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(killed.success());
+    app.terminate();
 
     // The stream says goodbye with a short retry and ends, so the browser reconnects.
     let mut rest = String::new();
@@ -127,15 +82,7 @@ async fn sigterm_ends_live_streams_finishes_the_solaris_call_in_flight_and_exits
     assert!(rest.contains("event: reconnect"), "{rest}");
     assert!(rest.contains("retry: 1000"), "{rest}");
 
-    let child = std::cell::RefCell::new(&mut app.child);
-    let status = common::eventually("the process exits", || async {
-        child
-            .borrow_mut()
-            .try_wait()
-            .unwrap()
-            .ok_or("still running")
-    })
-    .await;
+    let status = app.exited().await;
     assert!(
         signalled.elapsed() < Duration::from_secs(20),
         "no exit within the grace period"

@@ -2,6 +2,7 @@
 //! names a server), the real servers on port 0, and a webhook receiver on loopback.
 #![allow(dead_code)]
 
+pub mod binary;
 pub mod customer;
 pub mod smtp;
 
