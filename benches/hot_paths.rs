@@ -585,6 +585,7 @@ async fn run() {
                     .header("solaris-webhook-subscription-id", &sub)
                     .header("solaris-webhook-id", format!("{n:032x}"))
                     .header("solaris-webhook-signature", signature)
+                    .header("content-type", "application/json")
                     .body(body)
                     .send()
                     .await

@@ -93,17 +93,24 @@ pub(crate) async fn store_created(
     Ok(())
 }
 
-/// The secret of a delivery's subscription: by the subscription id it names, else by its
-/// event type.
-pub async fn secret(
+/// The subscription a delivery names, with its secret: by the subscription id it names, else
+/// by its event type.
+#[derive(Debug, sqlx::FromRow)]
+pub struct Signer {
+    pub event_type: String,
+    pub secret: String,
+}
+
+pub async fn signer(
     db: &Db,
     subscription_id: Option<&str>,
     event_type: &str,
-) -> Result<Option<String>, StoreError> {
-    let row: Option<(String,)> = match subscription_id {
+) -> Result<Option<Signer>, StoreError> {
+    Ok(match subscription_id {
         Some(id) => {
             sqlx::query_as(
-                "select secret from webhook_subscription where subscription_id = $1 and secret is not null",
+                "select event_type, secret from webhook_subscription \
+                 where subscription_id = $1 and secret is not null",
             )
             .bind(id)
             .fetch_optional(&db.pool)
@@ -111,14 +118,14 @@ pub async fn secret(
         }
         None => {
             sqlx::query_as(
-                "select secret from webhook_subscription where event_type = $1 and secret is not null",
+                "select event_type, secret from webhook_subscription \
+                 where event_type = $1 and secret is not null",
             )
             .bind(event_type)
             .fetch_optional(&db.pool)
             .await?
         }
-    };
-    Ok(row.map(|(secret,)| secret))
+    })
 }
 
 /// A verified delivery for the inbox.
@@ -192,14 +199,19 @@ async fn act_on(
     let (entity, (by_identification, read)) = match (delivery.entity_id.as_deref(), wanted) {
         (Some(entity), Ok(wanted)) => (entity, wanted),
         (None, _) | (_, Err(_)) => {
-            let why = wanted.err().unwrap_or("names no entity");
+            let (why, key) = match wanted {
+                Err(why) => (why, "unsubscribed"),
+                Ok(_) => ("names no entity", "no_entity"),
+            };
+            let event_type = delivery.event_type.as_str();
             let detail = format!(
-                "{} {}: {why}",
-                delivery.event_type.as_str(),
+                "{event_type}: {why} (the latest such delivery: {})",
                 delivery.webhook_id
             );
-            let cause = format!("webhook:{}", delivery.webhook_id);
-            history::raise(
+            // One item per cause, however many deliveries share it: a delivery replayed under
+            // new ids updates the item instead of raising (and mailing) one each.
+            let cause = format!("webhook:{event_type}:{key}");
+            history::raise_standing(
                 &mut **tx,
                 now,
                 None,

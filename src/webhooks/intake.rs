@@ -132,6 +132,13 @@ fn header<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
         .filter(|v| !v.is_empty())
 }
 
+/// Whether the delivery says its body is JSON: `application/json`, parameters allowed.
+fn is_json(headers: &HeaderMap) -> bool {
+    header(headers, "content-type")
+        .and_then(|v| v.split(';').next())
+        .is_some_and(|media| media.trim().eq_ignore_ascii_case("application/json"))
+}
+
 /// A delivery's body without IDnow's `reference` (the ident id the customer must never see).
 fn without_reference(
     mut payload: serde_json::Map<String, Value>,
@@ -168,15 +175,15 @@ async fn receive(State(intake): State<Intake>, headers: HeaderMap, body: Bytes) 
         return StatusCode::OK.into_response();
     }
     let subscription = header(&headers, "solaris-webhook-subscription-id");
-    let secret = match store::secret(&intake.db, subscription, &event_type).await {
-        Ok(secret) => secret,
+    let subscription = match store::signer(&intake.db, subscription, &event_type).await {
+        Ok(subscription) => subscription,
         Err(e) => {
             // 500 makes Solaris deliver it again later, when the database answers.
             tracing::error!(error = %e, "reading webhook secrets");
             return StatusCode::INTERNAL_SERVER_ERROR.into_response();
         }
     };
-    let Some(secret) = secret else {
+    let Some(subscription) = subscription else {
         return refuse(
             StatusCode::UNAUTHORIZED,
             "unknown_subscription",
@@ -184,11 +191,23 @@ async fn receive(State(intake): State<Intake>, headers: HeaderMap, body: Bytes) 
         );
     };
     if !signed(
-        &secret,
+        &subscription.secret,
         &body,
         header(&headers, "solaris-webhook-signature"),
     ) {
         return refuse(StatusCode::UNAUTHORIZED, "bad_signature", &event_type);
+    }
+    // Solaris signs the body only: the event type header is believed only when it is the
+    // type of the subscription whose secret signed the body.
+    if !subscription.event_type.eq_ignore_ascii_case(&event_type) {
+        return refuse(StatusCode::BAD_REQUEST, "event_type_mismatch", &event_type);
+    }
+    if !is_json(&headers) {
+        return refuse(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_media_type",
+            &event_type,
+        );
     }
     let payload: serde_json::Map<String, Value> = match serde_json::from_slice(&body) {
         Ok(Value::Object(map)) => map,

@@ -64,6 +64,7 @@ fn delivery(
         .header("solaris-webhook-subscription-id", subscription)
         .header("solaris-webhook-id", webhook_id)
         .header("solaris-webhook-signature", signature)
+        .header("content-type", "application/json")
         .body(body)
 }
 
@@ -174,6 +175,7 @@ async fn a_delivery_with_a_bad_or_missing_signature_gets_401_and_a_malformed_one
             .header("solaris-webhook-event-type", "IDENTIFICATION")
             .header("solaris-webhook-subscription-id", &sub)
             .header("solaris-webhook-id", "0123456789abcdef0123456789abcdef")
+            .header("content-type", "application/json")
             .body(body);
         if let Some(s) = signature {
             req = req.header("solaris-webhook-signature", s);
@@ -847,4 +849,127 @@ async fn reconciliation_waits_at_most_the_configured_maximum_and_stops_after_fif
         "at most an hour until the next read"
     );
     assert!(due - now >= 3600 * 1000 - 5000);
+}
+
+/// The app's subscription to `event_type`: its id and secret.
+async fn subscription_to(c: &Customer, event_type: &str) -> (String, String) {
+    sqlx::query_as("select subscription_id, secret from webhook_subscription where event_type = $1")
+        .bind(event_type)
+        .fetch_one(&c.db.pool)
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_captured_delivery_replayed_a_hundred_times_raises_one_item_and_one_mail() {
+    let c = spawn_with("en", &[("OPS_EMAIL", "Operations <ops@bank.example>")]).await;
+    c.subscribed().await;
+    // Person events carry `{}`, signed by their subscription's secret: captured once, it can be
+    // sent with new ids under any event type.
+    let (subscription, secret) = subscription_to(&c, "PERSON_CHANGED").await;
+    for n in 0..100 {
+        let res = delivery(
+            &c,
+            "IDENTIFICATION",
+            &subscription,
+            &secret,
+            &format!("other-type-{n}"),
+            "{}".into(),
+        )
+        .send()
+        .await
+        .unwrap();
+        assert_eq!(
+            res.status(),
+            400,
+            "another event type than its subscription's"
+        );
+        let answer: Value = res.json().await.unwrap();
+        assert_eq!(answer["error"], "event_type_mismatch");
+    }
+    // Under its own type it names no person: staff are told once, however often it comes.
+    for n in 0..100 {
+        let res = delivery(
+            &c,
+            "PERSON_CHANGED",
+            &subscription,
+            &secret,
+            &format!("no-entity-{n}"),
+            "{}".into(),
+        )
+        .send()
+        .await
+        .unwrap();
+        assert_eq!(res.status(), 200);
+    }
+    c.settle().await;
+    let stored = "select count(*) from webhook_inbox";
+    let (stored,): (i64,) = sqlx::query_as(stored).fetch_one(&c.db.pool).await.unwrap();
+    assert_eq!(stored, 100, "the refused ones are not stored");
+    let items: Vec<(String, String)> = sqlx::query_as("select kind, detail from attention")
+        .fetch_all(&c.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(items.len(), 1, "{items:?}");
+    assert_eq!(items[0].0, "webhook_unprocessable");
+    assert!(
+        items[0].1.contains("no-entity-99"),
+        "the latest: {}",
+        items[0].1
+    );
+    c.mail_with_subject("back office:").await;
+    let to_operations = c
+        .mailbox()
+        .await
+        .iter()
+        .filter(|m| {
+            m["subject"]
+                .as_str()
+                .unwrap_or_default()
+                .contains("back office:")
+        })
+        .count();
+    assert_eq!(to_operations, 1);
+}
+
+/// A `Content-Type` that replaces the one a delivery has.
+fn content_type(value: &str) -> reqwest::header::HeaderMap {
+    let mut headers = reqwest::header::HeaderMap::new();
+    headers.insert(reqwest::header::CONTENT_TYPE, value.parse().unwrap());
+    headers
+}
+
+#[tokio::test]
+async fn a_signed_body_that_is_not_json_is_415_after_the_signature_check() {
+    let c = spawn("en").await;
+    c.subscribed().await;
+    let (subscription, secret) = identification_subscription(&c).await;
+    let body = r#"{"id":"x"}"#.to_string();
+    let res = identification_delivery(&c, &subscription, &secret, "plain-1", body.clone())
+        .headers(content_type("text/plain"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 415);
+    let answer: Value = res.json().await.unwrap();
+    assert_eq!(answer["error"], "unsupported_media_type");
+    // Unsigned, it is the signature that is wrong, whatever the type says.
+    let res = identification_delivery(&c, &subscription, "not the secret", "plain-2", body.clone())
+        .headers(content_type("text/plain"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 401);
+    // JSON with a charset is JSON.
+    let res = identification_delivery(&c, &subscription, &secret, "json-1", body)
+        .headers(content_type("application/json; charset=utf-8"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let (stored,): (i64,) = sqlx::query_as("select count(*) from webhook_inbox")
+        .fetch_one(&c.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(stored, 1);
 }
