@@ -338,35 +338,70 @@ pub(crate) async fn link_application(
 /// Wrong dates of birth that lock an application's links.
 pub(crate) const WRONG_ANSWERS_LOCK: i64 = 5;
 
-/// What a wrong date of birth did.
+/// What a guess at the date of birth found.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum WrongAnswer {
-    /// Tries left before the links lock.
-    TriesLeft(i64),
-    /// The links are locked; a new one is on its way to the address on file.
+pub(crate) enum Guess {
+    /// Right: the count of wrong ones starts again.
+    Right,
+    /// Wrong, with the tries left before the links lock.
+    Wrong { tries_left: i64 },
+    /// Wrong, and the one that locked the links; a new one is on its way to the address on file.
     Locked,
+    /// The link no longer works (locked or revoked by another guess meanwhile): not counted.
+    LinkGone,
 }
 
-/// Counts a wrong date of birth. The fifth locks every resume and device link of the
-/// application and queues a fresh link by mail, in one transaction.
-pub(crate) async fn wrong_birth_date(
+/// Counts one guess at the application's date of birth through the link `hash`, in one
+/// transaction that holds the application's row: the link is checked, the guess counted and,
+/// at the fifth wrong one, every resume and device link locked and one fresh link queued by
+/// mail. Guesses sent at once take turns, so five are compared at most and one mail is sent.
+pub(crate) async fn guess_birth_date(
     db: &Db,
     application_id: &str,
-) -> Result<WrongAnswer, StoreError> {
+    hash: &str,
+    right: bool,
+) -> Result<Guess, StoreError> {
     let now = db.now_ms();
     let mut tx = db.begin_write().await?;
-    sqlx::query("update application set resume_failures = resume_failures + 1 where id = $1")
-        .bind(application_id)
-        .execute(&mut *tx)
-        .await?;
-    let (failures, locks): (i64, i64) =
-        sqlx::query_as("select resume_failures, resume_locks from application where id = $1")
+    // First the row, so that a concurrent guess waits here until this one is committed.
+    let (failures, locks): (i64, i64) = sqlx::query_as(&format!(
+        "select resume_failures, resume_locks from application where id = $1{}",
+        db.for_update()
+    ))
+    .bind(application_id)
+    .fetch_one(&mut *tx)
+    .await?;
+    let (working,): (i64,) = sqlx::query_as(
+        "select count(*) from resume_token where hash = $1 and application_id = $2 \
+         and revoked_at is null and (purpose <> 'device' or created_at >= $3)",
+    )
+    .bind(hash)
+    .bind(application_id)
+    .bind(now - DEVICE_LINK_MS)
+    .fetch_one(&mut *tx)
+    .await?;
+    if working == 0 {
+        return Ok(Guess::LinkGone);
+    }
+    if right {
+        sqlx::query("update application set resume_failures = 0 where id = $1")
             .bind(application_id)
-            .fetch_one(&mut *tx)
+            .execute(&mut *tx)
             .await?;
-    if failures < WRONG_ANSWERS_LOCK {
         tx.commit().await?;
-        return Ok(WrongAnswer::TriesLeft(WRONG_ANSWERS_LOCK - failures));
+        return Ok(Guess::Right);
+    }
+    let failures = failures + 1;
+    if failures < WRONG_ANSWERS_LOCK {
+        sqlx::query("update application set resume_failures = $1 where id = $2")
+            .bind(failures)
+            .bind(application_id)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        return Ok(Guess::Wrong {
+            tries_left: WRONG_ANSWERS_LOCK - failures,
+        });
     }
     sqlx::query(
         "update resume_token set revoked_at = $1 where application_id = $2 \
@@ -385,14 +420,5 @@ pub(crate) async fn wrong_birth_date(
     let cause = format!("relink-{}", locks + 1);
     enqueue(&mut tx, application_id, MailKind::Relink, &cause, now).await?;
     tx.commit().await?;
-    Ok(WrongAnswer::Locked)
-}
-
-/// The right date of birth: the count of wrong ones starts again.
-pub(crate) async fn right_birth_date(db: &Db, application_id: &str) -> Result<(), StoreError> {
-    sqlx::query("update application set resume_failures = 0 where id = $1")
-        .bind(application_id)
-        .execute(&db.writer)
-        .await?;
-    Ok(())
+    Ok(Guess::Locked)
 }

@@ -351,3 +351,68 @@ async fn the_development_mailbox_lists_the_newest_mail_first_and_shows_it_to_a_p
         "links can be followed"
     );
 }
+
+#[tokio::test]
+async fn forty_wrong_dates_at_once_are_five_guesses_and_one_new_link() {
+    let c = spawn("en").await;
+    confirmed(&c, "X-MANUALTEST-HAPPYPATH").await;
+    let link = link_from_mail(&c, "your application is saved").await;
+    let guesser = c.another("en");
+    guesser.get(&link).await.redirected_to("/resume");
+    let form = guesser.get("/resume").await;
+    let csrf = form.csrf();
+    let guesses = (0..40).map(|n| {
+        let day = (2 + n % 27).to_string();
+        let (guesser, csrf) = (&guesser, csrf.clone());
+        async move {
+            guesser
+                .post(
+                    "/resume",
+                    &csrf,
+                    &[
+                        ("birth_date[day]", day.as_str()),
+                        ("birth_date[month]", "2"),
+                        ("birth_date[year]", "1990"),
+                    ],
+                )
+                .await
+        }
+    });
+    let answers = futures::future::join_all(guesses).await;
+    let count = |status: StatusCode| answers.iter().filter(|a| a.status == status).count();
+    let statuses: Vec<u16> = answers.iter().map(|a| a.status.as_u16()).collect();
+    assert_eq!(
+        count(StatusCode::UNPROCESSABLE_ENTITY),
+        4,
+        "four wrong ones with tries left: {statuses:?}"
+    );
+    assert_eq!(count(StatusCode::FORBIDDEN), 1, "the fifth locks the links");
+    assert_eq!(
+        count(StatusCode::NOT_FOUND),
+        35,
+        "the rest find the link locked"
+    );
+    let mut left: Vec<&str> = answers
+        .iter()
+        .filter_map(|a| {
+            ["4", "3", "2", "1"]
+                .into_iter()
+                .find(|n| a.body.contains(&format!("Tries left: {n}")))
+        })
+        .collect();
+    left.sort();
+    assert_eq!(left, ["1", "2", "3", "4"], "each count once");
+    c.settle().await;
+    let relinks = c
+        .mailbox()
+        .await
+        .iter()
+        .filter(|m| {
+            m["subject"]
+                .as_str()
+                .unwrap_or_default()
+                .contains("a new link to your application")
+        })
+        .count();
+    assert_eq!(relinks, 1);
+}

@@ -19,7 +19,7 @@ use super::form::{Errors, Input, RawForm};
 use super::page::{Csrf, PageForm, PageResult, Visit};
 use super::state::JourneyState;
 use crate::db::applications;
-use crate::db::mail::{self as store, Purpose, WrongAnswer};
+use crate::db::mail::{self as store, Guess, Purpose};
 use crate::domain::Application;
 use crate::i18n::Lang;
 use crate::web::journey::session::APPLICATION_KEY;
@@ -211,37 +211,36 @@ pub(crate) async fn check_birth_date(
         return Ok(resume_form(lang, csrf, form, Some(Refusal::NotADate)));
     };
     let on_file = app.details.person.as_ref().map(|p| p.birth_date.date());
-    if on_file != Some(date) {
-        return match store::wrong_birth_date(&state.db, &app.id).await? {
-            WrongAnswer::TriesLeft(tries_left) => {
-                tracing::warn!(application_id = %app.id, tries_left, "wrong date of birth for a resume link");
-                Ok(resume_form(
-                    lang,
-                    csrf,
-                    form,
-                    Some(Refusal::Wrong { tries_left }),
-                ))
-            }
-            WrongAnswer::Locked => {
-                tracing::warn!(application_id = %app.id, code = "resume_locked", "five wrong dates of birth: the links are locked and a new one is on its way");
-                let _ = session.remove::<String>(LINK_KEY).await;
-                let t = lang.t();
-                Ok(render::page(
-                    lang,
-                    RESUME_PATH,
-                    t.resume_locked_title,
-                    StatusCode::FORBIDDEN,
-                    None,
-                    view! {
-                        <h1>{t.resume_locked_title}</h1>
-                        <p role="alert">{t.resume_locked_text}</p>
-                    },
-                ))
-            }
-        };
-    }
-    store::right_birth_date(&state.db, &app.id).await?;
     let hash = session.get::<String>(LINK_KEY).await?.unwrap_or_default();
+    match store::guess_birth_date(&state.db, &app.id, &hash, on_file == Some(date)).await? {
+        Guess::Right => {}
+        Guess::LinkGone => return Ok(invalid_link(lang)),
+        Guess::Wrong { tries_left } => {
+            tracing::warn!(application_id = %app.id, tries_left, "wrong date of birth for a resume link");
+            return Ok(resume_form(
+                lang,
+                csrf,
+                form,
+                Some(Refusal::Wrong { tries_left }),
+            ));
+        }
+        Guess::Locked => {
+            tracing::warn!(application_id = %app.id, code = "resume_locked", "five wrong dates of birth: the links are locked and a new one is on its way");
+            let _ = session.remove::<String>(LINK_KEY).await;
+            let t = lang.t();
+            return Ok(render::page(
+                lang,
+                RESUME_PATH,
+                t.resume_locked_title,
+                StatusCode::FORBIDDEN,
+                None,
+                view! {
+                    <h1>{t.resume_locked_title}</h1>
+                    <p role="alert">{t.resume_locked_text}</p>
+                },
+            ));
+        }
+    }
     let other_device = store::link_application(&state.db, &hash, &[Purpose::Device])
         .await?
         .is_some();
