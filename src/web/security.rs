@@ -66,10 +66,14 @@ pub(crate) const MAX_URI_BYTES: usize = 8 * 1024;
 /// frees its connection (only the head counts: a live status stream goes on streaming after
 /// it); and every response gets the [`SecurityHeaders`].
 pub(crate) async fn edge(State(edge): State<Edge>, req: Request, next: Next) -> Response {
-    let length = req.uri().path_and_query().map_or(0, |pq| pq.as_str().len());
-    let mut res = if length > MAX_URI_BYTES {
-        tracing::warn!(bytes = length, "URI too long refused");
+    let uri = req.uri().path_and_query().map_or("", |pq| pq.as_str());
+    let mut res = if uri.len() > MAX_URI_BYTES {
+        tracing::warn!(bytes = uri.len(), "URI too long refused");
         (axum::http::StatusCode::URI_TOO_LONG, "URI too long").into_response()
+    } else if uri.contains("%00") {
+        // A NUL can be no id, search or parameter: PostgreSQL cannot store or compare it.
+        tracing::warn!(code = "nul_in_uri", "a URI with a NUL character refused");
+        nul_in_uri(req.uri().path())
     } else {
         match tokio::time::timeout(edge.respond_within, next.run(req)).await {
             Ok(res) => res,
@@ -102,6 +106,28 @@ pub(crate) async fn edge(State(edge): State<Edge>, req: Request, next: Next) -> 
     );
     h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     res
+}
+
+/// The `400` for a URI with a NUL (`%00`) in its path or query: JSON for the read API, text in
+/// both languages for a browser (no page of ours links to such an address).
+fn nul_in_uri(path: &str) -> Response {
+    let status = axum::http::StatusCode::BAD_REQUEST;
+    if path.starts_with("/api/") {
+        return (
+            status,
+            axum::Json(serde_json::json!({
+                "error": "invalid_character",
+                "detail": "The address contains a NUL character (%00), which no id or parameter has.",
+            })),
+        )
+            .into_response();
+    }
+    (
+        status,
+        "This address contains a NUL character (%00), which no address here has.\n\
+         Diese Adresse enthält ein NUL-Zeichen (%00), das keine Adresse hier enthält.\n",
+    )
+        .into_response()
 }
 
 /// What [`edge`] needs.

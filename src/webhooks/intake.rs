@@ -221,6 +221,10 @@ async fn receive(State(intake): State<Intake>, headers: HeaderMap, body: Bytes) 
                 .and_then(Value::as_str)
                 .map(str::to_string)
         });
+    // A NUL names nothing and cannot be stored (PostgreSQL).
+    if entity_id.as_deref().is_some_and(|id| id.contains('\0')) {
+        return refuse(StatusCode::BAD_REQUEST, "malformed_body", &event_type);
+    }
     // Without an id, the delivery's own content names it, so a retry is still recognised.
     let webhook_id = header(&headers, "solaris-webhook-id")
         .map(str::to_string)

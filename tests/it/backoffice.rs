@@ -870,3 +870,66 @@ async fn missing_attempts_leave_the_documents_listed_and_a_document_solaris_lost
     assert!(gone.body.contains("Solaris no longer holds this document"));
     assert!(!gone.body.contains("try again in a minute"));
 }
+
+#[tokio::test]
+async fn a_nul_in_a_search_a_reason_or_a_sign_in_is_refused_at_the_boundary_never_a_503() {
+    let c = spawn("en").await;
+    sign_up(&c, "X-AUTOTEST-HAPPYPATH").await;
+    let id = application_of(&c, "X-AUTOTEST-HAPPYPATH").await;
+    let admin = Member::set_up(&c, "admin@bank.example", Role::Admin).await;
+    // Signing in with a NUL in the address is a wrong address, not a storage failure.
+    let refused = admin
+        .browser
+        .post(
+            "/backoffice/login",
+            "",
+            &[
+                ("email", "admin\0@bank.example"),
+                ("password", PASSWORD),
+                ("code", &code(&admin.secret, 0)),
+                ("lang", "en"),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(!refused.body.contains('\0'));
+    admin.sign_in(1).await;
+    for path in [
+        "/backoffice/applications?q=%00",
+        "/backoffice/applications?q=Erika%00Beispiel",
+        "/backoffice/applications/%00",
+        "/backoffice/audit?who=%00",
+    ] {
+        let page = admin.get(path).await;
+        assert_eq!(
+            page.status,
+            StatusCode::BAD_REQUEST,
+            "{path}: {}",
+            page.body
+        );
+        assert!(page.body.contains("NUL"), "{path}: {}", page.body);
+    }
+    // A reason with a NUL is refused next to its field, with the rest of what was typed.
+    let path = format!("/backoffice/applications/{id}");
+    let page = admin.get(&path).await;
+    let refused = admin
+        .act(
+            &page,
+            &format!("{path}/erase"),
+            &[("reason", "DSR\0 2026-17")],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        refused.body.contains("Please remove the control character"),
+        "{}",
+        refused.body
+    );
+    assert!(refused.body.contains("DSR 2026-17"), "what was typed stays");
+    let (erased,): (i64,) =
+        sqlx::query_as("select count(*) from application where erased_at is not null")
+            .fetch_one(&c.db.pool)
+            .await
+            .unwrap();
+    assert_eq!(erased, 0);
+}

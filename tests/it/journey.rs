@@ -1429,3 +1429,46 @@ async fn a_customer_without_a_last_name_signs_up_and_solaris_gets_what_it_asks_f
         done.body
     );
 }
+
+#[tokio::test]
+async fn a_nul_typed_into_a_form_is_refused_next_to_its_field_on_either_database() {
+    let c = spawn("en").await;
+    c.get("/").await;
+    c.consent().await;
+    let mut person = person_with("Erika\0");
+    for field in person.iter_mut() {
+        if field.0 == "birth_city" {
+            field.1 = "Muster\0stadt";
+        }
+    }
+    let refused = c.submit("/details/person", &person).await;
+    assert_eq!(
+        refused.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        refused.body
+    );
+    assert!(!refused.body.contains('\0'), "no NUL in the page");
+    for input in ["first_name", "birth_city"] {
+        assert!(
+            refused.body.contains(&format!("id=\"{input}-error\"")),
+            "an error next to {input}"
+        );
+    }
+    assert!(
+        refused.body.contains("value=\"Erika\""),
+        "what was typed stays"
+    );
+    c.submit("/details/person", &person_with("X-AUTOTEST-HAPPYPATH"))
+        .await
+        .redirected_to("/details/contact");
+    let mut contact = CONTACT.to_vec();
+    contact[1].1 = "erika\0@example.com";
+    let refused = c.submit("/details/contact", &contact).await;
+    assert_eq!(
+        refused.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        refused.body
+    );
+}

@@ -373,6 +373,15 @@ async fn the_read_api_needs_a_key_shows_the_evidence_and_pages_through_ten_thous
     }
     let (status, app) = api(&c, &format!("/api/v1/applications/{id}"), Some(KEY)).await;
     assert_eq!(status, 200, "{app}");
+    // A NUL is no id and no cursor: refused at the door, never a storage failure.
+    for path in [
+        "/api/v1/applications/%00",
+        "/api/v1/applications?cursor=%00",
+    ] {
+        let (status, body) = api(&c, path, Some(KEY)).await;
+        assert_eq!(status, 400, "{path}: {body}");
+        assert_eq!(body["error"], "invalid_character", "{path}");
+    }
     assert_eq!(app["state"], "completed");
     assert_eq!(app["identification"]["status"], "successful");
     assert_eq!(app["sent_to_solaris"]["first_name"], "X-AUTOTEST-HAPPYPATH");

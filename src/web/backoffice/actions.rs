@@ -116,15 +116,23 @@ pub async fn erase(
     staff.require(Role::Admin)?;
     staff.check_form(&form.csrf)?;
     let reason = form.reason.trim();
-    if reason.is_empty() {
+    let t = staff.lang.staff();
+    let problem = if reason.is_empty() {
+        Some(t.reason_required)
+    } else if super::unusable_text(reason) {
+        Some(t.text_unusable)
+    } else {
+        None
+    };
+    if problem.is_some() {
         let loaded = load(&staff, &id).await?;
         return Ok(detail_view(
             &staff,
             &id,
             loaded,
             "",
-            Some(staff.lang.staff().reason_required),
-            &form.reason,
+            problem,
+            &super::shown_again(&form.reason),
         ));
     }
     staff

@@ -229,6 +229,16 @@ pub(crate) async fn handle(
         "comment" if body.is_empty() => {
             return item_view(&staff, &id, Some(staff.lang.staff().comment_required), "").await;
         }
+        "comment" | "close" if super::unusable_text(body) => {
+            let t = staff.lang.staff();
+            return item_view(
+                &staff,
+                &id,
+                Some(t.text_unusable),
+                &super::shown_again(body),
+            )
+            .await;
+        }
         "comment" => Handling::Comment(body.to_string()),
         "close" => Handling::Close((!body.is_empty()).then(|| body.to_string())),
         _ => return Err(OfficeError::NotFound),

@@ -122,7 +122,13 @@ pub async fn login(
     let t = lang.staff();
     page_lang.choose(lang);
     let now = office.db.now_ms();
-    let account = staff::by_email(&office.db, form.email.trim()).await?;
+    let email = super::shown_again(form.email.trim());
+    // An address with a control character (a NUL) is no staff member's: not looked up.
+    let account = if email.len() == form.email.trim().len() {
+        staff::by_email(&office.db, &email).await?
+    } else {
+        None
+    };
     let usable = account
         .as_ref()
         .filter(|a| a.disabled_at.is_none() && a.password_hash.is_some());
@@ -135,7 +141,7 @@ pub async fn login(
         Ok(login_view(
             lang,
             StatusCode::UNPROCESSABLE_ENTITY,
-            form.email.trim(),
+            &email,
             Note::None,
             Some(text),
         ))

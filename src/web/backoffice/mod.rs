@@ -70,6 +70,20 @@ async fn guard(
 }
 
 /// The answer to a POST that [`guard`] refuses.
+/// Staff's free text (a comment, a reason) holds a control character other than a line break
+/// or a tab, such as the NUL PostgreSQL cannot store: it is refused next to its field.
+pub(super) fn unusable_text(text: &str) -> bool {
+    text.chars()
+        .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+}
+
+/// What a refused text shows again: the text without its control characters.
+pub(super) fn shown_again(text: &str) -> String {
+    text.chars()
+        .filter(|c| !c.is_control() || matches!(c, '\n' | '\r' | '\t'))
+        .collect()
+}
+
 fn refused_post(office: &Office, req: &Request) -> Option<Response> {
     if req.method() != Method::POST {
         return None;

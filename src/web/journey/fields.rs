@@ -53,7 +53,7 @@ pub(crate) fn DateField(
             view! {
                 <div class="date-part">
                     <label for=part_id.clone()>{label}</label>
-                    <input type="text" inputmode="numeric" id=part_id name=name value=value.to_string()
+                    <input type="text" inputmode="numeric" id=part_id name=name value=shown(value)
                         size=size maxlength=size autocomplete=autocomplete required=true
                         aria-describedby=describe aria-invalid=invalid.then_some("true")/>
                 </div>
@@ -67,6 +67,12 @@ pub(crate) fn DateField(
             <div class="date-parts">{parts}</div>
         </fieldset>
     }
+}
+
+/// A typed value shown again in its input: without control characters (a NUL), which no HTML
+/// page may hold; the value was refused, so the customer sees what is left of it to correct.
+fn shown(value: &str) -> String {
+    value.chars().filter(|c| !c.is_control()).collect()
 }
 
 #[component]
@@ -89,7 +95,7 @@ pub(crate) fn TextField(
             <label for=id.clone()>{(input.label)(t)}</label>
             {hint.map(|h| view! { <p class="hint" id=format!("{id}-hint")>{h}</p> })}
             {problem.map(|p| view! { <p class="error" id=format!("{id}-error")>{p.text(t)}</p> })}
-            <input type=kind id=id.clone() name=input.name value=value autocomplete=autocomplete
+            <input type=kind id=id.clone() name=input.name value=shown(&value) autocomplete=autocomplete
                 aria-describedby=describe aria-invalid=problem.map(|_| "true") required=required/>
         </div>
     }
