@@ -49,13 +49,21 @@ enum Undelivered {
 }
 
 impl Transport {
-    async fn deliver(&self, from: &Mailbox, to: &str, mail: &Rendered) -> Result<(), Undelivered> {
+    /// Delivers `mail` with the `Message-ID` `<{message_id}@{the sender's domain}>`.
+    async fn deliver(
+        &self,
+        from: &Mailbox,
+        to: &str,
+        mail: &Rendered,
+        message_id: &str,
+    ) -> Result<(), Undelivered> {
         match self {
             Transport::Smtp(smtp) => {
                 let to: Mailbox = to
                     .parse()
                     .map_err(|e| Undelivered::Permanent(format!("recipient: {e}")))?;
                 let message = Message::builder()
+                    .message_id(Some(format!("<{message_id}@{}>", from.email.domain())))
                     .from(from.clone())
                     .to(to)
                     .subject(&mail.subject)
@@ -77,6 +85,13 @@ impl Transport {
                 .map_err(|e| Undelivered::Transient(format!("{e:#}"))),
         }
     }
+}
+
+/// The `Message-ID` of an outbox row's mail (before the sender's domain): the same for every
+/// delivery of the row, so that the one a crash between the server's acceptance and the mark
+/// sends again is recognised as the same message by the recipient's mail system.
+fn message_id(mail: &DueMail) -> String {
+    format!("{}.{}", mail.kind.as_str(), mail.id)
 }
 
 /// `Auto-Submitted: auto-generated` (RFC 3834): no out-of-office replies to our mails.
@@ -172,7 +187,13 @@ impl Mailer {
                 item.id
             );
             let rendered = texts::attention(&self.bank.name, &item, &link);
-            match self.transport.deliver(&self.from, to, &rendered).await {
+            // Each announcement is a mail of its own (an item reopened is announced again).
+            let message_id = format!("attention.{}.{}", item.id, uuid::Uuid::new_v4().simple());
+            match self
+                .transport
+                .deliver(&self.from, to, &rendered, &message_id)
+                .await
+            {
                 Ok(()) => {
                     sent += 1;
                     tracing::info!(attention_id = %item.id, "needs-attention item mailed to OPS_EMAIL");
@@ -209,7 +230,12 @@ impl Mailer {
         };
         match self
             .transport
-            .deliver(&self.from, &prepared.to, &prepared.rendered)
+            .deliver(
+                &self.from,
+                &prepared.to,
+                &prepared.rendered,
+                &message_id(mail),
+            )
             .await
         {
             Ok(()) => {

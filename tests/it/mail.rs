@@ -429,3 +429,51 @@ async fn an_smtp_outage_delays_the_mail_and_loses_nothing() {
     assert!(link_in(&saved.text, &format!("{}/resume/", c.base)).is_some());
     exactly_one(&smtp, "your application is saved");
 }
+
+/// A mail's `Message-ID` header.
+fn message_id(m: &Received) -> String {
+    m.headers
+        .lines()
+        .find_map(|l| {
+            let (name, value) = l.split_once(':')?;
+            name.eq_ignore_ascii_case("message-id")
+                .then(|| value.trim().to_string())
+        })
+        .unwrap_or_else(|| panic!("no Message-ID in {}", m.headers))
+}
+
+#[tokio::test]
+async fn a_mail_sent_again_after_a_crash_has_the_same_message_id() {
+    let smtp = SmtpServer::start().await;
+    let c = app_mailing_to(&smtp.url(), "en").await;
+    sign_up(&c, "X-AUTOTEST-HAPPYPATH").await;
+    let first = wait_for_subject(&smtp, "your application is saved").await;
+    let id = message_id(&first);
+    assert!(
+        id.starts_with('<') && id.ends_with("@bank.example>"),
+        "{id}"
+    );
+    // The crash the README describes: the server accepted the mail, the mark was never written,
+    // and the lease ran out.
+    sqlx::query(
+        "update mail set state = 'waiting', lease_owner = null, lease_until = null \
+         where kind = 'saved'",
+    )
+    .execute(&c.db.pool)
+    .await
+    .unwrap();
+    c.settle().await;
+    wait_count(&smtp, "your application is saved", 2).await;
+    let copies: Vec<String> = smtp
+        .with_subject("your application is saved")
+        .iter()
+        .map(message_id)
+        .collect();
+    assert_eq!(copies, [id.clone(), id.clone()], "the same message twice");
+    // Another mail is another message.
+    c.status_becomes("pending").await;
+    c.advance(150).await;
+    c.status_becomes("successful").await;
+    let success = wait_for_subject(&smtp, "your identity is confirmed").await;
+    assert_ne!(message_id(&success), id);
+}
