@@ -17,6 +17,8 @@ pub enum Problem {
     NameChars,
     /// Letters of Latin, Greek and Cyrillic mixed: look-alikes (a Cyrillic `а` in "Anna").
     MixedScripts,
+    /// More than [`MAX_MARKS_PER_LETTER`] accents stacked on one letter.
+    TooManyMarks,
     Date,
     /// Younger than the configured minimum age.
     TooYoung {
@@ -26,6 +28,11 @@ pub enum Problem {
     Country,
     Mobile,
     Email,
+    /// An address at an IP address (`a@[127.0.0.1]`) instead of a domain name.
+    EmailLiteral,
+    /// A domain that mixes alphabets (a Cyrillic `а` in "bank.example") or is no valid
+    /// internationalised domain name.
+    EmailDomain,
     PostalCode,
     Text,
     Solaris,
@@ -52,6 +59,31 @@ fn combining(c: char) -> bool {
     matches!(c,
         '\u{0300}'..='\u{036F}' | '\u{1AB0}'..='\u{1AFF}' | '\u{1DC0}'..='\u{1DFF}'
         | '\u{20D0}'..='\u{20FF}' | '\u{FE20}'..='\u{FE2F}')
+}
+
+/// Accents one letter may carry, counted decomposed (NFD): enough for any name (a Vietnamese or
+/// Yoruba letter carries two), not for a letter buried under dozens.
+pub const MAX_MARKS_PER_LETTER: usize = 3;
+
+/// Whether some letter of `s` carries more than [`MAX_MARKS_PER_LETTER`] combining marks, its
+/// precomposed accents included.
+fn too_many_marks(s: &str) -> bool {
+    let mut run = 0;
+    for c in s.nfd() {
+        run = if combining(c) { run + 1 } else { 0 };
+        if run > MAX_MARKS_PER_LETTER {
+            return true;
+        }
+    }
+    false
+}
+
+/// Whether `text` mixes letters of the alphabets that look alike.
+fn mixes_alphabets(text: &str) -> bool {
+    let mut alphabets = text.chars().filter_map(alphabet);
+    alphabets
+        .next()
+        .is_some_and(|first| alphabets.any(|a| a != first))
 }
 
 /// The alphabets whose letters look alike.
@@ -93,6 +125,9 @@ fn text(raw: &str, max: usize) -> Result<String, Problem> {
     }
     if s.chars().count() > max || s.chars().any(|c| c.is_control() || invisible(c)) {
         return Err(Problem::Text);
+    }
+    if too_many_marks(&s) {
+        return Err(Problem::TooManyMarks);
     }
     Ok(s)
 }
@@ -151,11 +186,11 @@ impl PersonName {
         if !s.chars().all(allowed) || !s.chars().any(char::is_alphabetic) {
             return Err(Problem::NameChars);
         }
-        let mut alphabets = s.chars().filter_map(alphabet);
-        if let Some(first) = alphabets.next() {
-            if alphabets.any(|a| a != first) {
-                return Err(Problem::MixedScripts);
-            }
+        if too_many_marks(&s) {
+            return Err(Problem::TooManyMarks);
+        }
+        if mixes_alphabets(&s) {
+            return Err(Problem::MixedScripts);
         }
         Ok(PersonName(s))
     }
@@ -259,8 +294,25 @@ impl EmailAddress {
         let dotted = domain.split('.').filter(|label| !label.is_empty()).count() >= 2
             && !domain.starts_with('.')
             && !domain.ends_with('.');
+        // An address literal (`[127.0.0.1]`, `[IPv6:…]`) or a bare IP address reaches a machine,
+        // not a mailbox a bank can rely on.
+        let numeric_tld = domain
+            .rsplit('.')
+            .next()
+            .is_some_and(|tld| tld.chars().all(|c| c.is_ascii_digit()));
+        if domain.starts_with('[') || (dotted && numeric_tld) {
+            return Err(Problem::EmailLiteral);
+        }
         if !s.validate_email() || !dotted || s.len() > 254 {
             return Err(Problem::Email);
+        }
+        // An internationalised domain as IDNA allows it (UTS 46, STD3 rules), each label in one
+        // alphabet: "bаnk.example" with a Cyrillic "а" is not the bank's domain.
+        let valid_idna = idna::domain_to_ascii_strict(domain).is_ok();
+        // Punycode (`xn--…`) is read as the letters it stands for.
+        let (unicode, _) = idna::domain_to_unicode(domain);
+        if !valid_idna || unicode.split('.').any(mixes_alphabets) {
+            return Err(Problem::EmailDomain);
         }
         Ok(EmailAddress(s.to_string()))
     }
@@ -367,6 +419,61 @@ as_str!(
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_letter_carries_three_accents_at_most() {
+        use super::{PersonName, Problem};
+        assert!(PersonName::parse("Nguyễn Thị").is_ok());
+        assert!(
+            PersonName::parse("Ọ\u{0301}la").is_ok(),
+            "Yoruba, one mark left after NFC"
+        );
+        assert!(PersonName::parse("Đặng Ngọc Ẩn").is_ok());
+        assert!(PersonName::parse("a\u{0301}\u{0302}\u{0303}b").is_ok());
+        assert_eq!(
+            PersonName::parse("a\u{0301}\u{0302}\u{0303}\u{0304}b"),
+            Err(Problem::TooManyMarks)
+        );
+        assert_eq!(
+            PersonName::parse("ặ\u{0301}\u{0302}"),
+            Err(Problem::TooManyMarks),
+            "a precomposed letter's accents count too"
+        );
+        let buried = format!("a{}", "\u{0301}".repeat(44));
+        assert_eq!(PersonName::parse(&buried), Err(Problem::TooManyMarks));
+        assert_eq!(
+            super::FreeText::parse(&format!("Berlin{}", "\u{0308}".repeat(10)), 50),
+            Err(Problem::TooManyMarks)
+        );
+    }
+
+    #[test]
+    fn an_email_address_names_a_domain_in_one_alphabet() {
+        use super::{EmailAddress, Problem};
+        for good in [
+            "erika@example.com",
+            "erika.mustermann@bücher.example",
+            "erika@пример.рф",
+            "erika@xn--bcher-kva.example",
+        ] {
+            assert!(EmailAddress::parse(good).is_ok(), "{good}");
+        }
+        for literal in ["a@[127.0.0.1]", "a@[IPv6:::1]", "a@127.0.0.1"] {
+            assert_eq!(
+                EmailAddress::parse(literal),
+                Err(Problem::EmailLiteral),
+                "{literal}"
+            );
+        }
+        // A Cyrillic "а" in a Latin domain, typed or as punycode.
+        for look_alike in ["erika@b\u{0430}nk.example", "erika@xn--bnk-8cd.example"] {
+            assert_eq!(
+                EmailAddress::parse(look_alike),
+                Err(Problem::EmailDomain),
+                "{look_alike}"
+            );
+        }
+    }
+
     use super::*;
 
     fn name(raw: &str) -> Result<String, Problem> {

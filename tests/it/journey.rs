@@ -1472,3 +1472,53 @@ async fn a_nul_typed_into_a_form_is_refused_next_to_its_field_on_either_database
         refused.body
     );
 }
+
+#[tokio::test]
+async fn a_letter_under_many_accents_and_an_address_a_bank_cannot_rely_on_are_refused_next_to_their_field(
+) {
+    for (lang, marks, literal, look_alike) in [
+        (
+            "en",
+            "Please use at most three accents on one letter.",
+            "not an IP address",
+            "mixes letters of different alphabets",
+        ),
+        (
+            "de",
+            "Bitte verwenden Sie höchstens drei Akzente auf einem Buchstaben.",
+            "keine IP-Adresse",
+            "mischt Buchstaben verschiedener Alphabete",
+        ),
+    ] {
+        let c = spawn(lang).await;
+        c.get("/").await;
+        c.consent().await;
+        let buried = format!("a{}", "\u{0301}".repeat(44));
+        let refused = c.submit("/details/person", &person_with(&buried)).await;
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(refused.body.contains(marks), "{lang}: the accents");
+        assert!(refused.body.contains("id=\"first_name-error\""));
+        c.submit("/details/person", &person_with("X-AUTOTEST-HAPPYPATH"))
+            .await
+            .redirected_to("/details/contact");
+        for (address, message) in [
+            ("erika@[127.0.0.1]", literal),
+            ("erika@b\u{0430}nk.example", look_alike),
+        ] {
+            let mut contact = CONTACT.to_vec();
+            contact[1].1 = address;
+            let refused = c.submit("/details/contact", &contact).await;
+            assert_eq!(
+                refused.status,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "{address}"
+            );
+            assert!(refused.body.contains(message), "{lang}: {address}");
+            assert!(refused.body.contains("id=\"email-error\""), "{address}");
+            assert!(
+                refused.body.contains(&format!("value=\"{address}\"")),
+                "what was typed stays: {address}"
+            );
+        }
+    }
+}

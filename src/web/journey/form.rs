@@ -18,6 +18,7 @@ impl Problem {
             Problem::TooLong => t.err_too_long.into(),
             Problem::NameChars => t.err_name_chars.into(),
             Problem::MixedScripts => t.err_mixed_scripts.into(),
+            Problem::TooManyMarks => t.err_too_many_marks.into(),
             Problem::Date => t.err_date.into(),
             Problem::TooYoung { minimum_age } => {
                 t.err_too_young.replace("{age}", &minimum_age.to_string())
@@ -26,6 +27,8 @@ impl Problem {
             Problem::Country => t.err_country.into(),
             Problem::Mobile => t.err_mobile.into(),
             Problem::Email => t.err_email.into(),
+            Problem::EmailLiteral => t.err_email_literal.into(),
+            Problem::EmailDomain => t.err_email_domain.into(),
             Problem::PostalCode => t.err_postal_code.into(),
             Problem::Text => t.err_text.into(),
             Problem::Solaris => t.err_solaris.into(),
