@@ -53,6 +53,7 @@ pub(crate) async fn erase_unreached(
         == 1;
     if erased {
         work::cancel_pending(&mut tx, id, now).await?;
+        super::applications::erase_staff_text(&mut tx, id).await?;
         super::history::record(
             &mut *tx,
             db.now_ms(),

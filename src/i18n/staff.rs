@@ -145,6 +145,7 @@ crate::i18n::texts::texts! {
     comments: "Comments" / "Kommentare",
     no_comments: "No comments yet." / "Noch keine Kommentare.",
     comment_required: "Please write a comment." / "Bitte schreiben Sie einen Kommentar.",
+    comment_erased: "(erased with the application's personal data)" / "(mit den personenbezogenen Daten des Antrags gelöscht)",
     text_unusable: "Please remove the control character (such as NUL) from the text: it cannot be stored." / "Bitte entfernen Sie das Steuerzeichen (etwa NUL) aus dem Text: Es kann nicht gespeichert werden.",
     state_open: "open" / "offen",
     state_taken: "taken" / "in Bearbeitung",

@@ -933,3 +933,70 @@ async fn a_nul_in_a_search_a_reason_or_a_sign_in_is_refused_at_the_boundary_neve
             .unwrap();
     assert_eq!(erased, 0);
 }
+
+#[tokio::test]
+async fn an_erasure_takes_staff_text_about_the_customer_with_it_and_keeps_who_erased_when() {
+    let c = spawn("en").await;
+    sign_up(&c, "X-AUTOTEST-CANCELED").await;
+    c.advance(150).await;
+    c.status_becomes("successful").await;
+    c.advance(90).await;
+    c.status_becomes("canceled").await;
+    let id = application_of(&c, "X-AUTOTEST-CANCELED").await;
+    let admin = Member::set_up(&c, "admin@bank.example", Role::Admin).await;
+    admin.sign_in(0).await;
+    let queue = admin.get("/backoffice/attention").await;
+    let at = queue.body.find("href=\"/backoffice/attention/").unwrap() + 6;
+    let end = queue.body[at..].find('"').unwrap() + at;
+    let item_path = queue.body[at..end].to_string();
+    let item = admin.get(&item_path).await;
+    for (action, body) in [
+        ("comment", "Called Erika Beispiel back"),
+        ("close", "Erika Beispiel confirmed the cancellation"),
+    ] {
+        admin
+            .act(&item, &item_path, &[("action", action), ("body", body)])
+            .await
+            .redirected_to(&item_path);
+    }
+    let path = format!("/backoffice/applications/{id}");
+    let page = admin.get(&path).await;
+    admin
+        .act(
+            &page,
+            &format!("{path}/erase"),
+            &[("reason", "DSR 2026-17 of Erika Beispiel")],
+        )
+        .await
+        .redirected_to(&format!("{path}?done=erase"));
+    assert_eq!(
+        found_in(&c.db, &["Erika Beispiel"]).await,
+        Vec::<String>::new(),
+        "staff text naming the customer left after the erasure"
+    );
+    // The audit log keeps that it happened, by whom and when.
+    let (actor, at): (String, i64) = sqlx::query_as(
+        "select actor, at from audit_log where action = 'erase_personal_data' and application_id = $1",
+    )
+    .bind(&id)
+    .fetch_one(&c.db.pool)
+    .await
+    .unwrap();
+    assert!(actor.starts_with("staff:"), "{actor}");
+    assert!(at > 0);
+    let audit = admin.get("/backoffice/audit").await;
+    assert!(
+        audit.body.contains("erase_personal_data") && audit.body.contains("admin@bank.example")
+    );
+    // The item's comments keep their author and time.
+    let item = admin.get(&item_path).await;
+    assert!(
+        item.body
+            .contains("(erased with the application&#x27;s personal data)")
+            || item
+                .body
+                .contains("(erased with the application's personal data)"),
+        "{}",
+        item.body
+    );
+}

@@ -29,6 +29,35 @@ async fn erase_evidence(
     Ok(())
 }
 
+/// Audit actions whose detail is text a staff member typed (an erasure's reason): it may name
+/// the customer, so it goes with the application's personal data; the line stays (who, what,
+/// when).
+const TYPED_AUDIT_DETAILS: &[&str] = &["erase_personal_data"];
+
+/// Staff's free text about an application goes with every erasure of its personal data, inside
+/// the caller's transaction: the typed details of its audit lines and the comments (and closing
+/// notes) on its needs-attention items, which keep their author and time with an empty body.
+pub(in crate::db) async fn erase_staff_text(
+    tx: &mut sqlx::Transaction<'_, Any>,
+    application_id: &str,
+) -> Result<(), StoreError> {
+    for action in TYPED_AUDIT_DETAILS {
+        sqlx::query("update audit_log set detail = null where application_id = $1 and action = $2")
+            .bind(application_id)
+            .bind(action)
+            .execute(&mut **tx)
+            .await?;
+    }
+    sqlx::query(
+        "update attention_comment set body = '' where attention_id in \
+         (select id from attention where application_id = $1)",
+    )
+    .bind(application_id)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
 /// Solaris answered that the application's person no longer exists (after `PERSON_DELETED`):
 /// every personal datum of the application goes at once; ids, statuses, timestamps and the
 /// consents' versions stay as the proof that the erasure happened.
@@ -98,6 +127,7 @@ async fn erase_reached(
     };
     work::cancel_pending(tx, application_id, now).await?;
     erase_evidence(tx, application_id).await?;
+    erase_staff_text(tx, application_id).await?;
     history::record(&mut **tx, now, application_id, Happened::Erased, why, actor).await?;
     let data = EventData {
         person_id: person_id.as_deref(),

@@ -409,6 +409,7 @@ pub async fn withdraw(db: &Db, application_id: &str) -> Result<Withdrawal, Store
         .bind(application_id)
         .execute(&mut *tx)
         .await?;
+        super::erasure::erase_staff_text(&mut tx, application_id).await?;
         Withdrawal::Erased
     };
     let detail = match outcome {

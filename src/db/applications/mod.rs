@@ -11,7 +11,7 @@ mod status;
 pub use call::*;
 pub use consents::*;
 pub(crate) use erasure::*;
-pub(in crate::db) use erasure::{log_in, ERASED};
+pub(in crate::db) use erasure::{erase_staff_text, log_in, ERASED};
 pub use journey::*;
 pub(in crate::db) use status::heard_from_solaris;
 pub use status::*;

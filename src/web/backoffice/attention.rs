@@ -130,7 +130,11 @@ async fn item_view(
                 view! {
                     <article class="comment">
                         <p class="note">{format!("{} · {}", c.email, moment(lang, c.created_at))}</p>
-                        <p>{c.body}</p>
+                        <p>{if c.body.is_empty() {
+                            t.comment_erased.to_string()
+                        } else {
+                            c.body
+                        }}</p>
                     </article>
                 }
             })

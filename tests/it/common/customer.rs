@@ -650,6 +650,7 @@ pub async fn found_in(db: &solaris_onboarding::db::Db, data: &[&str]) -> Vec<Str
         "attention",
         "identification_evidence",
         "audit_log",
+        "attention_comment",
     ] {
         let rows = sqlx::query(&format!("select * from {table}"))
             .fetch_all(&db.pool)
