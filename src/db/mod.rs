@@ -28,6 +28,7 @@ pub mod history;
 pub mod mail;
 pub mod outbox;
 pub mod partner_events;
+pub(crate) mod rates;
 pub mod records;
 pub mod retention;
 pub mod search;

@@ -263,7 +263,7 @@ impl Server {
             #[cfg(feature = "sandbox")]
             sandbox: embedded.as_ref().map(|e| e.sandbox.clone()),
         };
-        let rates = web::rates::RateLimits::new(&settings.rates, db.clock.clone());
+        let rates = web::rates::RateLimits::new(&settings.rates, &db, &settings.mail.link_secret);
         supervisor.spawn("rate limit memory", {
             let rates = rates.clone();
             move |_| web::rates::forget_idle_forever(rates.clone())

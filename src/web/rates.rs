@@ -2,7 +2,9 @@
 //! a Solaris person) and posting journey forms. A client is its address; `X-Forwarded-For` is
 //! believed only from `TRUSTED_PROXIES`. The limits are rates, so a client's abandoned
 //! applications stop counting as time passes. A refusal is a page in the customer's language
-//! with `Retry-After`.
+//! with `Retry-After`. On PostgreSQL every instance counts in the database (`db::rates`), so
+//! N instances allow a client the limit once, not N times; SQLite (one instance) counts in
+//! memory.
 
 use std::net::{IpAddr, SocketAddr};
 use std::num::NonZeroU32;
@@ -19,8 +21,12 @@ use governor::state::keyed::DefaultKeyedStateStore;
 use governor::{Quota, RateLimiter};
 use leptos::prelude::*;
 
+use secrecy::SecretString;
+
 use super::render;
 use crate::config::RateSettings;
+use crate::db::rates::Rate;
+use crate::db::{Backend, Db};
 use crate::i18n::Lang;
 
 /// The app's clock as governor reads it: a limit's window passes on the app's clock, so a
@@ -43,13 +49,26 @@ impl governor::clock::Clock for WindowClock {
 type Limiter =
     RateLimiter<IpAddr, DefaultKeyedStateStore<IpAddr>, WindowClock, NoOpMiddleware<Nanos>>;
 
-/// The limiters, shared by every request of an instance.
+/// The limiters, shared by every request of an instance (and on PostgreSQL by every instance).
 #[derive(Clone)]
 pub struct RateLimits {
-    starts: Arc<Limiter>,
-    posts: Arc<Limiter>,
+    counters: Counters,
+    starts: Rate,
+    posts: Rate,
     clock: WindowClock,
     trusted: Arc<Vec<ipnet::IpNet>>,
+}
+
+/// Where the counts are kept.
+#[derive(Clone)]
+enum Counters {
+    Memory {
+        starts: Arc<Limiter>,
+        posts: Arc<Limiter>,
+    },
+    /// In the database, each client as a keyed hash of its address (the key is `LINK_SECRET`,
+    /// the same on every instance).
+    Shared { db: Db, key: Arc<SecretString> },
 }
 
 impl std::fmt::Debug for RateLimits {
@@ -65,7 +84,21 @@ fn at_least_one(n: u32) -> NonZeroU32 {
 }
 
 impl RateLimits {
-    pub fn new(settings: &RateSettings, clock: crate::clock::Clock) -> RateLimits {
+    /// The limits of `settings` for the instances on `db`: counted in the database on
+    /// PostgreSQL, in memory on SQLite.
+    pub fn new(settings: &RateSettings, db: &Db, key: &SecretString) -> RateLimits {
+        let mut limits = RateLimits::in_memory(settings, db.clock.clone());
+        if db.backend == Backend::Postgres {
+            limits.counters = Counters::Shared {
+                db: db.clone(),
+                key: Arc::new(key.clone()),
+            };
+        }
+        limits
+    }
+
+    /// The limits of `settings`, counted in this process's memory on `clock`.
+    pub fn in_memory(settings: &RateSettings, clock: crate::clock::Clock) -> RateLimits {
         let clock = WindowClock(clock);
         let limiter = |quota: Quota| {
             Arc::new(RateLimiter::new(
@@ -75,8 +108,18 @@ impl RateLimits {
             ))
         };
         RateLimits {
-            starts: limiter(Quota::per_hour(at_least_one(settings.starts_per_hour))),
-            posts: limiter(Quota::per_minute(at_least_one(settings.posts_per_minute))),
+            counters: Counters::Memory {
+                starts: limiter(Quota::per_hour(at_least_one(settings.starts_per_hour))),
+                posts: limiter(Quota::per_minute(at_least_one(settings.posts_per_minute))),
+            },
+            starts: Rate {
+                per_period: settings.starts_per_hour.max(1),
+                period_ms: 3_600_000,
+            },
+            posts: Rate {
+                per_period: settings.posts_per_minute.max(1),
+                period_ms: 60_000,
+            },
             clock: clock.clone(),
             trusted: Arc::new(settings.trusted_proxies.clone()),
         }
@@ -105,20 +148,71 @@ impl RateLimits {
             .unwrap_or(peer)
     }
 
-    /// Forgets clients whose limits are full again, so the memory stays bounded.
-    pub(crate) fn forget_idle(&self) {
-        for limiter in [&self.starts, &self.posts] {
-            limiter.retain_recent();
-            limiter.shrink_to_fit();
+    /// Forgets clients whose limits are full again, so the memory (or the table) stays bounded.
+    pub(crate) async fn forget_idle(&self) {
+        match &self.counters {
+            Counters::Memory { starts, posts } => {
+                for limiter in [starts, posts] {
+                    limiter.retain_recent();
+                    limiter.shrink_to_fit();
+                }
+            }
+            Counters::Shared { db, .. } => {
+                if let Err(e) = crate::db::rates::forget_full(db).await {
+                    tracing::warn!(error = %e, "forgetting full rate limits");
+                }
+            }
         }
     }
+
+    /// How long `client` must wait before its next request of `limit`, or `None` when this one
+    /// is within it (and counted).
+    async fn over(&self, limit: Limit, client: IpAddr) -> Option<Duration> {
+        match &self.counters {
+            Counters::Memory { starts, posts } => {
+                let limiter = match limit {
+                    Limit::Start => starts,
+                    Limit::Post => posts,
+                };
+                let not_until = limiter.check_key(&client).err()?;
+                Some(not_until.wait_time_from(self.clock.now()))
+            }
+            Counters::Shared { db, key } => {
+                let (kind, rate) = match limit {
+                    Limit::Start => ("start", self.starts),
+                    Limit::Post => ("post", self.posts),
+                };
+                let hashed = keyed(key, client);
+                match crate::db::rates::take(db, kind, &hashed, rate, db.now_ms()).await {
+                    Ok(wait) => wait.map(|ms| Duration::from_millis(ms.unsigned_abs())),
+                    Err(e) => {
+                        // A limit is no reason to turn a customer away while the database
+                        // hiccups; the request itself will say whether storage answers.
+                        tracing::error!(error = %e, code = "rate_limit_unavailable", "counting a request against its limit");
+                        None
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// A client as the shared table names it: a keyed hash of its address, so the table holds no
+/// address (and a stolen copy reveals none without the key).
+fn keyed(key: &SecretString, client: IpAddr) -> String {
+    use hmac::{Hmac, Mac};
+    use secrecy::ExposeSecret;
+    let mut mac = Hmac::<sha2::Sha256>::new_from_slice(key.expose_secret().as_bytes())
+        .expect("HMAC takes a key of any length");
+    mac.update(client.to_string().as_bytes());
+    hex::encode(&mac.finalize().into_bytes()[..16])
 }
 
 /// Forgets idle clients every minute (runs under the supervisor).
 pub(crate) async fn forget_idle_forever(limits: RateLimits) {
     loop {
         tokio::time::sleep(Duration::from_secs(60)).await;
-        limits.forget_idle();
+        limits.forget_idle().await;
     }
 }
 
@@ -134,7 +228,7 @@ pub enum Limit {
 impl RateLimits {
     /// Counts a POST of the client at `peer` (with the request's `headers`) against `limit`;
     /// over it, the 429 page to answer instead.
-    pub fn check(
+    pub async fn check(
         &self,
         limit: Limit,
         peer: Option<&ConnectInfo<SocketAddr>>,
@@ -146,12 +240,7 @@ impl RateLimits {
             .map(|ConnectInfo(addr)| addr.ip())
             .unwrap_or(IpAddr::from([0, 0, 0, 0]));
         let client = self.client(peer, headers);
-        let limiter = match limit {
-            Limit::Start => &self.starts,
-            Limit::Post => &self.posts,
-        };
-        let not_until = limiter.check_key(&client).err()?;
-        let wait = not_until.wait_time_from(self.clock.now());
+        let wait = self.over(limit, client).await?;
         tracing::warn!(
             path,
             retry_after_s = wait.as_secs(),
@@ -199,7 +288,7 @@ mod tests {
     }
 
     fn limits_on(trusted: &[&str], clock: crate::clock::Clock) -> RateLimits {
-        RateLimits::new(
+        RateLimits::in_memory(
             &RateSettings {
                 starts_per_hour: 1,
                 posts_per_minute: 1,
@@ -209,28 +298,23 @@ mod tests {
         )
     }
 
-    #[test]
-    fn a_limit_fills_again_as_the_apps_clock_passes_its_window() {
+    #[tokio::test]
+    async fn a_limit_fills_again_as_the_apps_clock_passes_its_window() {
         let clock = crate::clock::Clock::manual(1_000_000);
         let l = limits_on(&[], clock.clone());
         let peer = ConnectInfo(SocketAddr::from(([203, 0, 113, 7], 40000)));
-        let start = || {
-            l.check(
-                Limit::Start,
-                Some(&peer),
-                &HeaderMap::new(),
-                Lang::En,
-                "/start",
-            )
-        };
-        assert!(start().is_none(), "the first start of the hour");
-        let refused = start().expect("the second start in the hour is refused");
+        let none = HeaderMap::new();
+        let start = || l.check(Limit::Start, Some(&peer), &none, Lang::En, "/start");
+        assert!(start().await.is_none(), "the first start of the hour");
+        let refused = start()
+            .await
+            .expect("the second start in the hour is refused");
         assert_eq!(refused.status(), StatusCode::TOO_MANY_REQUESTS);
         assert_eq!(refused.headers()[header::RETRY_AFTER], "3600");
         clock.advance(Duration::from_secs(3599));
-        assert!(start().is_some(), "a second before the hour is over");
+        assert!(start().await.is_some(), "a second before the hour is over");
         clock.advance(Duration::from_secs(1));
-        assert!(start().is_none(), "an hour later");
+        assert!(start().await.is_none(), "an hour later");
     }
 
     fn forwarded(value: &str) -> HeaderMap {

@@ -122,3 +122,84 @@ async fn journey_forms_are_limited_per_client_too() {
     assert_eq!(statuses[2], 429, "{statuses:?}");
     task.abort();
 }
+
+#[tokio::test]
+async fn two_instances_share_a_clients_limit_on_postgresql() {
+    let db = fresh_database_url().await;
+    let vars = [
+        ("LISTEN_ADDR", "127.0.0.1:0"),
+        ("DATABASE_URL", db.as_str()),
+        ("START_LIMIT_PER_HOUR", "3"),
+        ("TRUSTED_PROXIES", "127.0.0.1"),
+    ];
+    let mut bases = Vec::new();
+    let mut tasks = Vec::new();
+    for _ in 0..2 {
+        let server = Server::app(settings(&vars))
+            .await
+            .expect("an instance starts");
+        bases.push(format!("http://{}", server.addr));
+        tasks.push(tokio::spawn(server.run()));
+    }
+    // The client's starts alternate between the two instances, as a load balancer sends them.
+    let mut allowed = 0;
+    for n in 0..8 {
+        match start(&bases[n % 2], "203.0.113.7").await.status().as_u16() {
+            303 => allowed += 1,
+            429 => {}
+            other => panic!("start {n}: {other}"),
+        }
+    }
+    if db.starts_with("postgres") {
+        assert_eq!(allowed, 3, "the limit once, across both instances");
+        // The table names the client by a keyed hash, never by its address.
+        let pool = sqlx::PgPool::connect(&db).await.unwrap();
+        let clients: Vec<(String,)> = sqlx::query_as("select client from rate_limit")
+            .fetch_all(&pool)
+            .await
+            .unwrap();
+        assert!(!clients.is_empty());
+        assert!(
+            clients.iter().all(|(c,)| !c.contains("203.0.113")),
+            "{clients:?}"
+        );
+    } else {
+        // SQLite is one instance's database: each instance counts in its memory.
+        assert_eq!(allowed, 6, "the limit once per instance");
+    }
+    // Another client is unaffected.
+    assert_eq!(start(&bases[0], "198.51.100.9").await.status(), 303);
+    for task in tasks {
+        task.abort();
+    }
+}
+
+#[tokio::test]
+async fn a_clients_starts_come_back_one_by_one_as_the_apps_clock_passes_the_hour() {
+    let c = common::customer::TestApp::manual()
+        .with(&[
+            ("START_LIMIT_PER_HOUR", "2"),
+            ("TRUSTED_PROXIES", "127.0.0.1"),
+        ])
+        .spawn("en")
+        .await;
+    for _ in 0..2 {
+        assert_eq!(start(&c.base, "203.0.113.7").await.status(), 303);
+    }
+    let refused = start(&c.base, "203.0.113.7").await;
+    assert_eq!(refused.status(), 429);
+    assert_eq!(
+        refused.headers()["retry-after"],
+        "1800",
+        "one start every half hour"
+    );
+    c.advance(1799).await;
+    assert_eq!(start(&c.base, "203.0.113.7").await.status(), 429);
+    c.advance(1).await;
+    assert_eq!(start(&c.base, "203.0.113.7").await.status(), 303);
+    assert_eq!(
+        start(&c.base, "203.0.113.7").await.status(),
+        429,
+        "one came back, not two"
+    );
+}

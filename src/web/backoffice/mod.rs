@@ -51,7 +51,15 @@ async fn guard(
             let chosen = PageLang::default();
             let mut req = req;
             req.extensions_mut().insert(chosen.clone());
-            let mut res = match refused_post(&office, &req) {
+            let mut res = match refused_post(
+                &office,
+                req.method(),
+                req.uri(),
+                req.headers(),
+                req.extensions(),
+            )
+            .await
+            {
                 Some(refused) => refused,
                 None => next.run(req).await,
             };
@@ -84,29 +92,37 @@ pub(super) fn shown_again(text: &str) -> String {
         .collect()
 }
 
-fn refused_post(office: &Office, req: &Request) -> Option<Response> {
-    if req.method() != Method::POST {
+/// A POST refused before its handler (its parts, not the request, whose body is not `Sync`).
+async fn refused_post(
+    office: &Office,
+    method: &Method,
+    uri: &axum::http::Uri,
+    headers: &axum::http::HeaderMap,
+    extensions: &axum::http::Extensions,
+) -> Option<Response> {
+    if method != Method::POST {
         return None;
     }
-    if !crate::web::security::same_origin(req.headers(), req.method(), &office.public_origin) {
+    if !crate::web::security::same_origin(headers, method, &office.public_origin) {
         tracing::warn!("back office: a cross-site form was refused");
         return Some(OfficeError::FormExpired.into_response());
     }
-    let path = req.uri().path();
+    let path = uri.path();
     if path != "/backoffice/login" && !path.starts_with(SETUP_PREFIX) {
         return None;
     }
-    let peer = req
-        .extensions()
-        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>();
+    let peer = extensions.get::<axum::extract::ConnectInfo<std::net::SocketAddr>>();
     let logged = crate::mail::links::without_token(path);
-    office.rates.check(
-        crate::web::rates::Limit::Post,
-        peer,
-        req.headers(),
-        Lang::default(),
-        logged,
-    )
+    office
+        .rates
+        .check(
+            crate::web::rates::Limit::Post,
+            peer,
+            headers,
+            Lang::default(),
+            logged,
+        )
+        .await
 }
 
 /// The back office's routes.

@@ -31,6 +31,7 @@ pub(super) async fn protect(
         if let Some(refused) = state
             .rates
             .check(limit, peer, req.headers(), lang, uri.path())
+            .await
         {
             return refused;
         }

@@ -26,6 +26,7 @@ pub async fn start(
     if let Some(refused) = state
         .rates
         .check(limit, Some(&peer), &headers, lang, "/start")
+        .await
     {
         return refused;
     }
