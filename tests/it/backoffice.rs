@@ -104,6 +104,24 @@ async fn application_of(c: &Customer, first_name: &str) -> String {
     id
 }
 
+/// A customer whose successful identification was canceled (the guide's case 3, a
+/// needs-attention item); the application's id.
+async fn canceled_after_success(c: &Customer) -> String {
+    sign_up(c, "X-AUTOTEST-CANCELED").await;
+    c.advance(150).await;
+    c.status_becomes("successful").await;
+    c.advance(90).await;
+    c.status_becomes("canceled").await;
+    application_of(c, "X-AUTOTEST-CANCELED").await
+}
+
+/// The path of the first item the needs-attention queue lists.
+fn first_item(queue: &Page) -> String {
+    let at = queue.body.find("href=\"/backoffice/attention/").unwrap() + 6;
+    let end = queue.body[at..].find('"').unwrap() + at;
+    queue.body[at..end].to_string()
+}
+
 #[tokio::test]
 async fn a_staff_member_sets_up_the_account_and_signs_in_with_password_and_code() {
     let c = spawn("en").await;
@@ -576,12 +594,7 @@ async fn a_full_journey_has_its_timeline_in_order_its_evidence_and_its_kyc_repor
 async fn a_canceled_success_needs_attention_is_mailed_to_operations_and_is_taken_commented_and_closed(
 ) {
     let c = spawn_with("en", &[("OPS_EMAIL", "Operations <ops@bank.example>")]).await;
-    sign_up(&c, "X-AUTOTEST-CANCELED").await;
-    c.advance(150).await;
-    c.status_becomes("successful").await;
-    c.advance(90).await;
-    c.status_becomes("canceled").await;
-    let id = application_of(&c, "X-AUTOTEST-CANCELED").await;
+    let id = canceled_after_success(&c).await;
     let reviewer = Member::set_up(&c, "reviewer@bank.example", Role::Reviewer).await;
     reviewer.sign_in(0).await;
     let queue = reviewer.get("/backoffice/attention").await;
@@ -593,9 +606,7 @@ async fn a_canceled_success_needs_attention_is_mailed_to_operations_and_is_taken
         "{}",
         queue.body
     );
-    let at = queue.body.find("href=\"/backoffice/attention/").unwrap() + 6;
-    let end = queue.body[at..].find('"').unwrap() + at;
-    let item_path = queue.body[at..end].to_string();
+    let item_path = first_item(&queue);
     // Operations are told once, with the link and no personal data.
     let mail = c
         .mail_with_subject("back office: A successful identification was canceled")
@@ -937,18 +948,11 @@ async fn a_nul_in_a_search_a_reason_or_a_sign_in_is_refused_at_the_boundary_neve
 #[tokio::test]
 async fn an_erasure_takes_staff_text_about_the_customer_with_it_and_keeps_who_erased_when() {
     let c = spawn("en").await;
-    sign_up(&c, "X-AUTOTEST-CANCELED").await;
-    c.advance(150).await;
-    c.status_becomes("successful").await;
-    c.advance(90).await;
-    c.status_becomes("canceled").await;
-    let id = application_of(&c, "X-AUTOTEST-CANCELED").await;
+    let id = canceled_after_success(&c).await;
     let admin = Member::set_up(&c, "admin@bank.example", Role::Admin).await;
     admin.sign_in(0).await;
     let queue = admin.get("/backoffice/attention").await;
-    let at = queue.body.find("href=\"/backoffice/attention/").unwrap() + 6;
-    let end = queue.body[at..].find('"').unwrap() + at;
-    let item_path = queue.body[at..end].to_string();
+    let item_path = first_item(&queue);
     let item = admin.get(&item_path).await;
     for (action, body) in [
         ("comment", "Called Erika Beispiel back"),

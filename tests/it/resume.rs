@@ -403,16 +403,6 @@ async fn forty_wrong_dates_at_once_are_five_guesses_and_one_new_link() {
     left.sort();
     assert_eq!(left, ["1", "2", "3", "4"], "each count once");
     c.settle().await;
-    let relinks = c
-        .mailbox()
-        .await
-        .iter()
-        .filter(|m| {
-            m["subject"]
-                .as_str()
-                .unwrap_or_default()
-                .contains("a new link to your application")
-        })
-        .count();
+    let relinks = c.mails_with_subject("a new link to your application").await;
     assert_eq!(relinks, 1);
 }

@@ -918,17 +918,7 @@ async fn a_captured_delivery_replayed_a_hundred_times_raises_one_item_and_one_ma
         items[0].1
     );
     c.mail_with_subject("back office:").await;
-    let to_operations = c
-        .mailbox()
-        .await
-        .iter()
-        .filter(|m| {
-            m["subject"]
-                .as_str()
-                .unwrap_or_default()
-                .contains("back office:")
-        })
-        .count();
+    let to_operations = c.mails_with_subject("back office:").await;
     assert_eq!(to_operations, 1);
 }
 

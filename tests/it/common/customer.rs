@@ -585,6 +585,15 @@ impl Customer {
         self.sandbox_control("mail").await
     }
 
+    /// How many mails in the development mailbox have `needle` in their subject.
+    pub async fn mails_with_subject(&self, needle: &str) -> usize {
+        self.mailbox()
+            .await
+            .iter()
+            .filter(|m| m["subject"].as_str().unwrap_or_default().contains(needle))
+            .count()
+    }
+
     /// The newest mail in the development mailbox whose subject contains `needle`, once it is
     /// there.
     pub async fn mail_with_subject(&self, needle: &str) -> serde_json::Value {
