@@ -93,14 +93,14 @@ pub(crate) async fn store_created(
     Ok(())
 }
 
-/// The subscription a delivery names, with its secret: by the subscription id it names, else
-/// by its event type.
+/// The subscription whose secret signs a delivery: its event type and the secret.
 #[derive(Debug, sqlx::FromRow)]
 pub struct Signer {
     pub event_type: String,
     pub secret: String,
 }
 
+/// The subscription a delivery names: by the subscription id it names, else by its event type.
 pub async fn signer(
     db: &Db,
     subscription_id: Option<&str>,
