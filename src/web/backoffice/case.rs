@@ -14,6 +14,7 @@ use super::case_views::{
 };
 use super::{moment, page, OfficeResult, Staff};
 use crate::db::history;
+use crate::db::staff::Role;
 use crate::domain::IdentificationStatus;
 use crate::domain::Stage;
 use crate::i18n::staff::{self as texts, StaffTexts};
@@ -119,7 +120,9 @@ pub(super) fn detail_view(
         .as_deref()
         .and_then(|p| serde_json::from_str::<Value>(p).ok());
     let consents_view = consents_table(lang, &l.consents);
-    let consent_links = {
+    // Exports and downloads leave the bank's screens: not offered to a viewer (nor served).
+    let may_export = staff.account.role >= Role::Reviewer;
+    let consent_links = may_export.then(|| {
         let json_href = format!("/backoffice/applications/{id}/consents.json");
         let page_href = format!("/backoffice/applications/{id}/consents");
         view! {
@@ -128,8 +131,8 @@ pub(super) fn detail_view(
                 <a href=page_href>{t.printable}</a>
             </p>
         }
-    };
-    let evidence_view = evidence_view(lang, id, &l.evidence);
+    });
+    let evidence_view = evidence_view(lang, id, &l.evidence, may_export);
     let work_view = work_view(staff, id, &l.work);
     let deliveries_view = deliveries_view(staff, id, &l.deliveries);
     let attention_view = (!l.attention.is_empty()).then(|| {

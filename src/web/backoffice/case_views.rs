@@ -63,10 +63,13 @@ pub(super) fn text_of(v: &Value, key: &str) -> String {
     }
 }
 
+/// The evidence Solaris holds; `may_download`: the documents link to their download (not for a
+/// viewer).
 pub(super) fn evidence_view(
     lang: Lang,
     id: &str,
     evidence: &[evidence::Evidence],
+    may_download: bool,
 ) -> impl IntoView {
     let t = lang.staff();
     let body = if evidence.is_empty() {
@@ -104,7 +107,11 @@ pub(super) fn evidence_view(
                                     <td>{text_of(d, "document_type")}</td>
                                     <td>{text_of(d, "name")}</td>
                                     <td>{text_of(d, "size")}</td>
-                                    <td><a href=href>{t.download}</a></td>
+                                    <td>{if may_download {
+                                        view! { <a href=href>{t.download}</a> }.into_any()
+                                    } else {
+                                        "–".into_any()
+                                    }}</td>
                                 </tr>
                             }
                         })

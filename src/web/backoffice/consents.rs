@@ -8,6 +8,7 @@ use serde_json::{json, Value};
 
 use super::case_views::text_of;
 use super::{moment, page, OfficeError, OfficeResult, Staff};
+use crate::db::staff::Role;
 use crate::db::{applications, records};
 
 /// The consent evidence of an application, each with the exact text accepted.
@@ -32,6 +33,8 @@ pub(super) async fn consent_evidence(staff: &Staff, id: &str) -> Result<Vec<Valu
 }
 
 pub(crate) async fn consents_json(staff: Staff, Path(id): Path<String>) -> OfficeResult {
+    // The evidence carries the customer's name and consents: no viewer takes it away.
+    staff.require(Role::Reviewer)?;
     staff
         .audit("export_consents", Some(&id), Some("json"))
         .await?;
@@ -49,6 +52,7 @@ pub(crate) async fn consents_json(staff: Staff, Path(id): Path<String>) -> Offic
 }
 
 pub(crate) async fn consents_page(staff: Staff, Path(id): Path<String>) -> OfficeResult {
+    staff.require(Role::Reviewer)?;
     staff
         .audit("export_consents", Some(&id), Some("page"))
         .await?;

@@ -7,11 +7,14 @@ use axum::response::IntoResponse;
 use super::case_views::json_list;
 use super::{OfficeError, OfficeResult, Staff};
 use crate::db::history::{self, Happened};
+use crate::db::staff::Role;
 use crate::db::{evidence, records};
 
 /// A document of the person, fetched from Solaris as staff ask for it and passed on, never
 /// stored; only documents Solaris listed for this application are served.
 pub async fn download(staff: Staff, Path((id, document)): Path<(String, String)>) -> OfficeResult {
+    // ID images and the KYC report leave the bank's screens: reviewers and admins only.
+    staff.require(Role::Reviewer)?;
     staff
         .audit("download_document", Some(&id), Some(&document))
         .await?;
