@@ -137,7 +137,8 @@ pub async fn add(
             sqlx::query(
                 "update staff set role = $1, password_hash = null, totp_secret = null, \
                  setup_hash = $2, setup_expires_at = $3, failed_logins = 0, locked_until = null, \
-                 last_totp_step = null, disabled_at = null, updated_at = $4 where id = $5",
+                 last_totp_step = null, setup_totp_secret = null, disabled_at = null, \
+                 updated_at = $4 where id = $5",
             )
             .bind(role.as_str())
             .bind(setup_hash)
@@ -171,23 +172,51 @@ pub async fn add(
     Ok(id)
 }
 
-/// The setup link set a password and a second factor: the link is used up. False when the
-/// link is no longer valid (used, expired or the account disabled meanwhile).
+/// The TOTP secret the setup link enrols: made by the server (`candidate`, fresh) the first
+/// time the link is asked for it, the same one after; `None` when the link is not valid.
+pub(crate) async fn setup_secret(
+    db: &Db,
+    setup_hash: &str,
+    candidate: &str,
+) -> Result<Option<String>, StoreError> {
+    let now = db.now_ms();
+    sqlx::query(
+        "update staff set setup_totp_secret = $1 where setup_hash = $2 \
+         and setup_expires_at > $3 and disabled_at is null and setup_totp_secret is null",
+    )
+    .bind(candidate)
+    .bind(setup_hash)
+    .bind(now)
+    .execute(&db.writer)
+    .await?;
+    let row: Option<(Option<String>,)> = sqlx::query_as(
+        "select setup_totp_secret from staff where setup_hash = $1 \
+         and setup_expires_at > $2 and disabled_at is null",
+    )
+    .bind(setup_hash)
+    .bind(now)
+    .fetch_optional(&db.writer)
+    .await?;
+    Ok(row.and_then(|(secret,)| secret))
+}
+
+/// The setup link set a password and enrolled the server's TOTP secret: the link is used up.
+/// False when the link is no longer valid (used, expired or the account disabled meanwhile).
 pub(crate) async fn complete_setup(
     db: &Db,
     setup_hash: &str,
     password_hash: &str,
-    totp_secret: &str,
 ) -> Result<bool, StoreError> {
     let now = db.now_ms();
     // The code that confirmed the enrolment may sign in right after: it proved the app only.
     let done = sqlx::query(
-        "update staff set password_hash = $1, totp_secret = $2, last_totp_step = null, \
-         setup_hash = null, setup_expires_at = null, updated_at = $3 \
-         where setup_hash = $4 and setup_expires_at > $3 and disabled_at is null",
+        "update staff set password_hash = $1, totp_secret = setup_totp_secret, \
+         setup_totp_secret = null, last_totp_step = null, \
+         setup_hash = null, setup_expires_at = null, updated_at = $2 \
+         where setup_hash = $3 and setup_expires_at > $2 and disabled_at is null \
+         and setup_totp_secret is not null",
     )
     .bind(password_hash)
-    .bind(totp_secret)
     .bind(now)
     .bind(setup_hash)
     .execute(&db.writer)

@@ -21,6 +21,14 @@ fn code(secret: &str, steps: i64) -> String {
     totp.generate(now as u64)
 }
 
+/// The TOTP key the setup page shows for typing into an app (beside its QR code).
+fn totp_key(setup: &Page) -> String {
+    const KEY: &str = "class=\"totp-key\">";
+    let at = setup.body.find(KEY).expect("the key is shown") + KEY.len();
+    let end = setup.body[at..].find('<').unwrap() + at;
+    setup.body[at..end].trim().to_string()
+}
+
 /// A staff member's browser with the TOTP secret they enrolled.
 struct Member {
     browser: Customer,
@@ -39,7 +47,7 @@ impl Member {
         let setup = browser.get(&path).await;
         assert_eq!(setup.status, StatusCode::OK, "{}", setup.body);
         assert!(setup.body.contains(email) && setup.body.contains("<svg"));
-        let secret = setup.value_of("secret");
+        let secret = totp_key(&setup);
         let done = browser
             .post(
                 &path,
@@ -47,7 +55,6 @@ impl Member {
                 &[
                     ("password", PASSWORD),
                     ("repeat", PASSWORD),
-                    ("secret", &secret),
                     ("code", &code(&secret, 0)),
                     ("lang", "en"),
                 ],
@@ -212,22 +219,24 @@ async fn five_wrong_sign_ins_lock_the_account_even_for_the_right_password() {
         .sign_in_with(PASSWORD, &code(&member.secret, 1))
         .await;
     assert_eq!(locked.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(
-        locked.body.contains("Too many failed attempts"),
-        "{}",
-        locked.body
-    );
-    // An unknown address gets the same answer as a wrong password.
+    // Locked and unknown get the answer every failure gets: nothing tells which addresses have
+    // accounts.
     let unknown = Member {
         browser: c.another("en"),
         email: "nobody@bank.example".into(),
         secret: member.secret.clone(),
     };
-    assert!(unknown
+    let unknown = unknown
         .sign_in_with(PASSWORD, &code(&member.secret, 0))
-        .await
-        .body
-        .contains("is not right"));
+        .await;
+    let message = |page: &Page| {
+        let at = page.body.find("role=\"alert\"").expect("a message");
+        let end = page.body[at..].find("</div>").unwrap() + at;
+        page.body[at..end].to_string()
+    };
+    assert!(message(&locked).contains("is not right"), "{}", locked.body);
+    assert_eq!(message(&locked), message(&unknown));
+    assert_eq!(locked.status, unknown.status);
     // Once the lock is over, the right password and code sign in.
     sqlx::query("update staff set locked_until = 1 where email = $1")
         .bind("reviewer@bank.example")
@@ -1003,4 +1012,138 @@ async fn an_erasure_takes_staff_text_about_the_customer_with_it_and_keeps_who_er
         "{}",
         item.body
     );
+}
+
+#[tokio::test]
+async fn a_viewer_cannot_take_the_consent_evidence_the_kyc_report_or_the_id_images_away() {
+    let c = spawn("en").await;
+    sign_up(&c, "X-AUTOTEST-HAPPYPATH").await;
+    c.advance(150).await;
+    c.status_becomes("successful").await;
+    let id = application_of(&c, "X-AUTOTEST-HAPPYPATH").await;
+    let reviewer = Member::set_up(&c, "reviewer@bank.example", Role::Reviewer).await;
+    reviewer.sign_in(0).await;
+    let case = format!("/backoffice/applications/{id}");
+    let page = common::eventually("the documents on the case", || async {
+        let page = reviewer.get(&case).await;
+        if page.body.contains("/documents/") {
+            Ok(page)
+        } else {
+            Err(page.status)
+        }
+    })
+    .await;
+    let mut downloads: Vec<String> = page
+        .body
+        .match_indices(&format!("href=\"/backoffice/applications/{id}/documents/"))
+        .map(|(at, _)| {
+            let start = at + 6;
+            let end = page.body[start..].find('"').unwrap() + start;
+            page.body[start..end].to_string()
+        })
+        .collect();
+    assert!(!downloads.is_empty());
+    downloads.push(format!("{case}/consents.json"));
+    downloads.push(format!("{case}/consents"));
+    let status = |member: &Member, path: String| {
+        let http = member.browser.http.clone();
+        let url = member.browser.url(&path);
+        async move { http.get(url).send().await.unwrap().status() }
+    };
+    for path in &downloads {
+        assert_eq!(
+            status(&reviewer, path.clone()).await,
+            StatusCode::OK,
+            "{path}"
+        );
+    }
+    let viewer = Member::set_up(&c, "viewer@bank.example", Role::Viewer).await;
+    viewer.sign_in(0).await;
+    for path in &downloads {
+        assert_eq!(
+            status(&viewer, path.clone()).await,
+            StatusCode::FORBIDDEN,
+            "{path}"
+        );
+    }
+    let seen = viewer.get(&case).await;
+    assert!(
+        !seen.body.contains("/documents/") && !seen.body.contains("/consents"),
+        "nothing to download is offered to a viewer"
+    );
+}
+
+#[tokio::test]
+async fn the_setup_enrols_the_servers_totp_secret_and_refuses_a_guessable_password() {
+    let c = spawn("en").await;
+    let printed = staff_cli::add(&c.db, &c.base, "reviewer@bank.example", Role::Reviewer)
+        .await
+        .unwrap();
+    let path = printed
+        .lines()
+        .nth(1)
+        .unwrap()
+        .strip_prefix(&c.base)
+        .unwrap()
+        .to_string();
+    let browser = c.another("en");
+    let setup = browser.get(&path).await;
+    let secret = totp_key(&setup);
+    assert_eq!(
+        totp_key(&browser.get(&path).await),
+        secret,
+        "the same key on reload"
+    );
+    // A form that brings its own secret (all zeros) enrols nothing: its code is not the server's.
+    let zeros = "A".repeat(32);
+    let chosen = browser
+        .post(
+            &path,
+            "",
+            &[
+                ("password", PASSWORD),
+                ("repeat", PASSWORD),
+                ("secret", &zeros),
+                ("code", &code(&zeros, 0)),
+                ("lang", "en"),
+            ],
+        )
+        .await;
+    assert_eq!(chosen.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(totp_key(&chosen), secret, "the server's key is shown again");
+    for weak in ["aaaaaaaaaaaa", "Password1234!", "reviewer2026!"] {
+        let refused = browser
+            .post(
+                &path,
+                "",
+                &[
+                    ("password", weak),
+                    ("repeat", weak),
+                    ("code", &code(&secret, 0)),
+                    ("lang", "en"),
+                ],
+            )
+            .await;
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{weak}");
+        assert!(refused.body.contains("too easy to guess"), "{weak}");
+    }
+    browser
+        .post(
+            &path,
+            "",
+            &[
+                ("password", PASSWORD),
+                ("repeat", PASSWORD),
+                ("code", &code(&secret, 0)),
+                ("lang", "en"),
+            ],
+        )
+        .await
+        .redirected_to("/backoffice/login?done=setup&lang=en");
+    let member = Member {
+        browser: c.another("en"),
+        email: "reviewer@bank.example".into(),
+        secret,
+    };
+    member.sign_in(1).await;
 }

@@ -150,12 +150,11 @@ pub async fn login(
         tracing::warn!(code = "staff_login_refused", "back office: sign-in refused");
         return refuse(t.login_failed.to_string());
     };
-    if let Some(until) = account.locked_until.filter(|until| *until > now) {
+    // Locked, the answer is the one every failure gets: a different one would tell whoever
+    // tries which addresses have accounts.
+    if account.locked_until.is_some_and(|until| until > now) {
         tracing::warn!(code = "staff_login_locked", staff_id = %account.id, "back office: sign-in to a locked account");
-        return refuse(
-            t.login_locked
-                .replace("{time}", &super::moment(lang, until)),
-        );
+        return refuse(t.login_failed.to_string());
     }
     let step = account
         .totp_secret

@@ -11,6 +11,105 @@ use super::random_token;
 /// The shortest password accepted.
 pub(super) const MIN_PASSWORD_CHARS: usize = 12;
 
+/// Different characters a password needs at least (`aaaaaaaaaaaa` has one).
+const MIN_DISTINCT_CHARS: usize = 5;
+
+/// Words that whole passwords are commonly made of, in English and German: a password that is
+/// one of them (in any case) with digits and symbols around it is guessed first.
+const COMMON_WORDS: &[&str] = &[
+    "password",
+    "passwort",
+    "passwd",
+    "kennwort",
+    "qwerty",
+    "qwertz",
+    "asdfgh",
+    "yxcvbn",
+    "zxcvbn",
+    "letmein",
+    "welcome",
+    "willkommen",
+    "iloveyou",
+    "ichliebedich",
+    "admin",
+    "administrator",
+    "login",
+    "master",
+    "secret",
+    "geheim",
+    "hallo",
+    "hello",
+    "monkey",
+    "dragon",
+    "football",
+    "fussball",
+    "baseball",
+    "sunshine",
+    "princess",
+    "shadow",
+    "superman",
+    "batman",
+    "trustno",
+    "sommer",
+    "winter",
+    "summer",
+    "fruehling",
+    "herbst",
+    "schatz",
+    "freedom",
+    "changeme",
+    "default",
+    "bank",
+    "banking",
+    "solaris",
+    "onboarding",
+    "backoffice",
+    "compliance",
+    "test",
+    "tester",
+    "abc",
+    "abcdef",
+    "abcdefgh",
+];
+
+/// Why a new password is refused.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Weakness {
+    /// Shorter than [`MIN_PASSWORD_CHARS`].
+    Short,
+    /// Easy to guess: a common word with digits, few different characters, or the account's
+    /// own address.
+    Guessable,
+}
+
+impl Weakness {
+    pub(super) fn text(self, t: &crate::i18n::staff::StaffTexts) -> &'static str {
+        match self {
+            Weakness::Short => t.password_short,
+            Weakness::Guessable => t.password_guessable,
+        }
+    }
+}
+
+/// What is wrong with `password` as the new password of the account `email`, if anything.
+pub(super) fn weakness(password: &str, email: &str) -> Option<Weakness> {
+    if password.chars().count() < MIN_PASSWORD_CHARS {
+        return Some(Weakness::Short);
+    }
+    let lower = password.to_lowercase();
+    let mut distinct: Vec<char> = lower.chars().collect();
+    distinct.sort_unstable();
+    distinct.dedup();
+    let letters: String = lower.chars().filter(|c| c.is_alphabetic()).collect();
+    let local = email.split('@').next().unwrap_or_default().to_lowercase();
+    let guessable = distinct.len() < MIN_DISTINCT_CHARS
+        || letters.is_empty()
+        || COMMON_WORDS.contains(&letters.as_str())
+        || (local.len() >= 4 && lower.contains(&local))
+        || lower.contains(&email.to_lowercase());
+    guessable.then_some(Weakness::Guessable)
+}
+
 /// TOTP: six digits, a new code every 30 seconds, one step of clock drift either way.
 pub(super) const TOTP_STEP: u64 = 30;
 
@@ -103,6 +202,30 @@ pub(super) fn otpauth_uri(issuer: &str, email: &str, secret: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_new_password_is_long_and_not_guessable() {
+        use super::{weakness, Weakness};
+        let email = "reviewer@bank.example";
+        assert_eq!(weakness("short1!", email), Some(Weakness::Short));
+        for guessable in [
+            "aaaaaaaaaaaa",
+            "123456789012",
+            "Password1234!",
+            "passwort2026",
+            "Qwertz123456",
+            "reviewer2026!",
+            "abababababab",
+        ] {
+            assert_eq!(
+                weakness(guessable, email),
+                Some(Weakness::Guessable),
+                "{guessable}"
+            );
+        }
+        assert_eq!(weakness("correct horse battery staple", email), None);
+        assert_eq!(weakness("Tr0mbone-Kaffee-Lampe", email), None);
+    }
+
     use super::*;
 
     /// The code an authenticator app shows for `secret_b32` (base32) at `unix` seconds.

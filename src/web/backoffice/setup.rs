@@ -8,9 +8,7 @@ use axum::{Extension, Form};
 use leptos::prelude::*;
 use serde::Deserialize;
 
-use super::password::{
-    hash_password, new_secret, otpauth_uri, totp, totp_step, unix_now, MIN_PASSWORD_CHARS,
-};
+use super::password::{hash_password, new_secret, otpauth_uri, totp_step, unix_now};
 use super::{hashed, page, Office, OfficeError, OfficeResult, PageLang, Visitor};
 use crate::db::staff;
 
@@ -22,8 +20,6 @@ pub(crate) struct SetupForm {
     password: String,
     #[serde(default)]
     repeat: String,
-    #[serde(default)]
-    secret: String,
     #[serde(default)]
     code: String,
     #[serde(default)]
@@ -40,11 +36,15 @@ pub(crate) async fn setup_page(
     let Some(account) = account else {
         return Ok(setup_invalid(lang));
     };
+    let Some(secret) = staff::setup_secret(&office.db, &hashed(&token), &new_secret()).await?
+    else {
+        return Ok(setup_invalid(lang));
+    };
     Ok(setup_view(
         lang,
         &token,
         &account.email,
-        &new_secret(),
+        &secret,
         StatusCode::OK,
         &[],
     ))
@@ -142,7 +142,6 @@ pub(super) fn setup_view(
             {summary}
             <form method="post" action=action class="office-form">
                 <input type="hidden" name="lang" value=lang.code()/>
-                <input type="hidden" name="secret" value=secret/>
                 <div class="field">
                     <label for="password">{t.new_password}</label>
                     {problem(SetupInput::Password)}
@@ -180,27 +179,20 @@ pub async fn setup(
     let Some(account) = staff::by_setup(&office.db, &setup_hash, office.db.now_ms()).await? else {
         return Ok(setup_invalid(lang));
     };
-    // The secret came back from our own page; one that is not base32 of 160 bits is refused
-    // as a wrong code would be, and a new one is shown.
-    let secret_ok = totp(&form.secret).is_some() && form.secret.len() == 32;
+    // The secret is the server's, kept with the link; a form cannot bring its own.
+    let Some(secret) = staff::setup_secret(&office.db, &setup_hash, &new_secret()).await? else {
+        return Ok(setup_invalid(lang));
+    };
     let mut problems = Vec::new();
-    if form.password.chars().count() < MIN_PASSWORD_CHARS {
-        problems.push((SetupInput::Password, t.password_short));
+    if let Some(weak) = super::password::weakness(&form.password, &account.email) {
+        problems.push((SetupInput::Password, weak.text(t)));
     } else if form.password != form.repeat {
         problems.push((SetupInput::Repeat, t.password_mismatch));
     }
-    let step = secret_ok
-        .then(|| totp_step(&form.secret, &form.code, unix_now()))
-        .flatten();
-    if step.is_none() {
+    if totp_step(&secret, &form.code, unix_now()).is_none() {
         problems.push((SetupInput::Code, t.code_wrong));
     }
-    let (Some(_), true) = (step, problems.is_empty()) else {
-        let secret = if secret_ok {
-            form.secret.clone()
-        } else {
-            new_secret()
-        };
+    if !problems.is_empty() {
         return Ok(setup_view(
             lang,
             &token,
@@ -209,13 +201,13 @@ pub async fn setup(
             StatusCode::UNPROCESSABLE_ENTITY,
             &problems,
         ));
-    };
+    }
     let password = form.password.clone();
     let hash = tokio::task::spawn_blocking(move || hash_password(&password))
         .await
         .map_err(|e| OfficeError::Unavailable(Box::new(e)))?
         .map_err(|e| OfficeError::Unavailable(e.into()))?;
-    if !staff::complete_setup(&office.db, &setup_hash, &hash, &form.secret).await? {
+    if !staff::complete_setup(&office.db, &setup_hash, &hash).await? {
         return Ok(setup_invalid(lang));
     }
     crate::db::audit::record(
