@@ -252,8 +252,8 @@ const FREE_FAILURES: i64 = 5;
 const MAX_LOCK_MS: i64 = 60 * 60 * 1000;
 
 /// A wrong sign-in: counted; from the [`FREE_FAILURES`]th on the account is locked for a
-/// minute, doubling with each further one up to an hour.
-pub(crate) async fn failed_login(db: &Db, id: &str, now: i64) -> Result<(), StoreError> {
+/// minute, doubling with each further one up to an hour. The lock's end when this one set it.
+pub(crate) async fn failed_login(db: &Db, id: &str, now: i64) -> Result<Option<i64>, StoreError> {
     let (failures,): (i64,) = sqlx::query_as(
         "update staff set failed_logins = failed_logins + 1, updated_at = $1 where id = $2 \
          returning failed_logins",
@@ -270,8 +270,9 @@ pub(crate) async fn failed_login(db: &Db, id: &str, now: i64) -> Result<(), Stor
             .bind(id)
             .execute(&db.writer)
             .await?;
+        return Ok(Some(now + lock));
     }
-    Ok(())
+    Ok(None)
 }
 
 /// A good sign-in: the count of wrong ones starts again, and the TOTP step is used up. False

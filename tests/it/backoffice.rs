@@ -244,6 +244,45 @@ async fn five_wrong_sign_ins_lock_the_account_even_for_the_right_password() {
         .await
         .unwrap();
     member.sign_in(1).await;
+    // The same code again, from elsewhere, is a replay.
+    let again = Member {
+        browser: c.another("en"),
+        ..member
+    };
+    let replayed = again.sign_in_with(PASSWORD, &code(&again.secret, 1)).await;
+    assert_eq!(replayed.status, StatusCode::UNPROCESSABLE_ENTITY);
+    // Each failure, the lock and the replay are in the audit log.
+    let lines: Vec<(String, String, Option<String>)> = sqlx::query_as(
+        "select actor, action, detail from audit_log where action <> 'setup' order by at, id",
+    )
+    .fetch_all(&c.db.pool)
+    .await
+    .unwrap();
+    let count = |actor: &str, action: &str, detail: Option<&str>| {
+        lines
+            .iter()
+            .filter(|(a, act, d)| {
+                (actor == "staff" && a.starts_with("staff:") || a == actor)
+                    && act == action
+                    && (detail.is_none() || d.as_deref() == detail)
+            })
+            .count()
+    };
+    assert_eq!(count("staff", "sign_in_failed", None), 6, "{lines:?}");
+    assert_eq!(count("staff", "account_locked", None), 1, "{lines:?}");
+    assert_eq!(count("staff", "sign_in_while_locked", None), 1, "{lines:?}");
+    assert_eq!(count("anonymous", "sign_in_failed", None), 1, "{lines:?}");
+    assert_eq!(
+        count("staff", "sign_in_failed", Some("code_replayed")),
+        1,
+        "{lines:?}"
+    );
+    assert!(
+        lines.iter().all(|(_, _, d)| d
+            .as_deref()
+            .is_none_or(|d| !d.contains("nobody@") && !d.contains("not the password"))),
+        "neither the typed address nor the password: {lines:?}"
+    );
 }
 
 #[tokio::test]

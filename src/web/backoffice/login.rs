@@ -146,14 +146,23 @@ pub async fn login(
             Some(text),
         ))
     };
+    // Every failure is in the audit log too: an address with no account as `anonymous` (what
+    // was typed may be anyone's), an account's by its id.
+    let audit = |actor: String, action: &'static str, detail: Option<String>| {
+        let db = office.db.clone();
+        async move { crate::db::audit::record(&db, &actor, action, None, detail.as_deref()).await }
+    };
     let Some(account) = usable else {
         tracing::warn!(code = "staff_login_refused", "back office: sign-in refused");
+        audit("anonymous".into(), "sign_in_failed", None).await?;
         return refuse(t.login_failed.to_string());
     };
+    let actor = format!("staff:{}", account.id);
     // Locked, the answer is the one every failure gets: a different one would tell whoever
     // tries which addresses have accounts.
     if account.locked_until.is_some_and(|until| until > now) {
         tracing::warn!(code = "staff_login_locked", staff_id = %account.id, "back office: sign-in to a locked account");
+        audit(actor, "sign_in_while_locked", None).await?;
         return refuse(t.login_failed.to_string());
     }
     let step = account
@@ -162,8 +171,15 @@ pub async fn login(
         .and_then(|secret| totp_step(secret, &form.code, unix_now()));
     let fresh_step = step.filter(|s| account.last_totp_step.is_none_or(|last| *s > last));
     let Some(step) = fresh_step.filter(|_| password_ok) else {
-        staff::failed_login(&office.db, &account.id, now).await?;
+        let locked = staff::failed_login(&office.db, &account.id, now).await?;
         tracing::warn!(code = "staff_login_refused", staff_id = %account.id, "back office: sign-in refused");
+        // A right code used before is a replay: said as such.
+        let replayed = (password_ok && step.is_some()).then(|| "code_replayed".to_string());
+        audit(actor.clone(), "sign_in_failed", replayed).await?;
+        if let Some(until) = locked {
+            let until = crate::db::partner_events::rfc3339(until);
+            audit(actor, "account_locked", Some(format!("until {until}"))).await?;
+        }
         return refuse(t.login_failed.to_string());
     };
     if !staff::good_login(&office.db, &account.id, step, now).await? {
