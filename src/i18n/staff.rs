@@ -97,6 +97,7 @@ crate::i18n::texts::texts! {
     at: "Time" / "Zeit",
     fetched: "Read from Solaris" / "Von Solaris gelesen",
     no_evidence: "Nothing yet: Solaris is asked when an identification ends." / "Noch nichts: Solaris wird gefragt, wenn eine Identifizierung endet.",
+    evidence_erased: "Erased with the application's personal data; Solaris is not asked again." / "Mit den personenbezogenen Daten des Antrags gelöscht; Solaris wird nicht erneut gefragt.",
     documents: "Documents at Solaris" / "Dokumente bei Solaris",
     document_type: "Type" / "Art",
     file_name: "File" / "Datei",

@@ -765,6 +765,11 @@ async fn an_admin_erases_an_application_on_request_and_only_the_proof_stays() {
     assert_eq!(proofs, 1);
     let after = admin.get(&path).await;
     assert!(after.body.contains("data-subject request"));
+    assert!(
+        after.body.contains("Erased with the application")
+            && !after.body.contains("Nothing yet: Solaris is asked"),
+        "the evidence says it went with the erasure"
+    );
 }
 
 #[tokio::test]

@@ -132,7 +132,7 @@ pub(super) fn detail_view(
             </p>
         }
     });
-    let evidence_view = evidence_view(lang, id, &l.evidence, may_export);
+    let evidence_view = evidence_view(lang, id, &l.evidence, may_export, r.erased_at.is_some());
     let work_view = work_view(staff, id, &l.work);
     let deliveries_view = deliveries_view(staff, id, &l.deliveries);
     let attention_view = (!l.attention.is_empty()).then(|| {

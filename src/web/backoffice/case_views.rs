@@ -64,15 +64,18 @@ pub(super) fn text_of(v: &Value, key: &str) -> String {
 }
 
 /// The evidence Solaris holds; `may_download`: the documents link to their download (not for a
-/// viewer).
+/// viewer); `erased`: the application's personal data is gone, and the evidence with it.
 pub(super) fn evidence_view(
     lang: Lang,
     id: &str,
     evidence: &[evidence::Evidence],
     may_download: bool,
+    erased: bool,
 ) -> impl IntoView {
     let t = lang.staff();
-    let body = if evidence.is_empty() {
+    let body = if erased {
+        view! { <p>{t.evidence_erased}</p> }.into_any()
+    } else if evidence.is_empty() {
         view! { <p>{t.no_evidence}</p> }.into_any()
     } else {
         evidence
