@@ -24,6 +24,18 @@ function totp(secret, at = Date.now()) {
   return String(code).padStart(6, '0');
 }
 
+/// Reflow (WCAG 1.4.10): the page does not scroll sideways at 200 % zoom (640 px of a 1280 px
+/// window) nor at 400 % (320 px); then the window is as it was.
+async function reflows(page, name) {
+  const before = page.viewportSize();
+  for (const width of [640, 320]) {
+    await page.setViewportSize({ width, height: 800 });
+    const wide = await page.evaluate(() => document.documentElement.scrollWidth);
+    expect(wide, `${name} at ${width} px`).toBeLessThanOrEqual(width);
+  }
+  await page.setViewportSize(before);
+}
+
 /// `solaris-onboarding staff add` against the app's database; returns the setup link's path.
 function staffAdd(email, role) {
   const printed = execFileSync(process.env.E2E_APP_BIN, ['staff', 'add', '--email', email, '--role', role], {
@@ -72,6 +84,7 @@ test('an administrator finds a completed application, its consent evidence and i
   await page.keyboard.press('Enter');
   await expect(page).toHaveURL(/\/backoffice\/applications$/);
   await shot(page, info, 'bo-04-applications');
+  await reflows(page, 'bo-04-applications');
 
   // Finding the customer by e-mail.
   await page.getByLabel('Name, e-mail or id').fill(customerEmail);
@@ -83,12 +96,14 @@ test('an administrator finds a completed application, its consent evidence and i
   await expect(page.getByRole('heading', { level: 1 })).toContainText('Application');
   await expect(page.getByText('X-MANUALTEST-HAPPYPATH').first()).toBeVisible();
   await shot(page, info, 'bo-05-application');
+  await reflows(page, 'bo-05-application');
 
   // The consent evidence, printable, with the exact texts.
   await page.getByRole('link', { name: 'Printable page' }).click();
   await expect(page.getByRole('heading', { level: 1 })).toContainText('Consent evidence');
   await expect(page.locator('.legal-text')).toHaveCount(2);
   await shot(page, info, 'bo-06-consents');
+  await reflows(page, 'bo-06-consents');
   await page.goBack();
 
   // The KYC report, once Solaris listed the documents after the success.
@@ -105,13 +120,16 @@ test('an administrator finds a completed application, its consent evidence and i
   await page.getByRole('link', { name: 'Needs attention' }).click();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Needs attention');
   await shot(page, info, 'bo-07-attention');
+  await reflows(page, 'bo-07-attention');
   await page.getByRole('link', { name: 'Audit log' }).click();
   await expect(page.getByRole('cell', { name: 'download_document' }).first()).toBeVisible();
   await expect(page.getByRole('cell', { name: 'export_consents' }).first()).toBeVisible();
   await shot(page, info, 'bo-08-audit');
+  await reflows(page, 'bo-08-audit');
   await page.getByRole('link', { name: 'Deutsch' }).click();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Prüfprotokoll');
   await shot(page, info, 'bo-09-audit-de');
+  await reflows(page, 'bo-09-audit-de');
   await page.getByRole('button', { name: 'Abmelden' }).click();
   await expect(page).toHaveURL(/\/backoffice\/login\?done=signed-out/);
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Anmeldung im Backoffice');
