@@ -96,6 +96,20 @@ impl Member {
         self.browser.get(path).await
     }
 
+    /// The page at `path` once it has `needle` (what the background work brings), `what` naming
+    /// it for the failure.
+    async fn get_once(&self, path: &str, needle: &str, what: &str) -> Page {
+        common::eventually(what, || async {
+            let page = self.get(path).await;
+            if page.body.contains(needle) {
+                Ok(page)
+            } else {
+                Err(page.status)
+            }
+        })
+        .await
+    }
+
     /// Posts a form of `page` (its CSRF token) to `path`.
     async fn act(&self, page: &Page, path: &str, fields: &[(&str, &str)]) -> Page {
         self.browser.post(path, &page.csrf(), fields).await
@@ -792,15 +806,9 @@ async fn a_reviewer_retries_work_solaris_refused_and_replays_a_stored_webhook() 
     let reviewer = Member::set_up(&c, "reviewer@bank.example", Role::Reviewer).await;
     reviewer.sign_in(0).await;
     let path = format!("/backoffice/applications/{id}");
-    let page = common::eventually("the retry button on the case", || async {
-        let page = reviewer.get(&path).await;
-        if page.body.contains("/retry\"") {
-            Ok(page)
-        } else {
-            Err(page.status)
-        }
-    })
-    .await;
+    let page = reviewer
+        .get_once(&path, "/retry\"", "the retry button on the case")
+        .await;
     assert!(
         page.body.contains("Work with Solaris failed for good"),
         "{}",
@@ -825,15 +833,9 @@ async fn a_reviewer_retries_work_solaris_refused_and_replays_a_stored_webhook() 
     c.submit("/identification/start", &[]).await;
     c.advance(150).await;
     c.status_becomes("successful").await;
-    let page = common::eventually("the replay button on the case", || async {
-        let page = reviewer.get(&path).await;
-        if page.body.contains("/replay\"") {
-            Ok(page)
-        } else {
-            Err(page.status)
-        }
-    })
-    .await;
+    let page = reviewer
+        .get_once(&path, "/replay\"", "the replay button on the case")
+        .await;
     let reads = || async {
         let (n,): (i64,) = sqlx::query_as(
             "select count(*) from solaris_work where application_id = $1 and kind = 'refresh_identification'",
@@ -900,15 +902,13 @@ async fn missing_attempts_leave_the_documents_listed_and_a_document_solaris_lost
     let id = application_of(&c, "X-AUTOTEST-HAPPYPATH").await;
     let admin = Member::set_up(&c, "admin@bank.example", Role::Admin).await;
     admin.sign_in(0).await;
-    let page = common::eventually("the documents on the case", || async {
-        let page = admin.get(&format!("/backoffice/applications/{id}")).await;
-        if page.body.contains("/documents/") {
-            Ok(page)
-        } else {
-            Err(page.status)
-        }
-    })
-    .await;
+    let page = admin
+        .get_once(
+            &format!("/backoffice/applications/{id}"),
+            "/documents/",
+            "the documents on the case",
+        )
+        .await;
     assert!(
         page.body
             .contains("Solaris has no list of IDnow attempts for this identification"),
@@ -1068,15 +1068,9 @@ async fn a_viewer_cannot_take_the_consent_evidence_the_kyc_report_or_the_id_imag
     let reviewer = Member::set_up(&c, "reviewer@bank.example", Role::Reviewer).await;
     reviewer.sign_in(0).await;
     let case = format!("/backoffice/applications/{id}");
-    let page = common::eventually("the documents on the case", || async {
-        let page = reviewer.get(&case).await;
-        if page.body.contains("/documents/") {
-            Ok(page)
-        } else {
-            Err(page.status)
-        }
-    })
-    .await;
+    let page = reviewer
+        .get_once(&case, "/documents/", "the documents on the case")
+        .await;
     let mut downloads: Vec<String> = page
         .body
         .match_indices(&format!("href=\"/backoffice/applications/{id}/documents/"))
