@@ -515,13 +515,14 @@ impl Customer {
     /// The customer at the sandbox's IDnow page `url`: consent and the mobile number. Returns
     /// where IDnow sends the browser next.
     pub async fn start_at_idnow(&self, url: &str) -> String {
-        let res = self
-            .http
-            .post(format!("{url}/start"))
-            .form(super::IDNOW_START)
-            .send()
+        self.idnow_form(&format!("{url}/start"), super::IDNOW_START)
             .await
-            .unwrap();
+    }
+
+    /// Posts a form of the sandbox's IDnow page to `action`; returns where IDnow sends the
+    /// browser next, once the app's background work has settled.
+    async fn idnow_form(&self, action: &str, form: &[(&str, &str)]) -> String {
+        let res = self.http.post(action).form(form).send().await.unwrap();
         assert_eq!(res.status(), StatusCode::SEE_OTHER);
         self.settle().await;
         res.headers()["location"].to_str().unwrap().to_string()
@@ -532,16 +533,7 @@ impl Customer {
     pub async fn ident_code(&self, url: &str, outcome: Option<&str>) -> String {
         let mut form = vec![("code", "123456")];
         form.extend(outcome.map(|o| ("outcome", o)));
-        let res = self
-            .http
-            .post(format!("{url}/code"))
-            .form(&form)
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(res.status(), StatusCode::SEE_OTHER);
-        self.settle().await;
-        res.headers()["location"].to_str().unwrap().to_string()
+        self.idnow_form(&format!("{url}/code"), &form).await
     }
 
     /// The subjects of the development mailbox's mails, oldest first.
