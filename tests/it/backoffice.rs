@@ -110,6 +110,12 @@ impl Member {
         .await
     }
 
+    /// Asks for the erasure of the application at `case` (its page `page`) with `reason`.
+    async fn erase(&self, page: &Page, case: &str, reason: &str) -> Page {
+        self.act(page, &format!("{case}/erase"), &[("reason", reason)])
+            .await
+    }
+
     /// Posts a form of `page` (its CSRF token) to `path`.
     async fn act(&self, page: &Page, path: &str, fields: &[(&str, &str)]) -> Page {
         self.browser.post(path, &page.csrf(), fields).await
@@ -411,11 +417,7 @@ async fn a_viewer_sees_an_application_but_cannot_act_or_read_the_audit_log() {
         .await
         .redirected_to(&format!("/backoffice/applications/{id}?done=read"));
     let erase = reviewer
-        .act(
-            &page,
-            &format!("/backoffice/applications/{id}/erase"),
-            &[("reason", "DSR-1")],
-        )
+        .erase(&page, &format!("/backoffice/applications/{id}"), "DSR-1")
         .await;
     assert_eq!(erase.status, StatusCode::FORBIDDEN, "erasing is for admins");
 }
@@ -749,17 +751,11 @@ async fn an_admin_erases_an_application_on_request_and_only_the_proof_stays() {
     admin.sign_in(0).await;
     let path = format!("/backoffice/applications/{id}");
     let page = admin.get(&path).await;
-    let refused = admin
-        .act(&page, &format!("{path}/erase"), &[("reason", "  ")])
-        .await;
+    let refused = admin.erase(&page, &path, "  ").await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(refused.body.contains("Please give a reason"));
     admin
-        .act(
-            &page,
-            &format!("{path}/erase"),
-            &[("reason", "DSR 2026-17")],
-        )
+        .erase(&page, &path, "DSR 2026-17")
         .await
         .redirected_to(&format!("{path}?done=erase"));
     assert_eq!(
@@ -976,13 +972,7 @@ async fn a_nul_in_a_search_a_reason_or_a_sign_in_is_refused_at_the_boundary_neve
     // A reason with a NUL is refused next to its field, with the rest of what was typed.
     let path = format!("/backoffice/applications/{id}");
     let page = admin.get(&path).await;
-    let refused = admin
-        .act(
-            &page,
-            &format!("{path}/erase"),
-            &[("reason", "DSR\0 2026-17")],
-        )
-        .await;
+    let refused = admin.erase(&page, &path, "DSR\0 2026-17").await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(
         refused.body.contains("Please remove the control character"),
@@ -1019,11 +1009,7 @@ async fn an_erasure_takes_staff_text_about_the_customer_with_it_and_keeps_who_er
     let path = format!("/backoffice/applications/{id}");
     let page = admin.get(&path).await;
     admin
-        .act(
-            &page,
-            &format!("{path}/erase"),
-            &[("reason", "DSR 2026-17 of Erika Beispiel")],
-        )
+        .erase(&page, &path, "DSR 2026-17 of Erika Beispiel")
         .await
         .redirected_to(&format!("{path}?done=erase"));
     assert_eq!(
